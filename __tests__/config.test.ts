@@ -1,0 +1,122 @@
+import { ConfigError, DEFAULTS, loadConfig, SETTINGS } from '../lib/config';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+describe('loadConfig', () => {
+  test('GIVEN no settings WHEN loaded THEN the reference lab defaults apply', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      region: 'ap-northeast-1',
+      partition: 'aws',
+      vpc1Cidr: '10.0.0.0/16',
+      publicSubnetCidr: '10.0.1.0/24',
+      privateSubnet1Cidr: '10.0.2.0/24',
+      vpc1AvailabilityZone: 'ap-northeast-1a',
+      vpc2Cidr: '10.1.0.0/16',
+      privateSubnet2Cidr: '10.1.3.0/24',
+      vpc2AvailabilityZone: 'ap-northeast-1c',
+      instanceType: 't4g.nano',
+      instanceArchitecture: 'arm64',
+      rootVolumeGiB: 8,
+      endpointServices: ['ssm', 'ssmmessages'],
+      sshAllowedCidrs: [],
+    });
+    expect(config.amiId).toBeUndefined();
+    expect(config.sshKeyName).toBeUndefined();
+    expect(config.sshPublicKey).toBeUndefined();
+  });
+
+  test('GIVEN another region WHEN loaded THEN the AZ defaults follow it', () => {
+    const config = loadConfig({ SSM_LAB_REGION: 'us-east-1' });
+    expect(config.vpc1AvailabilityZone).toBe('us-east-1a');
+    expect(config.vpc2AvailabilityZone).toBe('us-east-1c');
+    expect(loadConfig({ SSM_LAB_REGION: 'cn-north-1' }).partition).toBe('aws-cn');
+    expect(loadConfig({ SSM_LAB_REGION: 'us-gov-west-1' }).partition).toBe('aws-us-gov');
+  });
+
+  test('GIVEN an x86 instance type WHEN loaded THEN the architecture is x86_64', () => {
+    expect(loadConfig({ SSM_LAB_INSTANCE_TYPE: 't3.micro' }).instanceArchitecture).toBe('x86_64');
+    expect(loadConfig({ SSM_LAB_INSTANCE_TYPE: 'm7gd.large' }).instanceArchitecture).toBe('arm64');
+  });
+
+  test('GIVEN ec2messages in any order WHEN loaded THEN services come in a stable order', () => {
+    expect(loadConfig({ SSM_LAB_ENDPOINT_SERVICES: 'ec2messages, ssmmessages,ssm' }).endpointServices).toEqual([
+      'ssm',
+      'ssmmessages',
+      'ec2messages',
+    ]);
+  });
+
+  test('GIVEN explicit 0.0.0.0/0 WHEN loaded THEN it is accepted because the user wrote it', () => {
+    expect(loadConfig({ SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0' }).sshAllowedCidrs).toEqual(['0.0.0.0/0']);
+  });
+
+  test('GIVEN blank values WHEN loaded THEN they count as unset', () => {
+    expect(loadConfig({ SSM_LAB_REGION: '  ', SSM_LAB_AMI_ID: '' }).region).toBe(DEFAULTS.region);
+  });
+
+  const badValues: [string, Record<string, string>, string, string, string][] = [
+    ['a malformed CIDR', { SSM_LAB_VPC1_CIDR: '10.0.0.0/33' }, SETTINGS.vpc1Cidr, '10.0.0.0/33', 'an IPv4 CIDR block'],
+    ['a CIDR with host bits', { SSM_LAB_VPC2_CIDR: '10.1.0.1/16' }, SETTINGS.vpc2Cidr, '10.1.0.1/16', 'no host bits'],
+    ['VPC too large', { SSM_LAB_VPC1_CIDR: '10.0.0.0/8' }, SETTINGS.vpc1Cidr, '10.0.0.0/8', 'between /16 and /28'],
+    [
+      'subnet outside its VPC',
+      { SSM_LAB_PUBLIC_SUBNET_CIDR: '10.9.1.0/24' },
+      SETTINGS.publicSubnetCidr,
+      '10.9.1.0/24',
+      'a subnet inside SSM_LAB_VPC1_CIDR=10.0.0.0/16',
+    ],
+    [
+      'subnet 2 outside VPC 2',
+      { SSM_LAB_PRIVATE_SUBNET2_CIDR: '10.0.3.0/24' },
+      SETTINGS.privateSubnet2Cidr,
+      '10.0.3.0/24',
+      'inside SSM_LAB_VPC2_CIDR=10.1.0.0/16',
+    ],
+    [
+      'overlapping subnets',
+      { SSM_LAB_PRIVATE_SUBNET1_CIDR: '10.0.1.128/25' },
+      SETTINGS.privateSubnet1Cidr,
+      '10.0.1.128/25',
+      'does not overlap SSM_LAB_PUBLIC_SUBNET_CIDR=10.0.1.0/24',
+    ],
+    ['unknown endpoint service', { SSM_LAB_ENDPOINT_SERVICES: 'ssm,ssmmessages,s4' }, SETTINGS.endpointServices, 's4', 'ec2messages'],
+    ['endpoint set without ssmmessages', { SSM_LAB_ENDPOINT_SERVICES: 'ssm' }, SETTINGS.endpointServices, 'ssm', 'including ssm and ssmmessages'],
+    ['malformed region', { SSM_LAB_REGION: 'tokyo' }, SETTINGS.region, 'tokyo', 'an AWS region name'],
+    ['AZ of another region', { SSM_LAB_VPC1_AZ: 'us-east-1a' }, SETTINGS.vpc1AvailabilityZone, 'us-east-1a', 'an Availability Zone of ap-northeast-1'],
+    ['malformed AZ', { SSM_LAB_VPC2_AZ: 'ap-northeast-1-c' }, SETTINGS.vpc2AvailabilityZone, 'ap-northeast-1-c', 'such as ap-northeast-1a'],
+    ['unknown architecture', { SSM_LAB_INSTANCE_ARCH: 'riscv64' }, SETTINGS.instanceArchitecture, 'riscv64', 'arm64 or x86_64'],
+    ['unreadable instance type', { SSM_LAB_INSTANCE_TYPE: 'mac2.metal' }, SETTINGS.instanceType, 'mac2.metal', 'also set SSM_LAB_INSTANCE_ARCH'],
+    ['malformed AMI', { SSM_LAB_AMI_ID: 'ami-xyz' }, SETTINGS.amiId, 'ami-xyz', 'an AMI id'],
+    ['root volume too small', { SSM_LAB_ROOT_VOLUME_GIB: '4' }, SETTINGS.rootVolumeGiB, '4', 'from 8'],
+    ['root volume not a number', { SSM_LAB_ROOT_VOLUME_GIB: 'big' }, SETTINGS.rootVolumeGiB, 'big', 'a whole number of GiB'],
+    ['malformed SSH CIDR', { SSM_LAB_SSH_ALLOWED_CIDRS: '203.0.113.7' }, SETTINGS.sshAllowedCidrs, '203.0.113.7', 'IPv4 CIDRs'],
+    ['malformed public key', { SSM_LAB_SSH_PUBLIC_KEY: 'not a key' }, SETTINGS.sshPublicKey, 'not a key', 'an OpenSSH public key'],
+    [
+      'two keys',
+      { SSM_LAB_SSH_KEY_NAME: 'mine', SSM_LAB_SSH_PUBLIC_KEY: 'ssh-ed25519 AAAA' },
+      SETTINGS.sshPublicKey,
+      'ssh-ed25519 AAAA',
+      'to be unset when SSM_LAB_SSH_KEY_NAME is set',
+    ],
+    ['misspelt setting', { SSM_LAB_REGOIN: 'us-east-1' }, 'SSM_LAB_REGOIN', 'us-east-1', 'a known setting'],
+    ['bad tag', { SSM_LAB_PROJECT_TAG: 'a#b' }, SETTINGS.projectTag, 'a#b', 'a tag value'],
+  ];
+
+  test.each(badValues)('GIVEN %s WHEN loaded THEN one line names setting, value and expectation', (_, env, setting, value, expected) => {
+    const error = errorOf(env);
+    expect(error.setting).toBe(setting);
+    expect(error.value).toBe(value);
+    expect(error.message).toContain(`${setting}=${JSON.stringify(value)} is invalid: expected `);
+    expect(error.message).toContain(expected);
+    expect(error.message).not.toContain('\n');
+  });
+});

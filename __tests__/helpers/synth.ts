@@ -1,0 +1,93 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { LabConfig, loadConfig } from '../../lib/config';
+import { addLabStacks } from '../../stacks';
+
+/** A synthesized Terraform JSON document. */
+export interface TerraformJson {
+  readonly resource?: Record<string, Record<string, Record<string, any>>>;
+  readonly data?: Record<string, Record<string, Record<string, any>>>;
+  readonly output?: Record<string, { value: unknown; description?: string }>;
+  readonly locals?: Record<string, unknown>;
+  readonly provider?: Record<string, any[]>;
+  readonly terraform?: Record<string, any>;
+  readonly variable?: Record<string, any>;
+  readonly [key: string]: unknown;
+}
+
+/** Synthesizes whatever `build` adds to a bare test stack (with a provider) and parses it. */
+export function synthConstruct(build: (scope: Construct) => void): TerraformJson {
+  return JSON.parse(Testing.synthScope(build));
+}
+
+/** Every resource body of `type`, in the order of their logical ids. */
+export function resourcesOfType(json: TerraformJson, type: string): Record<string, any>[] {
+  const group = json.resource?.[type] ?? {};
+  return Object.keys(group)
+    .sort()
+    .map((id) => group[id]);
+}
+
+/** Logical ids of the resources of `type`. */
+export function resourceIds(json: TerraformJson, type: string): string[] {
+  return Object.keys(json.resource?.[type] ?? {}).sort();
+}
+
+/** The single resource of `type`; fails the test when there are none or several. */
+export function onlyResource(json: TerraformJson, type: string): Record<string, any> {
+  const found = resourcesOfType(json, type);
+  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/** `${aws_x.logical_id.attribute}` for the single resource of `type`. */
+export function referenceTo(json: TerraformJson, type: string, attribute = 'id'): string {
+  const ids = resourceIds(json, type);
+  if (ids.length !== 1) throw new Error(`expected exactly one ${type}, found ${ids.length}`);
+  return `\${${type}.${ids[0]}.${attribute}}`;
+}
+
+/** Resource types and how many of each a document declares. */
+export function resourceCounts(json: TerraformJson): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [type, group] of Object.entries(json.resource ?? {})) counts[type] = Object.keys(group).length;
+  return counts;
+}
+
+export interface SynthesizedLab {
+  /** The outdir `app.synth()` wrote (a fresh temporary folder). */
+  readonly outdir: string;
+  /** Raw `cdk.tf.json` text per stack, exactly as written. */
+  readonly raw: Record<string, string>;
+  /** The same, parsed. */
+  readonly stacks: Record<string, TerraformJson>;
+}
+
+/** The whole app as `app.synth()` writes it, cross-stack references resolved. */
+export function synthLab(config: LabConfig = loadConfig({}), outdir?: string): SynthesizedLab {
+  const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-synth-'));
+  const app = new App({ outdir: dir });
+  addLabStacks(app, config);
+  app.synth();
+  const raw: Record<string, string> = {};
+  const stacks: Record<string, TerraformJson> = {};
+  for (const name of fs.readdirSync(path.join(dir, 'stacks')).sort()) {
+    raw[name] = fs.readFileSync(path.join(dir, 'stacks', name, 'cdk.tf.json'), 'utf8');
+    stacks[name] = JSON.parse(raw[name]);
+  }
+  return { outdir: dir, raw, stacks };
+}
+
+/** A configuration from `SSM_LAB_*` variables over the defaults. */
+export function configWith(env: Record<string, string> = {}): LabConfig {
+  return loadConfig(env);
+}
+
+/** Inputs that make the SSH baseline deployable. */
+export const SSH_OPERATOR_ENV = {
+  SSM_LAB_SSH_ALLOWED_CIDRS: '203.0.113.7/32,198.51.100.0/24',
+  SSM_LAB_SSH_PUBLIC_KEY: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBKfakekeyfortestsonlyAAAAAAAAAAAAAAAAAAAA lab@example',
+};

@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { LabConfig } from '../lib/config';
+import { LabVpc } from '../lib/lab-vpc';
+import { SessionManagerRole } from '../lib/session-manager-role';
+import { LabStack } from './lab-stack';
+
+export const PUBLIC_SUBNET = 'public';
+export const PRIVATE_SUBNET_1 = 'private-1';
+export const PRIVATE_SUBNET_2 = 'private-2';
+
+/**
+ * `lab-network`: both VPCs, their subnets and route tables, the internet gateway and the Session
+ * Manager instance role. Nothing here is billed; the scenario stacks build on it.
+ */
+export class NetworkStack extends LabStack {
+  /** VPC 1: public subnet (route to the internet gateway) and private subnet 1 (no default route). */
+  readonly vpc1: LabVpc;
+  /** VPC 2: private subnet 2 only, no route out, DNS support and hostnames on for private DNS. */
+  readonly vpc2: LabVpc;
+  readonly sessionManagerRole: SessionManagerRole;
+
+  constructor(scope: Construct, name: string, config: LabConfig) {
+    super(scope, name, config);
+    this.vpc1 = new LabVpc(this, 'vpc1', {
+      name: 'ssm-lab-vpc1',
+      cidrBlock: config.vpc1Cidr,
+      subnets: [
+        {
+          name: PUBLIC_SUBNET,
+          cidrBlock: config.publicSubnetCidr,
+          availabilityZone: config.vpc1AvailabilityZone,
+          routeToInternetGateway: true,
+        },
+        { name: PRIVATE_SUBNET_1, cidrBlock: config.privateSubnet1Cidr, availabilityZone: config.vpc1AvailabilityZone },
+      ],
+    });
+    this.vpc2 = new LabVpc(this, 'vpc2', {
+      name: 'ssm-lab-vpc2',
+      cidrBlock: config.vpc2Cidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      subnets: [
+        { name: PRIVATE_SUBNET_2, cidrBlock: config.privateSubnet2Cidr, availabilityZone: config.vpc2AvailabilityZone },
+      ],
+    });
+    this.sessionManagerRole = new SessionManagerRole(this, 'session-manager-role', {
+      name: 'ssm-lab-instance',
+      partition: config.partition,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { Construct } from 'constructs';
+import { LabConfig } from '../lib/config';
+import { httpsToInternet } from '../lib/lab-instance';
+import { NetworkStack, PUBLIC_SUBNET } from './network-stack';
+import { Scenario, ScenarioStack } from './scenario-stack';
+
+/**
+ * `lab-ssm-public`, instance 2: Session Manager through the internet gateway. Public subnet and
+ * address, Session Manager role, no key pair and no inbound rule; HTTPS out only.
+ */
+export class SsmPublicStack extends ScenarioStack {
+  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack) {
+    super(scope, name, config, network);
+    const lab = this.labInstance({
+      name: 'ssm-lab-ssm-public',
+      scenario: Scenario.SSM_INTERNET_GATEWAY,
+      vpcId: network.vpc1.vpc.id,
+      subnetId: network.vpc1.subnet(PUBLIC_SUBNET).subnet.id,
+      associatePublicIpAddress: true,
+      instanceProfileName: network.sessionManagerRole.instanceProfile.name,
+      httpsEgress: [httpsToInternet()],
+    });
+    this.instanceOutputs(lab, this.sessionManagerCommand(lab), true);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Runs the Terraform CLI for tests and tools: finds the binary, and points Terraform at a local
+ * filesystem mirror of the AWS provider when one is named or can be found, else at the public
+ * registry. Nothing here knows a path of any particular machine.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** The provider version `@cdktf/provider-aws@20.1.0` binds. */
+export const AWS_PROVIDER_VERSION = '5.100.0';
+const AWS_PROVIDER_SOURCE = 'registry.terraform.io/hashicorp/aws';
+
+/** Set this to a filesystem mirror folder to skip discovery. */
+export const MIRROR_VARIABLE = 'SSM_LAB_TF_PROVIDER_MIRROR';
+
+export interface TerraformResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The `terraform` on PATH (or `$TERRAFORM_BINARY`), or undefined when there is none. */
+export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.TERRAFORM_BINARY) return fs.existsSync(env.TERRAFORM_BINARY) ? env.TERRAFORM_BINARY : undefined;
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, 'terraform');
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function holdsAwsProvider(mirror: string): boolean {
+  return fs.existsSync(path.join(mirror, AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION));
+}
+
+/**
+ * A folder in Terraform's unpacked mirror layout that holds the AWS provider version we bind:
+ * `$SSM_LAB_TF_PROVIDER_MIRROR` if set, else the first match among Terraform's usual plugin
+ * folders and the add-on software folders under /opt.
+ */
+export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const named = env[MIRROR_VARIABLE];
+  if (named) return holdsAwsProvider(named) ? named : undefined;
+  const home = env.HOME ?? os.homedir();
+  const candidates = [
+    path.join(home, '.terraform.d', 'plugins'),
+    path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'terraform', 'plugins'),
+    '/usr/local/share/terraform/plugins',
+    '/usr/share/terraform/plugins',
+    ...childFolders('/opt').flatMap((dir) => [dir, ...childFolders(dir)]),
+  ];
+  return candidates.find(holdsAwsProvider);
+}
+
+function childFolders(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => path.join(dir, entry.name))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Environment for Terraform child processes. With a mirror, writes a CLI configuration into
+ * `scratchDir` that installs the AWS provider from it; with none, keeps the user's own CLI
+ * configuration if it exists and otherwise lets Terraform use the public registry.
+ */
+export function terraformEnvironment(scratchDir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const childEnv: NodeJS.ProcessEnv = { ...env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
+  const mirror = findProviderMirror(env);
+  if (mirror) {
+    fs.mkdirSync(scratchDir, { recursive: true });
+    const configFile = path.join(scratchDir, 'terraform-mirror.tfrc');
+    fs.writeFileSync(
+      configFile,
+      [
+        'provider_installation {',
+        '  filesystem_mirror {',
+        `    path    = ${JSON.stringify(mirror)}`,
+        `    include = [${JSON.stringify(AWS_PROVIDER_SOURCE)}]`,
+        '  }',
+        '  direct {',
+        `    exclude = [${JSON.stringify(AWS_PROVIDER_SOURCE)}]`,
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    childEnv.TF_CLI_CONFIG_FILE = configFile;
+  } else if (childEnv.TF_CLI_CONFIG_FILE && !fs.existsSync(childEnv.TF_CLI_CONFIG_FILE)) {
+    delete childEnv.TF_CLI_CONFIG_FILE; // a dangling setting only makes Terraform print a warning
+  }
+  return childEnv;
+}
+
+/** Runs terraform synchronously with colour off. */
+export function runTerraform(binary: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): TerraformResult {
+  const result = spawnSync(binary, [...args, ...(acceptsNoColor(args[0]) ? ['-no-color'] : [])], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function acceptsNoColor(command: string | undefined): boolean {
+  return command !== undefined && ['init', 'validate', 'plan', 'show', 'apply', 'destroy', 'output'].includes(command);
+}
