@@ -1,0 +1,93 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthLab } from './helpers/synth';
+
+const ROOT = path.resolve(__dirname, '..');
+const STACKS = ['lab-network', 'lab-ssh', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public'];
+
+/** Runs the app exactly as cdktf.json's `app` does, with only the given SSM_LAB_* settings. */
+function runApp(outdir: string, settings: Record<string, string> = {}) {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...settings };
+  return spawnSync(process.execPath, [path.join(ROOT, 'bin', 'app.js'), path.join(ROOT, 'main.ts')], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+}
+
+describe('the app (main.ts)', () => {
+  test('GIVEN defaults WHEN app.synth() runs THEN every stack matches its snapshot, with no machine path in it', () => {
+    const lab = synthLab();
+    expect(Object.keys(lab.raw)).toEqual(STACKS);
+    for (const name of STACKS) {
+      expect(lab.raw[name]).not.toContain(ROOT);
+      expect(lab.raw[name]).not.toContain(os.tmpdir());
+      expect(lab.raw[name]).toMatchSnapshot(name);
+    }
+  });
+
+  test('GIVEN defaults WHEN scenario stacks are synthesized THEN they read lab-network only, through its state', () => {
+    const lab = synthLab();
+    for (const name of STACKS.filter((stack) => stack !== 'lab-network')) {
+      const remote = lab.stacks[name].data?.terraform_remote_state ?? {};
+      expect(Object.keys(remote)).toEqual(['cross-stack-reference-input-lab-network']);
+      expect(remote['cross-stack-reference-input-lab-network'].config.path).toBe('../../../terraform.lab-network.tfstate');
+    }
+    expect(lab.stacks['lab-network'].data?.terraform_remote_state).toBeUndefined();
+  });
+
+  test('GIVEN the same config WHEN synthesized twice by the app process THEN output is byte-identical', () => {
+    const first = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-a-'));
+    const second = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-b-'));
+    expect(runApp(first).status).toBe(0);
+    expect(runApp(second).status).toBe(0);
+    const files = (dir: string) =>
+      (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+    expect(files(first)).toEqual(files(second));
+    expect(files(first)).toContain(path.join('stacks', 'lab-ssm-endpoint', 'cdk.tf.json'));
+    for (const file of files(first)) {
+      expect(fs.readFileSync(path.join(second, file), 'utf8')).toBe(fs.readFileSync(path.join(first, file), 'utf8'));
+    }
+  });
+
+  test.each([
+    [{ SSM_LAB_VPC1_CIDR: '10.0.0.0/33' }, 'SSM_LAB_VPC1_CIDR="10.0.0.0/33" is invalid: expected an IPv4 CIDR block'],
+    [{ SSM_LAB_ENDPOINT_SERVICES: 'ssm,ssmmessages,kms' }, 'SSM_LAB_ENDPOINT_SERVICES="kms" is invalid'],
+    [{ SSM_LAB_INSTANCE_ARCH: 'sparc' }, 'SSM_LAB_INSTANCE_ARCH="sparc" is invalid: expected arm64 or x86_64'],
+  ])('GIVEN %p WHEN the app runs THEN one clear line, exit 1, and nothing written', (settings, message) => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-bad-')), 'cdktf.out');
+    const result = runApp(outdir, settings);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^ssm-access-lab: /);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});
+
+describe('provider imports', () => {
+  test('GIVEN every source file WHEN scanned THEN none imports the root of @cdktf/provider-aws', () => {
+    const sources: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (['node_modules', 'cdktf.out', '.git', '.review'].includes(entry.name)) continue;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (/\.(ts|js)$/.test(entry.name)) sources.push(full);
+      }
+    };
+    walk(ROOT);
+    expect(sources.length).toBeGreaterThan(10);
+    // import/export … from, or require(), of the package root or its lib/ index (which loads every resource)
+    const rootImport = /^\s*(?:(?:import|export)\b[^;]*?\bfrom\s+|.*\brequire\(\s*)['"]@cdktf\/provider-aws(?:\/lib)?(?:\/index)?['"]/m;
+    const pkg = ['@cdktf', 'provider-aws'].join('/'); // split so this file does not match itself
+    expect(rootImport.test(`import { Vpc } from '${pkg}';`)).toBe(true);
+    expect(rootImport.test(`const aws = require('${pkg}/lib');`)).toBe(true);
+    expect(rootImport.test(`import { Vpc } from '${pkg}/lib/vpc';`)).toBe(false);
+    const offenders = sources.filter((file) => rootImport.test(fs.readFileSync(file, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+import { onlyResource, resourcesOfType, synthLab, TerraformJson } from './helpers/synth';
+
+describe('lab-ssm-public stack', () => {
+  let json: TerraformJson;
+  beforeAll(() => {
+    json = synthLab().stacks['lab-ssm-public'];
+  });
+
+  test('GIVEN defaults WHEN synthesized THEN instance 2 is in the public subnet with a public IP, SSM profile and no key', () => {
+    const instance = onlyResource(json, 'aws_instance');
+    expect(instance.associate_public_ip_address).toBe(true);
+    expect(instance.subnet_id).toContain('vpc1_public-subnet');
+    expect(instance.iam_instance_profile).toContain('session-manager-role_instance-profile');
+    expect(instance.key_name).toBeUndefined();
+    expect(instance.tags).toEqual({ Name: 'ssm-lab-ssm-public', Scenario: 'ssm-internet-gateway' });
+  });
+
+  test('GIVEN defaults WHEN synthesized THEN no inbound rule and outbound only 443', () => {
+    expect(resourcesOfType(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
+    expect(onlyResource(json, 'aws_security_group').ingress).toBeUndefined();
+    expect(onlyResource(json, 'aws_vpc_security_group_egress_rule')).toMatchObject({
+      ip_protocol: 'tcp',
+      from_port: 443,
+      to_port: 443,
+      cidr_ipv4: '0.0.0.0/0',
+    });
+  });
+
+  test('GIVEN defaults WHEN synthesized THEN outputs include the start-session command', () => {
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(['connect_command', 'instance_id', 'private_ip', 'public_ip']);
+    expect(json.output?.connect_command.value).toMatch(
+      /^aws ssm start-session --target \$\{aws_instance\.[^.]+\.id\} --region ap-northeast-1$/,
+    );
+  });
+});
