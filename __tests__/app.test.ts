@@ -5,7 +5,7 @@ import * as path from 'path';
 import { synthLab } from './helpers/synth';
 
 const ROOT = path.resolve(__dirname, '..');
-const STACKS = ['lab-network', 'lab-ssh', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public'];
+const STACKS = ['lab-network', 'lab-ssh', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public', 'ssm-endpoints'];
 
 /** Runs the app exactly as cdktf.json's `app` does, with only the given SSM_LAB_* settings. */
 function runApp(outdir: string, settings: Record<string, string> = {}) {
@@ -30,12 +30,22 @@ describe('the app (main.ts)', () => {
 
   test('GIVEN defaults WHEN scenario stacks are synthesized THEN they read lab-network only, through its state', () => {
     const lab = synthLab();
-    for (const name of STACKS.filter((stack) => stack !== 'lab-network')) {
+    for (const name of STACKS.filter((stack) => stack.startsWith('lab-') && stack !== 'lab-network')) {
       const remote = lab.stacks[name].data?.terraform_remote_state ?? {};
       expect(Object.keys(remote)).toEqual(['cross-stack-reference-input-lab-network']);
       expect(remote['cross-stack-reference-input-lab-network'].config.path).toBe('../../../terraform.lab-network.tfstate');
     }
     expect(lab.stacks['lab-network'].data?.terraform_remote_state).toBeUndefined();
+    expect(lab.stacks['ssm-endpoints'].data?.terraform_remote_state).toBeUndefined();
+  });
+
+  test('GIVEN a synth for deploy WHEN any stack is inspected THEN it carries no mock credentials or skip settings', () => {
+    const lab = synthLab();
+    for (const name of STACKS) {
+      const provider = lab.stacks[name].provider?.aws[0];
+      expect(Object.keys(provider).filter((key) => /^(skip_|access_key|secret_key)/.test(key))).toEqual([]);
+      expect(lab.raw[name]).not.toContain('mock-');
+    }
   });
 
   test('GIVEN the same config WHEN synthesized twice by the app process THEN output is byte-identical', () => {

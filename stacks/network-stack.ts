@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { LabConfig } from '../lib/config';
 import { LabVpc } from '../lib/lab-vpc';
 import { SessionManagerRole } from '../lib/session-manager-role';
-import { LabStack } from './lab-stack';
+import { LabStack, SynthMode } from './lab-stack';
 
 export const PUBLIC_SUBNET = 'public';
 export const PRIVATE_SUBNET_1 = 'private-1';
@@ -19,8 +19,8 @@ export class NetworkStack extends LabStack {
   readonly vpc2: LabVpc;
   readonly sessionManagerRole: SessionManagerRole;
 
-  constructor(scope: Construct, name: string, config: LabConfig) {
-    super(scope, name, config);
+  constructor(scope: Construct, name: string, config: LabConfig, mode: SynthMode = {}) {
+    super(scope, name, config, mode);
     this.vpc1 = new LabVpc(this, 'vpc1', {
       name: 'ssm-lab-vpc1',
       cidrBlock: config.vpc1Cidr,

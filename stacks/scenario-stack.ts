@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { LabConfig } from '../lib/config';
 import { LabInstance, LabInstanceProps } from '../lib/lab-instance';
-import { LabStack } from './lab-stack';
+import { LabStack, SynthMode } from './lab-stack';
 import { NetworkStack } from './network-stack';
 
 /** The access paths the lab compares; each is the `Scenario` tag of its resources. */
@@ -17,8 +17,8 @@ export type Scenario = (typeof Scenario)[keyof typeof Scenario];
 export abstract class ScenarioStack extends LabStack {
   readonly network: NetworkStack;
 
-  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack) {
-    super(scope, name, config);
+  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
+    super(scope, name, config, mode);
     this.network = network;
     this.addDependency(network);
   }

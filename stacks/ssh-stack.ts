@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { LabConfig, SETTINGS } from '../lib/config';
 import { httpsToInternet } from '../lib/lab-instance';
 import { NetworkStack, PUBLIC_SUBNET } from './network-stack';
+import { SynthMode } from './lab-stack';
 import { Scenario, ScenarioStack } from './scenario-stack';
 
 export const SSH_PORT = 22;
@@ -21,8 +22,8 @@ export class SshStack extends ScenarioStack {
   /** The imported key pair, when the key came as a public key. */
   readonly keyPair?: KeyPair;
 
-  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack) {
-    super(scope, name, config, network);
+  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
+    super(scope, name, config, network, mode);
     let keyName = config.sshKeyName;
     if (config.sshPublicKey !== undefined) {
       this.keyPair = new KeyPair(this, 'key-pair', {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { LabConfig } from '../lib/config';
 import { SessionManagerEndpoints } from '../lib/session-manager-endpoints';
 import { NetworkStack, PRIVATE_SUBNET_2 } from './network-stack';
+import { SynthMode } from './lab-stack';
 import { Scenario, ScenarioStack } from './scenario-stack';
 
 /**
@@ -12,8 +13,8 @@ import { Scenario, ScenarioStack } from './scenario-stack';
 export class SsmEndpointStack extends ScenarioStack {
   readonly endpoints: SessionManagerEndpoints;
 
-  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack) {
-    super(scope, name, config, network);
+  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
+    super(scope, name, config, network, mode);
     const vpcId = network.vpc2.vpc.id;
     const subnetId = network.vpc2.subnet(PRIVATE_SUBNET_2).subnet.id;
 
@@ -40,11 +41,11 @@ export class SsmEndpointStack extends ScenarioStack {
       description: 'HTTPS to the Session Manager endpoints only',
     });
     // The agent registers at boot: the endpoints (and their private DNS) must exist first.
-    lab.bootAfter(...this.endpoints.endpoints.values());
+    lab.bootAfter(...this.endpoints.interfaceEndpoints);
 
     this.instanceOutputs(lab, this.sessionManagerCommand(lab), false);
-    for (const [service, endpoint] of this.endpoints.endpoints) {
-      this.output(`${service}_endpoint_id`, endpoint.id, `Interface endpoint for com.amazonaws.${config.region}.${service}`);
+    for (const [service, endpointId] of Object.entries(this.endpoints.endpointIdsByService)) {
+      this.output(`${service}_endpoint_id`, endpointId, `Interface endpoint for com.amazonaws.${config.region}.${service}`);
     }
   }
 }

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { LabConfig } from '../lib/config';
 import { httpsToInternet } from '../lib/lab-instance';
 import { NetworkStack, PRIVATE_SUBNET_1, PUBLIC_SUBNET } from './network-stack';
+import { SynthMode } from './lab-stack';
 import { Scenario, ScenarioStack } from './scenario-stack';
 
 /**
@@ -16,8 +17,8 @@ export class SsmNatStack extends ScenarioStack {
   readonly natGateway: NatGateway;
   readonly elasticIp: Eip;
 
-  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack) {
-    super(scope, name, config, network);
+  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
+    super(scope, name, config, network, mode);
     this.elasticIp = new Eip(this, 'nat-eip', {
       domain: 'vpc',
       tags: { Name: 'ssm-lab-nat', Scenario: Scenario.SSM_NAT_GATEWAY },

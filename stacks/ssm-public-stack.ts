@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { LabConfig } from '../lib/config';
 import { httpsToInternet } from '../lib/lab-instance';
 import { NetworkStack, PUBLIC_SUBNET } from './network-stack';
+import { SynthMode } from './lab-stack';
 import { Scenario, ScenarioStack } from './scenario-stack';
 
 /**
@@ -9,8 +10,8 @@ import { Scenario, ScenarioStack } from './scenario-stack';
  * address, Session Manager role, no key pair and no inbound rule; HTTPS out only.
  */
 export class SsmPublicStack extends ScenarioStack {
-  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack) {
-    super(scope, name, config, network);
+  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
+    super(scope, name, config, network, mode);
     const lab = this.labInstance({
       name: 'ssm-lab-ssm-public',
       scenario: Scenario.SSM_INTERNET_GATEWAY,

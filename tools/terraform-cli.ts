@@ -3,7 +3,7 @@
  * filesystem mirror of the AWS provider when one is named or can be found, else at the public
  * registry. Nothing here knows a path of any particular machine.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -119,4 +119,52 @@ export function runTerraform(binary: string, args: string[], cwd: string, env: N
 
 function acceptsNoColor(command: string | undefined): boolean {
   return command !== undefined && ['init', 'validate', 'plan', 'show', 'apply', 'destroy', 'output'].includes(command);
+}
+
+/** Runs terraform without blocking, so several stacks can be planned at once. */
+export function runTerraformAsync(binary: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, [...args, ...(acceptsNoColor(args[0]) ? ['-no-color'] : [])], { cwd, env });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      resolve({ status: status ?? 1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
+    );
+  });
+}
+
+/** At most `limit` tasks at once (Terraform loads a ~700 MB provider per process). */
+export async function inParallel<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** One diagnostic from `terraform … -json` output. */
+export interface TerraformDiagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly summary: string;
+  readonly detail: string;
+  readonly address?: string;
+}
+
+/** Diagnostics from the JSON lines `terraform plan -json` / `terraform test -json` print. */
+export function diagnosticsOf(jsonLines: string): TerraformDiagnostic[] {
+  const found: TerraformDiagnostic[] = [];
+  for (const line of jsonLines.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const message = JSON.parse(line);
+    if (message.type === 'diagnostic' && message.diagnostic) found.push(message.diagnostic);
+  }
+  return found;
 }

@@ -5,6 +5,7 @@ import { App, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { LabConfig, loadConfig } from '../../lib/config';
 import { addLabStacks } from '../../stacks';
+import { SynthMode } from '../../stacks/lab-stack';
 
 /** A synthesized Terraform JSON document. */
 export interface TerraformJson {
@@ -67,10 +68,10 @@ export interface SynthesizedLab {
 }
 
 /** The whole app as `app.synth()` writes it, cross-stack references resolved. */
-export function synthLab(config: LabConfig = loadConfig({}), outdir?: string): SynthesizedLab {
+export function synthLab(config: LabConfig = loadConfig({}), outdir?: string, mode: SynthMode = {}): SynthesizedLab {
   const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-synth-'));
   const app = new App({ outdir: dir });
-  addLabStacks(app, config);
+  addLabStacks(app, config, mode);
   app.synth();
   const raw: Record<string, string> = {};
   const stacks: Record<string, TerraformJson> = {};
