@@ -63,7 +63,7 @@ export const SETTINGS = {
 } as const;
 
 /** Variables read by tools around the app rather than by the app's stacks. */
-const TOOL_VARIABLES = ['SSM_LAB_TF_PROVIDER_MIRROR', 'SSM_LAB_DEBUG'];
+const TOOL_VARIABLES = ['SSM_LAB_TF_PROVIDER_MIRROR', 'SSM_LAB_DEBUG', 'SSM_LAB_REVIEW_DIR'];
 
 export const DEFAULTS = {
   region: 'ap-northeast-1',

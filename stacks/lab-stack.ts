@@ -50,7 +50,9 @@ export abstract class LabStack extends TerraformStack {
     });
     // Relative to where cdktf runs Terraform (cdktf.out/stacks/<stack>): state files land in the
     // project folder, and no absolute path of this machine ends up in the synthesized JSON.
-    new LocalBackend(this, { path: `${STATE_DIR_FROM_STACK_DIR}/terraform.${name}.tfstate` });
+    // The offline review keeps its states (and lab-network's placeholder) in a folder of its own.
+    const stateDir = mode.offlineReview ? `${STATE_DIR_FROM_STACK_DIR}/state` : STATE_DIR_FROM_STACK_DIR;
+    new LocalBackend(this, { path: `${stateDir}/terraform.${name}.tfstate` });
   }
 
   /** An output whose name in Terraform is exactly `name` (a user-facing contract). */

@@ -1,0 +1,93 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { PRICES } from '../tools/review/prices';
+import { placeholderFor, PLACEHOLDER_AMI, reviewConfig, runReview, SAMPLE_SSH_CIDR } from '../tools/review/run';
+import { configWith, SSH_OPERATOR_ENV } from './helpers/synth';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** A stand-in terraform that succeeds at everything but `plan`, which fails like Terraform does. */
+function fakeTerraform(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-terraform-'));
+  const script = path.join(dir, 'terraform');
+  fs.writeFileSync(script, '#!/bin/sh\nif [ "$1" = plan ]; then echo "Error: Invalid provider configuration (fake)" >&2; exit 1; fi\necho "Terraform v0.0.0-fake"\nexit 0\n');
+  fs.chmodSync(script, 0o755);
+  return script;
+}
+
+describe('offline review (without Terraform)', () => {
+  test('GIVEN lab-network outputs WHEN placeholders are made THEN ids look like AWS ids and are stable', () => {
+    expect(placeholderFor('${aws_subnet.vpc1_public-subnet_87E5A521.id}')).toMatch(/^subnet-[0-9a-f]{17}$/);
+    expect(placeholderFor('${aws_subnet.vpc1_public-subnet_87E5A521.id}')).toBe(placeholderFor('${aws_subnet.vpc1_public-subnet_87E5A521.id}'));
+    expect(placeholderFor('${aws_vpc.a.id}')).not.toBe(placeholderFor('${aws_vpc.b.id}'));
+    expect(placeholderFor('${aws_iam_instance_profile.p.name}')).toBe('placeholder-p');
+    expect(placeholderFor('literal')).toBeUndefined();
+  });
+
+  test('GIVEN no AMI and no SSH inputs WHEN the review config is made THEN samples fill in and are listed', () => {
+    const { config, placeholders } = reviewConfig(configWith());
+    expect(config.amiId).toBe(PLACEHOLDER_AMI);
+    expect(config.sshAllowedCidrs).toEqual([SAMPLE_SSH_CIDR]);
+    expect(config.sshPublicKey).toMatch(/^ssh-ed25519 /);
+    expect(placeholders).toHaveLength(3);
+  });
+
+  test("GIVEN the user's own inputs WHEN the review config is made THEN they are kept", () => {
+    const { config, placeholders } = reviewConfig(configWith({ ...SSH_OPERATOR_ENV, SSM_LAB_AMI_ID: 'ami-0fedcba9876543210' }));
+    expect(config.amiId).toBe('ami-0fedcba9876543210');
+    expect(config.sshAllowedCidrs).toEqual(['203.0.113.7/32', '198.51.100.0/24']);
+    expect(placeholders).toEqual([]);
+  });
+
+  test('GIVEN the price table WHEN read THEN every documented region prices every billable item with a source', () => {
+    for (const region of ['ap-northeast-1', 'us-east-1']) {
+      const prices = PRICES[region];
+      for (const price of [prices.natGatewayHour, prices.interfaceEndpointAzHour, prices.publicIpv4Hour, prices.gp3GbMonth, prices.instanceHour['t4g.nano']]) {
+        expect(price.usd).toBeGreaterThan(0);
+        expect(price.source).toMatch(/\S/);
+      }
+    }
+    expect(PRICES['ap-northeast-1'].natGatewayHour.usd).toBe(0.062);
+    expect(PRICES['ap-northeast-1'].interfaceEndpointAzHour.usd).toBe(0.014);
+  });
+
+  test('GIVEN no terraform WHEN the review command runs THEN it says what to install and exits 1', () => {
+    const result = spawnSync(process.execPath, ['bin/app.js', 'tools/review/cli.ts'], {
+      cwd: ROOT,
+      env: { PATH: path.dirname(process.execPath), HOME: os.tmpdir() },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ssm-access-lab review: terraform was not found on PATH. Install Terraform 1.9 or later');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('GIVEN a plan that fails WHEN reviewed THEN the outcome names the stack, the step and Terraform\'s message', async () => {
+    const outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-fail-')), '.review');
+    const result = await runReview({ outDir, config: configWith(), env: { ...process.env, TERRAFORM_BINARY: fakeTerraform() } });
+    expect(result.outcomes).toHaveLength(6);
+    for (const outcome of result.outcomes) {
+      expect(outcome.ok).toBe(false);
+      expect(outcome.failure).toEqual({ step: 'plan', message: 'Error: Invalid provider configuration (fake)' });
+    }
+    expect(result.reportFile).toBeUndefined();
+  });
+
+  test('GIVEN a plan that fails WHEN the command runs THEN it prints the stack, Terraform\'s words and what to do, exit 1', () => {
+    const result = spawnSync(process.execPath, ['bin/app.js', 'tools/review/cli.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: os.tmpdir(),
+        TERRAFORM_BINARY: fakeTerraform(),
+        SSM_LAB_REVIEW_DIR: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-cli-')), '.review'),
+      },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ssm-access-lab review: lab-network: terraform plan failed. Terraform said:\nError: Invalid provider configuration (fake)\nWhat to do:');
+    expect(result.stdout).toContain('✗ lab-network');
+  });
+});

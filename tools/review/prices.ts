@@ -1,0 +1,125 @@
+/**
+ * A small, dated price table (USD, on-demand, Linux) for what the lab creates, in the regions the
+ * README documents. Anything not in it is reported as unknown, never guessed.
+ */
+import { Entity, NetworkModel } from './plan-model';
+
+export interface Price {
+  readonly usd: number;
+  readonly unit: 'hour' | 'GB-month' | 'GB';
+  readonly source: string;
+}
+
+export interface RegionPrices {
+  readonly natGatewayHour: Price;
+  readonly natGatewayGb: Price;
+  readonly interfaceEndpointAzHour: Price;
+  readonly interfaceEndpointGb: Price;
+  readonly publicIpv4Hour: Price;
+  readonly gp3GbMonth: Price;
+  readonly instanceHour: Readonly<Record<string, Price>>;
+}
+
+export const PRICES_AS_OF = '2026-11-23';
+const SEED_003 = 'seed 003 (AWS price quoted for Tokyo)';
+const AWS_LIST = `AWS on-demand price list as published on ${PRICES_AS_OF} (recorded by hand, not fetched)`;
+const IPV4 = 'AWS public IPv4 address charge, all regions, in force since 2024-02-01';
+const HOURS_PER_MONTH = 730;
+
+export const PRICES: Readonly<Record<string, RegionPrices>> = {
+  'ap-northeast-1': {
+    natGatewayHour: { usd: 0.062, unit: 'hour', source: SEED_003 },
+    natGatewayGb: { usd: 0.062, unit: 'GB', source: SEED_003 },
+    interfaceEndpointAzHour: { usd: 0.014, unit: 'hour', source: SEED_003 },
+    interfaceEndpointGb: { usd: 0.01, unit: 'GB', source: SEED_003 },
+    publicIpv4Hour: { usd: 0.005, unit: 'hour', source: IPV4 },
+    gp3GbMonth: { usd: 0.096, unit: 'GB-month', source: AWS_LIST },
+    instanceHour: {
+      't4g.nano': { usd: 0.0054, unit: 'hour', source: AWS_LIST },
+      't4g.micro': { usd: 0.0108, unit: 'hour', source: AWS_LIST },
+      't3.nano': { usd: 0.0068, unit: 'hour', source: AWS_LIST },
+      't3.micro': { usd: 0.0136, unit: 'hour', source: AWS_LIST },
+    },
+  },
+  'us-east-1': {
+    natGatewayHour: { usd: 0.045, unit: 'hour', source: AWS_LIST },
+    natGatewayGb: { usd: 0.045, unit: 'GB', source: AWS_LIST },
+    interfaceEndpointAzHour: { usd: 0.01, unit: 'hour', source: AWS_LIST },
+    interfaceEndpointGb: { usd: 0.01, unit: 'GB', source: AWS_LIST },
+    publicIpv4Hour: { usd: 0.005, unit: 'hour', source: IPV4 },
+    gp3GbMonth: { usd: 0.08, unit: 'GB-month', source: AWS_LIST },
+    instanceHour: {
+      't4g.nano': { usd: 0.0042, unit: 'hour', source: AWS_LIST },
+      't4g.micro': { usd: 0.0084, unit: 'hour', source: AWS_LIST },
+      't3.nano': { usd: 0.0052, unit: 'hour', source: AWS_LIST },
+      't3.micro': { usd: 0.0104, unit: 'hour', source: AWS_LIST },
+    },
+  },
+};
+
+export interface CostLine {
+  readonly item: string;
+  /** USD per hour, or undefined when the price is unknown. */
+  readonly usdPerHour?: number;
+  readonly note: string;
+}
+
+export interface StackCost {
+  readonly lines: readonly CostLine[];
+  /** Sum of the known lines. */
+  readonly knownUsdPerHour: number;
+  /** Items whose price is unknown (then the total is a lower bound). */
+  readonly unknown: readonly string[];
+}
+
+/** Hourly cost of what a stack's plan creates. */
+export function stackCost(model: NetworkModel, stack: string, region: string): StackCost {
+  const prices = PRICES[region];
+  const lines: CostLine[] = [];
+  const add = (item: string, price: Price | undefined, quantity: number, note: string) => {
+    if (!price) {
+      lines.push({ item, note: `${note}; no price for ${region} in the table` });
+      return;
+    }
+    const hourly = price.unit === 'GB-month' ? (price.usd * quantity) / HOURS_PER_MONTH : price.usd * quantity;
+    lines.push({ item, usdPerHour: hourly, note });
+  };
+  const created = (entity: Entity) => entity.stack === stack && entity.actions.includes('create');
+  for (const entity of model.all().filter(created)) {
+    switch (entity.type) {
+      case 'aws_nat_gateway':
+        add(`NAT gateway ${model.label(entity)}`, prices?.natGatewayHour, 1, `+ ${prices?.natGatewayGb.usd ?? '?'} USD per GB processed`);
+        break;
+      case 'aws_eip':
+        add(`Elastic IP ${model.label(entity)}`, prices?.publicIpv4Hour, 1, 'public IPv4 address');
+        break;
+      case 'aws_vpc_endpoint': {
+        if (entity.values.vpc_endpoint_type !== 'Interface') break; // gateway endpoints are free
+        const zones = Array.isArray(entity.values.subnet_ids) ? entity.values.subnet_ids.length : 1;
+        const service = String(entity.values.service_name ?? '').split('.').pop();
+        add(`Interface endpoint ${service}`, prices?.interfaceEndpointAzHour, zones, `${zones} AZ; + ${prices?.interfaceEndpointGb.usd ?? '?'} USD per GB`);
+        break;
+      }
+      case 'aws_instance': {
+        const type = String(entity.values.instance_type);
+        add(`EC2 ${type} ${model.label(entity)}`, prices?.instanceHour[type], 1, 'on-demand, Linux');
+        if (entity.values.associate_public_ip_address === true) add(`public IPv4 of ${model.label(entity)}`, prices?.publicIpv4Hour, 1, 'public IPv4 address');
+        const root = entity.values.root_block_device?.[0];
+        const size = Number(root?.volume_size ?? 0);
+        if (size > 0) {
+          const price = root?.volume_type === 'gp3' ? prices?.gp3GbMonth : undefined;
+          add(`${root?.volume_type ?? 'EBS'} ${size} GiB root volume`, price, size, `${HOURS_PER_MONTH} h a month`);
+        }
+        break;
+      }
+      default:
+        break; // VPCs, subnets, routes, gateways, SGs, IAM, schedules: no hourly charge
+    }
+  }
+  const known = lines.filter((line) => line.usdPerHour !== undefined);
+  return {
+    lines,
+    knownUsdPerHour: known.reduce((sum, line) => sum + line.usdPerHour!, 0),
+    unknown: lines.filter((line) => line.usdPerHour === undefined).map((line) => line.item),
+  };
+}

@@ -1,0 +1,232 @@
+/** The review report: Markdown (with a Mermaid diagram) and a short text for the terminal. */
+import { Entity, NetworkModel } from './plan-model';
+import { PRICES, PRICES_AS_OF, stackCost, StackCost } from './prices';
+import { Reachability, Verdict } from './reachability';
+
+export interface StackReview {
+  readonly stack: string;
+  /** Resource type → how many the plan creates. */
+  readonly creates: Readonly<Record<string, number>>;
+  readonly cost: StackCost;
+}
+
+export interface InstanceReview {
+  readonly stack: string;
+  readonly name: string;
+  readonly accessPath: string;
+  readonly publicAddress: boolean;
+  readonly inbound: string;
+  readonly egress: string;
+  readonly keyPair: string;
+  readonly ssmRole: boolean;
+  readonly sessionManager: Verdict;
+  readonly ssh: Verdict;
+}
+
+export interface ReviewFacts {
+  readonly region: string;
+  readonly terraformVersion: string;
+  readonly placeholders: readonly string[];
+  readonly acknowledged?: readonly string[];
+}
+
+const SCENARIO_PATHS: Record<string, string> = {
+  'ssh-internet': 'SSH over the internet',
+  'ssm-internet-gateway': 'Session Manager via internet gateway',
+  'ssm-nat-gateway': 'Session Manager via NAT gateway',
+  'ssm-vpc-endpoints': 'Session Manager via VPC endpoints',
+};
+
+export function reviewStacks(model: NetworkModel, region: string): StackReview[] {
+  return Object.keys(model.plans).map((stack) => {
+    const creates: Record<string, number> = {};
+    for (const entity of model.all().filter((e) => e.stack === stack && e.actions.includes('create'))) {
+      creates[entity.type] = (creates[entity.type] ?? 0) + 1;
+    }
+    return { stack, creates, cost: stackCost(model, stack, region) };
+  });
+}
+
+export function reviewInstances(model: NetworkModel): InstanceReview[] {
+  const reach = new Reachability(model);
+  return reach.instances().map((instance) => {
+    const groups = reach.securityGroupsOf(instance);
+    const describe = (rules: ReturnType<Reachability['rules']>) =>
+      rules.length === 0
+        ? 'none'
+        : rules
+            .map((rule) => {
+              const ports = rule.protocol === '-1' ? 'all' : rule.fromPort === rule.toPort ? `${rule.protocol}/${rule.fromPort}` : `${rule.protocol}/${rule.fromPort}-${rule.toPort}`;
+              const peer = rule.cidr ?? (rule.securityGroup ? `SG ${model.label(rule.securityGroup)}` : '?');
+              return `${ports} ${peer}`;
+            })
+            .join(', ');
+    const keyPair = model.target(instance, 'key_name');
+    const profile = model.target(instance, 'iam_instance_profile');
+    return {
+      stack: instance.stack,
+      name: model.label(instance),
+      accessPath: SCENARIO_PATHS[instance.values.tags?.Scenario] ?? 'unknown',
+      publicAddress: reach.hasPublicAddress(instance),
+      inbound: describe(reach.rules('ingress', groups)),
+      egress: describe(reach.rules('egress', groups)),
+      keyPair: keyPair ? `yes (${keyPair.values.key_name ?? model.label(keyPair)})` : instance.values.key_name ? `yes (${instance.values.key_name})` : 'no',
+      ssmRole: profile !== undefined,
+      sessionManager: reach.sessionManager(instance),
+      ssh: reach.ssh(instance),
+    };
+  });
+}
+
+/** NAT path vs endpoint path, from the two scenario plans (seed 003's comparison). */
+export function natVersusEndpoints(model: NetworkModel, region: string): string[] {
+  const natLines = stackCost(model, 'lab-ssm-nat', region).lines.filter((line) => /^(NAT gateway|Elastic IP)/.test(line.item));
+  const endpointLines = stackCost(model, 'lab-ssm-endpoint', region).lines.filter((line) => line.item.startsWith('Interface endpoint'));
+  if (natLines.length === 0 || endpointLines.length === 0) return [];
+  const sum = (lines: typeof natLines) => lines.reduce((total, line) => total + (line.usdPerHour ?? NaN), 0);
+  const nat = sum(natLines);
+  const endpoints = sum(endpointLines);
+  const prices = PRICES[region];
+  const perEndpoint = prices?.interfaceEndpointAzHour.usd ?? NaN;
+  return [
+    `NAT path (lab-ssm-nat): ${usd(nat)}/h for the NAT gateway and its Elastic IP, + ${prices?.natGatewayGb.usd ?? '?'} USD/GB processed.`,
+    `Endpoint path (lab-ssm-endpoint): ${usd(endpoints)}/h for ${endpointLines.length} Interface endpoints in one AZ, + ${prices?.interfaceEndpointGb.usd ?? '?'} USD/GB.`,
+    endpoints < nat
+      ? `Endpoints are cheaper by ${usd(nat - endpoints)}/h (${usd((nat - endpoints) * 4)} over a 4-hour window); a NAT gateway becomes cheaper beyond about ${Math.floor(nat / perEndpoint)} Interface endpoints (one per AWS service to reach).`
+      : `The NAT gateway is cheaper by ${usd(endpoints - nat)}/h with this many endpoints.`,
+  ];
+}
+
+export function usd(value: number): string {
+  return Number.isFinite(value) ? `USD ${value.toFixed(4)}` : 'unknown';
+}
+
+/** Mermaid flowchart of VPCs, subnets, gateways, endpoints and instances with their verdicts. */
+export function mermaidDiagram(model: NetworkModel): string {
+  const reach = new Reachability(model);
+  const id = (entity: Entity) => `n_${entity.id.replace(/[^A-Za-z0-9]/g, '_')}`;
+  const text = (value: string) => value.replace(/"/g, "'");
+  const lines = ['flowchart LR', '  internet(("Internet / AWS public endpoints"))'];
+  for (const vpc of model.all('aws_vpc')) {
+    const dns = vpc.values.enable_dns_hostnames === true && vpc.values.enable_dns_support === true ? 'DNS support + hostnames' : 'DNS hostnames off';
+    lines.push(`  subgraph ${id(vpc)}["${text(model.label(vpc))} ${vpc.values.cidr_block ?? ''} (${dns})"]`);
+    for (const subnet of model.pointingAt('aws_subnet', 'vpc_id', vpc)) {
+      const route = reach.defaultRoute(subnet);
+      const routeText = route.kind === 'internet-gateway' ? '0.0.0.0/0 → IGW' : route.kind === 'nat-gateway' ? '0.0.0.0/0 → NAT' : 'no default route';
+      lines.push(`    subgraph ${id(subnet)}["${text(model.label(subnet))} ${subnet.values.cidr_block ?? ''} — ${routeText}"]`);
+      for (const instance of model.pointingAt('aws_instance', 'subnet_id', subnet)) {
+        const ssm = reach.sessionManager(instance);
+        const ssh = reach.ssh(instance);
+        const verdict = [ssm.reachable ? `SSM ✓ via ${ssm.paths.join('+')}` : 'SSM ✗', ssh.reachable ? 'SSH ✓' : 'SSH ✗'].join(' · ');
+        lines.push(`      ${id(instance)}["${text(model.label(instance))}<br/>${verdict}"]`);
+      }
+      for (const nat of model.pointingAt('aws_nat_gateway', 'subnet_id', subnet)) lines.push(`      ${id(nat)}{{"NAT gateway"}}`);
+      for (const endpoint of model.pointingAt('aws_vpc_endpoint', 'subnet_ids', subnet)) {
+        const service = String(endpoint.values.service_name ?? '').split('.').pop();
+        lines.push(`      ${id(endpoint)}[/"endpoint ${service}${endpoint.values.private_dns_enabled ? ' (private DNS)' : ''}"/]`);
+      }
+      lines.push('    end');
+    }
+    for (const igw of model.pointingAt('aws_internet_gateway', 'vpc_id', vpc)) lines.push(`    ${id(igw)}(["internet gateway"])`);
+    lines.push('  end');
+  }
+  for (const igw of model.all('aws_internet_gateway')) lines.push(`  ${id(igw)} --- internet`);
+  for (const nat of model.all('aws_nat_gateway')) {
+    const natSubnet = model.target(nat, 'subnet_id');
+    const igw = natSubnet ? reach.defaultRoute(natSubnet).gateway : undefined;
+    if (igw) lines.push(`  ${id(nat)} --> ${id(igw)}`);
+  }
+  for (const instance of reach.instances()) {
+    const verdict = reach.sessionManager(instance);
+    const subnet = reach.subnetOf(instance);
+    const route = subnet ? reach.defaultRoute(subnet) : {};
+    if (verdict.paths.includes('vpc-endpoints')) {
+      const vpc = reach.vpcOf(instance);
+      const endpoint = vpc ? reach.interfaceEndpoint(vpc, 'ssm') : undefined;
+      if (endpoint) lines.push(`  ${id(instance)} -- "443" --> ${id(endpoint)}`);
+    } else if (verdict.reachable && route.gateway) {
+      lines.push(`  ${id(instance)} -- "443" --> ${id(route.gateway)}`);
+    }
+    const ssh = reach.ssh(instance);
+    if (ssh.reachable) lines.push(`  operator(["operator"]) -- "tcp/22" --> ${id(instance)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function markdownReport(model: NetworkModel, facts: ReviewFacts): string {
+  const stacks = reviewStacks(model, facts.region);
+  const instances = reviewInstances(model);
+  const out: string[] = [];
+  out.push('# Offline plan review — ssm-access-lab', '');
+  out.push(`Region ${facts.region}; ${facts.terraformVersion}; AWS provider 5.100.0. Prices as of ${PRICES_AS_OF} (sources below).`, '');
+  out.push(
+    '> **Offline review.** No AWS account was used: the AWS provider ran with mock credentials and its `skip_*` settings, and nothing was looked up in AWS.',
+    '> Placeholders stand in for what only AWS could say:',
+  );
+  for (const placeholder of facts.placeholders) out.push(`> - ${placeholder}`);
+  out.push(
+    '> Offline cannot know real AMI ids, account quotas (5 VPCs per region by default), existing resources or name clashes, or whether a service exists in the region; `terraform plan` against the account remains the last word.',
+    '',
+  );
+  out.push('## Stacks', '', '| stack | resources to create | est. USD per hour |', '|---|---|---|');
+  for (const stack of stacks) {
+    const creates = Object.entries(stack.creates)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([type, count]) => `${type} × ${count}`)
+      .join(', ');
+    const total = stack.cost.unknown.length > 0 ? `≥ ${usd(stack.cost.knownUsdPerHour)} (unknown: ${stack.cost.unknown.join(', ')})` : usd(stack.cost.knownUsdPerHour);
+    out.push(`| \`${stack.stack}\` | ${creates || 'nothing'} | ${total} |`);
+  }
+  out.push('', '## Instances', '');
+  out.push('| instance | stack | access path | public address | inbound | egress | key pair | SSM role |', '|---|---|---|---|---|---|---|---|');
+  for (const i of instances) {
+    out.push(`| ${i.name} | \`${i.stack}\` | ${i.accessPath} | ${i.publicAddress ? 'yes' : 'no'} | ${i.inbound} | ${i.egress} | ${i.keyPair} | ${i.ssmRole ? 'yes' : 'no'} |`);
+  }
+  out.push('', '### Reachability, computed from the plans', '');
+  for (const i of instances) out.push(`- **${i.name}** (${i.accessPath})`, `  - ${i.sessionManager.text}`, `  - ${i.ssh.text}`);
+  if (facts.acknowledged && facts.acknowledged.length > 0) {
+    out.push('', '## Acknowledged guardrail findings', '');
+    for (const line of facts.acknowledged) out.push(`- ${line}`);
+  }
+  out.push('', '## Cost per stack', '');
+  for (const stack of stacks.filter((s) => s.cost.lines.length > 0)) {
+    out.push(`**${stack.stack}**`, '');
+    for (const line of stack.cost.lines) out.push(`- ${line.item}: ${line.usdPerHour === undefined ? 'unknown' : `${usd(line.usdPerHour)}/h`} (${line.note})`);
+    out.push('');
+  }
+  const comparison = natVersusEndpoints(model, facts.region);
+  if (comparison.length > 0) out.push('## NAT gateway vs VPC endpoints', '', ...comparison.map((line) => `- ${line}`), '');
+  const prices = PRICES[facts.region];
+  if (prices) {
+    out.push('### Price sources', '');
+    const sources = new Map<string, string[]>();
+    const note = (name: string, source: string) => sources.set(source, [...(sources.get(source) ?? []), name]);
+    note('NAT gateway', prices.natGatewayHour.source);
+    note('Interface endpoint', prices.interfaceEndpointAzHour.source);
+    note('public IPv4', prices.publicIpv4Hour.source);
+    note('gp3', prices.gp3GbMonth.source);
+    for (const type of Object.keys(prices.instanceHour)) note(type, prices.instanceHour[type].source);
+    for (const [source, names] of sources) out.push(`- ${names.join(', ')}: ${source}`);
+    out.push('');
+  }
+  out.push('## Diagram', '', '```mermaid', mermaidDiagram(model).trimEnd(), '```', '');
+  return `${out.join('\n')}`;
+}
+
+/** The short version printed to the terminal. */
+export function textReport(model: NetworkModel, facts: ReviewFacts): string {
+  const out: string[] = [];
+  out.push(`Offline plan review (${facts.region}, no AWS account; placeholders listed in the Markdown report)`, '');
+  for (const stack of reviewStacks(model, facts.region)) {
+    const count = Object.values(stack.creates).reduce((a, b) => a + b, 0);
+    const cost = stack.cost.unknown.length > 0 ? `≥ ${usd(stack.cost.knownUsdPerHour)}/h` : `${usd(stack.cost.knownUsdPerHour)}/h`;
+    out.push(`  ${stack.stack.padEnd(18)} ${String(count).padStart(3)} to create   ${cost}`);
+  }
+  out.push('');
+  for (const i of reviewInstances(model)) {
+    out.push(`  ${i.name} — ${i.accessPath}`, `    ${i.sessionManager.text}`, `    ${i.ssh.text}`);
+  }
+  const comparison = natVersusEndpoints(model, facts.region);
+  if (comparison.length > 0) out.push('', ...comparison.map((line) => `  ${line}`));
+  return `${out.join('\n')}\n`;
+}

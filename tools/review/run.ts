@@ -1,0 +1,178 @@
+/**
+ * `npm run review`: synthesize every stack for offline review, then per stack `terraform init`,
+ * `validate`, `plan` and `show -json`, and build the report from Terraform's own plans.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { LabConfig } from '../../lib/config';
+import { addLabStacks, StackName } from '../../stacks';
+import { SSM_ENDPOINTS_SAMPLE_VARS } from '../../stacks/ssm-endpoints-sample';
+import { findTerraform, inParallel, runTerraformAsync, terraformEnvironment } from '../terraform-cli';
+import { NetworkModel, PlanJson } from './plan-model';
+import { markdownReport, mermaidDiagram, ReviewFacts, textReport } from './report';
+
+/** A sample AMI id for plans that must not look one up. */
+export const PLACEHOLDER_AMI = 'ami-0123456789abcdef0';
+/** TEST-NET-3 (RFC 5737): a documentation range, so the sample can never open SSH to anyone real. */
+export const SAMPLE_SSH_CIDR = '203.0.113.0/24';
+export const SAMPLE_SSH_PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOfflineReviewSampleKeyNotARealKey000000000 review@example';
+
+export interface ReviewOptions {
+  /** Everything goes under this folder (re-created each run). */
+  readonly outDir: string;
+  readonly config: LabConfig;
+  /** One line per stack as it finishes. */
+  readonly progress?: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface StackOutcome {
+  readonly stack: string;
+  readonly ok: boolean;
+  /** Which step failed, and Terraform's own message. */
+  readonly failure?: { step: string; message: string };
+  readonly seconds: number;
+}
+
+export interface ReviewResult {
+  readonly outcomes: StackOutcome[];
+  readonly plans: Record<string, PlanJson>;
+  readonly model?: NetworkModel;
+  readonly reportFile?: string;
+  readonly text?: string;
+  readonly facts: ReviewFacts;
+  /** Placeholder value → the lab-network entity it stands for. */
+  readonly placeholders: ReadonlyMap<string, string>;
+}
+
+export class ReviewError extends Error {}
+
+/** The lab configuration the review plans: the user's, with samples only where a plan needs a value. */
+export function reviewConfig(config: LabConfig): { config: LabConfig; placeholders: string[] } {
+  const placeholders: string[] = [];
+  let reviewed = config;
+  if (config.amiId === undefined) {
+    reviewed = { ...reviewed, amiId: PLACEHOLDER_AMI };
+    placeholders.push(`AMI ${PLACEHOLDER_AMI} instead of the latest Amazon Linux 2023 (set SSM_LAB_AMI_ID to review a real one).`);
+  }
+  if (config.sshAllowedCidrs.length === 0) {
+    reviewed = { ...reviewed, sshAllowedCidrs: [SAMPLE_SSH_CIDR] };
+    placeholders.push(`lab-ssh opens port 22 to the documentation range ${SAMPLE_SSH_CIDR} (SSM_LAB_SSH_ALLOWED_CIDRS is not set).`);
+  }
+  if (config.sshKeyName === undefined && config.sshPublicKey === undefined) {
+    reviewed = { ...reviewed, sshPublicKey: SAMPLE_SSH_PUBLIC_KEY };
+    placeholders.push('lab-ssh imports a sample public key (SSM_LAB_SSH_PUBLIC_KEY / SSM_LAB_SSH_KEY_NAME are not set).');
+  }
+  return { config: reviewed, placeholders };
+}
+
+/** Placeholder id for an output of lab-network, e.g. `${aws_subnet.x.id}` → `subnet-0f3a…`. */
+export function placeholderFor(expression: string): string | undefined {
+  const match = /^\$\{([a-z0-9_]+)\.([^.]+)\.([a-z_]+)\}$/.exec(expression);
+  if (!match) return undefined;
+  const [, type, name, attribute] = match;
+  const hex = createHash('sha256').update(`${type}.${name}`).digest('hex').slice(0, 17);
+  if (attribute !== 'id') return `placeholder-${name}`.slice(0, 64);
+  const prefix: Record<string, string> = {
+    aws_vpc: 'vpc',
+    aws_subnet: 'subnet',
+    aws_route_table: 'rtb',
+    aws_internet_gateway: 'igw',
+    aws_security_group: 'sg',
+  };
+  return `${prefix[type] ?? 'placeholder'}-${hex}`;
+}
+
+/** Writes lab-network's placeholder state (outputs only) and returns placeholder → entity id. */
+function writePlaceholderState(networkJson: any, stateFile: string): Map<string, string> {
+  const outputs: Record<string, { value: string; type: string; sensitive: boolean }> = {};
+  const map = new Map<string, string>();
+  for (const [name, output] of Object.entries<any>(networkJson.output ?? {})) {
+    const placeholder = placeholderFor(String(output.value));
+    if (!placeholder) continue;
+    outputs[name] = { value: placeholder, type: 'string', sensitive: output.sensitive === true };
+    const [, type, resource] = /^\$\{([a-z0-9_]+)\.([^.]+)\./.exec(String(output.value))!;
+    map.set(placeholder, `${StackName.NETWORK}/${type}.${resource}`);
+  }
+  fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+  const state = { version: 4, terraform_version: '1.9.0', serial: 1, lineage: 'offline-review-placeholder', outputs, resources: [] };
+  fs.writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  return map;
+}
+
+function varsFor(stack: string): string[] {
+  return stack === StackName.SSM_ENDPOINTS ? SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `-var=${name}=${value}`) : [];
+}
+
+export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
+  const env = options.env ?? process.env;
+  const terraform = findTerraform(env);
+  if (!terraform) {
+    throw new ReviewError(
+      'terraform was not found on PATH. Install Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install), or point TERRAFORM_BINARY at it, then run npm run review again.',
+    );
+  }
+  const outDir = path.resolve(options.outDir);
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  const { config, placeholders } = reviewConfig(options.config);
+
+  const synthDir = path.join(outDir, 'cdktf.out');
+  const app = new App({ outdir: synthDir });
+  addLabStacks(app, config, { offlineReview: true });
+  app.synth();
+  const stacks = fs.readdirSync(path.join(synthDir, 'stacks')).sort();
+  const networkJson = JSON.parse(fs.readFileSync(path.join(synthDir, 'stacks', StackName.NETWORK, 'cdk.tf.json'), 'utf8'));
+  const placeholderMap = writePlaceholderState(networkJson, path.join(outDir, 'state', `terraform.${StackName.NETWORK}.tfstate`));
+  placeholders.unshift(
+    `The scenario stacks read lab-network through its state; offline there is none, so .review/state/terraform.lab-network.tfstate is a placeholder holding only lab-network's outputs, with made-up ids (vpc-…, subnet-…) that stand for its resources.`,
+    `ssm-endpoints is planned with the README's sample inputs (${SSM_ENDPOINTS_SAMPLE_VARS.map(([k, v]) => `${k}=${v}`).join(', ')}) and preflight_lookups=false.`,
+  );
+
+  const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), env);
+  const version = await runTerraformAsync(terraform, ['version'], outDir, tfEnv);
+  const plansDir = path.join(outDir, 'plans');
+  fs.mkdirSync(plansDir, { recursive: true });
+  const plans: Record<string, PlanJson> = {};
+
+  const outcomes = await inParallel(stacks, 2, async (stack): Promise<StackOutcome> => {
+    const started = Date.now();
+    const dir = path.join(synthDir, 'stacks', stack);
+    const planFile = path.join(plansDir, `${stack}.tfplan`);
+    const steps: [string, string[]][] = [
+      ['init', ['init', '-input=false']],
+      ['validate', ['validate']],
+      ['plan', ['plan', '-input=false', '-lock=false', `-out=${planFile}`, ...varsFor(stack)]],
+      ['show', ['show', '-json', planFile]],
+    ];
+    for (const [step, args] of steps) {
+      const result = await runTerraformAsync(terraform, args, dir, tfEnv);
+      if (result.status !== 0) {
+        const seconds = (Date.now() - started) / 1000;
+        options.progress?.(`✗ ${stack.padEnd(18)} terraform ${step} failed after ${seconds.toFixed(1)} s`);
+        return { stack, ok: false, seconds, failure: { step, message: (result.stderr || result.stdout).trim() } };
+      }
+      if (step === 'show') {
+        plans[stack] = JSON.parse(result.stdout);
+        fs.writeFileSync(path.join(plansDir, `${stack}.json`), result.stdout);
+      }
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const creates = (plans[stack].resource_changes ?? []).filter((c: any) => c.mode === 'managed' && c.change.actions.includes('create')).length;
+    options.progress?.(`✓ ${stack.padEnd(18)} init, validate, plan: ${String(creates).padStart(2)} to create   ${seconds.toFixed(1)} s`);
+    return { stack, ok: true, seconds };
+  });
+
+  const facts: ReviewFacts = { region: config.region, terraformVersion: version.stdout.split('\n')[0] || 'Terraform', placeholders };
+  if (outcomes.some((outcome) => !outcome.ok)) return { outcomes, plans, facts, placeholders: placeholderMap };
+
+  const ordered: Record<string, PlanJson> = {};
+  for (const stack of stacks) ordered[stack] = plans[stack];
+  const model = new NetworkModel(ordered, placeholderMap);
+  const reportFile = path.join(outDir, 'report.md');
+  fs.writeFileSync(path.join(outDir, 'lab.mmd'), mermaidDiagram(model));
+  fs.writeFileSync(reportFile, markdownReport(model, facts));
+  return { outcomes, plans: ordered, model, reportFile, facts, text: textReport(model, facts), placeholders: placeholderMap };
+}
