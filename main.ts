@@ -1,13 +1,21 @@
-import { App } from 'cdktf';
+import { synthesizeAtomically } from './lib/atomic-synth';
 import { loadConfig } from './lib/config';
+import { formatFinding } from './lib/guardrails';
 import { addLabStacks } from './stacks';
 
-// Everything is validated before app.synth(), so a bad setting never half-writes cdktf.out.
+// Configuration and guardrails are checked before anything is written; the synth itself goes to a
+// staging folder that replaces cdktf.out only when every stack succeeded.
 try {
   const config = loadConfig(process.env);
-  const app = new App();
-  addLabStacks(app, config);
-  app.synth();
+  synthesizeAtomically(process.env.CDKTF_OUTDIR || 'cdktf.out', (app) => {
+    const { guardrails } = addLabStacks(app, config);
+    for (const finding of guardrails.check(app).filter((f) => f.acknowledgement)) {
+      process.stderr.write(`ssm-access-lab: acknowledged ${formatFinding(finding).split('. Fix:')[0]} — reason: ${finding.acknowledgement!.reason}\n`);
+    }
+    for (const ack of guardrails.unusedAcknowledgements()) {
+      process.stderr.write(`ssm-access-lab: warning: SSM_LAB_ACKNOWLEDGE entry ${ack.ruleId}@${ack.stack} matches no finding\n`);
+    }
+  });
 } catch (error) {
   process.stderr.write(`ssm-access-lab: ${error instanceof Error ? error.message : String(error)}\n`);
   if (process.env.SSM_LAB_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);

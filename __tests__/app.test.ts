@@ -78,6 +78,31 @@ describe('the app (main.ts)', () => {
   });
 });
 
+describe('the app and the guardrails', () => {
+  test('GIVEN SSH opened to the world without acknowledgement WHEN the app runs THEN exit 1 and the previous output is untouched', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-guard-')), 'cdktf.out');
+    expect(runApp(outdir).status).toBe(0);
+    const before = fs.readFileSync(path.join(outdir, 'stacks', 'lab-ssh', 'cdk.tf.json'), 'utf8');
+    const result = runApp(outdir, { SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0', SSM_LAB_SSH_KEY_NAME: 'ops' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0. Fix:');
+    expect(fs.readFileSync(path.join(outdir, 'stacks', 'lab-ssh', 'cdk.tf.json'), 'utf8')).toBe(before);
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual(['cdktf.out']);
+  });
+
+  test('GIVEN the same finding acknowledged WHEN the app runs THEN it synthesizes and prints the acknowledgement', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-ack-')), 'cdktf.out');
+    const result = runApp(outdir, {
+      SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0',
+      SSM_LAB_SSH_KEY_NAME: 'ops',
+      SSM_LAB_ACKNOWLEDGE: 'SSMLAB-SG-1@lab-ssh=workshop with changing addresses',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('acknowledged SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0 — reason: workshop with changing addresses');
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'lab-ssh', 'cdk.tf.json'), 'utf8')).resource.aws_vpc_security_group_ingress_rule).toBeDefined();
+  });
+});
+
 describe('provider imports', () => {
   test('GIVEN every source file WHEN scanned THEN none imports the root of @cdktf/provider-aws', () => {
     const sources: string[] = [];

@@ -59,6 +59,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0' }).sshAllowedCidrs).toEqual(['0.0.0.0/0']);
   });
 
+  test('GIVEN team settings WHEN loaded THEN lab name, S3 state and acknowledgements are read', () => {
+    const config = loadConfig({
+      SSM_LAB_NAME: 'team-a',
+      SSM_LAB_STATE_BUCKET: 'state-bucket',
+      SSM_LAB_ACKNOWLEDGE: 'SSMLAB-SG-1@lab-ssh=workshop with changing addresses; SSMLAB-EC2-3@lab-ssm-nat = demo of a mistake',
+    });
+    expect(config.labName).toBe('team-a');
+    expect(config.stateBackend).toEqual({ bucket: 'state-bucket', keyPrefix: 'ssm-access-lab', region: 'ap-northeast-1' });
+    expect(config.acknowledgements).toEqual([
+      { ruleId: 'SSMLAB-SG-1', stack: 'lab-ssh', reason: 'workshop with changing addresses' },
+      { ruleId: 'SSMLAB-EC2-3', stack: 'lab-ssm-nat', reason: 'demo of a mistake' },
+    ]);
+    expect(loadConfig({}).stateBackend).toBeUndefined();
+    expect(loadConfig({}).sshOverSessionManager).toBe(false);
+  });
+
   test('GIVEN blank values WHEN loaded THEN they count as unset', () => {
     expect(loadConfig({ SSM_LAB_REGION: '  ', SSM_LAB_AMI_ID: '' }).region).toBe(DEFAULTS.region);
   });
@@ -108,7 +124,15 @@ describe('loadConfig', () => {
       'to be unset when SSM_LAB_SSH_KEY_NAME is set',
     ],
     ['misspelt setting', { SSM_LAB_REGOIN: 'us-east-1' }, 'SSM_LAB_REGOIN', 'us-east-1', 'a known setting'],
-    ['bad tag', { SSM_LAB_PROJECT_TAG: 'a#b' }, SETTINGS.projectTag, 'a#b', 'a tag value'],
+    ['a bad tag', { SSM_LAB_PROJECT_TAG: 'a#b' }, SETTINGS.projectTag, 'a#b', 'a tag value'],
+    ['SSH over SSM without a key', { SSM_LAB_SSH_OVER_SSM: 'true' }, SETTINGS.sshOverSessionManager, 'true', 'still needs a key pair'],
+    ['a non-boolean switch', { SSM_LAB_SSH_OVER_SSM: 'maybe' }, SETTINGS.sshOverSessionManager, 'maybe', 'true or false'],
+    ['a bad lab name', { SSM_LAB_NAME: 'Team_A' }, SETTINGS.labName, 'Team_A', 'a lab name of 2-20 lowercase'],
+    ['a bad bucket', { SSM_LAB_STATE_BUCKET: 'Bad_Bucket' }, SETTINGS.stateBucket, 'Bad_Bucket', 'an S3 bucket name'],
+    ['a key prefix without a bucket', { SSM_LAB_STATE_KEY_PREFIX: 'labs' }, SETTINGS.stateKeyPrefix, 'labs', 'SSM_LAB_STATE_BUCKET to be set too'],
+    ['a key prefix with a leading slash', { SSM_LAB_STATE_BUCKET: 'state-bucket', SSM_LAB_STATE_KEY_PREFIX: '/labs' }, SETTINGS.stateKeyPrefix, '/labs', 'no leading or trailing /'],
+    ['an unknown guardrail id', { SSM_LAB_ACKNOWLEDGE: 'CKV_AWS_24@lab-ssh=because we must' }, SETTINGS.acknowledgements, 'CKV_AWS_24@lab-ssh=because we must', 'a rule id from SSMLAB-SG-1'],
+    ['an acknowledgement without a reason', { SSM_LAB_ACKNOWLEDGE: 'SSMLAB-SG-1@lab-ssh=ok' }, SETTINGS.acknowledgements, 'SSMLAB-SG-1@lab-ssh=ok', 'a reason of at least 10 characters'],
   ];
 
   test.each(badValues)('GIVEN %s WHEN loaded THEN one line names setting, value and expectation', (_, env, setting, value, expected) => {

@@ -1,4 +1,4 @@
-import { onlyResource, resourceCounts, resourcesOfType, synthLab, TerraformJson } from './helpers/synth';
+import { configWith, onlyResource, resourceCounts, resourcesOfType, SSH_OPERATOR_ENV, synthLab, TerraformJson } from './helpers/synth';
 
 describe('lab-network stack', () => {
   let json: TerraformJson;
@@ -43,6 +43,12 @@ describe('lab-network stack', () => {
     expect(onlyResource(json, 'aws_iam_instance_profile').name).toBe('ssm-lab-instance');
   });
 
+  test('GIVEN a public key WHEN synthesized THEN lab-network imports the key pair (free) for every instance that needs it', () => {
+    const withKey = synthLab(configWith(SSH_OPERATOR_ENV)).stacks['lab-network'];
+    expect(onlyResource(withKey, 'aws_key_pair')).toMatchObject({ key_name: 'ssm-lab-ssh', public_key: SSH_OPERATOR_ENV.SSM_LAB_SSH_PUBLIC_KEY });
+    expect(resourcesOfType(json, 'aws_key_pair')).toHaveLength(0);
+  });
+
   test('GIVEN defaults WHEN synthesized THEN nothing billable is declared', () => {
     expect(Object.keys(resourceCounts(json)).sort()).toEqual([
       'aws_default_security_group',
@@ -61,7 +67,7 @@ describe('lab-network stack', () => {
   test('GIVEN defaults WHEN synthesized THEN the provider is in the region and tags everything with the project', () => {
     expect(json.provider?.aws[0]).toEqual({
       region: 'ap-northeast-1',
-      default_tags: [{ tags: { Project: 'ssm-access-lab', Stack: 'lab-network', ManagedBy: 'cdktf' } }],
+      default_tags: [{ tags: { Project: 'ssm-access-lab', Lab: 'ssm-lab', Stack: 'lab-network', ManagedBy: 'cdktf' } }],
     });
   });
 });

@@ -30,13 +30,13 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     return { reach, model, of: (name: string) => reach.sessionManager(byName.get(name)!), ssh: (name: string, client?: string) => reach.ssh(byName.get(name)!, client) };
   };
   /** A deep copy of the plans with one resource change edited or removed. */
-  const variant = (stack: string, address: string, edit: ((after: any) => void) | 'remove'): Record<string, PlanJson> => {
+  const variant = (stack: string, address: string, edit: ((after: any, unknown: any) => void) | 'remove'): Record<string, PlanJson> => {
     const copy = JSON.parse(JSON.stringify(result.plans));
     const changes = copy[stack].resource_changes as any[];
     const at = changes.findIndex((change) => change.address === address);
     if (at < 0) throw new Error(`${stack} has no ${address}`);
     if (edit === 'remove') changes.splice(at, 1);
-    else edit(changes[at].change.after);
+    else edit(changes[at].change.after, changes[at].change.after_unknown ?? {});
     return copy;
   };
   const addressOf = (stack: string, type: string, match: (after: any) => boolean = () => true): string =>
@@ -136,6 +136,19 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     const verdict = verdicts(plans()).of(instance);
     expect(verdict.reachable).toBe(false);
     expect(verdict.text).toBe(`Session Manager: NOT reachable — ${reason}`);
+  });
+
+  test('GIVEN a Session Manager instance with the key pair WHEN checked THEN SSH is reachable through Session Manager, port 22 closed', () => {
+    const sshKey = plan('lab-ssh').resource_changes!.find((c: any) => c.type === 'aws_instance')!.change.after.key_name;
+    expect(sshKey).toBe('placeholder-key-pair');
+    const plans = variant('lab-ssm-endpoint', addressOf('lab-ssm-endpoint', 'aws_instance'), (after, unknown) => {
+      after.key_name = sshKey;
+      delete unknown.key_name; // known now, as it would be with SSM_LAB_SSH_OVER_SSM=true
+    });
+    expect(verdicts(plans).ssh('ssm-lab-ssm-endpoint').text).toBe(
+      'SSH: reachable through Session Manager (AWS-StartSSHSession over Session Manager; port 22 stays closed; key pair ssm-lab-ssh)',
+    );
+    expect(verdicts().ssh('ssm-lab-ssm-endpoint').reachable).toBe(false);
   });
 
   test('GIVEN an SSH client outside the allowed CIDR WHEN checked THEN NOT reachable with the reason', () => {

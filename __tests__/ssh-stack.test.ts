@@ -14,8 +14,9 @@ describe('lab-ssh stack', () => {
     expect(instance.associate_public_ip_address).toBe(true);
     expect(instance.subnet_id).toContain('vpc1_public-subnet');
     expect(instance.iam_instance_profile).toBeUndefined();
-    expect(instance.key_name).toMatch(/^\$\{aws_key_pair\.[^.]+\.key_name\}$/);
-    expect(onlyResource(configured, 'aws_key_pair').public_key).toBe(SSH_OPERATOR_ENV.SSM_LAB_SSH_PUBLIC_KEY);
+    // The key pair lives in lab-network (free, shared with SSH through Session Manager).
+    expect(instance.key_name).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-lab-network\.outputs\.[^}]*aws_key_pair[^}]*key_name\}$/);
+    expect(resourcesOfType(configured, 'aws_key_pair')).toHaveLength(0);
     expect(instance.tags.Scenario).toBe('ssh-internet');
   });
 

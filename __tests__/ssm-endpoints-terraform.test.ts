@@ -239,6 +239,7 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
       an_existing_private_dns_endpoint_warns: 'pass',
       our_own_endpoints_do_not_warn: 'pass',
       no_lookups_when_switched_off: 'pass',
+      a_world_open_cidr_is_refused: 'pass',
     });
   });
 

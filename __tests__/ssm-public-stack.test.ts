@@ -1,4 +1,4 @@
-import { onlyResource, resourcesOfType, synthLab, TerraformJson } from './helpers/synth';
+import { configWith, onlyResource, resourcesOfType, SSH_OPERATOR_ENV, synthLab, TerraformJson } from './helpers/synth';
 
 describe('lab-ssm-public stack', () => {
   let json: TerraformJson;
@@ -31,5 +31,21 @@ describe('lab-ssm-public stack', () => {
     expect(json.output?.connect_command.value).toMatch(
       /^aws ssm start-session --target \$\{aws_instance\.[^.]+\.id\} --region ap-northeast-1$/,
     );
+  });
+
+  test('GIVEN SSH through Session Manager WHEN synthesized THEN the instance gets the key pair, port 22 stays closed, and outputs give the ssh config', () => {
+    const json = synthLab(configWith({ ...SSH_OPERATOR_ENV, SSM_LAB_SSH_OVER_SSM: 'true' })).stacks['lab-ssm-public'];
+    expect(onlyResource(json, 'aws_instance').key_name).toMatch(/cross-stack-reference-input-lab-network\.outputs\.[^}]*aws_key_pair/);
+    expect(resourcesOfType(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
+    expect(json.output?.ssh_config.value).toBe(
+      'host i-* mi-*\n    ProxyCommand sh -c "aws ssm start-session --target %h --document-name AWS-StartSSHSession --parameters \'portNumber=%p\' --region ap-northeast-1"',
+    );
+    expect(json.output?.ssh_command.value).toMatch(/^ssh -i ~\/\.ssh\/id_ed25519 ec2-user@\$\{aws_instance\.[^.]+\.id\}$/);
+  });
+
+  test('GIVEN SSH through Session Manager off WHEN synthesized THEN no key pair and no ssh outputs', () => {
+    const json = synthLab(configWith(SSH_OPERATOR_ENV)).stacks['lab-ssm-public'];
+    expect(onlyResource(json, 'aws_instance').key_name).toBeUndefined();
+    expect(json.output?.ssh_config).toBeUndefined();
   });
 });

@@ -37,8 +37,31 @@ export interface LabConfig {
   readonly sshAllowedCidrs: readonly string[];
   /** Existing EC2 key pair for the SSH baseline. */
   readonly sshKeyName?: string;
-  /** OpenSSH public key; the SSH baseline imports it as a key pair. */
+  /** OpenSSH public key; lab-network imports it as a key pair. */
   readonly sshPublicKey?: string;
+  /** Give the Session Manager instances the key pair too, for `ssh` through Session Manager (port 22 stays closed). */
+  readonly sshOverSessionManager: boolean;
+  /** Prefix of resource names, tags and state keys, so several labs share an account and region. */
+  readonly labName: string;
+  /** Prefix the stack names with the lab name as well. */
+  readonly prefixStackNames: boolean;
+  /** Shared state in S3; `undefined` keeps local state files. */
+  readonly stateBackend?: S3StateConfig;
+  /** Guardrail findings accepted on purpose, each with a reason. */
+  readonly acknowledgements: readonly Acknowledgement[];
+}
+
+export interface S3StateConfig {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  readonly region: string;
+}
+
+/** `RULE-ID@stack=reason`: one guardrail finding accepted on purpose. */
+export interface Acknowledgement {
+  readonly ruleId: string;
+  readonly stack: string;
+  readonly reason: string;
 }
 
 /** One environment variable per setting; the README documents the same table. */
@@ -60,6 +83,13 @@ export const SETTINGS = {
   sshAllowedCidrs: 'SSM_LAB_SSH_ALLOWED_CIDRS',
   sshKeyName: 'SSM_LAB_SSH_KEY_NAME',
   sshPublicKey: 'SSM_LAB_SSH_PUBLIC_KEY',
+  sshOverSessionManager: 'SSM_LAB_SSH_OVER_SSM',
+  labName: 'SSM_LAB_NAME',
+  prefixStackNames: 'SSM_LAB_PREFIX_STACK_NAMES',
+  stateBucket: 'SSM_LAB_STATE_BUCKET',
+  stateKeyPrefix: 'SSM_LAB_STATE_KEY_PREFIX',
+  stateRegion: 'SSM_LAB_STATE_REGION',
+  acknowledgements: 'SSM_LAB_ACKNOWLEDGE',
 } as const;
 
 /** Variables read by tools around the app rather than by the app's stacks. */
@@ -79,7 +109,22 @@ export const DEFAULTS = {
   instanceType: 't4g.nano',
   rootVolumeGiB: 8,
   endpointServices: DEFAULT_SESSION_MANAGER_SERVICES,
+  labName: 'ssm-lab',
+  stateKeyPrefix: 'ssm-access-lab',
 } as const;
+
+/** Guardrail rule ids a finding can be acknowledged for (see lib/guardrails.ts). */
+export const GUARDRAIL_RULE_IDS = [
+  'SSMLAB-SG-1',
+  'SSMLAB-SG-2',
+  'SSMLAB-VPC-1',
+  'SSMLAB-EC2-1',
+  'SSMLAB-EC2-2',
+  'SSMLAB-EC2-3',
+  'SSMLAB-EC2-4',
+  'SSMLAB-IAM-1',
+  'SSMLAB-IAM-2',
+] as const;
 
 /** A setting with a bad value. The message is one line: setting, value, what is expected. */
 export class ConfigError extends Error {
@@ -97,6 +142,9 @@ const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const AMI_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const KEY_NAME_PATTERN = /^[\x20-\x7e]{1,255}$/;
 const PUBLIC_KEY_PATTERN = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+const LAB_NAME_PATTERN = /^[a-z][a-z0-9-]{1,19}$/;
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KEY_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()/-]{1,200}$/;
 const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -220,6 +268,40 @@ export function loadConfig(env: Env = process.env): LabConfig {
     throw new ConfigError(SETTINGS.sshPublicKey, abbreviate(sshPublicKey), `to be unset when ${SETTINGS.sshKeyName} is set (choose one key)`);
   }
 
+  const sshOverSessionManager = parseBoolean(SETTINGS.sshOverSessionManager, read(SETTINGS.sshOverSessionManager));
+  if (sshOverSessionManager && sshKeyName === undefined && sshPublicKey === undefined) {
+    throw new ConfigError(
+      SETTINGS.sshOverSessionManager,
+      'true',
+      `${SETTINGS.sshKeyName} or ${SETTINGS.sshPublicKey} as well: ssh through Session Manager still needs a key pair`,
+    );
+  }
+
+  const labName = read(SETTINGS.labName) ?? DEFAULTS.labName;
+  if (!LAB_NAME_PATTERN.test(labName)) {
+    throw new ConfigError(SETTINGS.labName, labName, 'a lab name of 2-20 lowercase letters, digits or -, starting with a letter');
+  }
+  const prefixStackNames = parseBoolean(SETTINGS.prefixStackNames, read(SETTINGS.prefixStackNames));
+
+  const bucket = read(SETTINGS.stateBucket);
+  if (bucket !== undefined && (!BUCKET_PATTERN.test(bucket) || bucket.includes('..'))) {
+    throw new ConfigError(SETTINGS.stateBucket, bucket, 'an S3 bucket name (3-63 lowercase letters, digits, dots or hyphens)');
+  }
+  const keyPrefix = read(SETTINGS.stateKeyPrefix) ?? DEFAULTS.stateKeyPrefix;
+  if (!KEY_PREFIX_PATTERN.test(keyPrefix) || keyPrefix.startsWith('/') || keyPrefix.endsWith('/')) {
+    throw new ConfigError(SETTINGS.stateKeyPrefix, keyPrefix, 'an S3 key prefix such as teams/network (no leading or trailing /)');
+  }
+  const stateRegion = read(SETTINGS.stateRegion) ?? region;
+  if (!REGION_PATTERN.test(stateRegion)) {
+    throw new ConfigError(SETTINGS.stateRegion, stateRegion, 'the AWS region of the state bucket, such as ap-northeast-1');
+  }
+  for (const [setting, value] of [[SETTINGS.stateKeyPrefix, read(SETTINGS.stateKeyPrefix)], [SETTINGS.stateRegion, read(SETTINGS.stateRegion)]] as const) {
+    if (value !== undefined && bucket === undefined) throw new ConfigError(setting, value, `${SETTINGS.stateBucket} to be set too (it only applies to S3 state)`);
+  }
+  const stateBackend = bucket === undefined ? undefined : { bucket, keyPrefix, region: stateRegion };
+
+  const acknowledgements = parseAcknowledgements(read(SETTINGS.acknowledgements));
+
   return {
     region,
     partition: partitionOf(region),
@@ -239,7 +321,34 @@ export function loadConfig(env: Env = process.env): LabConfig {
     sshAllowedCidrs,
     sshKeyName,
     sshPublicKey,
+    sshOverSessionManager,
+    labName,
+    prefixStackNames,
+    stateBackend,
+    acknowledgements,
   };
+}
+
+function parseBoolean(setting: string, text: string | undefined): boolean {
+  if (text === undefined) return false;
+  if (['true', '1', 'yes', 'on'].includes(text.toLowerCase())) return true;
+  if (['false', '0', 'no', 'off'].includes(text.toLowerCase())) return false;
+  throw new ConfigError(setting, text, 'true or false');
+}
+
+function parseAcknowledgements(text: string | undefined): Acknowledgement[] {
+  const expected = `entries "RULE-ID@stack=reason" separated by ";", with a rule id from ${GUARDRAIL_RULE_IDS.join(', ')} and a reason of at least 10 characters`;
+  return (text ?? '')
+    .split(';')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const match = /^([A-Z0-9-]+)@([A-Za-z0-9_-]+)\s*=\s*(.+)$/.exec(entry);
+      if (!match || !(GUARDRAIL_RULE_IDS as readonly string[]).includes(match[1]) || match[3].trim().length < 10) {
+        throw new ConfigError(SETTINGS.acknowledgements, entry, expected);
+      }
+      return { ruleId: match[1], stack: match[2], reason: match[3].trim() };
+    });
 }
 
 function parseEndpointServices(text: string | undefined): readonly SessionManagerService[] {

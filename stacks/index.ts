@@ -1,5 +1,6 @@
-import { App } from 'cdktf';
+import { Aspects, App } from 'cdktf';
 import { LabConfig } from '../lib/config';
+import { GuardrailAspect } from '../lib/guardrails';
 import { SynthMode } from './lab-stack';
 import { NetworkStack } from './network-stack';
 import { SshStack } from './ssh-stack';
@@ -7,6 +8,7 @@ import { SsmEndpointStack } from './ssm-endpoint-stack';
 import { SsmEndpointsStack } from './ssm-endpoints-stack';
 import { SsmNatStack } from './ssm-nat-stack';
 import { SsmPublicStack } from './ssm-public-stack';
+import { PUBLIC_SCENARIOS, Scenario } from './scenario-stack';
 
 /** Stack names: the user's CLI contract (`cdktf deploy <name>`). */
 export const StackName = {
@@ -26,17 +28,33 @@ export interface LabStacks {
   readonly ssmNat: SsmNatStack;
   readonly ssmEndpoint: SsmEndpointStack;
   readonly ssmEndpoints: SsmEndpointsStack;
+  /** The guardrail Aspect added to every stack; `check(app)` runs it before synth. */
+  readonly guardrails: GuardrailAspect;
+}
+
+/** The stack's name: as in {@link StackName}, or `<lab name>-<name>` when the user asked for prefixes. */
+export function stackName(config: LabConfig, name: string): string {
+  return config.prefixStackNames ? `${config.labName}-${name}` : name;
 }
 
 /** Adds every stack of the app: the lab (scenarios depend on `lab-network` only) and `ssm-endpoints`. */
 export function addLabStacks(app: App, config: LabConfig, mode: SynthMode = {}): LabStacks {
-  const network = new NetworkStack(app, StackName.NETWORK, config, mode);
-  return {
+  const name = (base: string) => stackName(config, base);
+  const network = new NetworkStack(app, name(StackName.NETWORK), config, mode);
+  const stacks = {
     network,
-    ssh: new SshStack(app, StackName.SSH, config, network, mode),
-    ssmPublic: new SsmPublicStack(app, StackName.SSM_PUBLIC, config, network, mode),
-    ssmNat: new SsmNatStack(app, StackName.SSM_NAT, config, network, mode),
-    ssmEndpoint: new SsmEndpointStack(app, StackName.SSM_ENDPOINT, config, network, mode),
-    ssmEndpoints: new SsmEndpointsStack(app, StackName.SSM_ENDPOINTS, config, mode),
+    ssh: new SshStack(app, name(StackName.SSH), config, network, mode),
+    ssmPublic: new SsmPublicStack(app, name(StackName.SSM_PUBLIC), config, network, mode),
+    ssmNat: new SsmNatStack(app, name(StackName.SSM_NAT), config, network, mode),
+    ssmEndpoint: new SsmEndpointStack(app, name(StackName.SSM_ENDPOINT), config, network, mode),
+    ssmEndpoints: new SsmEndpointsStack(app, name(StackName.SSM_ENDPOINTS), config, mode),
   };
+  const guardrails = new GuardrailAspect({
+    sshOverSessionManager: config.sshOverSessionManager,
+    publicScenarios: PUBLIC_SCENARIOS,
+    sshScenario: Scenario.SSH_INTERNET,
+    acknowledgements: config.acknowledgements,
+  });
+  for (const stack of Object.values(stacks)) Aspects.of(stack).add(guardrails);
+  return { ...stacks, guardrails };
 }

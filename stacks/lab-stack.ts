@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { LabConfig } from '../lib/config';
+import { DEFAULTS, LabConfig } from '../lib/config';
 
 /** From cdktf.out/stacks/<stack> back to the project folder. */
 export const STATE_DIR_FROM_STACK_DIR = '../../..';
@@ -36,7 +36,7 @@ export abstract class LabStack extends TerraformStack {
     this.mode = mode;
     this.provider = new AwsProvider(this, 'aws', {
       region,
-      defaultTags: [{ tags: { Project: config.projectTag, Stack: name, ManagedBy: 'cdktf' } }],
+      defaultTags: [{ tags: { Project: config.projectTag, Lab: config.labName, Stack: name, ManagedBy: 'cdktf' } }],
       ...(mode.offlineReview
         ? {
             accessKey: OFFLINE_ACCESS_KEY,
@@ -50,9 +50,32 @@ export abstract class LabStack extends TerraformStack {
     });
     // Relative to where cdktf runs Terraform (cdktf.out/stacks/<stack>): state files land in the
     // project folder, and no absolute path of this machine ends up in the synthesized JSON.
-    // The offline review keeps its states (and lab-network's placeholder) in a folder of its own.
+    this.configureState(name, config, mode);
+  }
+
+  /**
+   * S3 when a bucket is configured (encrypted, S3-native locking), else a local file. Cross-stack
+   * references read the origin stack's state the same way. The offline review always uses local
+   * files in a folder of its own (it has no account to reach S3 with).
+   */
+  private configureState(name: string, config: LabConfig, mode: SynthMode): void {
+    // A non-default lab name keeps its own state files/keys, so two labs never share one.
+    const labPart = config.labName === DEFAULTS.labName ? '' : `${config.labName}.`;
+    if (config.stateBackend && !mode.offlineReview) {
+      new S3Backend(this, {
+        bucket: config.stateBackend.bucket,
+        key: `${config.stateBackend.keyPrefix}/${config.labName}/${name}.tfstate`,
+        region: config.stateBackend.region,
+        encrypt: true,
+      });
+      // cdktf 0.21's S3Backend has no field for Terraform 1.10+'s lock file in the bucket.
+      this.addOverride('terraform.backend.s3.use_lockfile', true);
+      return;
+    }
+    // Relative to where cdktf runs Terraform (cdktf.out/stacks/<stack>): state files land in the
+    // project folder, and no absolute path of this machine ends up in the synthesized JSON.
     const stateDir = mode.offlineReview ? `${STATE_DIR_FROM_STACK_DIR}/state` : STATE_DIR_FROM_STACK_DIR;
-    new LocalBackend(this, { path: `${stateDir}/terraform.${name}.tfstate` });
+    new LocalBackend(this, { path: `${stateDir}/terraform.${labPart}${name}.tfstate` });
   }
 
   /** An output whose name in Terraform is exactly `name` (a user-facing contract). */

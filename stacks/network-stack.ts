@@ -1,3 +1,4 @@
+import { KeyPair } from '@cdktf/provider-aws/lib/key-pair';
 import { Construct } from 'constructs';
 import { LabConfig } from '../lib/config';
 import { LabVpc } from '../lib/lab-vpc';
@@ -10,7 +11,8 @@ export const PRIVATE_SUBNET_2 = 'private-2';
 
 /**
  * `lab-network`: both VPCs, their subnets and route tables, the internet gateway and the Session
- * Manager instance role. Nothing here is billed; the scenario stacks build on it.
+ * Manager instance role, and the imported SSH key pair if any. Nothing here is billed; the
+ * scenario stacks build on it.
  */
 export class NetworkStack extends LabStack {
   /** VPC 1: public subnet (route to the internet gateway) and private subnet 1 (no default route). */
@@ -18,11 +20,15 @@ export class NetworkStack extends LabStack {
   /** VPC 2: private subnet 2 only, no route out, DNS support and hostnames on for private DNS. */
   readonly vpc2: LabVpc;
   readonly sessionManagerRole: SessionManagerRole;
+  /** The imported key pair, when the key came as a public key. */
+  readonly keyPair?: KeyPair;
+  /** Key pair name for SSH (imported here or existing); undefined without a key. */
+  readonly keyName?: string;
 
   constructor(scope: Construct, name: string, config: LabConfig, mode: SynthMode = {}) {
     super(scope, name, config, mode);
     this.vpc1 = new LabVpc(this, 'vpc1', {
-      name: 'ssm-lab-vpc1',
+      name: `${config.labName}-vpc1`,
       cidrBlock: config.vpc1Cidr,
       subnets: [
         {
@@ -35,7 +41,7 @@ export class NetworkStack extends LabStack {
       ],
     });
     this.vpc2 = new LabVpc(this, 'vpc2', {
-      name: 'ssm-lab-vpc2',
+      name: `${config.labName}-vpc2`,
       cidrBlock: config.vpc2Cidr,
       enableDnsSupport: true,
       enableDnsHostnames: true,
@@ -43,8 +49,18 @@ export class NetworkStack extends LabStack {
         { name: PRIVATE_SUBNET_2, cidrBlock: config.privateSubnet2Cidr, availabilityZone: config.vpc2AvailabilityZone },
       ],
     });
+    // Free, and shared by lab-ssh and (with SSH through Session Manager) the Session Manager instances.
+    if (config.sshPublicKey !== undefined) {
+      this.keyPair = new KeyPair(this, 'key-pair', {
+        keyName: `${config.labName}-ssh`,
+        publicKey: config.sshPublicKey,
+        tags: { Name: `${config.labName}-ssh` },
+      });
+    }
+    this.keyName = this.keyPair?.keyName ?? config.sshKeyName;
+
     this.sessionManagerRole = new SessionManagerRole(this, 'session-manager-role', {
-      name: 'ssm-lab-instance',
+      name: `${config.labName}-instance`,
       partition: config.partition,
     });
   }

@@ -13,6 +13,17 @@ export const Scenario = {
 } as const;
 export type Scenario = (typeof Scenario)[keyof typeof Scenario];
 
+/** Scenarios whose instance has a public address on purpose (the guardrails know them). */
+export const PUBLIC_SCENARIOS: readonly string[] = [Scenario.SSH_INTERNET, Scenario.SSM_INTERNET_GATEWAY];
+
+/** What `~/.ssh/config` needs so that `ssh` rides a Session Manager session (seed 004). */
+export function sshProxyConfig(region: string): string {
+  return [
+    'host i-* mi-*',
+    `    ProxyCommand sh -c "aws ssm start-session --target %h --document-name AWS-StartSSHSession --parameters 'portNumber=%p' --region ${region}"`,
+  ].join('\n');
+}
+
 /** A stack that adds one instance (and what its path needs) on top of `lab-network`. */
 export abstract class ScenarioStack extends LabStack {
   readonly network: NetworkStack;
@@ -23,12 +34,23 @@ export abstract class ScenarioStack extends LabStack {
     this.addDependency(network);
   }
 
-  /** The lab instance with the configured type, architecture, AMI and volume size. */
+  /** `<lab name>-<suffix>`: names and Name tags carry the lab name. */
+  protected named(suffix: string): string {
+    return `${this.config.labName}-${suffix}`;
+  }
+
+  /**
+   * The lab instance with the configured type, architecture, AMI and volume size. Session
+   * Manager instances get the key pair only when SSH through Session Manager is on.
+   */
   protected labInstance(
-    props: Omit<LabInstanceProps, 'instanceType' | 'architecture' | 'amiId' | 'rootVolumeGiB'>,
+    props: Omit<LabInstanceProps, 'instanceType' | 'architecture' | 'amiId' | 'rootVolumeGiB' | 'name'> & { name: string },
   ): LabInstance {
+    const sessionManagerKey = props.instanceProfileName !== undefined && this.config.sshOverSessionManager ? this.network.keyName : undefined;
     return new LabInstance(this, 'instance', {
+      keyName: sessionManagerKey,
       ...props,
+      name: this.named(props.name),
       instanceType: this.config.instanceType,
       architecture: this.config.instanceArchitecture,
       amiId: this.config.amiId,
@@ -36,16 +58,29 @@ export abstract class ScenarioStack extends LabStack {
     });
   }
 
-  /** instance_id, private_ip, public_ip (when there is one) and connect_command. */
+  /** instance_id, private_ip, public_ip (when there is one), connect_command, and the SSH-over-SSM pair. */
   protected instanceOutputs(lab: LabInstance, connectCommand: string, hasPublicIp: boolean): void {
     this.output('instance_id', lab.instance.id, 'EC2 instance id (the Session Manager target)');
     this.output('private_ip', lab.instance.privateIp, 'Private IPv4 address of the instance');
     if (hasPublicIp) this.output('public_ip', lab.instance.publicIp, 'Public IPv4 address of the instance');
     this.output('connect_command', connectCommand, 'Command that opens a shell on the instance');
+    if (this.config.sshOverSessionManager && lab.instance.iamInstanceProfile !== undefined) {
+      this.output('ssh_config', sshProxyConfig(this.config.region), 'Add to ~/.ssh/config: ssh to i-… rides a Session Manager session (port 22 stays closed)');
+      this.output('ssh_command', `ssh -i ${privateKeyHint(this.config)} ec2-user@${lab.instance.id}`, 'ssh through Session Manager, after adding ssh_config');
+    }
   }
 
   /** `aws ssm start-session …` for an instance of this stack. */
   protected sessionManagerCommand(lab: LabInstance): string {
     return `aws ssm start-session --target ${lab.instance.id} --region ${this.config.region}`;
   }
+}
+
+/** Where the matching private key usually lives, for a ready-to-paste ssh line. */
+export function privateKeyHint(config: LabConfig): string {
+  if (config.sshKeyName !== undefined) return `~/.ssh/${config.sshKeyName}.pem`;
+  const type = config.sshPublicKey?.split(' ')[0];
+  if (type === 'ssh-rsa') return '~/.ssh/id_rsa';
+  if (type?.startsWith('ecdsa')) return '~/.ssh/id_ecdsa';
+  return '~/.ssh/id_ed25519';
 }

@@ -1,11 +1,10 @@
-import { KeyPair } from '@cdktf/provider-aws/lib/key-pair';
 import { TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { LabConfig, SETTINGS } from '../lib/config';
 import { httpsToInternet } from '../lib/lab-instance';
 import { NetworkStack, PUBLIC_SUBNET } from './network-stack';
 import { SynthMode } from './lab-stack';
-import { Scenario, ScenarioStack } from './scenario-stack';
+import { privateKeyHint, Scenario, ScenarioStack } from './scenario-stack';
 
 export const SSH_PORT = 22;
 
@@ -19,23 +18,11 @@ export const SSH_INPUTS_MISSING =
  * address, a key pair and tcp/22 open only to the operator's CIDRs; no Systems Manager role.
  */
 export class SshStack extends ScenarioStack {
-  /** The imported key pair, when the key came as a public key. */
-  readonly keyPair?: KeyPair;
-
   constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
     super(scope, name, config, network, mode);
-    let keyName = config.sshKeyName;
-    if (config.sshPublicKey !== undefined) {
-      this.keyPair = new KeyPair(this, 'key-pair', {
-        keyName: 'ssm-lab-ssh',
-        publicKey: config.sshPublicKey,
-        tags: { Name: 'ssm-lab-ssh', Scenario: Scenario.SSH_INTERNET },
-      });
-      keyName = this.keyPair.keyName;
-    }
-
+    const keyName = network.keyName;
     const lab = this.labInstance({
-      name: 'ssm-lab-ssh',
+      name: 'ssh',
       scenario: Scenario.SSH_INTERNET,
       vpcId: network.vpc1.vpc.id,
       subnetId: network.vpc1.subnet(PUBLIC_SUBNET).subnet.id,
@@ -59,13 +46,4 @@ export class SshStack extends ScenarioStack {
 
     this.instanceOutputs(lab, `ssh -i ${privateKeyHint(config)} ec2-user@${lab.instance.publicIp}`, true);
   }
-}
-
-/** Where the matching private key usually lives, for a ready-to-paste ssh line. */
-function privateKeyHint(config: LabConfig): string {
-  if (config.sshKeyName !== undefined) return `~/.ssh/${config.sshKeyName}.pem`;
-  const type = config.sshPublicKey?.split(' ')[0];
-  if (type === 'ssh-rsa') return '~/.ssh/id_rsa';
-  if (type?.startsWith('ecdsa')) return '~/.ssh/id_ecdsa';
-  return '~/.ssh/id_ed25519';
 }

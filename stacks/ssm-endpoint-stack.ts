@@ -20,14 +20,14 @@ export class SsmEndpointStack extends ScenarioStack {
 
     // Instance first (without its egress), so the endpoint SG can reference the instance SG.
     const lab = this.labInstance({
-      name: 'ssm-lab-ssm-endpoint',
+      name: 'ssm-endpoint',
       scenario: Scenario.SSM_VPC_ENDPOINTS,
       vpcId,
       subnetId,
       instanceProfileName: network.sessionManagerRole.instanceProfile.name,
     });
     this.endpoints = new SessionManagerEndpoints(this, 'endpoints', {
-      name: 'ssm-lab',
+      name: config.labName,
       vpcId,
       subnetIds: [subnetId],
       region: config.region,

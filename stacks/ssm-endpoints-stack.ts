@@ -150,6 +150,11 @@ export class SsmEndpointsStack extends LabStack {
           errorMessage: 'allowed_cidrs must be IPv4 CIDR blocks with no host bits set, such as 10.0.2.0/24; got ${jsonencode(var.allowed_cidrs)}.',
         },
         {
+          condition: '${!contains(var.allowed_cidrs, "0.0.0.0/0")}',
+          errorMessage:
+            'allowed_cidrs must not contain 0.0.0.0/0 (guardrail SSMLAB-SG-1: no inbound rule from anywhere); name the VPC\'s or the instances\' range instead, such as 10.0.0.0/16.',
+        },
+        {
           condition: '${length(var.allowed_cidrs) + length(var.allowed_security_group_ids) > 0}',
           errorMessage:
             'Name who may connect: at least one of allowed_security_group_ids (the instances\' security groups) or allowed_cidrs; both are empty.',

@@ -21,13 +21,13 @@ export class SsmNatStack extends ScenarioStack {
     super(scope, name, config, network, mode);
     this.elasticIp = new Eip(this, 'nat-eip', {
       domain: 'vpc',
-      tags: { Name: 'ssm-lab-nat', Scenario: Scenario.SSM_NAT_GATEWAY },
+      tags: { Name: this.named('nat'), Scenario: Scenario.SSM_NAT_GATEWAY },
     });
     this.natGateway = new NatGateway(this, 'nat-gateway', {
       allocationId: this.elasticIp.allocationId,
       subnetId: network.vpc1.subnet(PUBLIC_SUBNET).subnet.id,
       connectivityType: 'public',
-      tags: { Name: 'ssm-lab-nat', Scenario: Scenario.SSM_NAT_GATEWAY },
+      tags: { Name: this.named('nat'), Scenario: Scenario.SSM_NAT_GATEWAY },
     });
     const defaultRoute = new Route(this, 'private-1-default-route', {
       routeTableId: network.vpc1.subnet(PRIVATE_SUBNET_1).routeTable.id,
@@ -36,7 +36,7 @@ export class SsmNatStack extends ScenarioStack {
     });
 
     const lab = this.labInstance({
-      name: 'ssm-lab-ssm-nat',
+      name: 'ssm-nat',
       scenario: Scenario.SSM_NAT_GATEWAY,
       vpcId: network.vpc1.vpc.id,
       subnetId: network.vpc1.subnet(PRIVATE_SUBNET_1).subnet.id,

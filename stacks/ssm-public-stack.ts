@@ -13,7 +13,7 @@ export class SsmPublicStack extends ScenarioStack {
   constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
     super(scope, name, config, network, mode);
     const lab = this.labInstance({
-      name: 'ssm-lab-ssm-public',
+      name: 'ssm-public',
       scenario: Scenario.SSM_INTERNET_GATEWAY,
       vpcId: network.vpc1.vpc.id,
       subnetId: network.vpc1.subnet(PUBLIC_SUBNET).subnet.id,

@@ -91,3 +91,11 @@ run "no_lookups_when_switched_off" {
     error_message = "preflight_lookups = false must read nothing from AWS"
   }
 }
+
+run "a_world_open_cidr_is_refused" {
+  command = plan
+  variables {
+    allowed_cidrs = ["0.0.0.0/0"]
+  }
+  expect_failures = [var.allowed_cidrs]
+}

@@ -149,7 +149,15 @@ export class Reachability {
     const fail = (reason: string): Verdict => ({ reachable: false, reason, paths: [], text: `SSH: NOT reachable — ${reason}` });
     const open = this.rules('ingress', this.securityGroupsOf(instance)).filter((rule) => allowsTcp(rule, 22));
     const cidrs = open.map((rule) => rule.cidr).filter((cidr): cidr is string => cidr !== undefined);
-    if (cidrs.length === 0) return fail('no inbound rule opens port 22');
+    const key = this.keyPairOf(instance);
+    if (cidrs.length === 0) {
+      // Seed 004: with a key pair, ssh can ride a Session Manager session while port 22 stays closed.
+      if (key && this.sessionManager(instance).reachable) {
+        const reason = `AWS-StartSSHSession over Session Manager; port 22 stays closed; ${key}`;
+        return { reachable: true, paths: [], reason, text: `SSH: reachable through Session Manager (${reason})` };
+      }
+      return fail('no inbound rule opens port 22');
+    }
     if (client !== undefined) {
       const clientCidr = parseIpv4Cidr(client.includes('/') ? client : `${client}/32`);
       if (!clientCidr || !cidrs.some((cidr) => cidrContains(parseIpv4Cidr(cidr)!, clientCidr))) {
@@ -159,16 +167,21 @@ export class Reachability {
     if (!this.hasPublicAddress(instance)) return fail('the instance has no public address');
     const subnet = this.subnetOf(instance);
     if (!subnet || this.defaultRoute(subnet).kind !== 'internet-gateway') return fail('its subnet has no default route to an internet gateway');
-    const keyName = instance.values.key_name;
-    const keyPair = this.model.target(instance, 'key_name');
-    if (!keyName && !keyPair) return fail('no key pair is installed');
-    const key = keyPair ? `key pair ${keyPair.values.key_name ?? this.model.label(keyPair)}` : `existing key pair ${keyName}`;
+    if (!key) return fail('no key pair is installed');
     return {
       reachable: true,
       paths: ['internet-gateway'],
       reason: `port 22 open from ${cidrs.join(', ')}; public address; route to the internet gateway; ${key}`,
       text: `SSH: reachable from ${client ?? cidrs.join(', ')} (port 22 open from ${cidrs.join(', ')}; public address; route to the internet gateway; ${key})`,
     };
+  }
+
+  /** "key pair <name>" / "existing key pair <name>", or undefined without one. */
+  keyPairOf(instance: Entity): string | undefined {
+    const keyPair = this.model.target(instance, 'key_name');
+    if (keyPair?.type === 'aws_key_pair') return `key pair ${keyPair.values.key_name ?? this.model.label(keyPair)}`;
+    const keyName = instance.values.key_name;
+    return keyName ? `existing key pair ${keyName}` : undefined;
   }
 
   interfaceEndpoint(vpc: Entity, service: string): Entity | undefined {

@@ -80,8 +80,9 @@ export function reviewInstances(model: NetworkModel): InstanceReview[] {
 
 /** NAT path vs endpoint path, from the two scenario plans (seed 003's comparison). */
 export function natVersusEndpoints(model: NetworkModel, region: string): string[] {
-  const natLines = stackCost(model, 'lab-ssm-nat', region).lines.filter((line) => /^(NAT gateway|Elastic IP)/.test(line.item));
-  const endpointLines = stackCost(model, 'lab-ssm-endpoint', region).lines.filter((line) => line.item.startsWith('Interface endpoint'));
+  const stackEnding = (suffix: string) => Object.keys(model.plans).find((stack) => stack.endsWith(suffix)) ?? suffix;
+  const natLines = stackCost(model, stackEnding('lab-ssm-nat'), region).lines.filter((line) => /^(NAT gateway|Elastic IP)/.test(line.item));
+  const endpointLines = stackCost(model, stackEnding('lab-ssm-endpoint'), region).lines.filter((line) => line.item.startsWith('Interface endpoint'));
   if (natLines.length === 0 || endpointLines.length === 0) return [];
   const sum = (lines: typeof natLines) => lines.reduce((total, line) => total + (line.usdPerHour ?? NaN), 0);
   const nat = sum(natLines);

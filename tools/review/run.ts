@@ -6,7 +6,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { LabConfig } from '../../lib/config';
+import { DEFAULTS, LabConfig } from '../../lib/config';
+import { formatFinding } from '../../lib/guardrails';
 import { addLabStacks, StackName } from '../../stacks';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../../stacks/ssm-endpoints-sample';
 import { findTerraform, inParallel, runTerraformAsync, terraformEnvironment } from '../terraform-cli';
@@ -86,7 +87,7 @@ export function placeholderFor(expression: string): string | undefined {
 }
 
 /** Writes lab-network's placeholder state (outputs only) and returns placeholder → entity id. */
-function writePlaceholderState(networkJson: any, stateFile: string): Map<string, string> {
+function writePlaceholderState(networkJson: any, networkStack: string, stateFile: string): Map<string, string> {
   const outputs: Record<string, { value: string; type: string; sensitive: boolean }> = {};
   const map = new Map<string, string>();
   for (const [name, output] of Object.entries<any>(networkJson.output ?? {})) {
@@ -94,7 +95,7 @@ function writePlaceholderState(networkJson: any, stateFile: string): Map<string,
     if (!placeholder) continue;
     outputs[name] = { value: placeholder, type: 'string', sensitive: output.sensitive === true };
     const [, type, resource] = /^\$\{([a-z0-9_]+)\.([^.]+)\./.exec(String(output.value))!;
-    map.set(placeholder, `${StackName.NETWORK}/${type}.${resource}`);
+    map.set(placeholder, `${networkStack}/${type}.${resource}`);
   }
   fs.mkdirSync(path.dirname(stateFile), { recursive: true });
   const state = { version: 4, terraform_version: '1.9.0', serial: 1, lineage: 'offline-review-placeholder', outputs, resources: [] };
@@ -103,7 +104,7 @@ function writePlaceholderState(networkJson: any, stateFile: string): Map<string,
 }
 
 function varsFor(stack: string): string[] {
-  return stack === StackName.SSM_ENDPOINTS ? SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `-var=${name}=${value}`) : [];
+  return stack.endsWith(StackName.SSM_ENDPOINTS) ? SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `-var=${name}=${value}`) : [];
 }
 
 export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
@@ -121,13 +122,15 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
   const synthDir = path.join(outDir, 'cdktf.out');
   const app = new App({ outdir: synthDir });
-  addLabStacks(app, config, { offlineReview: true });
+  const { guardrails, network } = addLabStacks(app, config, { offlineReview: true });
+  const acknowledged = guardrails.check(app).map((finding) => `${formatFinding(finding).split('. Fix:')[0]} — acknowledged: ${finding.acknowledgement!.reason}`);
   app.synth();
+  const networkStack = network.node.id;
   const stacks = fs.readdirSync(path.join(synthDir, 'stacks')).sort();
-  const networkJson = JSON.parse(fs.readFileSync(path.join(synthDir, 'stacks', StackName.NETWORK, 'cdk.tf.json'), 'utf8'));
-  const placeholderMap = writePlaceholderState(networkJson, path.join(outDir, 'state', `terraform.${StackName.NETWORK}.tfstate`));
+  const networkJson = JSON.parse(fs.readFileSync(path.join(synthDir, 'stacks', networkStack, 'cdk.tf.json'), 'utf8'));
+  const placeholderMap = writePlaceholderState(networkJson, networkStack, path.join(outDir, 'state', `terraform.${config.labName === DEFAULTS.labName ? '' : `${config.labName}.`}${networkStack}.tfstate`));
   placeholders.unshift(
-    `The scenario stacks read lab-network through its state; offline there is none, so .review/state/terraform.lab-network.tfstate is a placeholder holding only lab-network's outputs, with made-up ids (vpc-…, subnet-…) that stand for its resources.`,
+    `The scenario stacks read lab-network through its state; offline there is none, so a file under .review/state/ is a placeholder holding only lab-network's outputs, with made-up ids (vpc-…, subnet-…) that stand for its resources.`,
     `ssm-endpoints is planned with the README's sample inputs (${SSM_ENDPOINTS_SAMPLE_VARS.map(([k, v]) => `${k}=${v}`).join(', ')}) and preflight_lookups=false.`,
   );
 
@@ -165,7 +168,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     return { stack, ok: true, seconds };
   });
 
-  const facts: ReviewFacts = { region: config.region, terraformVersion: version.stdout.split('\n')[0] || 'Terraform', placeholders };
+  const facts: ReviewFacts = { region: config.region, terraformVersion: version.stdout.split('\n')[0] || 'Terraform', placeholders, acknowledged };
   if (outcomes.some((outcome) => !outcome.ok)) return { outcomes, plans, facts, placeholders: placeholderMap };
 
   const ordered: Record<string, PlanJson> = {};
