@@ -84,6 +84,12 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(natRoute.destination_cidr_block).toBe('0.0.0.0/0');
     expect(natRoute.route_table_id).toMatch(/^rtb-[0-9a-f]{17}$/);
     expect(plannedValues(plan('ssm-endpoints'), 'aws_vpc_endpoint.interface')).toHaveLength(2);
+    const publicInstance = plan('lab-ssm-public').resource_changes!.find((c: any) => c.type === 'aws_instance')!.change.after;
+    expect(publicInstance).toMatchObject({ associate_public_ip_address: true, iam_instance_profile: 'placeholder-session-manager-role_instance-profile_4DD63473', tags: { Name: 'ssm-lab-ssm-public', Scenario: 'ssm-internet-gateway' } });
+    expect(publicInstance.key_name).toBeUndefined();
+    const publicEgress = plan('lab-ssm-public').resource_changes!.find((c: any) => c.type === 'aws_vpc_security_group_egress_rule')!.change.after;
+    expect(publicEgress).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' });
+    expect(plan('lab-ssm-public').resource_changes!.filter((c: any) => c.type === 'aws_vpc_security_group_ingress_rule')).toEqual([]);
   });
 
   test('GIVEN the default lab WHEN reachability is computed THEN each scenario gets its expected verdict', () => {

@@ -107,7 +107,9 @@ describe('ssm-endpoints stack', () => {
     expect(policy).toContain('Action   = "scheduler:DeleteScheduleGroup"');
     expect(policy).not.toMatch(/Action\s+=\s+"[^"]*\*/);
     expect(json.locals?.endpoint_ids).toBe('${concat([for key, val in aws_vpc_endpoint.interface : val.id], aws_vpc_endpoint.s3_gateway[*].id)}');
-    expect(json.resource!.aws_iam_role.expiry.assume_role_policy).toContain('scheduler.amazonaws.com');
+    const trust = json.resource!.aws_iam_role.expiry.assume_role_policy as string;
+    expect(trust).toContain('Principal = { Service = "scheduler.amazonaws.com" }');
+    expect(trust).toContain(':schedule-group/${one(aws_scheduler_schedule_group.expiry[*].name)}');
   });
 
   test('GIVEN preflight WHEN synthesized THEN every AWS lookup is switchable and the DNS check is a postcondition', () => {

@@ -303,6 +303,8 @@ export class SsmEndpointsStack extends LabStack {
     const groupName = '${one(aws_scheduler_schedule_group.expiry[*].name)}';
     const groupNameInHcl = 'one(aws_scheduler_schedule_group.expiry[*].name)';
 
+    // Confused-deputy guard: only schedules of this group may assume the role (Scheduler sets
+    // aws:SourceArn to the group's ARN; the schedule form is accepted too, as the docs vary).
     const role = new IamRole(this, 'expiry-role', {
       namePrefix: 'ssm-endpoints-expiry-',
       description: 'EventBridge Scheduler: delete the temporary Session Manager endpoints at their deadline',
@@ -312,7 +314,10 @@ export class SsmEndpointsStack extends LabStack {
     Effect    = "Allow"
     Principal = { Service = "scheduler.amazonaws.com" }
     Action    = "sts:AssumeRole"
-    Condition = { ArnLike = { "aws:SourceArn" = "arn:${partition}:scheduler:${region}:*:schedule/${'${'}${groupNameInHcl}}/*" } }
+    Condition = { ArnLike = { "aws:SourceArn" = [
+      "arn:${partition}:scheduler:${region}:*:schedule-group/${'${'}${groupNameInHcl}}",
+      "arn:${partition}:scheduler:${region}:*:schedule/${'${'}${groupNameInHcl}}/*",
+    ] } }
   }]
 })}`,
       tags: this.expiryTags,
