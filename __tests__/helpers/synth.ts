@@ -70,6 +70,7 @@ export interface SynthesizedLab {
 /** The whole app as `app.synth()` writes it, cross-stack references resolved. */
 export function synthLab(config: LabConfig = loadConfig({}), outdir?: string, mode: SynthMode = {}): SynthesizedLab {
   const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-synth-'));
+  fs.mkdirSync(dir, { recursive: true });
   const app = new App({ outdir: dir });
   addLabStacks(app, config, mode);
   app.synth();

@@ -86,8 +86,8 @@ export function placeholderFor(expression: string): string | undefined {
   return `${prefix[type] ?? 'placeholder'}-${hex}`;
 }
 
-/** Writes lab-network's placeholder state (outputs only) and returns placeholder → entity id. */
-function writePlaceholderState(networkJson: any, networkStack: string, stateFile: string): Map<string, string> {
+/** Writes lab-network's placeholder state (outputs only) and returns placeholder → entity id (also used by tests). */
+export function writePlaceholderState(networkJson: any, networkStack: string, stateFile: string): Map<string, string> {
   const outputs: Record<string, { value: string; type: string; sensitive: boolean }> = {};
   const map = new Map<string, string>();
   for (const [name, output] of Object.entries<any>(networkJson.output ?? {})) {
