@@ -7,4 +7,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
+  // After the environment: Jest installs source-map-support between setupFiles and these.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/fast-stack-traces.js'],
 };

@@ -13,21 +13,17 @@ describe('LabStack: state, names and tags shared by every stack', () => {
     }
   });
 
-  test('GIVEN a state bucket WHEN synthesized THEN every stack uses S3 with encryption, the S3 lock file and a key per lab and stack', () => {
+  test('GIVEN a state bucket WHEN synthesized THEN every stack uses S3 (encrypted, S3 lock file, a key per lab and stack) and remote state follows', () => {
     const lab = synthLab(configWith({ ...S3_ENV, SSM_LAB_NAME: 'team-a' }));
     for (const name of LAB_STACKS) {
       expect(lab.stacks[name].terraform?.backend).toEqual({
         s3: { bucket: 'team-terraform-state', key: `platform/labs/team-a/${name}.tfstate`, region: 'eu-west-1', encrypt: true, use_lockfile: true },
       });
     }
-  });
-
-  test('GIVEN a state bucket WHEN a scenario reads lab-network THEN the remote state follows the backend', () => {
-    const lab = synthLab(configWith(S3_ENV));
     for (const name of ['lab-ssh', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public']) {
       expect(lab.stacks[name].data?.terraform_remote_state['cross-stack-reference-input-lab-network']).toEqual({
         backend: 's3',
-        config: { bucket: 'team-terraform-state', key: 'platform/labs/ssm-lab/lab-network.tfstate', region: 'eu-west-1', encrypt: true },
+        config: { bucket: 'team-terraform-state', key: 'platform/labs/team-a/lab-network.tfstate', region: 'eu-west-1', encrypt: true },
         workspace: '${terraform.workspace}',
       });
     }

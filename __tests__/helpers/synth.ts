@@ -67,11 +67,24 @@ export interface SynthesizedLab {
   readonly stacks: Record<string, TerraformJson>;
 }
 
-/** The whole app as `app.synth()` writes it, cross-stack references resolved. */
+const synthesized = new Map<string, SynthesizedLab>();
+
+/**
+ * The whole app as `app.synth()` writes it, cross-stack references resolved. Without an outdir
+ * the result is shared by every test of the file that asks for the same configuration (synth is
+ * deterministic, and tests only read it).
+ */
 export function synthLab(config: LabConfig = loadConfig({}), outdir?: string, mode: SynthMode = {}): SynthesizedLab {
-  const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-synth-'));
+  if (outdir !== undefined) return synthInto(config, outdir, mode);
+  const key = JSON.stringify([config, mode]);
+  if (!synthesized.has(key)) synthesized.set(key, synthInto(config, fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-synth-')), mode));
+  return synthesized.get(key)!;
+}
+
+function synthInto(config: LabConfig, outdir: string, mode: SynthMode): SynthesizedLab {
+  const dir = outdir;
   fs.mkdirSync(dir, { recursive: true });
-  const app = new App({ outdir: dir });
+  const app = new App({ outdir: dir, stackTraces: false });
   addLabStacks(app, config, mode);
   app.synth();
   const raw: Record<string, string> = {};

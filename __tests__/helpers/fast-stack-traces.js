@@ -1,0 +1,10 @@
+// Jest setup: cdktf records a full stack trace for every token it creates (on a plain object,
+// not an Error). Under Jest each trace went through source-map-support, which maps every frame
+// through cdktf's inline source maps and made a synth ~4x slower than outside Jest. Those traces
+// are only diagnostics, so format them plainly; real errors keep their source-mapped stacks.
+'use strict';
+const mapped = Error.prepareStackTrace;
+Error.prepareStackTrace = function prepareStackTrace(error, frames) {
+  if (mapped && error instanceof Error) return mapped(error, frames);
+  return `Error\n${frames.map((frame) => `    at ${frame}`).join('\n')}`;
+};
