@@ -81,8 +81,10 @@ export function reviewInstances(model: NetworkModel): InstanceReview[] {
 /** NAT path vs endpoint path, from the two scenario plans (seed 003's comparison). */
 export function natVersusEndpoints(model: NetworkModel, region: string): string[] {
   const stackEnding = (suffix: string) => Object.keys(model.plans).find((stack) => stack.endsWith(suffix)) ?? suffix;
-  const natLines = stackCost(model, stackEnding('lab-ssm-nat'), region).lines.filter((line) => /^(NAT gateway|Elastic IP)/.test(line.item));
-  const endpointLines = stackCost(model, stackEnding('lab-ssm-endpoint'), region).lines.filter((line) => line.item.startsWith('Interface endpoint'));
+  const natStack = stackEnding('lab-ssm-nat');
+  const endpointStack = stackEnding('lab-ssm-endpoint');
+  const natLines = stackCost(model, natStack, region).lines.filter((line) => /^(NAT gateway|Elastic IP)/.test(line.item));
+  const endpointLines = stackCost(model, endpointStack, region).lines.filter((line) => line.item.startsWith('Interface endpoint'));
   if (natLines.length === 0 || endpointLines.length === 0) return [];
   const sum = (lines: typeof natLines) => lines.reduce((total, line) => total + (line.usdPerHour ?? NaN), 0);
   const nat = sum(natLines);
@@ -90,8 +92,8 @@ export function natVersusEndpoints(model: NetworkModel, region: string): string[
   const prices = PRICES[region];
   const perEndpoint = prices?.interfaceEndpointAzHour.usd ?? NaN;
   return [
-    `NAT path (lab-ssm-nat): ${usd(nat)}/h for the NAT gateway and its Elastic IP, + ${prices?.natGatewayGb.usd ?? '?'} USD/GB processed.`,
-    `Endpoint path (lab-ssm-endpoint): ${usd(endpoints)}/h for ${endpointLines.length} Interface endpoints in one AZ, + ${prices?.interfaceEndpointGb.usd ?? '?'} USD/GB.`,
+    `NAT path (${natStack}): ${usd(nat)}/h for the NAT gateway and its Elastic IP, + ${prices?.natGatewayGb.usd ?? '?'} USD/GB processed.`,
+    `Endpoint path (${endpointStack}): ${usd(endpoints)}/h for ${endpointLines.length} Interface endpoints in one AZ, + ${prices?.interfaceEndpointGb.usd ?? '?'} USD/GB.`,
     endpoints < nat
       ? `Endpoints are cheaper by ${usd(nat - endpoints)}/h (${usd((nat - endpoints) * 4)} over a 4-hour window); a NAT gateway becomes cheaper beyond about ${Math.floor(nat / perEndpoint)} Interface endpoints (one per AWS service to reach).`
       : `The NAT gateway is cheaper by ${usd(endpoints - nat)}/h with this many endpoints.`,
@@ -218,10 +220,12 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
 export function textReport(model: NetworkModel, facts: ReviewFacts): string {
   const out: string[] = [];
   out.push(`Offline plan review (${facts.region}, no AWS account; placeholders listed in the Markdown report)`, '');
-  for (const stack of reviewStacks(model, facts.region)) {
+  const stacks = reviewStacks(model, facts.region);
+  const width = Math.max(...stacks.map((stack) => stack.stack.length)) + 1;
+  for (const stack of stacks) {
     const count = Object.values(stack.creates).reduce((a, b) => a + b, 0);
     const cost = stack.cost.unknown.length > 0 ? `≥ ${usd(stack.cost.knownUsdPerHour)}/h` : `${usd(stack.cost.knownUsdPerHour)}/h`;
-    out.push(`  ${stack.stack.padEnd(18)} ${String(count).padStart(3)} to create   ${cost}`);
+    out.push(`  ${stack.stack.padEnd(width)} ${String(count).padStart(3)} to create   ${cost}`);
   }
   out.push('');
   for (const i of reviewInstances(model)) {

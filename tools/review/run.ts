@@ -140,6 +140,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   fs.mkdirSync(plansDir, { recursive: true });
   const plans: Record<string, PlanJson> = {};
 
+  const width = Math.max(...stacks.map((stack) => stack.length)) + 1;
   const outcomes = await inParallel(stacks, 2, async (stack): Promise<StackOutcome> => {
     const started = Date.now();
     const dir = path.join(synthDir, 'stacks', stack);
@@ -154,7 +155,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       const result = await runTerraformAsync(terraform, args, dir, tfEnv);
       if (result.status !== 0) {
         const seconds = (Date.now() - started) / 1000;
-        options.progress?.(`✗ ${stack.padEnd(18)} terraform ${step} failed after ${seconds.toFixed(1)} s`);
+        options.progress?.(`✗ ${stack.padEnd(width)} terraform ${step} failed after ${seconds.toFixed(1)} s`);
         return { stack, ok: false, seconds, failure: { step, message: (result.stderr || result.stdout).trim() } };
       }
       if (step === 'show') {
@@ -164,7 +165,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     }
     const seconds = (Date.now() - started) / 1000;
     const creates = (plans[stack].resource_changes ?? []).filter((c: any) => c.mode === 'managed' && c.change.actions.includes('create')).length;
-    options.progress?.(`✓ ${stack.padEnd(18)} init, validate, plan: ${String(creates).padStart(2)} to create   ${seconds.toFixed(1)} s`);
+    options.progress?.(`✓ ${stack.padEnd(width)} init, validate, plan: ${String(creates).padStart(2)} to create   ${seconds.toFixed(1)} s`);
     return { stack, ok: true, seconds };
   });
 
