@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -186,6 +187,18 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(diagram).toContain('ssm-lab-ssm-endpoint<br/>SSM ✓ via vpc-endpoints · SSH ✗');
     expect(report).toContain('| `lab-ssm-nat` | aws_eip × 1, aws_instance × 1, aws_nat_gateway × 1, aws_route × 1, aws_security_group × 1, aws_vpc_security_group_egress_rule × 1 | USD 0.0735 |');
     expect(result.text).toContain('Endpoints are cheaper by USD 0.0390/h');
+  });
+
+  test('GIVEN the diagrams WHEN Mermaid itself parses them THEN the report, lab.mmd and the README render, and a broken one fails', () => {
+    const check = (...files: string[]) =>
+      spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'check-mermaid.mjs'), ...files], { encoding: 'utf8' });
+    const good = check(result.reportFile!, path.join(outDir, 'lab.mmd'), path.join(__dirname, '..', 'README.md'));
+    expect(good.stderr).toBe('');
+    expect(good.stdout).toContain('3 diagram(s) checked, 0 failed');
+    expect(good.status).toBe(0);
+    const broken = path.join(outDir, 'broken.mmd');
+    fs.writeFileSync(broken, fs.readFileSync(path.join(outDir, 'lab.mmd'), 'utf8').replace('flowchart LR', 'flowchart LR\n  a[unclosed -->'));
+    expect(check(broken).status).toBe(1);
   });
 
   test('GIVEN review mode WHEN synthesized THEN only the review output carries mock credentials', () => {
