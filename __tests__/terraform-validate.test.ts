@@ -24,7 +24,14 @@ describeWithTerraform('terraform validate', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-validate-'));
   const lab = synthLab(configWith(), path.join(scratch, 'defaults'));
   const custom = synthLab(
-    configWith({ ...SSH_OPERATOR_ENV, SSM_LAB_ENDPOINT_SERVICES: 'ssm,ssmmessages,ec2messages', SSM_LAB_AMI_ID: 'ami-0123456789abcdef0' }),
+    configWith({
+      ...SSH_OPERATOR_ENV,
+      SSM_LAB_ENDPOINT_SERVICES: 'ssm,ssmmessages,ec2messages',
+      SSM_LAB_AMI_ID: 'ami-0123456789abcdef0',
+      SSM_LAB_SSH_OVER_SSM: 'true',
+      SSM_LAB_NAME: 'team-a',
+      SSM_LAB_STATE_BUCKET: 'team-terraform-state',
+    }),
     path.join(scratch, 'custom'),
   );
   const brokenDir = path.join(scratch, 'broken');
@@ -39,6 +46,7 @@ describeWithTerraform('terraform validate', () => {
       ...Object.keys(lab.raw).map((name): [string, string] => [`defaults/${name}`, path.join(lab.outdir, 'stacks', name)]),
       ['custom/lab-ssh', path.join(custom.outdir, 'stacks', 'lab-ssh')],
       ['custom/lab-ssm-endpoint', path.join(custom.outdir, 'stacks', 'lab-ssm-endpoint')],
+      ['custom/lab-ssm-public', path.join(custom.outdir, 'stacks', 'lab-ssm-public')],
       ['broken', brokenDir],
     ];
     await inParallel(jobs, 2, async ([key, dir]) => void (verdicts[key] = await validate(dir)));
@@ -49,9 +57,10 @@ describeWithTerraform('terraform validate', () => {
     expect(verdicts[`defaults/${name}`].valid).toBe(true);
   });
 
-  test('GIVEN operator inputs, a pinned AMI and three endpoints WHEN validated THEN lab-ssh and lab-ssm-endpoint are valid', () => {
+  test('GIVEN operator inputs, SSH over SSM, a lab name, S3 state and three endpoints WHEN validated THEN the stacks are valid', () => {
     expect(verdicts['custom/lab-ssh']).toMatchObject({ valid: true, error_count: 0 });
     expect(verdicts['custom/lab-ssm-endpoint']).toMatchObject({ valid: true, error_count: 0 });
+    expect(verdicts['custom/lab-ssm-public']).toMatchObject({ valid: true, error_count: 0 });
   });
 
   test('GIVEN a broken document WHEN validated THEN Terraform reports it (the check can fail)', () => {
