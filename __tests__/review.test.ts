@@ -8,11 +8,15 @@ import { configWith, SSH_OPERATOR_ENV } from './helpers/synth';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** A stand-in terraform that succeeds at everything but `plan`, which fails like Terraform does. */
-function fakeTerraform(): string {
+/**
+ * A stand-in terraform: by default `plan` fails like Terraform does; with `planSucceeds` every
+ * step succeeds and `show -json` prints an empty plan.
+ */
+function fakeTerraform(planSucceeds = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-terraform-'));
   const script = path.join(dir, 'terraform');
-  fs.writeFileSync(script, '#!/bin/sh\nif [ "$1" = plan ]; then echo "Error: Invalid provider configuration (fake)" >&2; exit 1; fi\necho "Terraform v0.0.0-fake"\nexit 0\n');
+  const plan = planSucceeds ? '' : 'if [ "$1" = plan ]; then echo "Error: Invalid provider configuration (fake)" >&2; exit 1; fi\n';
+  fs.writeFileSync(script, `#!/bin/sh\n${plan}if [ "$1" = show ]; then echo '{"resource_changes":[]}'; exit 0; fi\necho "Terraform v0.0.0-fake"\nexit 0\n`);
   fs.chmodSync(script, 0o755);
   return script;
 }
@@ -73,6 +77,25 @@ describe('offline review (without Terraform)', () => {
       expect(outcome.failure).toEqual({ step: 'plan', message: 'Error: Invalid provider configuration (fake)' });
     }
     expect(result.reportFile).toBeUndefined();
+  });
+
+  test('GIVEN an acknowledged guardrail finding WHEN reviewed THEN the report lists it with its reason', async () => {
+    const outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-ack-')), '.review');
+    const config = configWith({
+      SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0',
+      SSM_LAB_SSH_KEY_NAME: 'ops',
+      SSM_LAB_ACKNOWLEDGE: 'SSMLAB-SG-1@lab-ssh=workshop with changing addresses',
+    });
+    const result = await runReview({ outDir, config, env: { ...process.env, TERRAFORM_BINARY: fakeTerraform(true) } });
+    const report = fs.readFileSync(result.reportFile!, 'utf8');
+    expect(report).toContain('## Acknowledged guardrail findings');
+    expect(report).toContain('- SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0 — acknowledged: workshop with changing addresses');
+  });
+
+  test('GIVEN an unacknowledged guardrail finding WHEN reviewed THEN the review stops before any plan', async () => {
+    const outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-guard-')), '.review');
+    const config = configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0', SSM_LAB_SSH_KEY_NAME: 'ops' });
+    await expect(runReview({ outDir, config, env: { ...process.env, TERRAFORM_BINARY: fakeTerraform(true) } })).rejects.toThrow('SSMLAB-SG-1 at lab-ssh');
   });
 
   test('GIVEN a plan that fails WHEN the command runs THEN it prints the stack, Terraform\'s words and what to do, exit 1', () => {
