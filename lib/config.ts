@@ -138,7 +138,8 @@ export class ConfigError extends Error {
   }
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** AWS region names; also the ssm-endpoints stack's Terraform validation of `region`. */
+export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const AMI_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const KEY_NAME_PATTERN = /^[\x20-\x7e]{1,255}$/;
 const PUBLIC_KEY_PATTERN = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/;

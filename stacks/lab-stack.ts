@@ -6,6 +6,15 @@ import { DEFAULTS, LabConfig } from '../lib/config';
 /** From cdktf.out/stacks/<stack> back to the project folder. */
 export const STATE_DIR_FROM_STACK_DIR = '../../..';
 
+/**
+ * The local state file of a stack: `terraform.<stack>.tfstate`, with the lab name in front for a
+ * non-default lab so two labs never share one (the default keeps existing states where they are).
+ */
+export function localStateFileName(config: LabConfig, stack: string): string {
+  const labPart = config.labName === DEFAULTS.labName ? '' : `${config.labName}.`;
+  return `terraform.${labPart}${stack}.tfstate`;
+}
+
 /** How the app is being synthesized. */
 export interface SynthMode {
   /**
@@ -59,8 +68,6 @@ export abstract class LabStack extends TerraformStack {
    * files in a folder of its own (it has no account to reach S3 with).
    */
   private configureState(name: string, config: LabConfig, mode: SynthMode): void {
-    // A non-default lab name keeps its own state files/keys, so two labs never share one.
-    const labPart = config.labName === DEFAULTS.labName ? '' : `${config.labName}.`;
     if (config.stateBackend && !mode.offlineReview) {
       new S3Backend(this, {
         bucket: config.stateBackend.bucket,
@@ -75,7 +82,7 @@ export abstract class LabStack extends TerraformStack {
     // Relative to where cdktf runs Terraform (cdktf.out/stacks/<stack>): state files land in the
     // project folder, and no absolute path of this machine ends up in the synthesized JSON.
     const stateDir = mode.offlineReview ? `${STATE_DIR_FROM_STACK_DIR}/state` : STATE_DIR_FROM_STACK_DIR;
-    new LocalBackend(this, { path: `${stateDir}/terraform.${labPart}${name}.tfstate` });
+    new LocalBackend(this, { path: `${stateDir}/${localStateFileName(config, name)}` });
   }
 
   /** An output whose name in Terraform is exactly `name` (a user-facing contract). */

@@ -11,7 +11,7 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedule-group';
 import { DataResource, TerraformLocal, TerraformResource, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { LabConfig } from '../lib/config';
+import { LabConfig, REGION_PATTERN } from '../lib/config';
 import { ALL_SESSION_MANAGER_SERVICES, DEFAULT_SESSION_MANAGER_SERVICES } from '../lib/endpoint-services';
 import { SessionManagerEndpoints } from '../lib/session-manager-endpoints';
 import { LabStack, SynthMode } from './lab-stack';
@@ -34,6 +34,9 @@ export const TTL_MIN_MINUTES = 15;
 export const TTL_MAX_MINUTES = 7 * 24 * 60;
 /** The group-deleting schedule runs this long after the endpoints were deleted. */
 export const CLEANUP_DELAY_MINUTES = 15;
+
+/** Minutes in var.ttl (`90m`, `4h`, `2d`), as HCL; shared by the validation and the deadline. */
+const TTL_MINUTES_HCL = 'tonumber(regex("^[0-9]+", var.ttl)) * lookup({ m = 1, h = 60, d = 1440 }, substr(var.ttl, -1, 1), 0)';
 
 const ID = (prefix: string) => `^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`;
 const hcl = (value: string) => JSON.stringify(value); // an HCL string literal (JSON's escaping fits)
@@ -70,7 +73,7 @@ export class SsmEndpointsStack extends LabStack {
     });
     deadline.overrideLogicalId('deadline');
     deadline.addOverride('count', '${var.ttl == "" ? 0 : 1}');
-    new TerraformLocal(this, 'ttl_minutes', '${var.ttl == "" ? 0 : tonumber(regex("^[0-9]+", var.ttl)) * lookup({ m = 1, h = 60, d = 1440 }, substr(var.ttl, -1, 1), 0)}');
+    new TerraformLocal(this, 'ttl_minutes', `\${var.ttl == "" ? 0 : ${TTL_MINUTES_HCL}}`);
     new TerraformLocal(this, 'deadline', '${one(terraform_data.deadline[*].output)}');
     // A map either way, so the expression has one type: ExpiresAt only when a ttl is set.
     this.expiryTags = new TerraformLocal(
@@ -184,7 +187,7 @@ export class SsmEndpointsStack extends LabStack {
       description: `Time to live such as 90m, 4h or 2d (${TTL_MIN_MINUTES}m to 7d): the endpoints delete themselves then. Empty: no expiry.`,
       validation: [
         {
-          condition: `\${var.ttl == "" ? true : try(can(regex("^[1-9][0-9]*[mhd]$", var.ttl)) && tonumber(regex("^[0-9]+", var.ttl)) * lookup({ m = 1, h = 60, d = 1440 }, substr(var.ttl, -1, 1), 0) >= ${TTL_MIN_MINUTES} && tonumber(regex("^[0-9]+", var.ttl)) * lookup({ m = 1, h = 60, d = 1440 }, substr(var.ttl, -1, 1), 0) <= ${TTL_MAX_MINUTES}, false)}`,
+          condition: `\${var.ttl == "" ? true : try(can(regex("^[1-9][0-9]*[mhd]$", var.ttl)) && ${TTL_MINUTES_HCL} >= ${TTL_MIN_MINUTES} && ${TTL_MINUTES_HCL} <= ${TTL_MAX_MINUTES}, false)}`,
           errorMessage: `ttl must be empty (no expiry) or a whole number of minutes, hours or days such as 90m, 4h or 2d, from ${TTL_MIN_MINUTES}m to 7d; got "\${var.ttl}".`,
         },
       ],
@@ -195,7 +198,7 @@ export class SsmEndpointsStack extends LabStack {
       description: 'AWS region of the VPC. Empty: the usual AWS settings (AWS_REGION, AWS_DEFAULT_REGION, the profile).',
       validation: [
         {
-          condition: '${var.region == "" || can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$", var.region))}',
+          condition: `\${var.region == "" || can(regex(${hcl(REGION_PATTERN.source)}, var.region))}`,
           errorMessage: 'region must be empty (use the AWS settings) or a region name such as ap-northeast-1; got "${var.region}".',
         },
       ],

@@ -3,7 +3,7 @@
  * filesystem mirror of the AWS provider when one is named or can be found, else at the public
  * registry. Nothing here knows a path of any particular machine.
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -103,18 +103,6 @@ export function terraformEnvironment(scratchDir: string, env: NodeJS.ProcessEnv 
     delete childEnv.TF_CLI_CONFIG_FILE; // a dangling setting only makes Terraform print a warning
   }
   return childEnv;
-}
-
-/** Runs terraform synchronously with colour off. */
-export function runTerraform(binary: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): TerraformResult {
-  const result = spawnSync(binary, [...args, ...(acceptsNoColor(args[0]) ? ['-no-color'] : [])], {
-    cwd,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
 function acceptsNoColor(command: string | undefined): boolean {

@@ -6,9 +6,10 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { DEFAULTS, LabConfig } from '../../lib/config';
+import { LabConfig } from '../../lib/config';
 import { formatFinding } from '../../lib/guardrails';
 import { addLabStacks, StackName } from '../../stacks';
+import { localStateFileName } from '../../stacks/lab-stack';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../../stacks/ssm-endpoints-sample';
 import { findTerraform, inParallel, runTerraformAsync, terraformEnvironment } from '../terraform-cli';
 import { NetworkModel, PlanJson } from './plan-model';
@@ -128,7 +129,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const networkStack = network.node.id;
   const stacks = fs.readdirSync(path.join(synthDir, 'stacks')).sort();
   const networkJson = JSON.parse(fs.readFileSync(path.join(synthDir, 'stacks', networkStack, 'cdk.tf.json'), 'utf8'));
-  const placeholderMap = writePlaceholderState(networkJson, networkStack, path.join(outDir, 'state', `terraform.${config.labName === DEFAULTS.labName ? '' : `${config.labName}.`}${networkStack}.tfstate`));
+  const placeholderMap = writePlaceholderState(networkJson, networkStack, path.join(outDir, 'state', localStateFileName(config, networkStack)));
   placeholders.unshift(
     `The scenario stacks read lab-network through its state; offline there is none, so a file under .review/state/ is a placeholder holding only lab-network's outputs, with made-up ids (vpc-…, subnet-…) that stand for its resources.`,
     `ssm-endpoints is planned with the README's sample inputs (${SSM_ENDPOINTS_SAMPLE_VARS.map(([k, v]) => `${k}=${v}`).join(', ')}) and preflight_lookups=false.`,
