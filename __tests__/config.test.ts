@@ -75,6 +75,14 @@ describe('loadConfig', () => {
     expect(loadConfig({}).sshOverSessionManager).toBe(false);
   });
 
+  test('GIVEN a plain decimal volume size WHEN loaded THEN it is taken', () => {
+    expect(loadConfig({ SSM_LAB_ROOT_VOLUME_GIB: '016' }).rootVolumeGiB).toBe(16);
+  });
+
+  test('GIVEN an unknown setting WHEN loaded THEN the message suggests one name, not the whole list', () => {
+    expect(errorOf({ SSM_LAB_REGOIN: 'us-east-1' }).message).not.toContain('SSM_LAB_VPC1_CIDR');
+  });
+
   test('GIVEN blank values WHEN loaded THEN they count as unset', () => {
     expect(loadConfig({ SSM_LAB_REGION: '  ', SSM_LAB_AMI_ID: '' }).region).toBe(DEFAULTS.region);
   });
@@ -123,7 +131,12 @@ describe('loadConfig', () => {
       'ssh-ed25519 AAAA',
       'to be unset when SSM_LAB_SSH_KEY_NAME is set',
     ],
-    ['misspelt setting', { SSM_LAB_REGOIN: 'us-east-1' }, 'SSM_LAB_REGOIN', 'us-east-1', 'a known setting'],
+    ['misspelt setting', { SSM_LAB_REGOIN: 'us-east-1' }, 'SSM_LAB_REGOIN', 'us-east-1', 'a known setting (did you mean SSM_LAB_REGION?)'],
+    ['a setting one letter off', { SSM_LAB_VPC_CIDR: '10.0.0.0/16' }, 'SSM_LAB_VPC_CIDR', '10.0.0.0/16', 'did you mean SSM_LAB_VPC1_CIDR?'],
+    ['a name like no setting', { SSM_LAB_COMPLETELY_DIFFERENT: 'x' }, 'SSM_LAB_COMPLETELY_DIFFERENT', 'x', 'a known setting (see the Settings table in README.md)'],
+    ['a hexadecimal volume size', { SSM_LAB_ROOT_VOLUME_GIB: '0x10' }, SETTINGS.rootVolumeGiB, '0x10', 'a whole number of GiB'],
+    ['an exponent volume size', { SSM_LAB_ROOT_VOLUME_GIB: '1e1' }, SETTINGS.rootVolumeGiB, '1e1', 'a whole number of GiB'],
+    ['a fractional volume size', { SSM_LAB_ROOT_VOLUME_GIB: '10.0' }, SETTINGS.rootVolumeGiB, '10.0', 'a whole number of GiB'],
     ['a bad tag', { SSM_LAB_PROJECT_TAG: 'a#b' }, SETTINGS.projectTag, 'a#b', 'a tag value'],
     ['SSH over SSM without a key', { SSM_LAB_SSH_OVER_SSM: 'true' }, SETTINGS.sshOverSessionManager, 'true', 'still needs a key pair'],
     ['a non-boolean switch', { SSM_LAB_SSH_OVER_SSM: 'maybe' }, SETTINGS.sshOverSessionManager, 'maybe', 'true or false'],

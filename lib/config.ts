@@ -238,7 +238,8 @@ export function loadConfig(env: Env = process.env): LabConfig {
   }
 
   const volumeText = read(SETTINGS.rootVolumeGiB);
-  const rootVolumeGiB = volumeText === undefined ? DEFAULTS.rootVolumeGiB : Number(volumeText);
+  // Decimal digits only: Number() would also take 0x10, 1e1 or 0b1000.
+  const rootVolumeGiB = volumeText === undefined ? DEFAULTS.rootVolumeGiB : /^\d{1,6}$/.test(volumeText) ? Number(volumeText) : NaN;
   if (!Number.isInteger(rootVolumeGiB) || rootVolumeGiB < 8 || rootVolumeGiB > 16384) {
     throw new ConfigError(SETTINGS.rootVolumeGiB, volumeText ?? '', 'a whole number of GiB from 8 (the AMI snapshot) to 16384');
   }
@@ -368,12 +369,40 @@ function parseEndpointServices(text: string | undefined): readonly SessionManage
 }
 
 function rejectUnknownSettings(env: Env): void {
-  const known = new Set<string>([...Object.values(SETTINGS), ...TOOL_VARIABLES]);
+  const known = [...Object.values(SETTINGS), ...TOOL_VARIABLES];
   for (const name of Object.keys(env).sort()) {
-    if (name.startsWith('SSM_LAB_') && !known.has(name)) {
-      throw new ConfigError(name, env[name] ?? '', `a known setting: ${[...known].join(', ')}`);
+    if (name.startsWith('SSM_LAB_') && !known.includes(name)) {
+      const suggestion = closest(name, known);
+      const expected = suggestion
+        ? `a known setting (did you mean ${suggestion}?)`
+        : 'a known setting (see the Settings table in README.md)';
+      throw new ConfigError(name, env[name] ?? '', expected);
     }
   }
+}
+
+/** The known name nearest to a typo, by edit distance; none when nothing is reasonably close. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(name, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  // Beyond a third of the name's own part (after SSM_LAB_) the "suggestion" would be a guess.
+  return bestDistance <= Math.max(2, Math.floor((name.length - 'SSM_LAB_'.length) / 3)) ? best : undefined;
+}
+
+/** Optimal string alignment distance: inserts, deletes, substitutions and adjacent swaps (REGOIN → REGION) cost 1. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 function splitList(text: string | undefined): string[] {
