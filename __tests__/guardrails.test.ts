@@ -39,6 +39,7 @@ describe('guardrails', () => {
   const broken: [GuardrailRuleId, string, (stack: Construct) => void][] = [
     ['SSMLAB-SG-1', 'an ingress rule from 0.0.0.0/0', (s) => new VpcSecurityGroupIngressRule(s, 'r', { securityGroupId: 'sg-1', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0', description: 'ssh' })],
     ['SSMLAB-SG-1', 'an ingress rule from ::/0', (s) => new VpcSecurityGroupIngressRule(s, 'r', { securityGroupId: 'sg-1', ipProtocol: '-1', cidrIpv6: '::/0', description: 'all' })],
+    ['SSMLAB-SG-1', 'an ingress rule from 0.0.0.0/1', (s) => new VpcSecurityGroupIngressRule(s, 'r', { securityGroupId: 'sg-1', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/1', description: 'ssh' })],
     ['SSMLAB-SG-1', 'an inline ingress block from 0.0.0.0/0', (s) => new SecurityGroup(s, 'g', { description: 'x', ingress: [{ fromPort: 443, toPort: 443, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'], description: 'https' }] })],
     ['SSMLAB-SG-2', 'a rule without a description', (s) => new VpcSecurityGroupIngressRule(s, 'r', { securityGroupId: 'sg-1', ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '10.0.0.0/8' })],
     ['SSMLAB-SG-2', 'a security group without a description', (s) => new SecurityGroup(s, 'g', { vpcId: 'vpc-1' })],
@@ -150,6 +151,39 @@ describe('guardrails', () => {
     const app = new App({ outdir: Testing.app().outdir });
     const { guardrails } = addLabStacks(app, configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0', SSM_LAB_SSH_KEY_NAME: 'ops' }));
     expect(() => guardrails.check(app)).toThrow('SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0');
+  });
+
+  test('GIVEN SSH open to two halves of the internet WHEN the lab is checked THEN SSMLAB-SG-1 fires on each half', () => {
+    const app = new App({ outdir: Testing.app().outdir });
+    const { guardrails } = addLabStacks(app, configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/1,128.0.0.0/1', SSM_LAB_SSH_KEY_NAME: 'ops' }));
+    expect(() => guardrails.check(app)).toThrow(/SSMLAB-SG-1 at lab-ssh\/instance\/ingress-22-0-0: inbound tcp\/22 from 0\.0\.0\.0\/1 \(wider than \/8/);
+    expect(guardrails.unacknowledged().map((f) => f.path)).toEqual(['lab-ssh/instance/ingress-22-0-0', 'lab-ssh/instance/ingress-22-0-1']);
+  });
+
+  test('GIVEN a private /8 WHEN the lab is checked THEN it is an allow-list, not anywhere', () => {
+    const app = Testing.app();
+    const { guardrails } = addLabStacks(app, configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '10.0.0.0/8', SSM_LAB_SSH_KEY_NAME: 'ops' }));
+    expect(guardrails.check(app)).toEqual([]);
+  });
+
+  test('GIVEN 256 /8 rules on one port WHEN checked THEN their union is anywhere, reported once for the group', () => {
+    const findings = findingsFor((s) => {
+      for (let i = 0; i < 256; i++) {
+        new VpcSecurityGroupIngressRule(s, `r${i}`, { securityGroupId: 'sg-1', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: `${i}.0.0.0/8`, description: 'ssh' });
+      }
+      new VpcSecurityGroupIngressRule(s, 'other-group', { securityGroupId: 'sg-2', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '10.0.0.0/8', description: 'ssh' });
+    });
+    expect(findings).toEqual([expect.objectContaining({ ruleId: 'SSMLAB-SG-1', message: expect.stringContaining('(together all of IPv4)') })]);
+  });
+
+  test('GIVEN halves of the internet on different ports WHEN checked THEN no port is open to anywhere by union', () => {
+    const findings = findingsFor((s) => {
+      for (let i = 0; i < 256; i++) {
+        const port = i < 128 ? 22 : 443;
+        new VpcSecurityGroupIngressRule(s, `r${i}`, { securityGroupId: 'sg-1', ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: `${i}.0.0.0/8`, description: 'x' });
+      }
+    });
+    expect(findings).toEqual([]);
   });
 
   test('GIVEN policy documents WHEN scanned THEN only wildcard actions are reported', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { sampleDeployCommand, SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/ssm-endpoints-sample';
-import { resourceCounts, synthLab, TerraformJson } from './helpers/synth';
+import { configWith, resourceCounts, synthLab, TerraformJson } from './helpers/synth';
 
 describe('ssm-endpoints stack', () => {
   let json: TerraformJson;
@@ -100,11 +100,20 @@ describe('ssm-endpoints stack', () => {
     expect(resource.aws_iam_role.expiry.tags).toBe('${local.expiry_tags}');
   });
 
-  test('GIVEN the expiry role WHEN synthesized THEN it may delete only these endpoints and its own schedule group', () => {
+  // Each permission the two scheduled calls need, with the document that says so (Service
+  // Authorization Reference: "Actions, resources, and condition keys for Amazon EC2" and "… for
+  // Amazon EventBridge Scheduler", whose operations table maps DeleteScheduleGroup to both
+  // scheduler:DeleteSchedule and scheduler:DeleteScheduleGroup).
+  const EXPIRY_PERMISSIONS: [string, string, string][] = [
+    ['ec2:DeleteVpcEndpoints', '[for id in local.endpoint_ids : "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:*:vpc-endpoint/${id}"]', 'Amazon EC2: DeleteVpcEndpoints on vpc-endpoint'],
+    ['scheduler:DeleteScheduleGroup', '"arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:*:schedule-group/${one(aws_scheduler_schedule_group.expiry[*].name)}"', 'EventBridge Scheduler: DeleteScheduleGroup on schedule-group'],
+    ['scheduler:DeleteSchedule', '"arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:*:schedule/${one(aws_scheduler_schedule_group.expiry[*].name)}/*"', 'EventBridge Scheduler: DeleteScheduleGroup also deletes the group\'s schedules, authorized by DeleteSchedule on schedule'],
+  ];
+
+  test('GIVEN the expiry role WHEN synthesized THEN it may make exactly the calls the schedules need, on these endpoints and its own group', () => {
     const policy = json.resource!.aws_iam_role_policy.expiry.policy as string;
-    expect(policy).toContain('Action   = "ec2:DeleteVpcEndpoints"');
-    expect(policy).toContain('[for id in local.endpoint_ids : "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:*:vpc-endpoint/${id}"]');
-    expect(policy).toContain('Action   = "scheduler:DeleteScheduleGroup"');
+    const statements = [...policy.matchAll(/Action\s+=\s+"([^"]+)"\s+Resource\s+=\s+(.+)/g)].map((m) => [m[1], m[2].trim()]);
+    expect(statements).toEqual(EXPIRY_PERMISSIONS.map(([action, resource]) => [action, resource]));
     expect(policy).not.toMatch(/Action\s+=\s+"[^"]*\*/);
     expect(json.locals?.endpoint_ids).toBe('${concat([for key, val in aws_vpc_endpoint.interface : val.id], aws_vpc_endpoint.s3_gateway[*].id)}');
     const trust = json.resource!.aws_iam_role.expiry.assume_role_policy as string;
@@ -118,7 +127,32 @@ describe('ssm-endpoints stack', () => {
     expect(data.aws_subnet.endpoint.for_each).toBe('${var.preflight_lookups ? toset(var.subnet_ids) : toset([])}');
     expect(data.aws_network_interfaces.existing_endpoint_enis.count).toBe('${var.preflight_lookups ? 1 : 0}');
     expect(data.aws_vpc.target.lifecycle.postcondition[0].condition).toBe('${self.enable_dns_support && self.enable_dns_hostnames}');
-    expect(Object.keys(json.check as object).sort()).toEqual(['no_conflicting_endpoints', 'subnets_in_vpc']);
+    expect(Object.keys(json.check as object).sort()).toEqual(['subnets_in_vpc']);
+    const preconditions = json.resource!.aws_security_group.endpoints.lifecycle.precondition.map((p: any) => p.condition);
+    expect(preconditions).toContain('${length(local.conflicting_endpoints) == 0}');
+    expect(json.locals?.conflicting_endpoints).toContain('!(lookup(e.tags, "Stack", "") == "ssm-endpoints" && lookup(e.tags, "Lab", "") == "ssm-lab")');
+  });
+
+  test('GIVEN prefixed stack names and another lab WHEN synthesized THEN the own-endpoint exclusion and the commands use the real stack and lab names', () => {
+    const prefixed = synthLab(configWith({ SSM_LAB_NAME: 'team-a', SSM_LAB_PREFIX_STACK_NAMES: 'true' })).stacks['team-a-ssm-endpoints'];
+    expect(prefixed.locals?.conflicting_endpoints).toContain('!(lookup(e.tags, "Stack", "") == "team-a-ssm-endpoints" && lookup(e.tags, "Lab", "") == "team-a")');
+    expect(prefixed.output?.next_steps.value).toContain('npx cdktf destroy team-a-ssm-endpoints with the same --var inputs');
+    expect(prefixed.resource!.aws_security_group.endpoints.name).toBe('team-a-temporary-endpoints');
+    expect(prefixed.resource!.aws_iam_role.expiry.name_prefix).toBe('team-a-endpoints-expiry-');
+    expect(prefixed.resource!.aws_scheduler_schedule_group.expiry.name_prefix).toBe('team-a-endpoints-expiry-');
+  });
+
+  test('GIVEN the endpoint resources WHEN synthesized THEN the lab name leads their names, like every other lab resource', () => {
+    expect(json.resource!.aws_security_group.endpoints.name).toBe('ssm-lab-temporary-endpoints');
+    expect(json.resource!.aws_vpc_endpoint.interface.tags).toContain('"Name" = "ssm-lab-temporary-${each.value}"');
+  });
+
+  test('GIVEN a ttl WHEN synthesized THEN every endpoint refuses to be created after the window ended', () => {
+    for (const endpoint of Object.values(json.resource!.aws_vpc_endpoint)) {
+      expect(endpoint.lifecycle.precondition).toEqual([
+        expect.objectContaining({ condition: expect.stringContaining('timecmp(local.deadline, timeadd(plantimestamp(), "5m")) > 0') }),
+      ]);
+    }
   });
 
   test('GIVEN the outputs WHEN synthesized THEN ids, DNS names, deadline and next steps are described', () => {
@@ -131,7 +165,7 @@ describe('ssm-endpoints stack', () => {
       'security_group_id',
     ]);
     expect(json.output?.next_steps.value).toContain('aws ssm start-session --target');
-    expect(json.output?.next_steps.value).toContain('npx cdktf destroy ssm-endpoints');
+    expect(json.output?.next_steps.value).toContain('npx cdktf destroy ssm-endpoints with the same --var inputs');
     for (const output of Object.values(json.output ?? {})) expect(output.description).toMatch(/\S/);
   });
 

@@ -68,6 +68,51 @@ const BAD_COMBINATION_MESSAGES = [
   'got "2w".',
 ];
 
+/** Outputs a plan leaves null: `terraform output -json` omits them, and cdktf-cli 0.21 then crashes printing outputs. */
+export function nullOutputs(planJson: any): string[] {
+  return Object.entries<any>(planJson.output_changes ?? {})
+    .filter(([, change]) => change.after === null && change.after_unknown !== true)
+    .map(([name]) => name);
+}
+
+interface ExpiredWindow {
+  readonly stateDeadline: string;
+  readonly redeploy: PlanOutcome;
+  readonly renewed: PlanOutcome;
+  readonly destroy: { status: number; stderr: string };
+}
+
+const PAST_DEADLINE = '2020-01-01T00:00:00Z';
+
+/**
+ * A window whose deadline has passed, the way the real Terraform leaves it: the deadline applied
+ * (the only resource that needs no AWS), then moved into the past in the state file, as it is once
+ * the clock passes it. Then a re-deploy with the same inputs, one with a new ttl, and a destroy.
+ */
+async function expiredWindow(root: string, stackJson: string): Promise<ExpiredWindow> {
+  // Three levels down, so the stack's relative state path (../../../state/…) stays inside this folder.
+  const base = path.join(root, 'expired');
+  const dir = path.join(base, 'x', 'stacks', 'ssm-endpoints');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'cdk.tf.json'), stackJson);
+  await init(dir, true);
+  const vars = SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `-var=${name}=${value}`);
+  const applied = await tf(['apply', '-input=false', '-auto-approve', '-lock=false', '-target=terraform_data.deadline', ...vars], dir);
+  if (applied.status !== 0) throw new Error(`terraform apply failed:\n${applied.stderr}`);
+  const stateFile = path.join(base, 'state', 'terraform.ssm-endpoints.tfstate');
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+  const attributes = state.resources.find((r: any) => r.type === 'terraform_data' && r.name === 'deadline').instances[0].attributes;
+  const stateDeadline = attributes.output.value;
+  attributes.input.value = PAST_DEADLINE;
+  attributes.output.value = PAST_DEADLINE;
+  state.serial += 1;
+  fs.writeFileSync(stateFile, JSON.stringify(state));
+  const redeploy = await plan(dir, SSM_ENDPOINTS_SAMPLE_VARS, 'redeploy');
+  const renewed = await plan(dir, SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => [name, name === 'ttl' ? '240m' : value] as const), 'renewed');
+  const destroy = await tf(['plan', '-destroy', '-input=false', '-lock=false', ...vars], dir);
+  return { stateDeadline, redeploy, renewed, destroy };
+}
+
 interface TestRunResult {
   readonly status: Record<string, string>;
   readonly diagnostics: Record<string, { severity: string; detail: string }[]>;
@@ -114,6 +159,7 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
   let badSecurityGroup: PlanOutcome;
   let tests: TestRunResult;
   let offlineJson: string;
+  let expired: ExpiredWindow;
 
   beforeAll(async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-endpoints-tf-'));
@@ -131,6 +177,7 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
       async () => void (badCombination = await plan(offlineDir, BAD_COMBINATION, 'bad-combination')),
       async () => void (badSecurityGroup = await plan(offlineDir, BAD_SECURITY_GROUP, 'bad-security-group')),
       async () => void (tests = await terraformTest(normalDir)),
+      async () => void (expired = await expiredWindow(root, offlineJson)),
     ];
     await inParallel(steps, 2, (step) => step());
   });
@@ -206,7 +253,50 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
       ]);
       expect(cidrs.plan.planned_values.outputs.expires_at.value).toBe('never: run npx cdktf destroy ssm-endpoints when done');
       const tags = plannedValues(cidrs.plan, 'aws_security_group.endpoints')[0].tags;
-      expect(tags).toEqual({ Name: 'ssm-endpoints-endpoints' });
+      expect(tags).toEqual({ Name: 'ssm-lab-temporary-endpoints' });
+      expect(plannedValues(cidrs.plan, 'aws_vpc_endpoint.interface').map((e) => e.tags.Name).sort()).toEqual([
+        'ssm-lab-temporary-ec2messages',
+        'ssm-lab-temporary-ssm',
+        'ssm-lab-temporary-ssmmessages',
+      ]);
+    });
+  });
+
+  test('GIVEN the sample inputs (no S3 gateway) and the CIDR inputs (with one) WHEN planned THEN no output is null', () => {
+    expect(sample.plan.output_changes.s3_gateway_endpoint_id).toMatchObject({ after: '' });
+    expect(nullOutputs(sample.plan)).toEqual([]);
+    expect(nullOutputs(cidrs.plan)).toEqual([]);
+    expect(Object.keys(sample.plan.output_changes).sort()).toEqual(Object.keys(JSON.parse(offlineJson).output).sort());
+    expect(nullOutputs({ output_changes: { a: { after: null, after_unknown: false }, b: { after: null, after_unknown: true } } })).toEqual(['a']);
+  });
+
+  describe('GIVEN a window whose deadline has passed (state written by Terraform, deadline moved into the past)', () => {
+    test('THEN the first apply had fixed a deadline in the future', () => {
+      expect(Date.parse(expired.stateDeadline)).toBeGreaterThan(Date.now());
+    });
+
+    test('WHEN deployed again with the same inputs THEN the plan stops before creating any endpoint, saying how to start a new window', () => {
+      expect(expired.redeploy.status).not.toBe(0);
+      const errors = expired.redeploy.diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.length).toBeGreaterThan(0);
+      for (const error of errors) {
+        expect(error.summary).toBe('Resource precondition failed');
+        expect(error.detail).toContain(`This ssm-endpoints window ended at ${PAST_DEADLINE} (ttl 4h)`);
+        expect(error.detail).toContain('npx cdktf destroy ssm-endpoints');
+      }
+    });
+
+    test('WHEN deployed with a new ttl THEN a new window starts from now, with schedules in the future', () => {
+      expect(expired.renewed.status).toBe(0);
+      const [deadline] = plannedValues(expired.renewed.plan, 'terraform_data.deadline');
+      expect(Date.parse(deadline.input) - Date.parse(expired.renewed.plan.timestamp)).toBeGreaterThanOrEqual(240 * 60_000 - 1000);
+      const change = expired.renewed.plan.resource_changes.find((c: any) => c.address === 'terraform_data.deadline[0]');
+      expect(change.change.actions).toEqual(['delete', 'create']);
+    });
+
+    test('WHEN destroyed THEN the deadline does not block the destroy', () => {
+      expect(expired.destroy.stderr).toBe('');
+      expect(expired.destroy.status).toBe(0);
     });
   });
 
@@ -236,10 +326,14 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
       dns_support_off_stops_the_plan: 'pass',
       two_subnets_of_one_az_stop_the_plan: 'pass',
       a_subnet_outside_the_vpc_warns: 'pass',
-      an_existing_private_dns_endpoint_warns: 'pass',
-      our_own_endpoints_do_not_warn: 'pass',
+      an_existing_private_dns_endpoint_stops_the_plan: 'pass',
+      another_labs_endpoints_stop_the_plan: 'pass',
+      an_endpoint_without_private_dns_does_not_conflict: 'pass',
+      our_own_endpoints_on_a_replan_pass: 'pass',
       no_lookups_when_switched_off: 'pass',
       a_world_open_cidr_is_refused: 'pass',
+      two_halves_of_the_internet_are_refused: 'pass',
+      a_private_slash_8_is_accepted: 'pass',
     });
   });
 
@@ -256,9 +350,11 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
     ]);
     expect(tests.diagnostics.existing_private_dns_endpoint).toEqual([
       expect.objectContaining({
-        detail: expect.stringContaining('already has Interface endpoints with private DNS for com.amazonaws.ap-northeast-1.ssm (vpce-0123456789abcdef0)'),
+        severity: 'error',
+        detail: expect.stringContaining('already has Interface endpoints with private DNS for com.amazonaws.ap-northeast-1.ssm (vpce-0123456789abcdef0); AWS refuses a second one'),
       }),
     ]);
+    expect(tests.diagnostics.existing_private_dns_endpoint[0].detail).toContain('Fix: use the existing endpoints');
     expect(tests.diagnostics.two_subnets_of_one_az).toEqual([
       expect.objectContaining({ severity: 'error', detail: expect.stringContaining('at most one subnet per Availability Zone') }),
     ]);

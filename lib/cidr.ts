@@ -42,3 +42,44 @@ export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
 export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
   return cidrContains(a, b) || cidrContains(b, a);
 }
+
+/**
+ * Sources at least this narrow may be an allow-list; anything wider counts as "anywhere" (no
+ * operator's own range is a /7, and AWS's guidance calls such rules open to the internet).
+ */
+export const NARROWEST_ANYWHERE_IPV4_PREFIX = 8;
+export const NARROWEST_ANYWHERE_IPV6_PREFIX = 16;
+
+/**
+ * Why these sources amount to "from anywhere", or undefined when they do not: one IPv4 range
+ * wider than /8 or IPv6 range wider than /16 (`0.0.0.0/0`, `0.0.0.0/1`, `::/0`), or IPv4 ranges
+ * that together cover every address (`0.0.0.0/1` + `128.0.0.0/1`, or 256 /8s). `10.0.0.0/8`
+ * alone is not anywhere.
+ */
+export function anywhereReason(ipv4: readonly string[], ipv6: readonly string[] = []): string | undefined {
+  const wideV4 = ipv4.filter((text) => (parseIpv4Cidr(text)?.prefix ?? 32) < NARROWEST_ANYWHERE_IPV4_PREFIX);
+  const wideV6 = ipv6.filter((text) => Number(/\/(\d{1,3})$/.exec(text.trim())?.[1] ?? 128) < NARROWEST_ANYWHERE_IPV6_PREFIX);
+  const wide = [...wideV4, ...wideV6];
+  if (wide.length > 0) {
+    const all = wide.filter((text) => text === '0.0.0.0/0' || /^::\/0$/.test(text.trim()));
+    if (all.length === wide.length) return all.join(', ');
+    return `${wide.join(', ')} (wider than /${NARROWEST_ANYWHERE_IPV4_PREFIX} for IPv4 or /${NARROWEST_ANYWHERE_IPV6_PREFIX} for IPv6: counts as anywhere)`;
+  }
+  if (coversAllIpv4(ipv4)) return `${ipv4.join(', ')} (together all of IPv4)`;
+  return undefined;
+}
+
+/** True when the union of the blocks is 0.0.0.0/0. */
+export function coversAllIpv4(cidrs: readonly string[]): boolean {
+  const ranges = cidrs
+    .map(parseIpv4Cidr)
+    .filter((cidr): cidr is Ipv4Cidr => cidr !== undefined)
+    .map((cidr) => [cidr.network, cidr.network + 2 ** (32 - cidr.prefix)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let coveredUpTo = 0; // exclusive end of [0, coveredUpTo)
+  for (const [start, end] of ranges) {
+    if (start > coveredUpTo) return false;
+    coveredUpTo = Math.max(coveredUpTo, end);
+  }
+  return coveredUpTo >= 2 ** 32;
+}

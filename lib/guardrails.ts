@@ -12,6 +12,7 @@ import {
   Tokenization,
 } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { anywhereReason } from './cidr';
 import { Acknowledgement, GUARDRAIL_RULE_IDS } from './config';
 import { SSM_MANAGED_INSTANCE_CORE } from './session-manager-role';
 
@@ -26,7 +27,7 @@ export interface GuardrailRule {
 
 export const GUARDRAIL_RULES: Readonly<Record<GuardrailRuleId, GuardrailRule>> = {
   'SSMLAB-SG-1': {
-    title: 'no inbound rule from 0.0.0.0/0 or ::/0 on any port',
+    title: 'no inbound rule from anywhere on any port: 0.0.0.0/0, ::/0, any IPv4 range wider than /8 or IPv6 wider than /16, or rules that together cover all of IPv4',
     equivalents: 'checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260, CKV_AWS_277; cdk-nag EC23; Security Hub EC2.13, EC2.18, EC2.19',
     fix: 'allow only the sources that need it (for lab-ssh: SSM_LAB_SSH_ALLOWED_CIDRS=<your address>/32), or use Session Manager, which needs no inbound rule',
   },
@@ -149,17 +150,17 @@ export class GuardrailAspect implements IAspect {
     const attributes = attributesOf(node);
     const report = (ruleId: GuardrailRuleId, message: string) => this.report(stack, node, ruleId, message);
     switch (node.terraformResourceType) {
-      case 'aws_vpc_security_group_ingress_rule':
-        if (attributes.cidr_ipv4 === '0.0.0.0/0' || attributes.cidr_ipv6 === '::/0') {
-          report('SSMLAB-SG-1', `inbound ${describePorts(attributes)} from ${attributes.cidr_ipv4 ?? attributes.cidr_ipv6}`);
-        }
+      case 'aws_vpc_security_group_ingress_rule': {
+        const anywhere = anywhereReason(stringsOf(attributes.cidr_ipv4), stringsOf(attributes.cidr_ipv6));
+        if (anywhere) report('SSMLAB-SG-1', `inbound ${describePorts(attributes)} from ${anywhere}`);
         if (!hasText(attributes.description)) report('SSMLAB-SG-2', 'the rule has no description');
         break;
+      }
       case 'aws_vpc_security_group_egress_rule':
         if (!hasText(attributes.description)) report('SSMLAB-SG-2', 'the rule has no description');
         break;
       case 'aws_security_group_rule':
-        if (attributes.type === 'ingress' && opensToWorld(attributes)) report('SSMLAB-SG-1', `inbound ${describePorts(attributes)} from anywhere`);
+        if (attributes.type === 'ingress' && opensToWorld(attributes)) report('SSMLAB-SG-1', `inbound ${describePorts(attributes)} from ${opensToWorld(attributes)}`);
         if (!hasText(attributes.description)) report('SSMLAB-SG-2', 'the rule has no description');
         break;
       case 'aws_security_group':
@@ -168,7 +169,7 @@ export class GuardrailAspect implements IAspect {
           report('SSMLAB-SG-2', 'the security group has no description');
         }
         for (const rule of asList(attributes.ingress)) {
-          if (opensToWorld(rule)) report('SSMLAB-SG-1', `inline inbound ${describePorts(rule)} from anywhere`);
+          if (opensToWorld(rule)) report('SSMLAB-SG-1', `inline inbound ${describePorts(rule)} from ${opensToWorld(rule)}`);
           if (!hasText(rule.description)) report('SSMLAB-SG-2', 'an inline inbound rule has no description');
         }
         for (const rule of asList(attributes.egress)) if (!hasText(rule.description)) report('SSMLAB-SG-2', 'an inline outbound rule has no description');
@@ -220,6 +221,29 @@ export class GuardrailAspect implements IAspect {
       const empty = guarded.some((group) => asList(attributesOf(group).ingress).length === 0 && asList(attributesOf(group).egress).length === 0);
       if (!empty) {
         this.report(stack, vpc, 'SSMLAB-VPC-1', guarded.length === 0 ? 'the default security group is not managed' : 'the default security group keeps rules');
+      }
+    }
+
+    // Rules that are each an allow-list can still add up to anywhere (0.0.0.0/1 + 128.0.0.0/1 is
+    // caught per rule; 256 /8s only together): the union per group, over rules covering the same port.
+    const ingressByGroup = new Map<string, TerraformResource[]>();
+    for (const rule of [...ofType('aws_vpc_security_group_ingress_rule'), ...ofType('aws_security_group_rule')]) {
+      const attributes = attributesOf(rule);
+      if (rule.terraformResourceType === 'aws_security_group_rule' && attributes.type !== 'ingress') continue;
+      const group = String(resolveIn(stack, attributes.security_group_id));
+      ingressByGroup.set(group, [...(ingressByGroup.get(group) ?? []), rule]);
+    }
+    for (const rules of ingressByGroup.values()) {
+      for (const rule of rules) {
+        const covering = rules.map(attributesOf).filter((other) => portsCover(other, attributesOf(rule)));
+        const ipv4 = covering.flatMap((other) => [...stringsOf(other.cidr_ipv4), ...stringsOf(other.cidr_blocks)]);
+        const ipv6 = covering.flatMap((other) => [...stringsOf(other.cidr_ipv6), ...stringsOf(other.ipv6_cidr_blocks)]);
+        const alone = covering.some((other) => anywhereReason([...stringsOf(other.cidr_ipv4), ...stringsOf(other.cidr_blocks)], [...stringsOf(other.cidr_ipv6), ...stringsOf(other.ipv6_cidr_blocks)]));
+        const together = anywhereReason(ipv4, ipv6);
+        if (!alone && together) {
+          this.report(stack, rule, 'SSMLAB-SG-1', `inbound ${describePorts(attributesOf(rule))} from ${together}`);
+          break; // one finding per group is enough to name the problem
+        }
       }
     }
 
@@ -280,8 +304,21 @@ function hasText(value: unknown): boolean {
   return typeof value === 'string' && value.trim() !== '';
 }
 
-function opensToWorld(rule: Record<string, any>): boolean {
-  return asList(rule.cidr_blocks).includes('0.0.0.0/0') || asList(rule.ipv6_cidr_blocks).includes('::/0');
+/** Why a rule's sources amount to anywhere (see {@link anywhereReason}), or undefined. */
+function opensToWorld(rule: Record<string, any>): string | undefined {
+  return anywhereReason(stringsOf(rule.cidr_blocks), stringsOf(rule.ipv6_cidr_blocks));
+}
+
+function stringsOf(value: unknown): string[] {
+  return asList(value).filter((item): item is string => typeof item === 'string');
+}
+
+/** Whether `outer`'s protocol and ports include every port of `inner`. */
+function portsCover(outer: Record<string, any>, inner: Record<string, any>): boolean {
+  const protocol = (rule: Record<string, any>) => String(rule.ip_protocol ?? rule.protocol ?? '');
+  if (['-1', 'all'].includes(protocol(outer))) return true;
+  if (protocol(outer) !== protocol(inner)) return false;
+  return Number(outer.from_port) <= Number(inner.from_port) && Number(inner.to_port) <= Number(outer.to_port);
 }
 
 function describePorts(rule: Record<string, any>): string {

@@ -11,6 +11,7 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedule-group';
 import { DataResource, TerraformLocal, TerraformResource, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { NARROWEST_ANYWHERE_IPV4_PREFIX } from '../lib/cidr';
 import { LabConfig, REGION_PATTERN } from '../lib/config';
 import { ALL_SESSION_MANAGER_SERVICES, DEFAULT_SESSION_MANAGER_SERVICES } from '../lib/endpoint-services';
 import { SessionManagerEndpoints } from '../lib/session-manager-endpoints';
@@ -32,11 +33,18 @@ export const EndpointsVariable = {
 /** Shortest and longest time to live: the schedule must lie in the future when it is created. */
 export const TTL_MIN_MINUTES = 15;
 export const TTL_MAX_MINUTES = 7 * 24 * 60;
+/** A deploy this close to the deadline (or after it) is refused: the schedules must lie in the future when created. */
+export const DEADLINE_MARGIN_MINUTES = 5;
 /** The group-deleting schedule runs this long after the endpoints were deleted. */
 export const CLEANUP_DELAY_MINUTES = 15;
 
 /** Minutes in var.ttl (`90m`, `4h`, `2d`), as HCL; shared by the validation and the deadline. */
 const TTL_MINUTES_HCL = 'tonumber(regex("^[0-9]+", var.ttl)) * lookup({ m = 1, h = 60, d = 1440 }, substr(var.ttl, -1, 1), 0)';
+
+/** `Name` prefix of the temporary endpoints' resources: the lab name first, like every other lab resource. */
+export function temporaryEndpointsName(labName: string): string {
+  return `${labName}-temporary`;
+}
 
 const ID = (prefix: string) => `^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`;
 const hcl = (value: string) => JSON.stringify(value); // an HCL string literal (JSON's escaping fits)
@@ -83,7 +91,8 @@ export class SsmEndpointsStack extends LabStack {
     ).asStringMap;
 
     this.endpoints = new SessionManagerEndpoints(this, 'endpoints', {
-      name: 'ssm-endpoints',
+      // Like every other resource of the lab: the lab name first (ssm-lab-temporary-endpoints, …).
+      name: temporaryEndpointsName(config.labName),
       vpcId: variables.vpcId.stringValue,
       subnetIds: variables.subnetIds.listValue,
       region: region.name,
@@ -153,9 +162,11 @@ export class SsmEndpointsStack extends LabStack {
           errorMessage: 'allowed_cidrs must be IPv4 CIDR blocks with no host bits set, such as 10.0.2.0/24; got ${jsonencode(var.allowed_cidrs)}.',
         },
         {
-          condition: '${!contains(var.allowed_cidrs, "0.0.0.0/0")}',
-          errorMessage:
-            'allowed_cidrs must not contain 0.0.0.0/0 (guardrail SSMLAB-SG-1: no inbound rule from anywhere); name the VPC\'s or the instances\' range instead, such as 10.0.0.0/16.',
+          // The same rule as guardrail SSMLAB-SG-1 (lib/cidr.ts anywhereReason): a range wider than
+          // /8 is anywhere, and so are ranges that add up to all of IPv4 (counted with overlaps, so
+          // only a list that could cover everything is refused).
+          condition: `\${alltrue([for cidr in var.allowed_cidrs : try(tonumber(split("/", cidr)[1]) >= ${NARROWEST_ANYWHERE_IPV4_PREFIX}, true)]) && sum(concat([0], [for cidr in var.allowed_cidrs : try(pow(2, 32 - tonumber(split("/", cidr)[1])), 0)])) < pow(2, 32)}`,
+          errorMessage: `allowed_cidrs must not open the endpoints to anywhere (guardrail SSMLAB-SG-1): each range /${NARROWEST_ANYWHERE_IPV4_PREFIX} or narrower, and together less than all of IPv4; name the VPC's or the instances' range instead, such as 10.0.0.0/16; got \${jsonencode(var.allowed_cidrs)}.`,
         },
         {
           condition: '${length(var.allowed_cidrs) + length(var.allowed_security_group_ids) > 0}',
@@ -266,17 +277,8 @@ export class SsmEndpointsStack extends LabStack {
       '${toset(compact([for n in data.aws_network_interface.existing_endpoint_eni : try(regex("vpce-[0-9a-f]+", n.description), "")]))}',
     );
 
-    // check blocks warn; they never stop a plan.
+    // A check block only warns; subnets elsewhere fail at create, but nothing is half-made by it.
     this.addOverride('check', {
-      no_conflicting_endpoints: {
-        assert: [
-          {
-            condition: `\${length(local.conflicting_endpoints) == 0}`,
-            error_message:
-              'VPC ${var.vpc_id} already has Interface endpoints with private DNS for ${join(", ", [for e in local.conflicting_endpoints : e.service_name])} (${join(", ", [for e in local.conflicting_endpoints : e.id])}); a second one with private DNS conflicts. Use the existing endpoints, or drop those services from var.services.',
-          },
-        ],
-      },
       subnets_in_vpc: {
         assert: [
           {
@@ -287,20 +289,48 @@ export class SsmEndpointsStack extends LabStack {
         ],
       },
     });
+    // Endpoints of this very stack (same Stack and Lab tags) are ours on a re-plan, not a conflict.
+    const ownStack = hcl(this.node.id);
+    const ownLab = hcl(this.config.labName);
     new TerraformLocal(
       this,
       'conflicting_endpoints',
-      '${[for e in data.aws_vpc_endpoint.existing : e if e.private_dns_enabled && contains([for s in var.services : "com.amazonaws.${data.aws_region.current.name}.${s}"], e.service_name) && lookup(e.tags, "Stack", "") != "ssm-endpoints"]}',
+      `\${[for e in data.aws_vpc_endpoint.existing : e if e.private_dns_enabled && contains([for s in var.services : "com.amazonaws.\${data.aws_region.current.name}.\${s}"], e.service_name) && !(lookup(e.tags, "Stack", "") == ${ownStack} && lookup(e.tags, "Lab", "") == ${ownLab})]}`,
     );
+    // AWS refuses a second private-DNS endpoint for a service in a VPC ("conflicting DNS domain")
+    // only after the security group exists: stop the plan instead, on the first resource created.
+    securityGroup.lifecycle = {
+      ...securityGroup.lifecycle,
+      precondition: [
+        ...(securityGroup.lifecycle?.precondition ?? []),
+        {
+          condition: '${length(local.conflicting_endpoints) == 0}',
+          errorMessage:
+            'VPC ${var.vpc_id} already has Interface endpoints with private DNS for ${join(", ", [for e in local.conflicting_endpoints : e.service_name])} (${join(", ", [for e in local.conflicting_endpoints : e.id])}); AWS refuses a second one for the same service ("conflicting DNS domain") after this stack has started creating. Fix: use the existing endpoints (allow 443 from your instances on their security group) and do not deploy this stack into that VPC; or, when only ec2messages conflicts, drop it from var.services.',
+        },
+      ],
+    };
   }
 
   /** With a ttl: a one-time schedule deletes exactly these endpoints, a second removes both schedules. */
   private addExpiry(): void {
+    // After the deadline the endpoints are gone but the window's deadline stays in state (fixed at
+    // first apply). A deploy then would re-create billable endpoints with one-time schedules in the
+    // past, which Scheduler refuses after the endpoints exist: stop the plan before that instead.
+    // (Terraform checks conditions only for resources it keeps or creates; destroy is never blocked.)
+    const stillOpen = {
+      condition: `\${var.ttl == "" || try(timecmp(local.deadline, timeadd(plantimestamp(), "${DEADLINE_MARGIN_MINUTES}m")) > 0, true)}`,
+      errorMessage: `This ssm-endpoints window ended at \${coalesce(local.deadline, "(no deadline)")} (ttl \${var.ttl}): its endpoints were deleted then, and deploying again would re-create them with an expiry in the past, which EventBridge Scheduler refuses. Start a new window: destroy the stack (npx cdktf destroy ${this.node.id} with the same --var inputs), then deploy it again; or deploy with another spelling of the same ttl (e.g. 240m for 4h), which starts a new window from now.`,
+    };
+    for (const endpoint of [...this.endpoints.interfaceEndpoints, ...(this.endpoints.s3GatewayEndpoint ? [this.endpoints.s3GatewayEndpoint] : [])]) {
+      endpoint.lifecycle = { ...endpoint.lifecycle, precondition: [...(endpoint.lifecycle?.precondition ?? []), stillOpen] };
+    }
+
     // Raw HCL: these names are fixed by overrideLogicalId above.
     const partition = '${data.aws_partition.current.partition}';
     const region = '${data.aws_region.current.name}';
     const enabled = '${var.ttl == "" ? 0 : 1}';
-    const group = new SchedulerScheduleGroup(this, 'expiry-group', { namePrefix: 'ssm-endpoints-expiry-', tags: this.expiryTags });
+    const group = new SchedulerScheduleGroup(this, 'expiry-group', { namePrefix: `${this.config.labName}-endpoints-expiry-`, tags: this.expiryTags });
     group.overrideLogicalId('expiry');
     group.addOverride('count', enabled);
     const groupName = '${one(aws_scheduler_schedule_group.expiry[*].name)}';
@@ -309,7 +339,7 @@ export class SsmEndpointsStack extends LabStack {
     // Confused-deputy guard: only schedules of this group may assume the role (Scheduler sets
     // aws:SourceArn to the group's ARN; the schedule form is accepted too, as the docs vary).
     const role = new IamRole(this, 'expiry-role', {
-      namePrefix: 'ssm-endpoints-expiry-',
+      namePrefix: `${this.config.labName}-endpoints-expiry-`,
       description: 'EventBridge Scheduler: delete the temporary Session Manager endpoints at their deadline',
       assumeRolePolicy: `\${jsonencode({
   Version = "2012-10-17"
@@ -328,6 +358,9 @@ export class SsmEndpointsStack extends LabStack {
     role.overrideLogicalId('expiry');
     role.addOverride('count', enabled);
 
+    // Exactly what the two calls need, per the Service Authorization Reference: DeleteVpcEndpoints
+    // authorizes ec2:DeleteVpcEndpoints on each vpc-endpoint; DeleteScheduleGroup authorizes
+    // scheduler:DeleteScheduleGroup on the group plus scheduler:DeleteSchedule on its schedules.
     const policy = new IamRolePolicy(this, 'expiry-policy', {
       name: 'delete-these-endpoints-only',
       role: '${aws_iam_role.expiry[0].id}',
@@ -341,10 +374,16 @@ export class SsmEndpointsStack extends LabStack {
       Resource = [for id in local.endpoint_ids : "arn:${partition}:ec2:${region}:*:vpc-endpoint/\${id}"]
     },
     {
-      Sid      = "DeleteTheExpirySchedules"
+      Sid      = "DeleteTheExpiryGroup"
       Effect   = "Allow"
       Action   = "scheduler:DeleteScheduleGroup"
       Resource = "arn:${partition}:scheduler:${region}:*:schedule-group/${'${'}${groupNameInHcl}}"
+    },
+    {
+      Sid      = "DeleteTheGroupsSchedules"
+      Effect   = "Allow"
+      Action   = "scheduler:DeleteSchedule"
+      Resource = "arn:${partition}:scheduler:${region}:*:schedule/${'${'}${groupNameInHcl}}/*"
     }
   ]
 })}`,
@@ -381,16 +420,13 @@ export class SsmEndpointsStack extends LabStack {
   private addOutputs(region: string): void {
     this.output('endpoint_ids', this.endpoints.endpointIdsByService, 'Interface endpoint id per service');
     this.output('endpoint_dns_names', this.endpoints.dnsNamesByService, 'Regional DNS name per Interface endpoint');
-    this.output(
-      's3_gateway_endpoint_id',
-      '${one(aws_vpc_endpoint.s3_gateway[*].id)}',
-      'S3 gateway endpoint id (null when no route tables were given)',
-    );
+    // Never null: cdktf-cli 0.21 crashes printing outputs when `terraform output -json` omits one.
+    this.output('s3_gateway_endpoint_id', '${join("", aws_vpc_endpoint.s3_gateway[*].id)}', 'S3 gateway endpoint id (empty when no route tables were given)');
     this.output('security_group_id', this.endpoints.securityGroup.id, 'Endpoint security group (inbound 443 from the allowed sources)');
-    this.output('expires_at', '${var.ttl == "" ? "never: run npx cdktf destroy ssm-endpoints when done" : local.deadline}', 'When the endpoints delete themselves (ISO 8601 UTC)');
+    this.output('expires_at', `\${var.ttl == "" ? "never: run npx cdktf destroy ${this.node.id} when done" : local.deadline}`, 'When the endpoints delete themselves (ISO 8601 UTC)');
     this.output(
       'next_steps',
-      `The SSM Agent reconnects within a few minutes (it backs off between retries; rebooting the instance hurries it). Then: aws ssm start-session --target <instance-id> --region ${region}. When done: npx cdktf destroy ssm-endpoints.`,
+      `The SSM Agent reconnects within a few minutes (it backs off between retries; rebooting the instance hurries it). Then: aws ssm start-session --target <instance-id> --region ${region}. When done: npx cdktf destroy ${this.node.id} with the same --var inputs.`,
       'What to do now',
     );
   }

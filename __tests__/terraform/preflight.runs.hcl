@@ -44,7 +44,7 @@ run "a_subnet_outside_the_vpc_warns" {
   expect_failures = [check.subnets_in_vpc]
 }
 
-run "an_existing_private_dns_endpoint_warns" {
+run "an_existing_private_dns_endpoint_stops_the_plan" {
   command = plan
   override_data {
     target = data.aws_network_interfaces.existing_endpoint_enis
@@ -58,10 +58,10 @@ run "an_existing_private_dns_endpoint_warns" {
     target = data.aws_vpc_endpoint.existing
     values = { id = "vpce-0123456789abcdef0", service_name = "com.amazonaws.ap-northeast-1.ssm", private_dns_enabled = true, tags = {} }
   }
-  expect_failures = [check.no_conflicting_endpoints]
+  expect_failures = [aws_security_group.endpoints]
 }
 
-run "our_own_endpoints_do_not_warn" {
+run "another_labs_endpoints_stop_the_plan" {
   command = plan
   override_data {
     target = data.aws_network_interfaces.existing_endpoint_enis
@@ -73,7 +73,41 @@ run "our_own_endpoints_do_not_warn" {
   }
   override_data {
     target = data.aws_vpc_endpoint.existing
-    values = { id = "vpce-0123456789abcdef0", service_name = "com.amazonaws.ap-northeast-1.ssm", private_dns_enabled = true, tags = { Stack = "ssm-endpoints" } }
+    values = { id = "vpce-0123456789abcdef0", service_name = "com.amazonaws.ap-northeast-1.ssmmessages", private_dns_enabled = true, tags = { Stack = "ssm-endpoints", Lab = "team-b" } }
+  }
+  expect_failures = [aws_security_group.endpoints]
+}
+
+run "an_endpoint_without_private_dns_does_not_conflict" {
+  command = plan
+  override_data {
+    target = data.aws_network_interfaces.existing_endpoint_enis
+    values = { ids = ["eni-0123456789abcdef0"] }
+  }
+  override_data {
+    target = data.aws_network_interface.existing_endpoint_eni
+    values = { description = "VPC Endpoint Interface vpce-0123456789abcdef0" }
+  }
+  override_data {
+    target = data.aws_vpc_endpoint.existing
+    values = { id = "vpce-0123456789abcdef0", service_name = "com.amazonaws.ap-northeast-1.ssm", private_dns_enabled = false, tags = {} }
+  }
+}
+
+# A re-plan of a deployed stack: AWS lists this stack's own endpoints, tagged by the provider's default tags.
+run "our_own_endpoints_on_a_replan_pass" {
+  command = plan
+  override_data {
+    target = data.aws_network_interfaces.existing_endpoint_enis
+    values = { ids = ["eni-0123456789abcdef0"] }
+  }
+  override_data {
+    target = data.aws_network_interface.existing_endpoint_eni
+    values = { description = "VPC Endpoint Interface vpce-0123456789abcdef0" }
+  }
+  override_data {
+    target = data.aws_vpc_endpoint.existing
+    values = { id = "vpce-0123456789abcdef0", service_name = "com.amazonaws.ap-northeast-1.ssm", private_dns_enabled = true, tags = { Stack = "ssm-endpoints", Lab = "ssm-lab", Project = "ssm-access-lab" } }
   }
 }
 
@@ -98,4 +132,23 @@ run "a_world_open_cidr_is_refused" {
     allowed_cidrs = ["0.0.0.0/0"]
   }
   expect_failures = [var.allowed_cidrs]
+}
+
+run "two_halves_of_the_internet_are_refused" {
+  command = plan
+  variables {
+    allowed_cidrs = ["0.0.0.0/1", "128.0.0.0/1"]
+  }
+  expect_failures = [var.allowed_cidrs]
+}
+
+run "a_private_slash_8_is_accepted" {
+  command = plan
+  variables {
+    allowed_cidrs = ["10.0.0.0/8"]
+  }
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.https_from_cidr) == 1
+    error_message = "10.0.0.0/8 is an allow-list, not anywhere"
+  }
 }
