@@ -11,7 +11,7 @@ export const SSH_PORT = 22;
 /** The message `terraform plan` stops with when the SSH baseline lacks its operator inputs. */
 export const SSH_INPUTS_MISSING =
   `lab-ssh needs the operator's inputs before it can be deployed: set ${SETTINGS.sshAllowedCidrs} ` +
-  `(e.g. your public address as 203.0.113.7/32) and ${SETTINGS.sshKeyName} or ${SETTINGS.sshPublicKey}, then run cdktf deploy lab-ssh again.`;
+  `(e.g. your public address as 203.0.113.7/32) and ${SETTINGS.sshKeyName} or ${SETTINGS.sshPublicKey}, then run cdktf deploy lab-network lab-ssh again.`;
 
 /**
  * `lab-ssh`, instance 1: the baseline Session Manager is compared with. Public subnet, public

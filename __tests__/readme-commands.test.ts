@@ -1,0 +1,137 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { synthLab } from './helpers/synth';
+
+// Every cdktf command the README tells a user to run, checked against cdktf-cli 0.21's own
+// stack-selection rules (its cli-core helpers, the code `cdktf deploy|destroy` runs) and the stacks
+// and dependencies the app really declares. One refused command also goes through the real CLI.
+jest.setTimeout(60_000);
+
+const ROOT = path.resolve(__dirname, '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cdktfRules = require('@cdktf/cli-core/src/lib/helpers/stack-helpers') as {
+  getMultipleStacks(stacks: SynthesizedStack[], patterns: string[], action: string): SynthesizedStack[];
+  getSingleStack(stacks: SynthesizedStack[], name: string, action: string): SynthesizedStack;
+  checkIfAllDependenciesAreIncluded(stacksToRun: SynthesizedStack[]): void;
+  checkIfAllDependantsAreIncluded(stacksToRun: SynthesizedStack[], all: SynthesizedStack[]): void;
+};
+
+interface SynthesizedStack {
+  readonly name: string;
+  readonly dependencies: string[];
+}
+
+export interface CdktfCommand {
+  readonly line: string;
+  readonly verb: 'deploy' | 'destroy' | 'diff' | 'output';
+  readonly stacks: string[];
+  readonly flags: string[];
+}
+
+/**
+ * `npx cdktf <verb> …` commands of a Markdown text: whole commands in code blocks (joined across
+ * `\` continuations, `> ` quote marks removed) and inline code spans that name at least one stack.
+ */
+export function cdktfCommands(markdown: string): CdktfCommand[] {
+  const commands: CdktfCommand[] = [];
+  const parse = (text: string) => {
+    const match = /^(?:npx )?cdktf (deploy|destroy|diff|output)((?:\s+\S+)*)/.exec(text.trim());
+    if (!match) return;
+    const words = match[2].trim().split(/\s+/).filter(Boolean);
+    const end = words.findIndex((word) => word.startsWith('#'));
+    const args = end < 0 ? words : words.slice(0, end);
+    commands.push({
+      line: text.trim(),
+      verb: match[1] as CdktfCommand['verb'],
+      stacks: args.filter((word) => !word.startsWith('-')),
+      flags: args.filter((word) => word.startsWith('-')),
+    });
+  };
+  let inBlock = false;
+  let pending = '';
+  for (const raw of markdown.split('\n')) {
+    const line = raw.replace(/^>\s?/, '');
+    if (/^\s*```/.test(line)) {
+      inBlock = !inBlock;
+      continue;
+    }
+    if (inBlock) {
+      const joined = pending + line;
+      if (joined.trimEnd().endsWith('\\')) {
+        pending = `${joined.trimEnd().slice(0, -1)} `;
+        continue;
+      }
+      pending = '';
+      if (/^\s*(npx )?cdktf (deploy|destroy|diff|output)\b/.test(joined)) parse(joined);
+      continue;
+    }
+    for (const span of line.matchAll(/`((?:npx )?cdktf (?:deploy|destroy|diff|output) [A-Za-z0-9_ *.-]+)`/g)) parse(span[1]);
+  }
+  return commands;
+}
+
+/** cdktf's refusal of a command, in cdktf's own words, or undefined when cdktf would run it. */
+function cdktfRefusal(command: CdktfCommand, all: SynthesizedStack[]): string | undefined {
+  try {
+    if (command.verb === 'diff') {
+      if (command.stacks.length !== 1) return 'cdktf diff takes exactly one stack';
+      cdktfRules.getSingleStack(all, command.stacks[0], 'diff');
+      return undefined;
+    }
+    const chosen = cdktfRules.getMultipleStacks(all, command.stacks, command.verb);
+    if (command.flags.includes('--ignore-missing-stack-dependencies')) return undefined;
+    if (command.verb === 'deploy') cdktfRules.checkIfAllDependenciesAreIncluded(chosen);
+    if (command.verb === 'destroy') cdktfRules.checkIfAllDependantsAreIncluded(chosen, all);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+describe('the README commands', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const lab = synthLab();
+  const manifest = JSON.parse(fs.readFileSync(path.join(lab.outdir, 'manifest.json'), 'utf8'));
+  const stacks: SynthesizedStack[] = Object.entries<any>(manifest.stacks).map(([name, stack]) => ({ name, dependencies: stack.dependencies }));
+  const commands = cdktfCommands(readme);
+
+  test('GIVEN the README WHEN read THEN it documents deploy and destroy of every stack', () => {
+    for (const verb of ['deploy', 'destroy'] as const) {
+      const named = new Set(commands.filter((c) => c.verb === verb).flatMap((c) => c.stacks));
+      expect([...named].sort()).toEqual(stacks.map((s) => s.name).sort());
+    }
+  });
+
+  test.each(cdktfCommands(readme).map((c) => [c.line, c]))('GIVEN `%s` WHEN cdktf selects its stacks THEN it runs', (_, command) => {
+    expect(command.flags.filter((flag) => flag.startsWith('--ignore-missing'))).toEqual([]);
+    expect(cdktfRefusal(command, stacks)).toBeUndefined();
+  });
+
+  test('GIVEN the rule WHEN applied to the commands the README used to give THEN each is refused as cdktf refused it', () => {
+    const refusal = (line: string) => cdktfRefusal(cdktfCommands(`\`${line}\``)[0], stacks);
+    expect(refusal('npx cdktf destroy lab-network')).toContain('The following dependant stacks are not included in the stacks to run: lab-ssh, lab-ssm-endpoint, lab-ssm-nat, lab-ssm-public');
+    expect(refusal('npx cdktf deploy lab-ssm-public')).toContain('The following dependencies are not included in the stacks to run: lab-network');
+    expect(refusal('npx cdktf deploy lab-netwrok')).toContain('Could not find stack');
+    expect(refusal('npx cdktf destroy lab-ssm-nat')).toBeUndefined();
+  });
+
+  test('GIVEN continuation lines, quotes and comments WHEN extracted THEN each command is whole', () => {
+    const text = ['```sh', "npx cdktf deploy ssm-endpoints \\", "  --var='ttl=4h'   # a comment", '```', '> ```sh', '> npx cdktf destroy a b', '> ```', 'Run `cdktf deploy` or `cdktf diff lab-ssh`.'].join('\n');
+    expect(cdktfCommands(text).map(({ verb, stacks, flags }) => ({ verb, stacks, flags }))).toEqual([
+      { verb: 'deploy', stacks: ['ssm-endpoints'], flags: ["--var='ttl=4h'"] },
+      { verb: 'destroy', stacks: ['a', 'b'], flags: [] },
+      { verb: 'diff', stacks: ['lab-ssh'], flags: [] },
+    ]);
+  });
+
+  test('GIVEN the real cdktf CLI WHEN it is given a refused command THEN it refuses it the same way, before any Terraform run', () => {
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'destroy', 'lab-network'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1', CI: '1' },
+      encoding: 'utf8',
+    });
+    expect(cli.status).not.toBe(0);
+    expect(cli.stdout + cli.stderr).toContain(cdktfRefusal({ line: '', verb: 'destroy', stacks: ['lab-network'], flags: [] }, stacks));
+  });
+});
