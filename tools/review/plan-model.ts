@@ -101,18 +101,20 @@ export class NetworkModel {
     const value = entity.values[attribute];
     const found: Entity[] = [];
     const literals = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
-    for (const literal of literals) {
-      if (typeof literal !== 'string') continue;
-      const placeholder = this.placeholders.get(literal);
-      if (placeholder && this.byId.has(placeholder)) found.push(this.byId.get(placeholder)!);
-      else found.push(...this.all().filter((other) => other.values.id === literal || (other.type === 'aws_key_pair' && other.values.key_name === literal)));
-    }
+    for (const literal of literals) if (typeof literal === 'string') found.push(...this.byValue(literal));
     if (found.length > 0) return unique(found);
     // Unknown, or a known value (a name) that is no id: follow the configuration's references.
     for (const address of entity.references[attribute] ?? []) {
       found.push(...(this.byBase.get(`${entity.stack}/${address}`) ?? []));
     }
     return unique(found);
+  }
+
+  /** The entities a known value stands for: a placeholder, an id, or a key pair's name. */
+  byValue(literal: string): Entity[] {
+    const placeholder = this.placeholders.get(literal);
+    if (placeholder && this.byId.has(placeholder)) return [this.byId.get(placeholder)!];
+    return this.all().filter((other) => other.values.id === literal || (other.type === 'aws_key_pair' && other.values.key_name === literal));
   }
 
   /** First target, or undefined. */

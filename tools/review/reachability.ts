@@ -12,7 +12,8 @@
  * key pair.
  */
 import { cidrContains, parseIpv4Cidr } from '../../lib/cidr';
-import { SSM_MANAGED_INSTANCE_CORE } from '../../lib/session-manager-role';
+import { judgeRole } from './iam';
+import { NetworkAcls, publicInternet, rangeOf } from './nacl';
 import { Entity, NetworkModel } from './plan-model';
 
 /** Services the agent must reach (SSM Agent 3.3.40+; ec2messages is optional since then). */
@@ -38,7 +39,11 @@ interface Rule {
 }
 
 export class Reachability {
-  constructor(private readonly model: NetworkModel) {}
+  private readonly acls: NetworkAcls;
+
+  constructor(private readonly model: NetworkModel) {
+    this.acls = new NetworkAcls(model);
+  }
 
   instances(): Entity[] {
     return this.model.all('aws_instance');
@@ -76,72 +81,109 @@ export class Reachability {
     return instance.values.associate_public_ip_address === true;
   }
 
-  /** Where 0.0.0.0/0 of the subnet's route table goes. */
-  defaultRoute(subnet: Entity): { gateway?: Entity; kind?: 'internet-gateway' | 'nat-gateway'; routeTable?: Entity } {
+  /** The route table a subnet uses: its association, else the VPC's main route table (only the local route unless managed). */
+  routeTableOf(subnet: Entity): Entity | undefined {
     const association = this.model.pointingAt('aws_route_table_association', 'subnet_id', subnet)[0];
-    const routeTable = association ? this.model.target(association, 'route_table_id') : undefined;
+    const associated = association ? this.model.target(association, 'route_table_id') : undefined;
+    if (associated) return associated;
+    const vpc = this.model.target(subnet, 'vpc_id');
+    if (!vpc) return undefined;
+    const main = this.model.pointingAt('aws_main_route_table_association', 'vpc_id', vpc)[0];
+    if (main) return this.model.target(main, 'route_table_id');
+    return this.model.all('aws_default_route_table').find((table) => this.model.targets(table, 'default_route_table_id').some((t) => t.id === vpc.id));
+  }
+
+  /** Where 0.0.0.0/0 of the subnet's route table goes: `aws_route` resources and routes written inline alike. */
+  defaultRoute(subnet: Entity): { gateway?: Entity; kind?: 'internet-gateway' | 'nat-gateway'; routeTable?: Entity } {
+    const routeTable = this.routeTableOf(subnet);
     if (!routeTable) return {};
-    const route = this.model
-      .pointingAt('aws_route', 'route_table_id', routeTable)
-      .find((candidate) => candidate.values.destination_cidr_block === '0.0.0.0/0');
-    if (!route) return { routeTable };
-    const internetGateway = this.model.target(route, 'gateway_id');
-    if (internetGateway?.type === 'aws_internet_gateway') return { gateway: internetGateway, kind: 'internet-gateway', routeTable };
-    const natGateway = this.model.target(route, 'nat_gateway_id');
-    if (natGateway?.type === 'aws_nat_gateway') return { gateway: natGateway, kind: 'nat-gateway', routeTable };
+    const gateways: Entity[] = [];
+    for (const route of this.model.pointingAt('aws_route', 'route_table_id', routeTable)) {
+      if (route.values.destination_cidr_block !== '0.0.0.0/0') continue;
+      gateways.push(...[this.model.target(route, 'gateway_id'), this.model.target(route, 'nat_gateway_id')].filter((g): g is Entity => g !== undefined));
+    }
+    const inline = Array.isArray(routeTable.values.route) ? routeTable.values.route : [];
+    const defaults = inline.filter((route: any) => route?.cidr_block === '0.0.0.0/0');
+    if (defaults.length > 0) {
+      // Ids known in the plan name their gateway; ids known only after apply come from the references.
+      const referenced = this.model.targets(routeTable, 'route');
+      for (const route of defaults) {
+        const byId = [route.gateway_id, route.nat_gateway_id].filter((id: unknown) => typeof id === 'string' && id !== '');
+        const known = byId.flatMap((id: string) => this.model.byValue(id));
+        gateways.push(...(known.length > 0 ? known : referenced.filter((e) => e.type === 'aws_internet_gateway' || e.type === 'aws_nat_gateway')));
+      }
+    }
+    const internetGateway = gateways.find((gateway) => gateway.type === 'aws_internet_gateway');
+    if (internetGateway) return { gateway: internetGateway, kind: 'internet-gateway', routeTable };
+    const natGateway = gateways.find((gateway) => gateway.type === 'aws_nat_gateway');
+    if (natGateway) return { gateway: natGateway, kind: 'nat-gateway', routeTable };
     return { routeTable };
   }
 
-  /** Session Manager verdict for one instance. */
+  /** Session Manager verdict for one instance: each required service judged along the path its DNS name takes. */
   sessionManager(instance: Entity): Verdict {
     const fail = (reason: string): Verdict => ({ reachable: false, reason, paths: [], text: `Session Manager: NOT reachable — ${reason}` });
 
     const profile = this.model.target(instance, 'iam_instance_profile');
     if (!profile) return fail('no instance profile, so the SSM Agent has no Systems Manager role');
     const role = this.model.target(profile, 'role');
-    const hasCore =
-      role !== undefined &&
-      this.model
-        .pointingAt('aws_iam_role_policy_attachment', 'role', role)
-        .some((attachment) => String(attachment.values.policy_arn ?? '').endsWith(`/${SSM_MANAGED_INSTANCE_CORE}`));
-    if (!hasCore) return fail(`the instance profile's role lacks ${SSM_MANAGED_INSTANCE_CORE}`);
+    if (!role) return fail(`the instance profile ${this.model.label(profile)} has no role`);
+    const roleVerdict = judgeRole(this.model, role);
+    if (!roleVerdict.ok) return fail(roleVerdict.problem!);
 
     const subnet = this.subnetOf(instance);
     const vpc = subnet ? this.vpcOf(subnet) : undefined;
     if (!subnet || !vpc) return fail('its subnet or VPC is not in the plans');
+    if (vpc.values.enable_dns_support === false) {
+      return fail(`${this.model.label(vpc)} has DNS support off, so the instance cannot resolve any Systems Manager endpoint name (neither public nor private DNS)`);
+    }
     const groups = this.securityGroupsOf(instance);
     const egress = this.rules('egress', groups).filter((rule) => allowsTcp(rule, 443));
     if (egress.length === 0) return fail('the instance security groups allow no outbound 443');
 
-    const paths = new Set<AccessPath>();
-    const details: string[] = [];
-    const viaEndpoints: string[] = [];
+    const dnsHostnames = vpc.values.enable_dns_hostnames === true;
+    const anyEndpoint = REQUIRED_SESSION_MANAGER_SERVICES.some((service) => this.interfaceEndpoint(vpc, service));
+    const works: { service: string; path: AccessPath; detail: string }[] = [];
+    const problems: { service: string; problem: string }[] = [];
+    const notes = new Map<string, string[]>(); // note → services
+    const note = (text: string, service: string) => notes.set(text, [...(notes.get(text) ?? []), service]);
     for (const service of REQUIRED_SESSION_MANAGER_SERVICES) {
       const endpoint = this.interfaceEndpoint(vpc, service);
-      if (endpoint?.values.private_dns_enabled === true) {
-        const problem = this.endpointProblem(vpc, endpoint, groups, subnet, egress);
-        if (problem) return fail(problem);
-        viaEndpoints.push(service);
-        paths.add('vpc-endpoints');
+      if (endpoint?.values.private_dns_enabled === true && dnsHostnames) {
+        // Private DNS answers with the endpoint's addresses: this path, and only this one, is taken.
+        const result = this.endpointPath(endpoint, groups, subnet, egress);
+        if ('problem' in result) problems.push({ service, problem: result.problem });
+        else works.push({ service, path: 'vpc-endpoints', detail: result.detail });
         continue;
       }
+      if (endpoint?.values.private_dns_enabled === true) note(`{endpoints'} private DNS does not apply (${this.model.label(vpc)} has DNS hostnames off), so the public names are used`, service);
+      else if (endpoint) note(`{endpoints'} private DNS is off, so the public names are used`, service);
       const internet = this.internetPath(instance, subnet, egress);
-      if (typeof internet === 'string') {
-        if (endpoint) return fail(`the ${service} endpoint has private DNS off, and ${internet}`);
-        const anyEndpoint = REQUIRED_SESSION_MANAGER_SERVICES.some((other) => this.interfaceEndpoint(vpc, other));
-        if (anyEndpoint) return fail(`no ${service} endpoint with private DNS in ${this.model.label(vpc)}, and ${internet}`);
-        return fail(`${internet}, and ${this.model.label(vpc)} has no Session Manager endpoints`);
-      }
-      paths.add(internet.path);
-      if (!details.includes(internet.detail)) details.push(internet.detail);
+      if (typeof internet !== 'string') works.push({ service, path: internet.path, detail: internet.detail });
+      else if (anyEndpoint && !endpoint) problems.push({ service, problem: `no ${service} endpoint with private DNS in ${this.model.label(vpc)}, and ${internet}` });
+      else problems.push({ service, problem: internet });
     }
-    if (viaEndpoints.length > 0) {
-      details.unshift(
-        `${viaEndpoints.join(', ')} with private DNS in ${this.model.label(vpc)}; endpoint SG allows 443 from the instance SG; instance SG allows 443 to it`,
+    const noteText = [...notes].map(([text, services]) => `${nameEndpoints(text, services)}; `).join('');
+    if (problems.length > 0) {
+      const byProblem = new Map<string, string[]>();
+      for (const { service, problem } of problems) byProblem.set(problem, [...(byProblem.get(problem) ?? []), service]);
+      const shared = byProblem.size === 1 && problems.length === REQUIRED_SESSION_MANAGER_SERVICES.length;
+      const reasons = [...byProblem].map(([problem, services]) =>
+        shared || problem.includes('{endpoints') ? nameEndpoints(problem, services) : `for ${services.join(' and ')}: ${problem}`,
       );
+      const suffix = !anyEndpoint && works.length === 0 ? `, and ${this.model.label(vpc)} has no Session Manager endpoints` : '';
+      return fail(`${noteText}${reasons.join('; ')}${suffix}`);
     }
-    const via = [...paths].map((path) => PATH_NAMES[path]).join(' and ');
-    return { reachable: true, paths: [...paths], reason: details.join('; '), text: `Session Manager: reachable via ${via} (${details.join('; ')})` };
+    const paths = [...new Set(works.map((w) => w.path))];
+    const details: string[] = [];
+    const viaEndpoints = works.filter((w) => w.path === 'vpc-endpoints');
+    if (viaEndpoints.length > 0) {
+      details.push(`${viaEndpoints.map((w) => w.service).join(', ')} with private DNS in ${this.model.label(vpc)}; ${[...new Set(viaEndpoints.map((w) => w.detail))].join('; ')}`);
+    }
+    for (const w of works.filter((w) => w.path !== 'vpc-endpoints')) if (!details.includes(w.detail)) details.push(w.detail);
+    const via = paths.map((path) => PATH_NAMES[path]).join(' and ');
+    const reason = `${noteText}${details.join('; ')}`;
+    return { reachable: true, paths, reason, text: `Session Manager: reachable via ${via} (${reason})` };
   }
 
   /** SSH verdict: from the allowed sources, or for one client address. */
@@ -190,42 +232,57 @@ export class Reachability {
       .find((endpoint) => endpoint.values.vpc_endpoint_type === 'Interface' && String(endpoint.values.service_name ?? '').endsWith(`.${service}`));
   }
 
-  private endpointProblem(vpc: Entity, endpoint: Entity, instanceGroups: Entity[], subnet: Entity, egress: Rule[]): string | undefined {
-    const service = String(endpoint.values.service_name).split('.').pop();
-    if (vpc.values.enable_dns_support !== true || vpc.values.enable_dns_hostnames !== true) {
-      const off = [vpc.values.enable_dns_support !== true ? 'DNS support' : '', vpc.values.enable_dns_hostnames !== true ? 'DNS hostnames' : ''].filter(Boolean);
-      return `${this.model.label(vpc)} has ${off.join(' and ')} off, so the endpoints' private DNS does not resolve`;
-    }
+  /** The endpoint path for one service: what works (a description) or what stops it. */
+  private endpointPath(endpoint: Entity, instanceGroups: Entity[], subnet: Entity, egress: Rule[]): { detail: string } | { problem: string } {
     const endpointGroups = this.securityGroupsOf(endpoint, 'security_group_ids');
     const instanceIds = new Set(instanceGroups.map((group) => group.id));
     const subnetCidr = parseIpv4Cidr(String(subnet.values.cidr_block ?? ''));
     const inbound = this.rules('ingress', endpointGroups).filter((rule) => allowsTcp(rule, 443));
-    const admitted = inbound.some(
-      (rule) =>
-        (rule.securityGroup && instanceIds.has(rule.securityGroup.id)) ||
-        (rule.cidr && subnetCidr && cidrContains(parseIpv4Cidr(rule.cidr)!, subnetCidr)),
-    );
-    if (!admitted) return `the ${service} endpoint SG has no inbound 443 from the instance SG`;
+    const bySecurityGroup = inbound.find((rule) => rule.securityGroup && instanceIds.has(rule.securityGroup.id));
+    const byRange = inbound.find((rule) => rule.cidr && subnetCidr && cidrContains(parseIpv4Cidr(rule.cidr)!, subnetCidr));
+    const sgNames = endpointGroups.map((group) => this.model.label(group)).join(', ') || '(none)';
+    if (!bySecurityGroup && !byRange) {
+      return { problem: `{endpoints'} security group ${sgNames} allows no inbound 443 from the instance (neither from its security group nor from a range covering ${subnetCidr?.text ?? 'its subnet'})` };
+    }
     const endpointIds = new Set(endpointGroups.map((group) => group.id));
     const endpointSubnets = this.model.targets(endpoint, 'subnet_ids');
-    const allowedOut = egress.some(
+    const outToGroup = egress.find((rule) => rule.securityGroup && endpointIds.has(rule.securityGroup.id));
+    const outToRange = egress.find(
       (rule) =>
-        (rule.securityGroup && endpointIds.has(rule.securityGroup.id)) ||
-        (rule.cidr &&
-          endpointSubnets.some((endpointSubnet) => {
-            const cidr = parseIpv4Cidr(String(endpointSubnet.values.cidr_block ?? ''));
-            return cidr !== undefined && cidrContains(parseIpv4Cidr(rule.cidr!)!, cidr);
-          })),
+        rule.cidr &&
+        endpointSubnets.length > 0 &&
+        endpointSubnets.every((endpointSubnet) => {
+          const cidr = parseIpv4Cidr(String(endpointSubnet.values.cidr_block ?? ''));
+          return cidr !== undefined && cidrContains(parseIpv4Cidr(rule.cidr!)!, cidr);
+        }),
     );
-    if (!allowedOut) return `the instance SG allows no 443 to the ${service} endpoint SG`;
-    return undefined;
+    if (!outToGroup && !outToRange) return { problem: `the instance security groups allow no 443 to {endpoints} (neither to its security group ${sgNames} nor to a range covering its subnets)` };
+    for (const endpointSubnet of endpointSubnets.filter((other) => other.id !== subnet.id)) {
+      const there = rangeOf(String(endpointSubnet.values.cidr_block ?? ''));
+      const here = rangeOf(String(subnet.values.cidr_block ?? ''));
+      if (!there || !here) continue;
+      const blocked = [
+        this.acls.allowsTcp(subnet, 'out', [443, 443], [there]),
+        this.acls.allowsTcp(subnet, 'in', EPHEMERAL_PORTS, [there]),
+        this.acls.allowsTcp(endpointSubnet, 'in', [443, 443], [here]),
+        this.acls.allowsTcp(endpointSubnet, 'out', EPHEMERAL_PORTS, [here]),
+      ].find((verdict) => !verdict.allowed);
+      if (blocked) return { problem: `between the instance and {endpoints} in ${this.model.label(endpointSubnet)}, ${blocked.why}` };
+    }
+    const admitted = bySecurityGroup ? 'endpoint SG allows 443 from the instance SG' : `endpoint SG allows 443 from ${byRange!.cidr} (covers the instance)`;
+    const sent = outToGroup ? 'instance SG allows 443 to it' : `instance SG allows 443 to ${outToRange!.cidr} (covers the endpoint subnets)`;
+    return { detail: `${admitted}; ${sent}` };
   }
 
   private internetPath(instance: Entity, subnet: Entity, egress: Rule[]): { path: AccessPath; detail: string } | string {
-    const toInternet = egress.some((rule) => rule.cidr !== undefined && parseIpv4Cidr(rule.cidr)?.prefix === 0);
+    const toInternet = egress.some((rule) => rule.cidr !== undefined && coversPublicInternet(rule.cidr));
     const route = this.defaultRoute(subnet);
     if (!route.kind) return `${this.model.label(subnet)} has no default route (0.0.0.0/0) to the internet`;
     if (!toInternet) return 'the instance SG allows 443 only to private destinations';
+    const internet = publicInternet();
+    const here = rangeOf(String(subnet.values.cidr_block ?? ''));
+    const aclProblem = [this.acls.allowsTcp(subnet, 'out', [443, 443], internet), this.acls.allowsTcp(subnet, 'in', EPHEMERAL_PORTS, internet)].find((v) => !v.allowed);
+    if (aclProblem) return `in ${this.model.label(subnet)}, ${aclProblem.why}`;
     if (route.kind === 'internet-gateway') {
       if (!this.hasPublicAddress(instance)) return `its subnet routes to an internet gateway but the instance has no public address`;
       return { path: 'internet-gateway', detail: 'public address; 0.0.0.0/0 → internet gateway; 443 out' };
@@ -236,8 +293,34 @@ export class Reachability {
     if (!natSubnet || this.defaultRoute(natSubnet).kind !== 'internet-gateway') {
       return `the NAT gateway's subnet ${this.model.label(natSubnet)} has no route to an internet gateway`;
     }
+    if (here) {
+      const natProblem = [
+        this.acls.allowsTcp(natSubnet, 'in', [443, 443], [here]),
+        this.acls.allowsTcp(natSubnet, 'out', [443, 443], internet),
+        this.acls.allowsTcp(natSubnet, 'in', NAT_PORTS, internet),
+        this.acls.allowsTcp(natSubnet, 'out', EPHEMERAL_PORTS, [here]),
+      ].find((v) => !v.allowed);
+      if (natProblem) return `in the NAT gateway's subnet ${this.model.label(natSubnet)}, ${natProblem.why}`;
+    }
     return { path: 'nat-gateway', detail: `0.0.0.0/0 → NAT gateway in ${this.model.label(natSubnet)} → internet gateway; 443 out` };
   }
+}
+
+/** Fills `{endpoints}` / `{endpoints'}` with the services' endpoints: "the ssm and ssmmessages endpoints'". */
+function nameEndpoints(text: string, services: readonly string[]): string {
+  const names = `the ${services.join(' and ')} endpoint${services.length > 1 ? 's' : ''}`;
+  return text.replace(/\{endpoints'\}/g, services.length > 1 ? `${names}'` : `${names}'s`).replace(/\{endpoints\}/g, names);
+}
+
+/** Linux's default ephemeral range (Amazon Linux 2023): the client ports replies come back to. */
+export const EPHEMERAL_PORTS: [number, number] = [32768, 60999];
+/** A NAT gateway's source ports towards the internet (AWS: 1024-65535). */
+export const NAT_PORTS: [number, number] = [1024, 65535];
+
+/** Whether an egress destination includes every public address (where the service endpoints are). */
+function coversPublicInternet(cidr: string): boolean {
+  const range = rangeOf(cidr);
+  return range !== undefined && publicInternet().every(([a, b]) => range[0] <= a && b <= range[1]);
 }
 
 const PATH_NAMES: Record<AccessPath, string> = {

@@ -1,4 +1,5 @@
 /** The review report: Markdown (with a Mermaid diagram) and a short text for the terminal. */
+import { applyFailures } from './apply-checks';
 import { Entity, NetworkModel } from './plan-model';
 import { PRICES, PRICES_AS_OF, stackCost, StackCost } from './prices';
 import { Reachability, Verdict } from './reachability';
@@ -187,6 +188,11 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
   }
   out.push('', '### Reachability, computed from the plans', '');
   for (const i of instances) out.push(`- **${i.name}** (${i.accessPath})`, `  - ${i.sessionManager.text}`, `  - ${i.ssh.text}`);
+  const failures = applyFailures(model);
+  if (failures.length > 0) {
+    out.push('', '## Apply would fail', '', 'AWS would refuse these during `cdktf deploy`, after other resources of the stack exist:', '');
+    for (const failure of failures) out.push(`- \`${failure.resource}\`: ${failure.problem}`);
+  }
   if (facts.acknowledged && facts.acknowledged.length > 0) {
     out.push('', '## Acknowledged guardrail findings', '');
     for (const line of facts.acknowledged) out.push(`- ${line}`);
@@ -230,6 +236,10 @@ export function textReport(model: NetworkModel, facts: ReviewFacts): string {
   out.push('');
   for (const i of reviewInstances(model)) {
     out.push(`  ${i.name} — ${i.accessPath}`, `    ${i.sessionManager.text}`, `    ${i.ssh.text}`);
+  }
+  const failures = applyFailures(model);
+  if (failures.length > 0) {
+    out.push('', `  Apply would fail (${failures.length}):`, ...failures.map((failure) => `    ${failure.resource}: ${failure.problem}`));
   }
   const comparison = natVersusEndpoints(model, facts.region);
   if (comparison.length > 0) out.push('', ...comparison.map((line) => `  ${line}`));
