@@ -7,6 +7,7 @@ import { Reachability } from '../tools/review/reachability';
 import { stackCost } from '../tools/review/prices';
 import { ReviewResult, runReview } from '../tools/review/run';
 import { configWith } from './helpers/synth';
+import { describeReviewVariants } from './helpers/review-variants';
 import { describeWithTerraform, plannedValues, tfEnv } from './helpers/terraform';
 
 // The offline review of the default lab, end to end with the real Terraform and AWS provider:
@@ -206,4 +207,6 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(reviewed).toContain('skip_credentials_validation');
     expect(reviewed).toContain('mock-access-key-offline-review');
   });
+
+  describeReviewVariants(() => ({ review: result, outDir }));
 });

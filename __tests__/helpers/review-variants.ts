@@ -1,0 +1,273 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { applyFailures } from '../../tools/review/apply-checks';
+import { NetworkModel, PlanJson } from '../../tools/review/plan-model';
+import { Reachability, Verdict } from '../../tools/review/reachability';
+import { ReviewResult } from '../../tools/review/run';
+import { inParallel } from '../../tools/terraform-cli';
+import { plan } from './terraform';
+
+// Broken (and repaired) variants of the lab, each planned by the real Terraform and AWS provider:
+// the review's model of AWS's rules must give the verdict AWS would. The variants edit the
+// synthesized JSON of one stack; every other stack keeps the review's own plan. Run inside the
+// review's suite (review-terraform.test.ts), so they reuse its synthesized, initialised stacks.
+
+type Json = Record<string, any>;
+type Edit = (json: Json) => void;
+
+/** The logical id of the one resource of `type` whose id starts with `prefix`. */
+function idOf(json: Json, type: string, prefix: string): string {
+  const ids = Object.keys(json.resource?.[type] ?? {}).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`expected one ${type} ${prefix}*, found ${ids.join(', ') || 'none'}`);
+  return ids[0];
+}
+const ref = (json: Json, type: string, prefix: string, attribute = 'id') => `\${${type}.${idOf(json, type, prefix)}.${attribute}}`;
+const add = (json: Json, type: string, id: string, body: Json) => ((json.resource[type] ??= {})[id] = body);
+const remoteOutput = (json: Json, name: string) => {
+  const remote = Object.keys(json.data.terraform_remote_state)[0];
+  return `\${data.terraform_remote_state.${remote}.outputs.${Object.keys(JSON.parse(fs.readFileSync(NETWORK_JSON, 'utf8')).output).find((o) => o.includes(name))}}`;
+};
+let NETWORK_JSON = '';
+
+const naclRule = (acl: string, number: number, egress: boolean, action: 'allow' | 'deny', protocol: string, cidr: string, from: number, to: number) => ({
+  network_acl_id: `\${aws_network_acl.${acl}.id}`,
+  rule_number: number,
+  egress,
+  rule_action: action,
+  protocol,
+  cidr_block: cidr,
+  from_port: from,
+  to_port: to,
+});
+
+const VARIANTS: Record<string, [string, Edit]> = {
+  // NACLs: a deny before the allow on private subnet 1; a correct ACL on the public subnet; VPC 2's
+  // default ACL managed with no rules (instance and endpoints share a subnet: NACLs do not apply).
+  nacls: [
+    'lab-network',
+    (n) => {
+      add(n, 'aws_network_acl', 'private1', { vpc_id: ref(n, 'aws_vpc', 'vpc1_'), subnet_ids: [ref(n, 'aws_subnet', 'vpc1_private-1')], tags: { Name: 'acl-private-1' } });
+      add(n, 'aws_network_acl_rule', 'p1_out_deny_443', naclRule('private1', 100, true, 'deny', 'tcp', '0.0.0.0/0', 443, 443));
+      add(n, 'aws_network_acl_rule', 'p1_out_all', naclRule('private1', 200, true, 'allow', '-1', '0.0.0.0/0', 0, 0));
+      add(n, 'aws_network_acl_rule', 'p1_in_all', naclRule('private1', 100, false, 'allow', '-1', '0.0.0.0/0', 0, 0));
+      add(n, 'aws_network_acl', 'public', { vpc_id: ref(n, 'aws_vpc', 'vpc1_'), subnet_ids: [ref(n, 'aws_subnet', 'vpc1_public')], tags: { Name: 'acl-public' } });
+      add(n, 'aws_network_acl_rule', 'pub_out_443', naclRule('public', 100, true, 'allow', 'tcp', '0.0.0.0/0', 443, 443));
+      add(n, 'aws_network_acl_rule', 'pub_in_replies', naclRule('public', 100, false, 'allow', 'tcp', '0.0.0.0/0', 1024, 65535));
+      add(n, 'aws_default_network_acl', 'vpc2', { default_network_acl_id: ref(n, 'aws_vpc', 'vpc2_', 'default_network_acl_id'), tags: { Name: 'acl-vpc2-default' } });
+    },
+  ],
+  // Routes written inline; the role's permissions from an inline policy; replies blocked on private
+  // subnet 1 (inline ACL rules); DNS support off in VPC 2.
+  inline: [
+    'lab-network',
+    (n) => {
+      delete n.resource.aws_route[idOf(n, 'aws_route', 'vpc1_public-default-route')];
+      const route = { cidr_block: '0.0.0.0/0', gateway_id: ref(n, 'aws_internet_gateway', 'vpc1_') };
+      const blank = ['carrier_gateway_id', 'core_network_arn', 'destination_prefix_list_id', 'egress_only_gateway_id', 'ipv6_cidr_block', 'local_gateway_id', 'nat_gateway_id', 'network_interface_id', 'transit_gateway_id', 'vpc_endpoint_id', 'vpc_peering_connection_id'];
+      n.resource.aws_route_table[idOf(n, 'aws_route_table', 'vpc1_public')].route = [{ ...Object.fromEntries(blank.map((k) => [k, null])), ...route }];
+      delete n.resource.aws_iam_role_policy_attachment[idOf(n, 'aws_iam_role_policy_attachment', 'session-manager-role')];
+      add(n, 'aws_iam_role_policy', 'session_manager_inline', {
+        role: ref(n, 'aws_iam_role', 'session-manager-role'),
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'], Resource: '*' }],
+        }),
+      });
+      const inlineRule = (rule_no: number, from_port: number, to_port: number) => ({ rule_no, action: 'allow', protocol: 'tcp', cidr_block: '0.0.0.0/0', from_port, to_port, icmp_code: 0, icmp_type: 0, ipv6_cidr_block: null });
+      add(n, 'aws_network_acl', 'private1', {
+        vpc_id: ref(n, 'aws_vpc', 'vpc1_'),
+        subnet_ids: [ref(n, 'aws_subnet', 'vpc1_private-1')],
+        egress: [inlineRule(100, 443, 443)],
+        ingress: [inlineRule(100, 1024, 2000)],
+        tags: { Name: 'acl-private-1-no-replies' },
+      });
+      n.resource.aws_vpc[idOf(n, 'aws_vpc', 'vpc2_')].enable_dns_support = false;
+    },
+  ],
+  untrusted: [
+    'lab-network',
+    (n) => {
+      const role = n.resource.aws_iam_role[idOf(n, 'aws_iam_role', 'session-manager-role')];
+      role.assume_role_policy = role.assume_role_policy.replace('ec2.amazonaws.com', 'lambda.amazonaws.com');
+    },
+  ],
+  'missing-actions': [
+    'lab-network',
+    (n) => {
+      delete n.resource.aws_iam_role_policy_attachment[idOf(n, 'aws_iam_role_policy_attachment', 'session-manager-role')];
+      add(n, 'aws_iam_role_policy', 'partial', {
+        role: ref(n, 'aws_iam_role', 'session-manager-role'),
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*'], Resource: '*' },
+            { Effect: 'Deny', Action: 'ssmmessages:Open*', Resource: '*' },
+          ],
+        }),
+      });
+    },
+  ],
+  // Endpoints with private DNS in VPC 1, whose DNS hostnames are off, next to the NAT path; their
+  // subnets share an AZ, and their security group sits in VPC 2 and references the NAT instance's.
+  'nat-with-endpoints': [
+    'lab-ssm-nat',
+    (j) => {
+      add(j, 'aws_security_group', 'wrong_vpc', { name: 'wrong-vpc', description: 'endpoint SG in the other VPC', vpc_id: remoteOutput(j, 'aws_vpcvpc2'), tags: { Name: 'wrong-vpc' } });
+      add(j, 'aws_vpc_security_group_ingress_rule', 'from_nat_instance', {
+        security_group_id: '${aws_security_group.wrong_vpc.id}',
+        referenced_security_group_id: ref(j, 'aws_security_group', 'instance_'),
+        ip_protocol: 'tcp',
+        from_port: 443,
+        to_port: 443,
+        description: 'https',
+      });
+      for (const service of ['ssm', 'ssmmessages']) {
+        add(j, 'aws_vpc_endpoint', service, {
+          vpc_id: remoteOutput(j, 'aws_vpcvpc1'),
+          service_name: `com.amazonaws.ap-northeast-1.${service}`,
+          vpc_endpoint_type: 'Interface',
+          private_dns_enabled: true,
+          subnet_ids: [remoteOutput(j, 'aws_subnetvpc1_private-1'), remoteOutput(j, 'aws_subnetvpc1_public')],
+          security_group_ids: ['${aws_security_group.wrong_vpc.id}'],
+          tags: { Name: `vpc1-${service}` },
+        });
+      }
+    },
+  ],
+  'endpoint-sg-by-range': [
+    'lab-ssm-endpoint',
+    (j) => {
+      const rule = j.resource.aws_vpc_security_group_ingress_rule[Object.keys(j.resource.aws_vpc_security_group_ingress_rule)[0]];
+      delete rule.referenced_security_group_id;
+      rule.cidr_ipv4 = '10.1.3.0/24';
+    },
+  ],
+};
+
+/** The variant tests, given the finished review of the default lab and the folder it wrote. */
+export function describeReviewVariants(reviewed: () => { review: ReviewResult; outDir: string }): void {
+  describe('the review model on variants Terraform plans', () => {
+    let review: ReviewResult;
+    const plans: Record<string, PlanJson> = {};
+    const failures: Record<string, string> = {};
+
+    beforeAll(async () => {
+      const { outDir } = reviewed();
+      review = reviewed().review;
+      const stacksDir = path.join(outDir, 'cdktf.out', 'stacks');
+      NETWORK_JSON = path.join(stacksDir, 'lab-network', 'cdk.tf.json');
+      await inParallel(Object.entries(VARIANTS), 2, async ([name, [stack, edit]]) => {
+        // A sibling folder sharing the stack's initialised .terraform: same depth, so relative state paths hold.
+        const dir = path.join(stacksDir, `${stack}--${name}`);
+        fs.mkdirSync(dir);
+        fs.symlinkSync(path.join(stacksDir, stack, '.terraform'), path.join(dir, '.terraform'));
+        fs.copyFileSync(path.join(stacksDir, stack, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
+        const json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8'));
+        edit(json);
+        for (const [type, group] of Object.entries<Json>(json.resource)) if (Object.keys(group).length === 0) delete json.resource[type];
+        fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+        const outcome = await plan(dir, [], name);
+        if (outcome.status !== 0) failures[name] = outcome.diagnostics.map((d) => `${d.summary}: ${d.detail}`).join('\n');
+        else plans[name] = outcome.plan;
+      });
+    });
+
+    /** Verdicts with one stack's plan replaced by the variant's. */
+    const withVariant = (name: string) => {
+      const [stack] = VARIANTS[name];
+      if (failures[name]) throw new Error(`terraform refused variant ${name}:\n${failures[name]}`);
+      const model = new NetworkModel({ ...review.plans, [stack]: plans[name] }, review.placeholders);
+      const reach = new Reachability(model);
+      const byName = new Map(reach.instances().map((instance) => [model.label(instance), instance]));
+      return { model, ssm: (instance: string): Verdict => reach.sessionManager(byName.get(instance)!) };
+    };
+
+    test('GIVEN every variant WHEN Terraform plans it THEN the plan succeeds (the variants are real configurations)', () => {
+      expect(failures).toEqual({});
+      expect(Object.keys(plans).sort()).toEqual(Object.keys(VARIANTS).sort());
+    });
+
+    test('GIVEN a NACL that denies 443 out before allowing all WHEN judged THEN the NAT instance is cut, naming the rule', () => {
+      const { ssm } = withVariant('nacls');
+      expect(ssm('ssm-lab-ssm-nat').text).toBe(
+        'Session Manager: NOT reachable — in ssm-lab-vpc1-private-1, network ACL acl-private-1 rule 100 denies outbound tcp 443 (0.0.0.0/0) before any allow, and ssm-lab-vpc1 has no Session Manager endpoints',
+      );
+    });
+
+    test('GIVEN a NACL allowing 443 out and the replies in WHEN judged THEN the public instance stays reachable', () => {
+      expect(withVariant('nacls').ssm('ssm-lab-ssm-public').text).toBe('Session Manager: reachable via internet gateway (public address; 0.0.0.0/0 → internet gateway; 443 out)');
+    });
+
+    test('GIVEN a managed default NACL with no rules WHEN instance and endpoints share the subnet THEN the endpoint path is unaffected', () => {
+      expect(withVariant('nacls').ssm('ssm-lab-ssm-endpoint').reachable).toBe(true);
+    });
+
+    test('GIVEN a NACL without the ephemeral replies WHEN judged THEN the NAT instance is cut, naming the missing range', () => {
+      expect(withVariant('inline').ssm('ssm-lab-ssm-nat').text).toBe(
+        'Session Manager: NOT reachable — in ssm-lab-vpc1-private-1, network ACL acl-private-1-no-replies allows no inbound tcp 32768-60999, and ssm-lab-vpc1 has no Session Manager endpoints',
+      );
+    });
+
+    test('GIVEN the default route written inline and the permissions in an inline policy WHEN judged THEN the public instance is reachable', () => {
+      const { model, ssm } = withVariant('inline');
+      expect(model.all('aws_route').filter((route) => route.stack === 'lab-network')).toEqual([]);
+      expect(ssm('ssm-lab-ssm-public').text).toBe('Session Manager: reachable via internet gateway (public address; 0.0.0.0/0 → internet gateway; 443 out)');
+    });
+
+    test('GIVEN DNS support off in VPC 2 WHEN judged THEN the endpoint instance cannot resolve, and the private-DNS endpoints would fail at apply', () => {
+      const { model, ssm } = withVariant('inline');
+      expect(ssm('ssm-lab-ssm-endpoint').text).toBe(
+        'Session Manager: NOT reachable — ssm-lab-vpc2 has DNS support off, so the instance cannot resolve any Systems Manager endpoint name (neither public nor private DNS)',
+      );
+      const problems = applyFailures(model).map((f) => f.problem);
+      expect(problems.filter((p) => p.includes('which has DNS support off'))).toHaveLength(2);
+    });
+
+    test('GIVEN a role EC2 may not assume WHEN judged THEN every Session Manager instance is cut, saying why', () => {
+      const { ssm } = withVariant('untrusted');
+      for (const instance of ['ssm-lab-ssm-public', 'ssm-lab-ssm-nat', 'ssm-lab-ssm-endpoint']) {
+        expect(ssm(instance).text).toBe(
+          'Session Manager: NOT reachable — the role ssm-lab-instance does not trust ec2.amazonaws.com (its trust policy has no Allow of sts:AssumeRole for the EC2 service), so the instance cannot use it',
+        );
+      }
+    });
+
+    test('GIVEN a policy that allows ssmmessages:* but denies ssmmessages:Open* WHEN judged THEN the missing actions are named', () => {
+      expect(withVariant('missing-actions').ssm('ssm-lab-ssm-public').text).toBe(
+        'Session Manager: NOT reachable — the role ssm-lab-instance is not allowed ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel',
+      );
+    });
+
+    test('GIVEN private-DNS endpoints in a VPC with DNS hostnames off next to a NAT path WHEN judged THEN the NAT path carries the session, and the reason says so', () => {
+      const verdict = withVariant('nat-with-endpoints').ssm('ssm-lab-ssm-nat');
+      expect(verdict.reachable).toBe(true);
+      expect(verdict.text).toBe(
+        "Session Manager: reachable via NAT gateway (the ssm and ssmmessages endpoints' private DNS does not apply (ssm-lab-vpc1 has DNS hostnames off), so the public names are used; 0.0.0.0/0 → NAT gateway in ssm-lab-vpc1-public → internet gateway; 443 out)",
+      );
+      expect(verdict.text).not.toMatch(/NOT|no route|allows no/);
+    });
+
+    test('GIVEN that variant WHEN checked for apply THEN every refusal AWS would give is listed, for every endpoint', () => {
+      const failuresFound = applyFailures(withVariant('nat-with-endpoints').model);
+      const about = (resource: string) => failuresFound.filter((f) => f.resource === resource).map((f) => f.problem);
+      for (const service of ['ssm', 'ssmmessages']) {
+        const problems = about(`lab-ssm-nat/aws_vpc_endpoint.${service}`);
+        expect(problems).toEqual([
+          expect.stringContaining('which has DNS hostnames off: AWS refuses it ("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames'),
+          'subnets ssm-lab-vpc1-private-1, ssm-lab-vpc1-public are both in ap-northeast-1a: an Interface endpoint takes at most one subnet per Availability Zone',
+          "security group wrong-vpc belongs to ssm-lab-vpc2, not to the endpoint's ssm-lab-vpc1",
+        ]);
+      }
+      expect(about('lab-ssm-nat/aws_vpc_security_group_ingress_rule.from_nat_instance')).toEqual([
+        expect.stringContaining('and the two VPCs are not peered: AWS refuses a security-group reference across VPCs'),
+      ]);
+      expect(applyFailures(new NetworkModel(review.plans, review.placeholders))).toEqual([]);
+    });
+
+    test('GIVEN the endpoint SG admitting the instance subnet by range WHEN judged THEN the reason says so', () => {
+      expect(withVariant('endpoint-sg-by-range').ssm('ssm-lab-ssm-endpoint').text).toBe(
+        'Session Manager: reachable via VPC endpoints (ssm, ssmmessages with private DNS in ssm-lab-vpc2; endpoint SG allows 443 from 10.1.3.0/24 (covers the instance); instance SG allows 443 to it)',
+      );
+    });
+  });
+}
