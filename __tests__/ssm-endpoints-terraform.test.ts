@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/ssm-endpoints-sample';
 import { configWith, synthLab } from './helpers/synth';
-import { createdTypes, describeWithTerraform, init, plan, PlanOutcome, plannedValues, tf } from './helpers/terraform';
+import { createdTypes, describeWithTerraform, init, nullOutputs, plan, PlanOutcome, plannedValues, tf } from './helpers/terraform';
 import { diagnosticsOf, inParallel } from '../tools/terraform-cli';
 
 // Terraform's own verdict on the ssm-endpoints stack: offline plans with sample inputs, every
@@ -67,13 +67,6 @@ const BAD_COMBINATION_MESSAGES = [
   'subnet_ids must list 1 to 16 distinct subnet ids',
   'got "2w".',
 ];
-
-/** Outputs a plan leaves null: `terraform output -json` omits them, and cdktf-cli 0.21 then crashes printing outputs. */
-export function nullOutputs(planJson: any): string[] {
-  return Object.entries<any>(planJson.output_changes ?? {})
-    .filter(([, change]) => change.after === null && change.after_unknown !== true)
-    .map(([name]) => name);
-}
 
 interface ExpiredWindow {
   readonly stateDeadline: string;

@@ -73,3 +73,10 @@ export function plannedValues(planJson: any, address: string): any[] {
     .filter((change: any) => change.address === address || change.address.startsWith(`${address}[`))
     .map((change: any) => ({ index: change.index, ...change.change.after }));
 }
+
+/** Outputs a plan leaves null: `terraform output -json` omits them, and cdktf-cli 0.21 then crashes printing outputs. */
+export function nullOutputs(planJson: any): string[] {
+  return Object.entries<any>(planJson.output_changes ?? {})
+    .filter(([, change]) => change.after === null && change.after_unknown !== true)
+    .map(([name]) => name);
+}
