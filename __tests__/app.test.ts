@@ -126,3 +126,23 @@ describe('provider imports', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('type-checking', () => {
+  test('GIVEN every TypeScript file of the project WHEN tsconfig.json is read THEN tsc --noEmit checks it, and no entry matches nothing', () => {
+    const include: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).include;
+    const covers = (file: string, pattern: string) => (pattern.endsWith('/**/*.ts') ? file.startsWith(pattern.slice(0, -'**/*.ts'.length)) : file === pattern);
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+        if (['node_modules', 'cdktf.out', '.git', '.review'].includes(entry.name) || entry.name.startsWith('cdktf.out.')) continue;
+        const relative = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) walk(relative);
+        else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.push(relative);
+      }
+    };
+    walk('');
+    expect(files).toContain('tools/review/cli.ts');
+    expect(files.filter((file) => !include.some((pattern) => covers(file, pattern)))).toEqual([]);
+    expect(include.filter((pattern) => !files.some((file) => covers(file, pattern)))).toEqual([]);
+  });
+});

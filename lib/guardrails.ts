@@ -58,7 +58,7 @@ export const GUARDRAIL_RULES: Readonly<Record<GuardrailRuleId, GuardrailRule>> =
   },
   'SSMLAB-EC2-4': {
     title: 'no key pair on a Session Manager-only instance unless SSH through Session Manager is on',
-    equivalents: 'cdk-nag EC29-style least privilege; seed 004 (SSH rides Session Manager only when asked)',
+    equivalents: 'cdk-nag EC29-style least privilege (no SSH key where no SSH is meant; SSH rides Session Manager only when asked)',
     fix: 'drop key_name, or set SSM_LAB_SSH_OVER_SSM=true to use ssh through Session Manager on purpose',
   },
   'SSMLAB-IAM-1': {

@@ -16,7 +16,7 @@ export type Scenario = (typeof Scenario)[keyof typeof Scenario];
 /** Scenarios whose instance has a public address on purpose (the guardrails know them). */
 export const PUBLIC_SCENARIOS: readonly string[] = [Scenario.SSH_INTERNET, Scenario.SSM_INTERNET_GATEWAY];
 
-/** What `~/.ssh/config` needs so that `ssh` rides a Session Manager session (seed 004). */
+/** What `~/.ssh/config` needs so that `ssh` rides a Session Manager session (document AWS-StartSSHSession). */
 export function sshProxyConfig(region: string): string {
   return [
     'host i-* mi-*',

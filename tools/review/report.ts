@@ -79,7 +79,7 @@ export function reviewInstances(model: NetworkModel): InstanceReview[] {
   });
 }
 
-/** NAT path vs endpoint path, from the two scenario plans (seed 003's comparison). */
+/** NAT path vs endpoint path, from the two scenario plans (the cost comparison the README explains). */
 export function natVersusEndpoints(model: NetworkModel, region: string): string[] {
   const stackEnding = (suffix: string) => Object.keys(model.plans).find((stack) => stack.endsWith(suffix)) ?? suffix;
   const natStack = stackEnding('lab-ssm-nat');
