@@ -150,17 +150,15 @@ export class GuardrailAspect implements IAspect {
     const attributes = attributesOf(node);
     const report = (ruleId: GuardrailRuleId, message: string) => this.report(stack, node, ruleId, message);
     switch (node.terraformResourceType) {
-      case 'aws_vpc_security_group_ingress_rule': {
-        const anywhere = anywhereReason(stringsOf(attributes.cidr_ipv4), stringsOf(attributes.cidr_ipv6));
+      case 'aws_vpc_security_group_ingress_rule':
+      case 'aws_security_group_rule': {
+        const inbound = node.terraformResourceType === 'aws_vpc_security_group_ingress_rule' || attributes.type === 'ingress';
+        const anywhere = inbound ? opensToWorld(attributes) : undefined;
         if (anywhere) report('SSMLAB-SG-1', `inbound ${describePorts(attributes)} from ${anywhere}`);
         if (!hasText(attributes.description)) report('SSMLAB-SG-2', 'the rule has no description');
         break;
       }
       case 'aws_vpc_security_group_egress_rule':
-        if (!hasText(attributes.description)) report('SSMLAB-SG-2', 'the rule has no description');
-        break;
-      case 'aws_security_group_rule':
-        if (attributes.type === 'ingress' && opensToWorld(attributes)) report('SSMLAB-SG-1', `inbound ${describePorts(attributes)} from ${opensToWorld(attributes)}`);
         if (!hasText(attributes.description)) report('SSMLAB-SG-2', 'the rule has no description');
         break;
       case 'aws_security_group':
@@ -169,7 +167,8 @@ export class GuardrailAspect implements IAspect {
           report('SSMLAB-SG-2', 'the security group has no description');
         }
         for (const rule of asList(attributes.ingress)) {
-          if (opensToWorld(rule)) report('SSMLAB-SG-1', `inline inbound ${describePorts(rule)} from ${opensToWorld(rule)}`);
+          const anywhere = opensToWorld(rule);
+          if (anywhere) report('SSMLAB-SG-1', `inline inbound ${describePorts(rule)} from ${anywhere}`);
           if (!hasText(rule.description)) report('SSMLAB-SG-2', 'an inline inbound rule has no description');
         }
         for (const rule of asList(attributes.egress)) if (!hasText(rule.description)) report('SSMLAB-SG-2', 'an inline outbound rule has no description');
@@ -226,22 +225,20 @@ export class GuardrailAspect implements IAspect {
 
     // Rules that are each an allow-list can still add up to anywhere (0.0.0.0/1 + 128.0.0.0/1 is
     // caught per rule; 256 /8s only together): the union per group, over rules covering the same port.
-    const ingressByGroup = new Map<string, TerraformResource[]>();
+    const ingressByGroup = new Map<string, { rule: TerraformResource; attributes: Record<string, any> }[]>();
     for (const rule of [...ofType('aws_vpc_security_group_ingress_rule'), ...ofType('aws_security_group_rule')]) {
       const attributes = attributesOf(rule);
       if (rule.terraformResourceType === 'aws_security_group_rule' && attributes.type !== 'ingress') continue;
       const group = String(resolveIn(stack, attributes.security_group_id));
-      ingressByGroup.set(group, [...(ingressByGroup.get(group) ?? []), rule]);
+      ingressByGroup.set(group, [...(ingressByGroup.get(group) ?? []), { rule, attributes }]);
     }
     for (const rules of ingressByGroup.values()) {
-      for (const rule of rules) {
-        const covering = rules.map(attributesOf).filter((other) => portsCover(other, attributesOf(rule)));
-        const ipv4 = covering.flatMap((other) => [...stringsOf(other.cidr_ipv4), ...stringsOf(other.cidr_blocks)]);
-        const ipv6 = covering.flatMap((other) => [...stringsOf(other.cidr_ipv6), ...stringsOf(other.ipv6_cidr_blocks)]);
-        const alone = covering.some((other) => anywhereReason([...stringsOf(other.cidr_ipv4), ...stringsOf(other.cidr_blocks)], [...stringsOf(other.cidr_ipv6), ...stringsOf(other.ipv6_cidr_blocks)]));
-        const together = anywhereReason(ipv4, ipv6);
-        if (!alone && together) {
-          this.report(stack, rule, 'SSMLAB-SG-1', `inbound ${describePorts(attributesOf(rule))} from ${together}`);
+      for (const { rule, attributes } of rules) {
+        const covering = rules.filter((other) => portsCover(other.attributes, attributes)).map((other) => sourcesOf(other.attributes));
+        if (covering.some(({ ipv4, ipv6 }) => anywhereReason(ipv4, ipv6))) continue; // reported per rule
+        const together = anywhereReason(covering.flatMap((c) => c.ipv4), covering.flatMap((c) => c.ipv6));
+        if (together) {
+          this.report(stack, rule, 'SSMLAB-SG-1', `inbound ${describePorts(attributes)} from ${together}`);
           break; // one finding per group is enough to name the problem
         }
       }
@@ -304,9 +301,18 @@ function hasText(value: unknown): boolean {
   return typeof value === 'string' && value.trim() !== '';
 }
 
+/** A rule's address sources, whichever resource type or inline block it comes from. */
+function sourcesOf(rule: Record<string, any>): { ipv4: string[]; ipv6: string[] } {
+  return {
+    ipv4: [...stringsOf(rule.cidr_ipv4), ...stringsOf(rule.cidr_blocks)],
+    ipv6: [...stringsOf(rule.cidr_ipv6), ...stringsOf(rule.ipv6_cidr_blocks)],
+  };
+}
+
 /** Why a rule's sources amount to anywhere (see {@link anywhereReason}), or undefined. */
 function opensToWorld(rule: Record<string, any>): string | undefined {
-  return anywhereReason(stringsOf(rule.cidr_blocks), stringsOf(rule.ipv6_cidr_blocks));
+  const { ipv4, ipv6 } = sourcesOf(rule);
+  return anywhereReason(ipv4, ipv6);
 }
 
 function stringsOf(value: unknown): string[] {
