@@ -46,6 +46,11 @@ export function temporaryEndpointsName(labName: string): string {
   return `${labName}-temporary`;
 }
 
+/** Adds a precondition, keeping those the resource already has. */
+function addPrecondition(resource: TerraformResource, precondition: { condition: string; errorMessage: string }): void {
+  resource.lifecycle = { ...resource.lifecycle, precondition: [...(resource.lifecycle?.precondition ?? []), precondition] };
+}
+
 const ID = (prefix: string) => `^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`;
 const hcl = (value: string) => JSON.stringify(value); // an HCL string literal (JSON's escaping fits)
 const list = (values: readonly string[]) => `[${values.map(hcl).join(', ')}]`;
@@ -247,16 +252,11 @@ export class SsmEndpointsStack extends LabStack {
     subnets.addOverride('for_each', '${var.preflight_lookups ? toset(var.subnet_ids) : toset([])}');
     // On the security group, the first resource created: one clear error, before anything exists.
     const securityGroup = this.endpoints.securityGroup;
-    securityGroup.lifecycle = {
-      ...securityGroup.lifecycle,
-      precondition: [
-        {
+    addPrecondition(securityGroup, {
           condition: '${length(distinct([for s in data.aws_subnet.endpoint : s.availability_zone])) == length(data.aws_subnet.endpoint)}',
           errorMessage:
             'subnet_ids must hold at most one subnet per Availability Zone (Interface endpoints refuse two subnets of one AZ); got ${jsonencode({ for id, s in data.aws_subnet.endpoint : id => s.availability_zone })}.',
-        },
-      ],
-    };
+    });
 
     // Existing Interface endpoints of this VPC: their ENIs name them ("VPC Endpoint Interface vpce-…").
     const enis = new DataAwsNetworkInterfaces(this, 'endpoint-enis', {
@@ -299,17 +299,11 @@ export class SsmEndpointsStack extends LabStack {
     );
     // AWS refuses a second private-DNS endpoint for a service in a VPC ("conflicting DNS domain")
     // only after the security group exists: stop the plan instead, on the first resource created.
-    securityGroup.lifecycle = {
-      ...securityGroup.lifecycle,
-      precondition: [
-        ...(securityGroup.lifecycle?.precondition ?? []),
-        {
+    addPrecondition(securityGroup, {
           condition: '${length(local.conflicting_endpoints) == 0}',
           errorMessage:
             'VPC ${var.vpc_id} already has Interface endpoints with private DNS for ${join(", ", [for e in local.conflicting_endpoints : e.service_name])} (${join(", ", [for e in local.conflicting_endpoints : e.id])}); AWS refuses a second one for the same service ("conflicting DNS domain") after this stack has started creating. Fix: use the existing endpoints (allow 443 from your instances on their security group) and do not deploy this stack into that VPC; or, when only ec2messages conflicts, drop it from var.services.',
-        },
-      ],
-    };
+    });
   }
 
   /** With a ttl: a one-time schedule deletes exactly these endpoints, a second removes both schedules. */
@@ -323,14 +317,15 @@ export class SsmEndpointsStack extends LabStack {
       errorMessage: `This ssm-endpoints window ended at \${coalesce(local.deadline, "(no deadline)")} (ttl \${var.ttl}): its endpoints were deleted then, and deploying again would re-create them with an expiry in the past, which EventBridge Scheduler refuses. Start a new window: destroy the stack (npx cdktf destroy ${this.node.id} with the same --var inputs), then deploy it again; or deploy with another spelling of the same ttl (e.g. 240m for 4h), which starts a new window from now.`,
     };
     for (const endpoint of [...this.endpoints.interfaceEndpoints, ...(this.endpoints.s3GatewayEndpoint ? [this.endpoints.s3GatewayEndpoint] : [])]) {
-      endpoint.lifecycle = { ...endpoint.lifecycle, precondition: [...(endpoint.lifecycle?.precondition ?? []), stillOpen] };
+      addPrecondition(endpoint, stillOpen);
     }
 
     // Raw HCL: these names are fixed by overrideLogicalId above.
     const partition = '${data.aws_partition.current.partition}';
     const region = '${data.aws_region.current.name}';
     const enabled = '${var.ttl == "" ? 0 : 1}';
-    const group = new SchedulerScheduleGroup(this, 'expiry-group', { namePrefix: `${this.config.labName}-endpoints-expiry-`, tags: this.expiryTags });
+    const namePrefix = `${this.config.labName}-endpoints-expiry-`; // ≤ 38 characters, IAM's limit for a role name prefix
+    const group = new SchedulerScheduleGroup(this, 'expiry-group', { namePrefix, tags: this.expiryTags });
     group.overrideLogicalId('expiry');
     group.addOverride('count', enabled);
     const groupName = '${one(aws_scheduler_schedule_group.expiry[*].name)}';
@@ -339,7 +334,7 @@ export class SsmEndpointsStack extends LabStack {
     // Confused-deputy guard: only schedules of this group may assume the role (Scheduler sets
     // aws:SourceArn to the group's ARN; the schedule form is accepted too, as the docs vary).
     const role = new IamRole(this, 'expiry-role', {
-      namePrefix: `${this.config.labName}-endpoints-expiry-`,
+      namePrefix,
       description: 'EventBridge Scheduler: delete the temporary Session Manager endpoints at their deadline',
       assumeRolePolicy: `\${jsonencode({
   Version = "2012-10-17"
