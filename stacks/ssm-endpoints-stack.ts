@@ -253,9 +253,9 @@ export class SsmEndpointsStack extends LabStack {
     // On the security group, the first resource created: one clear error, before anything exists.
     const securityGroup = this.endpoints.securityGroup;
     addPrecondition(securityGroup, {
-          condition: '${length(distinct([for s in data.aws_subnet.endpoint : s.availability_zone])) == length(data.aws_subnet.endpoint)}',
-          errorMessage:
-            'subnet_ids must hold at most one subnet per Availability Zone (Interface endpoints refuse two subnets of one AZ); got ${jsonencode({ for id, s in data.aws_subnet.endpoint : id => s.availability_zone })}.',
+      condition: '${length(distinct([for s in data.aws_subnet.endpoint : s.availability_zone])) == length(data.aws_subnet.endpoint)}',
+      errorMessage:
+        'subnet_ids must hold at most one subnet per Availability Zone (Interface endpoints refuse two subnets of one AZ); got ${jsonencode({ for id, s in data.aws_subnet.endpoint : id => s.availability_zone })}.',
     });
 
     // Existing Interface endpoints of this VPC: their ENIs name them ("VPC Endpoint Interface vpce-…").
@@ -300,9 +300,9 @@ export class SsmEndpointsStack extends LabStack {
     // AWS refuses a second private-DNS endpoint for a service in a VPC ("conflicting DNS domain")
     // only after the security group exists: stop the plan instead, on the first resource created.
     addPrecondition(securityGroup, {
-          condition: '${length(local.conflicting_endpoints) == 0}',
-          errorMessage:
-            'VPC ${var.vpc_id} already has Interface endpoints with private DNS for ${join(", ", [for e in local.conflicting_endpoints : e.service_name])} (${join(", ", [for e in local.conflicting_endpoints : e.id])}); AWS refuses a second one for the same service ("conflicting DNS domain") after this stack has started creating. Fix: use the existing endpoints (allow 443 from your instances on their security group) and do not deploy this stack into that VPC; or, when only ec2messages conflicts, drop it from var.services.',
+      condition: '${length(local.conflicting_endpoints) == 0}',
+      errorMessage:
+        'VPC ${var.vpc_id} already has Interface endpoints with private DNS for ${join(", ", [for e in local.conflicting_endpoints : e.service_name])} (${join(", ", [for e in local.conflicting_endpoints : e.id])}); AWS refuses a second one for the same service ("conflicting DNS domain") after this stack has started creating. Fix: use the existing endpoints (allow 443 from your instances on their security group) and do not deploy this stack into that VPC; or, when only ec2messages conflicts, drop it from var.services.',
     });
   }
 

@@ -92,8 +92,10 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
     ...list(role.values.managed_policy_arns).map((arn) => ({ attachment: undefined, arn })),
   ];
   for (const { attachment, arn } of managedArns) {
-    const known = typeof arn === 'string' ? KNOWN_MANAGED_POLICIES[arn.split(':policy/').pop()!.split('/').pop()!] : undefined;
-    if (known && typeof arn === 'string' && /:iam::aws:policy\//.test(arn)) {
+    // AWS managed policies are arn:<partition>:iam::aws:policy/[path/]<name>.
+    const awsManagedName = typeof arn === 'string' ? /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] : undefined;
+    const known = awsManagedName ? KNOWN_MANAGED_POLICIES[awsManagedName] : undefined;
+    if (known) {
       documents.push(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: known, Resource: '*' }] }));
       continue;
     }

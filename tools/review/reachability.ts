@@ -148,6 +148,7 @@ export class Reachability {
     const problems: { service: string; problem: string }[] = [];
     const notes = new Map<string, string[]>(); // note → services
     const note = (text: string, service: string) => notes.set(text, [...(notes.get(text) ?? []), service]);
+    let internetPath: ReturnType<Reachability['internetPath']> | undefined; // the same for every service: judged once
     for (const service of REQUIRED_SESSION_MANAGER_SERVICES) {
       const endpoint = this.interfaceEndpoint(vpc, service);
       if (endpoint?.values.private_dns_enabled === true && dnsHostnames) {
@@ -159,7 +160,7 @@ export class Reachability {
       }
       if (endpoint?.values.private_dns_enabled === true) note(`{endpoints'} private DNS does not apply (${this.model.label(vpc)} has DNS hostnames off), so the public names are used`, service);
       else if (endpoint) note(`{endpoints'} private DNS is off, so the public names are used`, service);
-      const internet = this.internetPath(instance, subnet, egress);
+      const internet = (internetPath ??= this.internetPath(instance, subnet, egress));
       if (typeof internet !== 'string') works.push({ service, path: internet.path, detail: internet.detail });
       else if (anyEndpoint && !endpoint) problems.push({ service, problem: `no ${service} endpoint with private DNS in ${this.model.label(vpc)}, and ${internet}` });
       else problems.push({ service, problem: internet });
