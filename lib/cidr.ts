@@ -32,6 +32,12 @@ function prefixMask(prefix: number): number {
   return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
 }
 
+/** First and last address of a block as unsigned integers, or undefined when malformed. */
+export function ipv4Range(cidr: string): [number, number] | undefined {
+  const parsed = parseIpv4Cidr(cidr);
+  return parsed ? [parsed.network, parsed.network + 2 ** (32 - parsed.prefix) - 1] : undefined;
+}
+
 /** True when `inner` lies entirely inside `outer`. */
 export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
   if (inner.prefix < outer.prefix) return false;
@@ -72,14 +78,13 @@ export function anywhereReason(ipv4: readonly string[], ipv6: readonly string[] 
 /** True when the union of the blocks is 0.0.0.0/0. */
 export function coversAllIpv4(cidrs: readonly string[]): boolean {
   const ranges = cidrs
-    .map(parseIpv4Cidr)
-    .filter((cidr): cidr is Ipv4Cidr => cidr !== undefined)
-    .map((cidr) => [cidr.network, cidr.network + 2 ** (32 - cidr.prefix)] as const)
+    .map(ipv4Range)
+    .filter((range): range is [number, number] => range !== undefined)
     .sort((a, b) => a[0] - b[0]);
   let coveredUpTo = 0; // exclusive end of [0, coveredUpTo)
-  for (const [start, end] of ranges) {
-    if (start > coveredUpTo) return false;
-    coveredUpTo = Math.max(coveredUpTo, end);
+  for (const [first, last] of ranges) {
+    if (first > coveredUpTo) return false;
+    coveredUpTo = Math.max(coveredUpTo, last + 1);
   }
   return coveredUpTo >= 2 ** 32;
 }

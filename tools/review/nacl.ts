@@ -5,7 +5,7 @@
  * Terraform does not manage allows everything (as AWS creates it), one it manages has exactly the
  * rules declared (none: deny all).
  */
-import { parseIpv4Cidr } from '../../lib/cidr';
+import { ipv4Range } from '../../lib/cidr';
 import { Entity, NetworkModel } from './plan-model';
 
 export interface NaclRule {
@@ -38,16 +38,10 @@ const ALL_IPV4: [number, number] = [0, 2 ** 32 - 1];
 const NOT_PUBLIC = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16'];
 
 /** The address ranges of the public internet, where the AWS service endpoints are. */
-export function publicInternet(): [number, number][] {
-  let ranges: [number, number][] = [ALL_IPV4];
-  for (const text of NOT_PUBLIC) ranges = ranges.flatMap((range) => subtractRange(range, rangeOf(text)!));
-  return ranges;
-}
-
-export function rangeOf(cidr: string): [number, number] | undefined {
-  const parsed = parseIpv4Cidr(cidr);
-  return parsed ? [parsed.network, parsed.network + 2 ** (32 - parsed.prefix) - 1] : undefined;
-}
+export const PUBLIC_INTERNET: readonly [number, number][] = NOT_PUBLIC.reduce<[number, number][]>(
+  (ranges, text) => ranges.flatMap((range) => subtractRange(range, ipv4Range(text)!)),
+  [ALL_IPV4],
+);
 
 function subtractRange([a, b]: [number, number], [c, d]: [number, number]): [number, number][] {
   if (d < a || c > b) return [[a, b]];
@@ -114,14 +108,14 @@ export class NetworkAcls {
    * Whether the subnet's ACL lets TCP on `ports` through, in one direction, for every address of
    * `peers`; when not, the text says which rule stops it.
    */
-  allowsTcp(subnet: Entity, direction: 'in' | 'out', ports: [number, number], peers: [number, number][]): { allowed: boolean; why?: string } {
+  allowsTcp(subnet: Entity, direction: 'in' | 'out', ports: [number, number], peers: readonly [number, number][]): { allowed: boolean; why?: string } {
     const { acl, rules } = this.of(subnet);
     if (!acl || !rules) return { allowed: true };
     let undecided: Box[] = peers.map(([a0, a1]) => ({ a0, a1, p0: ports[0], p1: ports[1] }));
     const what = `${direction === 'out' ? 'outbound' : 'inbound'} tcp ${ports[0] === ports[1] ? ports[0] : `${ports[0]}-${ports[1]}`}`;
     for (const rule of rules) {
       if (rule.egress !== (direction === 'out') || !rule.cidr || (rule.protocol !== '-1' && rule.protocol !== '6')) continue;
-      const range = rangeOf(rule.cidr);
+      const range = ipv4Range(rule.cidr);
       if (!range) continue;
       const box: Box = { a0: range[0], a1: range[1], p0: rule.protocol === '-1' ? 0 : rule.fromPort, p1: rule.protocol === '-1' ? 65535 : rule.toPort };
       const hit = undecided.some((u) => intersects(u, box));

@@ -12,9 +12,9 @@
  * SSH needs port 22 open from the client, a public address, a route to an internet gateway and a
  * key pair, or (with a key pair) a working Session Manager path for AWS-StartSSHSession.
  */
-import { cidrContains, parseIpv4Cidr } from '../../lib/cidr';
+import { cidrContains, ipv4Range, parseIpv4Cidr } from '../../lib/cidr';
 import { judgeRole } from './iam';
-import { NetworkAcls, publicInternet, rangeOf } from './nacl';
+import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
 import { Entity, NetworkModel } from './plan-model';
 
 /** Services the agent must reach (SSM Agent 3.3.40+; ec2messages is optional since then). */
@@ -260,8 +260,8 @@ export class Reachability {
     );
     if (!outToGroup && !outToRange) return { problem: `the instance security groups allow no 443 to {endpoints} (neither to its security group ${sgNames} nor to a range covering its subnets)` };
     for (const endpointSubnet of endpointSubnets.filter((other) => other.id !== subnet.id)) {
-      const there = rangeOf(String(endpointSubnet.values.cidr_block ?? ''));
-      const here = rangeOf(String(subnet.values.cidr_block ?? ''));
+      const there = ipv4Range(String(endpointSubnet.values.cidr_block ?? ''));
+      const here = ipv4Range(String(subnet.values.cidr_block ?? ''));
       if (!there || !here) continue;
       const blocked = [
         this.acls.allowsTcp(subnet, 'out', [443, 443], [there]),
@@ -281,8 +281,8 @@ export class Reachability {
     const route = this.defaultRoute(subnet);
     if (!route.kind) return `${this.model.label(subnet)} has no default route (0.0.0.0/0) to the internet`;
     if (!toInternet) return 'the instance SG allows 443 only to private destinations';
-    const internet = publicInternet();
-    const here = rangeOf(String(subnet.values.cidr_block ?? ''));
+    const internet = PUBLIC_INTERNET;
+    const here = ipv4Range(String(subnet.values.cidr_block ?? ''));
     const aclProblem = [this.acls.allowsTcp(subnet, 'out', [443, 443], internet), this.acls.allowsTcp(subnet, 'in', EPHEMERAL_PORTS, internet)].find((v) => !v.allowed);
     if (aclProblem) return `in ${this.model.label(subnet)}, ${aclProblem.why}`;
     if (route.kind === 'internet-gateway') {
@@ -321,8 +321,8 @@ export const NAT_PORTS: [number, number] = [1024, 65535];
 
 /** Whether an egress destination includes every public address (where the service endpoints are). */
 function coversPublicInternet(cidr: string): boolean {
-  const range = rangeOf(cidr);
-  return range !== undefined && publicInternet().every(([a, b]) => range[0] <= a && b <= range[1]);
+  const range = ipv4Range(cidr);
+  return range !== undefined && PUBLIC_INTERNET.every(([a, b]) => range[0] <= a && b <= range[1]);
 }
 
 const PATH_NAMES: Record<AccessPath, string> = {
