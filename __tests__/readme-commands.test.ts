@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { synthLab } from './helpers/synth';
 
@@ -9,6 +10,9 @@ import { synthLab } from './helpers/synth';
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '..');
+/** The cdktf CLI that `npx cdktf` runs, with no network check and no user settings. */
+const CDKTF_CLI = path.join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf');
+const CLI_ENV = { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1', CI: '1' };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const cdktfRules = require('@cdktf/cli-core/src/lib/helpers/stack-helpers') as {
   getMultipleStacks(stacks: SynthesizedStack[], patterns: string[], action: string): SynthesizedStack[];
@@ -125,12 +129,16 @@ describe('the README commands', () => {
     ]);
   });
 
+  test('GIVEN `npm run synth` (the README\'s synth-only command) WHEN the real cdktf CLI runs it THEN every stack is written', () => {
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.synth).toBe('cdktf synth');
+    const output = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-cli-synth-'));
+    const cli = spawnSync(process.execPath, [CDKTF_CLI, 'synth', '--output', output], { cwd: ROOT, env: CLI_ENV, encoding: 'utf8' });
+    expect(cli.status).toBe(0);
+    expect(fs.readdirSync(path.join(output, 'stacks')).sort()).toEqual(stacks.map((stack) => stack.name).sort());
+  });
+
   test('GIVEN the real cdktf CLI WHEN it is given a refused command THEN it refuses it the same way, before any Terraform run', () => {
-    const cli = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'destroy', 'lab-network'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1', CI: '1' },
-      encoding: 'utf8',
-    });
+    const cli = spawnSync(process.execPath, [CDKTF_CLI, 'destroy', 'lab-network'], { cwd: ROOT, env: CLI_ENV, encoding: 'utf8' });
     expect(cli.status).not.toBe(0);
     expect(cli.stdout + cli.stderr).toContain(cdktfRefusal({ line: '', verb: 'destroy', stacks: ['lab-network'], flags: [] }, stacks));
   });
