@@ -75,6 +75,18 @@ describe('the app (main.ts)', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(outdir)).toBe(false);
   });
+
+  test('GIVEN SSM_LAB_DEBUG=1 and a bad value WHEN the app runs THEN the stack trace names the TypeScript line that throws', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-debug-')), 'cdktf.out');
+    const result = runApp(outdir, { SSM_LAB_VPC1_CIDR: '10.0.0.0/33', SSM_LAB_DEBUG: '1' });
+    expect(result.status).toBe(1);
+    // The first frame in lib/config.ts is where the ConfigError is thrown; without source maps
+    // SWC's output lines (types and interfaces removed) would point elsewhere.
+    const frame = /\((\/[^()]*\/lib\/config\.ts):(\d+):(\d+)\)/.exec(result.stderr);
+    expect(frame).not.toBeNull();
+    const line = fs.readFileSync(frame![1], 'utf8').split('\n')[Number(frame![2]) - 1];
+    expect(line).toMatch(/throw new ConfigError|new ConfigError\(/);
+  });
 });
 
 describe('the app and the guardrails', () => {

@@ -13,6 +13,7 @@ import {
 } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { anywhereReason } from './cidr';
+import { addressOf } from './terraform-address';
 import { Acknowledgement, GUARDRAIL_RULE_IDS } from './config';
 import { SSM_MANAGED_INSTANCE_CORE } from './session-manager-role';
 
@@ -213,10 +214,9 @@ export class GuardrailAspect implements IAspect {
   private checkStack(stack: TerraformStack): void {
     const resources = stack.node.findAll().filter((node): node is TerraformResource => node instanceof TerraformResource);
     const ofType = (type: string) => resources.filter((resource) => resource.terraformResourceType === type);
-    const address = (resource: TerraformResource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 
     for (const vpc of ofType('aws_vpc')) {
-      const guarded = ofType('aws_default_security_group').filter((group) => resolveIn(stack, attributesOf(group).vpc_id) === `\${${address(vpc)}.id}`);
+      const guarded = ofType('aws_default_security_group').filter((group) => resolveIn(stack, attributesOf(group).vpc_id) === `\${${addressOf(vpc)}.id}`);
       const empty = guarded.some((group) => asList(attributesOf(group).ingress).length === 0 && asList(attributesOf(group).egress).length === 0);
       if (!empty) {
         this.report(stack, vpc, 'SSMLAB-VPC-1', guarded.length === 0 ? 'the default security group is not managed' : 'the default security group keeps rules');
@@ -249,7 +249,7 @@ export class GuardrailAspect implements IAspect {
       if (!String(attributes.assume_role_policy ?? '').includes('ec2.amazonaws.com')) continue;
       const onRole = (resource: TerraformResource) => {
         const target = resolveIn(stack, attributesOf(resource).role);
-        return target === `\${${address(role)}.name}` || target === `\${${address(role)}.id}`;
+        return target === `\${${addressOf(role)}.name}` || target === `\${${addressOf(role)}.id}`;
       };
       const arns = ofType('aws_iam_role_policy_attachment').filter(onRole).map((attachment) => String(attributesOf(attachment).policy_arn));
       if (!arns.some((arn) => arn.endsWith(`:policy/${SSM_MANAGED_INSTANCE_CORE}`))) {

@@ -5,6 +5,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
+import { addressOf } from './terraform-address';
 import { parseIpv4Cidr } from './cidr';
 import { HTTPS_PORT } from './session-manager-endpoints';
 import { al2023AmiParameter, InstanceArchitecture } from './instance-architecture';
@@ -155,8 +156,7 @@ export class LabInstance extends Construct {
    * endpoints whose security group references the instance's).
    */
   bootAfter(...resources: TerraformResource[]): void {
-    const references = resources.map((resource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`);
-    this.instance.dependsOn = [...(this.instance.dependsOn ?? []), ...references];
+    this.instance.dependsOn = [...(this.instance.dependsOn ?? []), ...resources.map(addressOf)];
   }
 
   /** Adds an outbound tcp/443 rule to the instance security group. */

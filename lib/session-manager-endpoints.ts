@@ -3,6 +3,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn, IResolvable, TerraformIterator, TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { addressOf } from './terraform-address';
 import {
   DEFAULT_SESSION_MANAGER_SERVICES,
   endpointServiceName,
@@ -134,7 +135,7 @@ export class SessionManagerEndpoints extends Construct {
       this.interfaceEndpoints = [endpoint];
       this.endpointIdsByService = each.forExpressionForMap('key', 'val.id');
       this.dnsNamesByService = each.forExpressionForMap('key', 'val.dns_entry[0].dns_name');
-      this.allEndpointIdsHcl = `[for key, val in ${address(endpoint)} : val.id]`;
+      this.allEndpointIdsHcl = `[for key, val in ${addressOf(endpoint)} : val.id]`;
     } else {
       const endpoints = (services as readonly string[]).map(
         (service) =>
@@ -152,7 +153,7 @@ export class SessionManagerEndpoints extends Construct {
       this.dnsNamesByService = Object.fromEntries(
         endpoints.map(([service, endpoint]) => [service, endpoint.dnsEntry.get(0).dnsName]),
       );
-      this.allEndpointIdsHcl = `[${endpoints.map(([, endpoint]) => `${address(endpoint)}.id`).join(', ')}]`;
+      this.allEndpointIdsHcl = `[${endpoints.map(([, endpoint]) => `${addressOf(endpoint)}.id`).join(', ')}]`;
     }
 
     const routeTableIds = props.s3GatewayRouteTableIds ?? [];
@@ -168,9 +169,9 @@ export class SessionManagerEndpoints extends Construct {
       this.shortId(this.s3GatewayEndpoint, 's3_gateway');
       if (dynamicRouteTables) {
         this.s3GatewayEndpoint.addOverride('count', `\${length(${Token.asString(routeTableIds)}) > 0 ? 1 : 0}`);
-        this.allEndpointIdsHcl = `concat(${this.allEndpointIdsHcl}, ${address(this.s3GatewayEndpoint)}[*].id)`;
+        this.allEndpointIdsHcl = `concat(${this.allEndpointIdsHcl}, ${addressOf(this.s3GatewayEndpoint)}[*].id)`;
       } else {
-        this.allEndpointIdsHcl = `concat(${this.allEndpointIdsHcl}, [${address(this.s3GatewayEndpoint)}.id])`;
+        this.allEndpointIdsHcl = `concat(${this.allEndpointIdsHcl}, [${addressOf(this.s3GatewayEndpoint)}.id])`;
       }
     }
   }
@@ -212,11 +213,6 @@ export class SessionManagerEndpoints extends Construct {
       );
     });
   }
-}
-
-/** `aws_vpc_endpoint.<logical id>`, for HCL expressions. */
-function address(resource: VpcEndpoint): string {
-  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 }
 
 function validate(
