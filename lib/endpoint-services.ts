@@ -9,7 +9,7 @@ export const SessionManagerService = {
   SSM_MESSAGES: 'ssmmessages',
   /**
    * Run Command message delivery. SSM Agent 3.3.40.0 and later fall back to `ssmmessages`,
-   * so Amazon Linux 2023 no longer needs it; the source articles create it.
+   * so Amazon Linux 2023 no longer needs it; older agents do.
    */
   EC2_MESSAGES: 'ec2messages',
 } as const;
@@ -23,11 +23,17 @@ export const ALL_SESSION_MANAGER_SERVICES: readonly SessionManagerService[] = [
   SessionManagerService.EC2_MESSAGES,
 ];
 
-/** Enough for SSM Agent 3.3.40 and later (Amazon Linux 2023). */
-export const DEFAULT_SESSION_MANAGER_SERVICES: readonly SessionManagerService[] = [
+/**
+ * What every session needs an endpoint (or a route) for, whatever the agent version; enough for
+ * SSM Agent 3.3.40 and later (Amazon Linux 2023).
+ */
+export const REQUIRED_SESSION_MANAGER_SERVICES: readonly SessionManagerService[] = [
   SessionManagerService.SSM,
   SessionManagerService.SSM_MESSAGES,
 ];
+
+/** The endpoints created unless the user asks for more: the required ones. */
+export const DEFAULT_SESSION_MANAGER_SERVICES: readonly SessionManagerService[] = REQUIRED_SESSION_MANAGER_SERVICES;
 
 export function isSessionManagerService(value: string): value is SessionManagerService {
   return (ALL_SESSION_MANAGER_SERVICES as readonly string[]).includes(value);

@@ -30,7 +30,7 @@ export interface SessionManagerEndpointsProps {
   readonly services?: readonly SessionManagerService[] | string[];
   /**
    * Security groups of the instances that open sessions; each gets an inbound 443 rule by SG
-   * reference (the least-privilege form the articles recommend). A list token is allowed.
+   * reference (the least-privilege form). A list token is allowed.
    * @default [] — then `allowedCidrs` must name at least one source
    */
   readonly allowedSecurityGroupIds?: string[];

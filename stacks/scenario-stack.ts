@@ -13,6 +13,14 @@ export const Scenario = {
 } as const;
 export type Scenario = (typeof Scenario)[keyof typeof Scenario];
 
+/** How the README and the review name each access path. */
+export const SCENARIO_LABELS: Readonly<Record<Scenario, string>> = {
+  [Scenario.SSH_INTERNET]: 'SSH over the internet',
+  [Scenario.SSM_INTERNET_GATEWAY]: 'Session Manager via internet gateway',
+  [Scenario.SSM_NAT_GATEWAY]: 'Session Manager via NAT gateway',
+  [Scenario.SSM_VPC_ENDPOINTS]: 'Session Manager via VPC endpoints',
+};
+
 /** Scenarios whose instance has a public address on purpose (the guardrails know them). */
 export const PUBLIC_SCENARIOS: readonly string[] = [Scenario.SSH_INTERNET, Scenario.SSM_INTERNET_GATEWAY];
 

@@ -8,9 +8,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-/** The provider version `@cdktf/provider-aws@20.1.0` binds. */
-export const AWS_PROVIDER_VERSION = '5.100.0';
-const AWS_PROVIDER_SOURCE = 'registry.terraform.io/hashicorp/aws';
+/** The AWS provider the installed `@cdktf/provider-aws` binds (and every stack pins), from its package. */
+const BOUND_PROVIDER: { name: string; version: string } = JSON.parse(
+  fs.readFileSync(require.resolve('@cdktf/provider-aws/package.json'), 'utf8'),
+).cdktf.provider;
+export const AWS_PROVIDER_VERSION = BOUND_PROVIDER.version;
+const AWS_PROVIDER_SOURCE = BOUND_PROVIDER.name;
 
 /** Set this to a filesystem mirror folder to skip discovery. */
 export const MIRROR_VARIABLE = 'SSM_LAB_TF_PROVIDER_MIRROR';

@@ -13,12 +13,11 @@
  * key pair, or (with a key pair) a working Session Manager path for AWS-StartSSHSession.
  */
 import { cidrContains, ipv4Range, parseIpv4Cidr } from '../../lib/cidr';
+import { REQUIRED_SESSION_MANAGER_SERVICES } from '../../lib/endpoint-services';
 import { judgeRole } from './iam';
 import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
 import { Entity, NetworkModel } from './plan-model';
 
-/** Services the agent must reach (SSM Agent 3.3.40+; ec2messages is optional since then). */
-export const REQUIRED_SESSION_MANAGER_SERVICES = ['ssm', 'ssmmessages'] as const;
 
 export type AccessPath = 'vpc-endpoints' | 'internet-gateway' | 'nat-gateway';
 

@@ -1,4 +1,7 @@
 /** The review report: Markdown (with a Mermaid diagram) and a short text for the terminal. */
+import { StackName } from '../../stacks';
+import { SCENARIO_LABELS } from '../../stacks/scenario-stack';
+import { AWS_PROVIDER_VERSION } from '../terraform-cli';
 import { applyFailures } from './apply-checks';
 import { Entity, NetworkModel } from './plan-model';
 import { PRICES, PRICES_AS_OF, stackCost, StackCost } from './prices';
@@ -31,12 +34,6 @@ export interface ReviewFacts {
   readonly acknowledged?: readonly string[];
 }
 
-const SCENARIO_PATHS: Record<string, string> = {
-  'ssh-internet': 'SSH over the internet',
-  'ssm-internet-gateway': 'Session Manager via internet gateway',
-  'ssm-nat-gateway': 'Session Manager via NAT gateway',
-  'ssm-vpc-endpoints': 'Session Manager via VPC endpoints',
-};
 
 export function reviewStacks(model: NetworkModel, region: string): StackReview[] {
   return Object.keys(model.plans).map((stack) => {
@@ -67,7 +64,7 @@ export function reviewInstances(model: NetworkModel): InstanceReview[] {
     return {
       stack: instance.stack,
       name: model.label(instance),
-      accessPath: SCENARIO_PATHS[instance.values.tags?.Scenario] ?? 'unknown',
+      accessPath: (SCENARIO_LABELS as Record<string, string>)[instance.values.tags?.Scenario] ?? 'unknown',
       publicAddress: reach.hasPublicAddress(instance),
       inbound: describe(reach.rules('ingress', groups)),
       egress: describe(reach.rules('egress', groups)),
@@ -82,8 +79,8 @@ export function reviewInstances(model: NetworkModel): InstanceReview[] {
 /** NAT path vs endpoint path, from the two scenario plans (the cost comparison the README explains). */
 export function natVersusEndpoints(model: NetworkModel, region: string): string[] {
   const stackEnding = (suffix: string) => Object.keys(model.plans).find((stack) => stack.endsWith(suffix)) ?? suffix;
-  const natStack = stackEnding('lab-ssm-nat');
-  const endpointStack = stackEnding('lab-ssm-endpoint');
+  const natStack = stackEnding(StackName.SSM_NAT);
+  const endpointStack = stackEnding(StackName.SSM_ENDPOINT);
   const natLines = stackCost(model, natStack, region).lines.filter((line) => /^(NAT gateway|Elastic IP)/.test(line.item));
   const endpointLines = stackCost(model, endpointStack, region).lines.filter((line) => line.item.startsWith('Interface endpoint'));
   if (natLines.length === 0 || endpointLines.length === 0) return [];
@@ -162,7 +159,7 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
   const instances = reviewInstances(model);
   const out: string[] = [];
   out.push('# Offline plan review — ssm-access-lab', '');
-  out.push(`Region ${facts.region}; ${facts.terraformVersion}; AWS provider 5.100.0. Prices as of ${PRICES_AS_OF} (sources below).`, '');
+  out.push(`Region ${facts.region}; ${facts.terraformVersion}; AWS provider ${AWS_PROVIDER_VERSION}. Prices as of ${PRICES_AS_OF} (sources below).`, '');
   out.push(
     '> **Offline review.** No AWS account was used: the AWS provider ran with mock credentials and its `skip_*` settings, and nothing was looked up in AWS.',
     '> Placeholders stand in for what only AWS could say:',
