@@ -32,7 +32,7 @@ describe('LabStack: state, names and tags shared by every stack', () => {
 
   test('GIVEN a state bucket WHEN synthesized for the offline review THEN local state is kept (no account to reach S3)', () => {
     const lab = synthLab(configWith(S3_ENV), undefined, { offlineReview: true });
-    expect(lab.stacks['lab-ssh'].terraform?.backend).toEqual({ local: { path: '../../../state/terraform.lab-ssh.tfstate' } });
+    expect(lab.stacks['lab-ssh'].terraform?.backend).toEqual({ local: { path: '../../../terraform.lab-ssh.tfstate' } });
   });
 
   test('GIVEN two lab names WHEN synthesized THEN resource names, tags and state files differ and stack names stay', () => {
@@ -55,7 +55,7 @@ describe('LabStack: state, names and tags shared by every stack', () => {
   test('GIVEN prefixed stack names asked for WHEN synthesized THEN every stack name carries the lab name', () => {
     const app = Testing.app();
     const stacks = addLabStacks(app as App, configWith({ SSM_LAB_NAME: 'team-b', SSM_LAB_PREFIX_STACK_NAMES: 'true' }));
-    expect([stacks.network, stacks.ssh, stacks.ssmPublic, stacks.ssmNat, stacks.ssmEndpoint, stacks.ssmEndpoints].map((s) => s.node.id)).toEqual(
+    expect([stacks.network, stacks.ssh, stacks.ssmPublic, stacks.ssmNat, stacks.ssmEndpoint, stacks.temporaryEndpoints].map((s) => s.node.id)).toEqual(
       Object.values(StackName).map((name) => `team-b-${name}`),
     );
   });

@@ -18,7 +18,7 @@ describeWithTerraform('lab-ssh with Terraform', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-ssh-tf-'));
     const planStack = async (name: string, env: Record<string, string>) => {
       const lab = synthLab(configWith({ SSM_LAB_AMI_ID: 'ami-0123456789abcdef0', ...env }), path.join(root, name, 'cdktf.out'), { offlineReview: true });
-      writePlaceholderState(lab.stacks['lab-network'], 'lab-network', path.join(root, name, 'state', 'terraform.lab-network.tfstate'));
+      writePlaceholderState(lab.stacks['lab-network'], 'lab-network', path.join(root, name, 'terraform.lab-network.tfstate'));
       const dir = path.join(lab.outdir, 'stacks', 'lab-ssh');
       await init(dir, true);
       return plan(dir, [], name);

@@ -1,11 +1,10 @@
 import { Aspects, App } from 'cdktf';
 import { LabConfig } from '../lib/config';
 import { GuardrailAspect } from '../lib/guardrails';
-import { SynthMode } from './lab-stack';
 import { NetworkStack } from './network-stack';
 import { SshStack } from './ssh-stack';
 import { SsmEndpointStack } from './ssm-endpoint-stack';
-import { SsmEndpointsStack } from './ssm-endpoints-stack';
+import { TemporaryEndpointsStack } from './temporary-endpoints-stack';
 import { SsmNatStack } from './ssm-nat-stack';
 import { SsmPublicStack } from './ssm-public-stack';
 import { PUBLIC_SCENARIOS, Scenario } from './scenario-stack';
@@ -18,7 +17,7 @@ export const StackName = {
   SSM_NAT: 'lab-ssm-nat',
   SSM_ENDPOINT: 'lab-ssm-endpoint',
   /** Temporary Session Manager endpoints for an existing VPC; independent of the lab. */
-  SSM_ENDPOINTS: 'ssm-endpoints',
+  TEMPORARY_ENDPOINTS: 'ssm-endpoints',
 } as const;
 
 export interface LabStacks {
@@ -27,7 +26,7 @@ export interface LabStacks {
   readonly ssmPublic: SsmPublicStack;
   readonly ssmNat: SsmNatStack;
   readonly ssmEndpoint: SsmEndpointStack;
-  readonly ssmEndpoints: SsmEndpointsStack;
+  readonly temporaryEndpoints: TemporaryEndpointsStack;
   /** The guardrail Aspect added to every stack; `check(app)` runs it before synth. */
   readonly guardrails: GuardrailAspect;
 }
@@ -38,16 +37,16 @@ export function stackName(config: LabConfig, name: string): string {
 }
 
 /** Adds every stack of the app: the lab (scenarios depend on `lab-network` only) and `ssm-endpoints`. */
-export function addLabStacks(app: App, config: LabConfig, mode: SynthMode = {}): LabStacks {
+export function addLabStacks(app: App, config: LabConfig): LabStacks {
   const name = (base: string) => stackName(config, base);
-  const network = new NetworkStack(app, name(StackName.NETWORK), config, mode);
+  const network = new NetworkStack(app, name(StackName.NETWORK), { config });
   const stacks = {
     network,
-    ssh: new SshStack(app, name(StackName.SSH), config, network, mode),
-    ssmPublic: new SsmPublicStack(app, name(StackName.SSM_PUBLIC), config, network, mode),
-    ssmNat: new SsmNatStack(app, name(StackName.SSM_NAT), config, network, mode),
-    ssmEndpoint: new SsmEndpointStack(app, name(StackName.SSM_ENDPOINT), config, network, mode),
-    ssmEndpoints: new SsmEndpointsStack(app, name(StackName.SSM_ENDPOINTS), config, mode),
+    ssh: new SshStack(app, name(StackName.SSH), { config, network }),
+    ssmPublic: new SsmPublicStack(app, name(StackName.SSM_PUBLIC), { config, network }),
+    ssmNat: new SsmNatStack(app, name(StackName.SSM_NAT), { config, network }),
+    ssmEndpoint: new SsmEndpointStack(app, name(StackName.SSM_ENDPOINT), { config, network }),
+    temporaryEndpoints: new TemporaryEndpointsStack(app, name(StackName.TEMPORARY_ENDPOINTS), { config }),
   };
   const guardrails = new GuardrailAspect({
     sshOverSessionManager: config.sshOverSessionManager,

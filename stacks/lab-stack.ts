@@ -15,60 +15,38 @@ export function localStateFileName(config: LabConfig, stack: string): string {
   return `terraform.${labPart}${stack}.tfstate`;
 }
 
-/** How the app is being synthesized. */
-export interface SynthMode {
+export interface LabStackProps {
+  readonly config: LabConfig;
   /**
-   * Offline plan review: mock credentials and the provider's `skip_*` settings, so
-   * `terraform plan` runs with no AWS account. Only the review tool sets this; a synth for
-   * `cdktf deploy` never carries it.
-   * @default false
+   * The provider's region (a Terraform expression is allowed); `null` in the expression's result
+   * means "from the usual AWS settings" (AWS_REGION, profile).
+   * @default config.region
    */
-  readonly offlineReview?: boolean;
+  readonly region?: string;
 }
-
-/** Credentials that only exist so the provider can start without an account. */
-export const OFFLINE_ACCESS_KEY = 'mock-access-key-offline-review';
 
 /** Every stack of the app: one AWS provider, tagging everything it creates, and a local state file. */
 export abstract class LabStack extends TerraformStack {
   readonly config: LabConfig;
   readonly provider: AwsProvider;
-  readonly mode: SynthMode;
 
-  /**
-   * @param region the provider's region; defaults to the configured lab region. `undefined` in
-   *   the result means "from the usual AWS settings" (AWS_REGION, profile).
-   */
-  constructor(scope: Construct, name: string, config: LabConfig, mode: SynthMode = {}, region: string | undefined = config.region) {
-    super(scope, name);
+  constructor(scope: Construct, id: string, props: LabStackProps) {
+    super(scope, id);
+    const { config } = props;
     this.config = config;
-    this.mode = mode;
     this.provider = new AwsProvider(this, 'aws', {
-      region,
-      defaultTags: [{ tags: { Project: config.projectTag, Lab: config.labName, Stack: name, ManagedBy: 'cdktf' } }],
-      ...(mode.offlineReview
-        ? {
-            accessKey: OFFLINE_ACCESS_KEY,
-            secretKey: 'mock-secret-key-offline-review',
-            skipCredentialsValidation: true,
-            skipRequestingAccountId: true,
-            skipMetadataApiCheck: 'true',
-            skipRegionValidation: true,
-          }
-        : {}),
+      region: props.region ?? config.region,
+      defaultTags: [{ tags: { Project: config.projectTag, Lab: config.labName, Stack: id, ManagedBy: 'cdktf' } }],
     });
-    // Relative to where cdktf runs Terraform (cdktf.out/stacks/<stack>): state files land in the
-    // project folder, and no absolute path of this machine ends up in the synthesized JSON.
-    this.configureState(name, config, mode);
+    this.configureState(id, config);
   }
 
   /**
    * S3 when a bucket is configured (encrypted, S3-native locking), else a local file. Cross-stack
-   * references read the origin stack's state the same way. The offline review always uses local
-   * files in a folder of its own (it has no account to reach S3 with).
+   * references read the origin stack's state the same way.
    */
-  private configureState(name: string, config: LabConfig, mode: SynthMode): void {
-    if (config.stateBackend && !mode.offlineReview) {
+  private configureState(name: string, config: LabConfig): void {
+    if (config.stateBackend) {
       new S3Backend(this, {
         bucket: config.stateBackend.bucket,
         key: `${config.stateBackend.keyPrefix}/${config.labName}/${name}.tfstate`,
@@ -81,8 +59,7 @@ export abstract class LabStack extends TerraformStack {
     }
     // Relative to where cdktf runs Terraform (cdktf.out/stacks/<stack>): state files land in the
     // project folder, and no absolute path of this machine ends up in the synthesized JSON.
-    const stateDir = mode.offlineReview ? `${STATE_DIR_FROM_STACK_DIR}/state` : STATE_DIR_FROM_STACK_DIR;
-    new LocalBackend(this, { path: `${stateDir}/${localStateFileName(config, name)}` });
+    new LocalBackend(this, { path: `${STATE_DIR_FROM_STACK_DIR}/${localStateFileName(config, name)}` });
   }
 
   /** An output whose name in Terraform is exactly `name` (a user-facing contract). */

@@ -1,9 +1,8 @@
 import { KeyPair } from '@cdktf/provider-aws/lib/key-pair';
 import { Construct } from 'constructs';
-import { LabConfig } from '../lib/config';
 import { LabVpc } from '../lib/lab-vpc';
 import { SessionManagerRole } from '../lib/session-manager-role';
-import { LabStack, SynthMode } from './lab-stack';
+import { LabStack, LabStackProps } from './lab-stack';
 
 export const PUBLIC_SUBNET = 'public';
 export const PRIVATE_SUBNET_1 = 'private-1';
@@ -25,8 +24,9 @@ export class NetworkStack extends LabStack {
   /** Key pair name for SSH (imported here or existing); undefined without a key. */
   readonly keyName?: string;
 
-  constructor(scope: Construct, name: string, config: LabConfig, mode: SynthMode = {}) {
-    super(scope, name, config, mode);
+  constructor(scope: Construct, id: string, props: LabStackProps) {
+    super(scope, id, props);
+    const { config } = props;
     this.vpc1 = new LabVpc(this, 'vpc1', {
       name: `${config.labName}-vpc1`,
       cidrBlock: config.vpc1Cidr,

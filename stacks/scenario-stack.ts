@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { LabConfig } from '../lib/config';
 import { LabInstance, LabInstanceProps } from '../lib/lab-instance';
-import { LabStack, SynthMode } from './lab-stack';
+import { LabStack, LabStackProps } from './lab-stack';
 import { NetworkStack } from './network-stack';
 
 /** The access paths the lab compares; each is the `Scenario` tag of its resources. */
@@ -32,14 +32,19 @@ export function sshProxyConfig(region: string): string {
   ].join('\n');
 }
 
+export interface ScenarioStackProps extends LabStackProps {
+  /** `lab-network`, whose VPCs, role and key pair the scenario builds on. */
+  readonly network: NetworkStack;
+}
+
 /** A stack that adds one instance (and what its path needs) on top of `lab-network`. */
 export abstract class ScenarioStack extends LabStack {
   readonly network: NetworkStack;
 
-  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
-    super(scope, name, config, mode);
-    this.network = network;
-    this.addDependency(network);
+  constructor(scope: Construct, id: string, props: ScenarioStackProps) {
+    super(scope, id, props);
+    this.network = props.network;
+    this.addDependency(props.network);
   }
 
   /** `<lab name>-<suffix>`: names and Name tags carry the lab name. */

@@ -1,10 +1,9 @@
 import { TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
-import { LabConfig, SETTINGS } from '../lib/config';
+import { SETTINGS } from '../lib/config';
 import { httpsToInternet } from '../lib/lab-instance';
-import { NetworkStack, PUBLIC_SUBNET } from './network-stack';
-import { SynthMode } from './lab-stack';
-import { privateKeyHint, Scenario, ScenarioStack } from './scenario-stack';
+import { PUBLIC_SUBNET } from './network-stack';
+import { privateKeyHint, Scenario, ScenarioStack, ScenarioStackProps } from './scenario-stack';
 
 export const SSH_PORT = 22;
 
@@ -18,8 +17,9 @@ export const SSH_INPUTS_MISSING =
  * address, a key pair and tcp/22 open only to the operator's CIDRs; no Systems Manager role.
  */
 export class SshStack extends ScenarioStack {
-  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
-    super(scope, name, config, network, mode);
+  constructor(scope: Construct, id: string, props: ScenarioStackProps) {
+    super(scope, id, props);
+    const { config, network } = props;
     const keyName = network.keyName;
     const lab = this.labInstance({
       name: 'ssh',

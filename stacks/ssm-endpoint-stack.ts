@@ -1,9 +1,7 @@
 import { Construct } from 'constructs';
-import { LabConfig } from '../lib/config';
 import { SessionManagerEndpoints } from '../lib/session-manager-endpoints';
-import { NetworkStack, PRIVATE_SUBNET_2 } from './network-stack';
-import { SynthMode } from './lab-stack';
-import { Scenario, ScenarioStack } from './scenario-stack';
+import { PRIVATE_SUBNET_2 } from './network-stack';
+import { Scenario, ScenarioStack, ScenarioStackProps } from './scenario-stack';
 
 /**
  * `lab-ssm-endpoint`, instance 4: Session Manager through Interface endpoints in VPC 2, which has
@@ -13,8 +11,9 @@ import { Scenario, ScenarioStack } from './scenario-stack';
 export class SsmEndpointStack extends ScenarioStack {
   readonly endpoints: SessionManagerEndpoints;
 
-  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
-    super(scope, name, config, network, mode);
+  constructor(scope: Construct, id: string, props: ScenarioStackProps) {
+    super(scope, id, props);
+    const { config, network } = props;
     const vpcId = network.vpc2.vpc.id;
     const subnetId = network.vpc2.subnet(PRIVATE_SUBNET_2).subnet.id;
 

@@ -2,11 +2,9 @@ import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { Route } from '@cdktf/provider-aws/lib/route';
 import { Construct } from 'constructs';
-import { LabConfig } from '../lib/config';
 import { httpsToInternet } from '../lib/lab-instance';
-import { NetworkStack, PRIVATE_SUBNET_1, PUBLIC_SUBNET } from './network-stack';
-import { SynthMode } from './lab-stack';
-import { Scenario, ScenarioStack } from './scenario-stack';
+import { PRIVATE_SUBNET_1, PUBLIC_SUBNET } from './network-stack';
+import { Scenario, ScenarioStack, ScenarioStackProps } from './scenario-stack';
 
 /**
  * `lab-ssm-nat`, instance 3: Session Manager through a NAT gateway. The NAT gateway, its Elastic
@@ -17,8 +15,9 @@ export class SsmNatStack extends ScenarioStack {
   readonly natGateway: NatGateway;
   readonly elasticIp: Eip;
 
-  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
-    super(scope, name, config, network, mode);
+  constructor(scope: Construct, id: string, props: ScenarioStackProps) {
+    super(scope, id, props);
+    const { network } = props;
     this.elasticIp = new Eip(this, 'nat-eip', {
       domain: 'vpc',
       tags: { Name: this.named('nat'), Scenario: Scenario.SSM_NAT_GATEWAY },

@@ -1,17 +1,16 @@
 import { Construct } from 'constructs';
-import { LabConfig } from '../lib/config';
 import { httpsToInternet } from '../lib/lab-instance';
-import { NetworkStack, PUBLIC_SUBNET } from './network-stack';
-import { SynthMode } from './lab-stack';
-import { Scenario, ScenarioStack } from './scenario-stack';
+import { PUBLIC_SUBNET } from './network-stack';
+import { Scenario, ScenarioStack, ScenarioStackProps } from './scenario-stack';
 
 /**
  * `lab-ssm-public`, instance 2: Session Manager through the internet gateway. Public subnet and
  * address, Session Manager role, no key pair and no inbound rule; HTTPS out only.
  */
 export class SsmPublicStack extends ScenarioStack {
-  constructor(scope: Construct, name: string, config: LabConfig, network: NetworkStack, mode: SynthMode = {}) {
-    super(scope, name, config, network, mode);
+  constructor(scope: Construct, id: string, props: ScenarioStackProps) {
+    super(scope, id, props);
+    const { network } = props;
     const lab = this.labInstance({
       name: 'ssm-public',
       scenario: Scenario.SSM_INTERNET_GATEWAY,

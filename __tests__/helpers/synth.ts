@@ -5,7 +5,7 @@ import { App, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { LabConfig, loadConfig } from '../../lib/config';
 import { addLabStacks } from '../../stacks';
-import { SynthMode } from '../../stacks/lab-stack';
+import { addOfflineReviewStacks } from '../../tools/review/offline';
 
 /** A synthesized Terraform JSON document. */
 export interface TerraformJson {
@@ -74,6 +74,11 @@ const synthesized = new Map<string, SynthesizedLab>();
  * the result is shared by every test of the file that asks for the same configuration (synth is
  * deterministic, and tests only read it).
  */
+/** How to synthesize: as `cdktf deploy` does, or as the offline review does. */
+export interface SynthMode {
+  readonly offlineReview?: boolean;
+}
+
 export function synthLab(config: LabConfig = loadConfig({}), outdir?: string, mode: SynthMode = {}): SynthesizedLab {
   if (outdir !== undefined) return synthInto(config, outdir, mode);
   const key = JSON.stringify([config, mode]);
@@ -85,7 +90,8 @@ function synthInto(config: LabConfig, outdir: string, mode: SynthMode): Synthesi
   const dir = outdir;
   fs.mkdirSync(dir, { recursive: true });
   const app = new App({ outdir: dir, stackTraces: false });
-  addLabStacks(app, config, mode);
+  if (mode.offlineReview) addOfflineReviewStacks(app, config);
+  else addLabStacks(app, config);
   app.synth();
   const raw: Record<string, string> = {};
   const stacks: Record<string, TerraformJson> = {};

@@ -1,5 +1,5 @@
 # Preflight cases, each with the outcome Terraform must report (expect_failures). Composed with
-# mock-aws.hcl into one test file by ssm-endpoints-terraform.test.ts.
+# mock-aws.hcl into one test file by temporary-endpoints-terraform.test.ts.
 
 run "a_ready_vpc_passes" {
   command = plan

@@ -8,9 +8,10 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { LabConfig } from '../../lib/config';
 import { formatFinding } from '../../lib/guardrails';
-import { addLabStacks, StackName } from '../../stacks';
+import { StackName } from '../../stacks';
 import { localStateFileName } from '../../stacks/lab-stack';
-import { SSM_ENDPOINTS_SAMPLE_VARS } from '../../stacks/ssm-endpoints-sample';
+import { SSM_ENDPOINTS_SAMPLE_VARS } from '../../stacks/temporary-endpoints-sample';
+import { addOfflineReviewStacks, offlineEndpointsVars } from './offline';
 import { findTerraform, inParallel, runTerraformAsync, terraformEnvironment } from '../terraform-cli';
 import { NetworkModel, PlanJson } from './plan-model';
 import { markdownReport, mermaidDiagram, ReviewFacts, textReport } from './report';
@@ -104,8 +105,9 @@ export function writePlaceholderState(networkJson: any, networkStack: string, st
   return map;
 }
 
-function varsFor(stack: string): string[] {
-  return stack.endsWith(StackName.SSM_ENDPOINTS) ? SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `-var=${name}=${value}`) : [];
+function varsFor(stack: string, config: LabConfig): string[] {
+  if (!stack.endsWith(StackName.TEMPORARY_ENDPOINTS)) return [];
+  return [...SSM_ENDPOINTS_SAMPLE_VARS, ...offlineEndpointsVars(config)].map(([name, value]) => `-var=${name}=${value}`);
 }
 
 export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
@@ -123,16 +125,16 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
   const synthDir = path.join(outDir, 'cdktf.out');
   const app = new App({ outdir: synthDir });
-  const { guardrails, network } = addLabStacks(app, config, { offlineReview: true });
+  const { guardrails, network } = addOfflineReviewStacks(app, config);
   const acknowledged = guardrails.check(app).map((finding) => `${formatFinding(finding).split('. Fix:')[0]} — acknowledged: ${finding.acknowledgement!.reason}`);
   app.synth();
   const networkStack = network.node.id;
   const stacks = fs.readdirSync(path.join(synthDir, 'stacks')).sort();
   const networkJson = JSON.parse(fs.readFileSync(path.join(synthDir, 'stacks', networkStack, 'cdk.tf.json'), 'utf8'));
-  const placeholderMap = writePlaceholderState(networkJson, networkStack, path.join(outDir, 'state', localStateFileName(config, networkStack)));
+  const placeholderMap = writePlaceholderState(networkJson, networkStack, path.join(outDir, localStateFileName(config, networkStack)));
   placeholders.unshift(
-    `The scenario stacks read lab-network through its state; offline there is none, so a file under .review/state/ is a placeholder holding only lab-network's outputs, with made-up ids (vpc-…, subnet-…) that stand for its resources.`,
-    `ssm-endpoints is planned with the README's sample inputs (${SSM_ENDPOINTS_SAMPLE_VARS.map(([k, v]) => `${k}=${v}`).join(', ')}) and preflight_lookups=false.`,
+    `The scenario stacks read lab-network through its state; offline there is none, so ${localStateFileName(config, networkStack)} in the review folder is a placeholder holding only lab-network's outputs, with made-up ids (vpc-…, subnet-…) that stand for its resources.`,
+    `ssm-endpoints is planned with the README's sample inputs (${SSM_ENDPOINTS_SAMPLE_VARS.map(([k, v]) => `${k}=${v}`).join(', ')}) and ${offlineEndpointsVars(config).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
   );
 
   const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), env);
@@ -149,7 +151,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     const steps: [string, string[]][] = [
       ['init', ['init', '-input=false']],
       ['validate', ['validate']],
-      ['plan', ['plan', '-input=false', '-lock=false', `-out=${planFile}`, ...varsFor(stack)]],
+      ['plan', ['plan', '-input=false', '-lock=false', `-out=${planFile}`, ...varsFor(stack, config)]],
       ['show', ['show', '-json', planFile]],
     ];
     for (const [step, args] of steps) {

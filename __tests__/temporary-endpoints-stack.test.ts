@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { sampleDeployCommand, SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/ssm-endpoints-sample';
+import { sampleDeployCommand, SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { configWith, resourceCounts, synthLab, TerraformJson } from './helpers/synth';
 
 describe('ssm-endpoints stack', () => {

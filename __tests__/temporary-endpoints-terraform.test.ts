@@ -1,15 +1,20 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/ssm-endpoints-sample';
+import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { configWith, synthLab } from './helpers/synth';
 import { createdTypes, describeWithTerraform, init, nullOutputs, plan, PlanOutcome, plannedValues, tf } from './helpers/terraform';
 import { diagnosticsOf, inParallel } from '../tools/terraform-cli';
+import { OFFLINE_ACCESS_KEY, offlineEndpointsVars } from '../tools/review/offline';
 
 // Terraform's own verdict on the ssm-endpoints stack: offline plans with sample inputs, every
 // validation rule with its message, and the preflight evaluated by `terraform test` against a
 // mocked provider. Jest runs these in one go; the steps share two initialised stack folders.
 jest.setTimeout(120_000);
+
+/** What the review passes offline (a region, no lookups); the inputs after it win. */
+const OFFLINE_VARS = offlineEndpointsVars(configWith({}));
+const planOffline = (dir: string, vars: readonly (readonly [string, string])[], name: string) => plan(dir, [...OFFLINE_VARS, ...vars], name);
 
 const ALLOWED_TYPES = [
   'aws_iam_role',
@@ -83,16 +88,16 @@ const PAST_DEADLINE = '2020-01-01T00:00:00Z';
  * the clock passes it. Then a re-deploy with the same inputs, one with a new ttl, and a destroy.
  */
 async function expiredWindow(root: string, stackJson: string): Promise<ExpiredWindow> {
-  // Three levels down, so the stack's relative state path (../../../state/…) stays inside this folder.
+  // Three levels down, so the stack's relative state path (../../../terraform.….tfstate) stays inside this folder.
   const base = path.join(root, 'expired');
   const dir = path.join(base, 'x', 'stacks', 'ssm-endpoints');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'cdk.tf.json'), stackJson);
   await init(dir, true);
-  const vars = SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `-var=${name}=${value}`);
+  const vars = [...OFFLINE_VARS, ...SSM_ENDPOINTS_SAMPLE_VARS].map(([name, value]) => `-var=${name}=${value}`);
   const applied = await tf(['apply', '-input=false', '-auto-approve', '-lock=false', '-target=terraform_data.deadline', ...vars], dir);
   if (applied.status !== 0) throw new Error(`terraform apply failed:\n${applied.stderr}`);
-  const stateFile = path.join(base, 'state', 'terraform.ssm-endpoints.tfstate');
+  const stateFile = path.join(base, 'terraform.ssm-endpoints.tfstate');
   const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
   const attributes = state.resources.find((r: any) => r.type === 'terraform_data' && r.name === 'deadline').instances[0].attributes;
   const stateDeadline = attributes.output.value;
@@ -100,8 +105,8 @@ async function expiredWindow(root: string, stackJson: string): Promise<ExpiredWi
   attributes.output.value = PAST_DEADLINE;
   state.serial += 1;
   fs.writeFileSync(stateFile, JSON.stringify(state));
-  const redeploy = await plan(dir, SSM_ENDPOINTS_SAMPLE_VARS, 'redeploy');
-  const renewed = await plan(dir, SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => [name, name === 'ttl' ? '240m' : value] as const), 'renewed');
+  const redeploy = await planOffline(dir, SSM_ENDPOINTS_SAMPLE_VARS, 'redeploy');
+  const renewed = await planOffline(dir, SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => [name, name === 'ttl' ? '240m' : value] as const), 'renewed');
   const destroy = await tf(['plan', '-destroy', '-input=false', '-lock=false', ...vars], dir);
   return { stateDeadline, redeploy, renewed, destroy };
 }
@@ -152,6 +157,7 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
   let badSecurityGroup: PlanOutcome;
   let tests: TestRunResult;
   let offlineJson: string;
+  let normalJson: string;
   let expired: ExpiredWindow;
 
   beforeAll(async () => {
@@ -160,15 +166,16 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
     const offline = synthLab(config, path.join(root, 'offline'), { offlineReview: true });
     const normal = synthLab(config, path.join(root, 'normal'));
     offlineJson = offline.raw['ssm-endpoints'];
+    normalJson = normal.raw['ssm-endpoints'];
     const offlineDir = path.join(offline.outdir, 'stacks', 'ssm-endpoints');
     const normalDir = path.join(normal.outdir, 'stacks', 'ssm-endpoints');
     await Promise.all([init(offlineDir, true), init(normalDir)]);
     const steps: (() => Promise<void>)[] = [
-      async () => void (sample = await plan(offlineDir, SSM_ENDPOINTS_SAMPLE_VARS, 'sample')),
-      async () => void (cidrs = await plan(offlineDir, CIDR_COMBINATION, 'cidrs')),
-      async () => void (badFormats = await plan(offlineDir, BAD_FORMATS, 'bad-formats')),
-      async () => void (badCombination = await plan(offlineDir, BAD_COMBINATION, 'bad-combination')),
-      async () => void (badSecurityGroup = await plan(offlineDir, BAD_SECURITY_GROUP, 'bad-security-group')),
+      async () => void (sample = await planOffline(offlineDir, SSM_ENDPOINTS_SAMPLE_VARS, 'sample')),
+      async () => void (cidrs = await planOffline(offlineDir, CIDR_COMBINATION, 'cidrs')),
+      async () => void (badFormats = await planOffline(offlineDir, BAD_FORMATS, 'bad-formats')),
+      async () => void (badCombination = await planOffline(offlineDir, BAD_COMBINATION, 'bad-combination')),
+      async () => void (badSecurityGroup = await planOffline(offlineDir, BAD_SECURITY_GROUP, 'bad-security-group')),
       async () => void (tests = await terraformTest(normalDir)),
       async () => void (expired = await expiredWindow(root, offlineJson)),
     ];
@@ -357,10 +364,15 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
     expect(dns.detail).toContain('aws ec2 modify-vpc-attribute --vpc-id vpc-0123456789abcdef0 --enable-dns-hostnames');
   });
 
-  test('GIVEN the offline synth WHEN inspected THEN it carries mock credentials and no lookups by default', () => {
-    const json = JSON.parse(offlineJson);
-    expect(json.provider.aws[0]).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true });
-    expect(json.variable.preflight_lookups.default).toBe(false);
+  test('GIVEN the offline synth WHEN compared with the deploy synth THEN only the provider differs: mock credentials and skip settings', () => {
+    const offline = JSON.parse(offlineJson);
+    const normal = JSON.parse(normalJson);
+    expect(offline.provider.aws[0]).toMatchObject({ access_key: OFFLINE_ACCESS_KEY, skip_credentials_validation: true, skip_requesting_account_id: true });
+    expect(normal.provider.aws[0]).not.toHaveProperty('access_key');
+    expect(normal.variable.preflight_lookups.default).toBe(true);
+    const { provider: _offlineProvider, ...offlineRest } = offline;
+    const { provider: _normalProvider, ...normalRest } = normal;
+    expect(offlineRest).toEqual(normalRest);
   });
 
   test('GIVEN the test sources WHEN split THEN every run block is found', () => {

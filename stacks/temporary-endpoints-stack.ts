@@ -15,7 +15,7 @@ import { NARROWEST_ANYWHERE_IPV4_PREFIX } from '../lib/cidr';
 import { LabConfig, REGION_PATTERN } from '../lib/config';
 import { ALL_SESSION_MANAGER_SERVICES, DEFAULT_SESSION_MANAGER_SERVICES } from '../lib/endpoint-services';
 import { SessionManagerEndpoints } from '../lib/session-manager-endpoints';
-import { LabStack, SynthMode } from './lab-stack';
+import { LabStack } from './lab-stack';
 
 /** Terraform variable names: the `--var` contract of `cdktf deploy ssm-endpoints`. */
 export const EndpointsVariable = {
@@ -61,14 +61,15 @@ const list = (values: readonly string[]) => `[${values.map(hcl).join(', ')}]`;
  * endpoint and, with a time to live, what deletes them at the deadline. Inputs are Terraform
  * variables validated by Terraform itself; nothing refers to a lab stack.
  */
-export class SsmEndpointsStack extends LabStack {
+export class TemporaryEndpointsStack extends LabStack {
   readonly endpoints: SessionManagerEndpoints;
   /** `{ ExpiresAt = <deadline> }` with a ttl, `{}` without. */
   private readonly expiryTags: Record<string, string>;
 
-  constructor(scope: Construct, name: string, config: LabConfig, mode: SynthMode = {}) {
+  constructor(scope: Construct, id: string, props: { readonly config: LabConfig }) {
     // Region: the `region` variable if set, else the usual AWS settings (AWS_REGION, profile).
-    super(scope, name, config, mode, mode.offlineReview ? `\${var.region != "" ? var.region : ${hcl(config.region)}}` : '${var.region != "" ? var.region : null}');
+    super(scope, id, { config: props.config, region: '${var.region != "" ? var.region : null}' });
+    const { config } = props;
     this.addOverride('terraform.required_version', '>= 1.9.0'); // validations that refer to other variables
 
     const variables = this.declareVariables();
@@ -221,8 +222,7 @@ export class SsmEndpointsStack extends LabStack {
     });
     const preflightLookups = variable(EndpointsVariable.PREFLIGHT_LOOKUPS, {
       type: 'bool',
-      // The offline review has no AWS account to look anything up in.
-      default: !this.mode.offlineReview,
+      default: true,
       description: 'Read the VPC, subnets and existing endpoints at plan time to fail or warn early. false: no AWS lookups (offline review).',
     });
     return { vpcId, subnetIds, allowedSecurityGroupIds, allowedCidrs, services, s3GatewayRouteTableIds, ttl, region, preflightLookups };
