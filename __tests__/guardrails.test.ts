@@ -6,7 +6,7 @@ import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { App, Aspects, Fn, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { GUARDRAIL_RULE_IDS } from '../lib/config';
 import { GUARDRAIL_RULES, GuardrailAspect, GuardrailError, GuardrailOptions, GuardrailRuleId, wildcardActions } from '../lib/guardrails';
@@ -76,6 +76,11 @@ describe('guardrails', () => {
       (s) => new IamRolePolicy(s, 'p', { role: 'x', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }),
     ],
     ['SSMLAB-IAM-2', 'an HCL policy with "s3:*"', (s) => new IamRolePolicy(s, 'p', { role: 'x', policy: '${jsonencode({ Statement = [{ Action = ["s3:*"], Effect = "Allow", Resource = "*" }] })}' })],
+    [
+      'SSMLAB-IAM-2',
+      'a policy built with Fn.jsonencode and "ec2:Delete*"',
+      (s) => new IamRolePolicy(s, 'p', { role: 'x', policy: Fn.jsonencode({ Statement: [{ Effect: 'Allow', Action: ['ec2:Delete*'], Resource: Fn.formatlist('arn:aws:ec2:*:*:vpc-endpoint/%s', [['vpce-1']]) }] }) }),
+    ],
   ];
 
   test.each(broken)('GIVEN %s rule, %s WHEN checked THEN it fires', (ruleId, _, build) => {

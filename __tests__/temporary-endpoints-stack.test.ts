@@ -105,19 +105,21 @@ describe('ssm-endpoints stack', () => {
   // Amazon EventBridge Scheduler", whose operations table maps DeleteScheduleGroup to both
   // scheduler:DeleteSchedule and scheduler:DeleteScheduleGroup).
   const EXPIRY_PERMISSIONS: [string, string, string][] = [
-    ['ec2:DeleteVpcEndpoints', '[for id in local.endpoint_ids : "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:*:vpc-endpoint/${id}"]', 'Amazon EC2: DeleteVpcEndpoints on vpc-endpoint'],
+    ['ec2:DeleteVpcEndpoints', 'formatlist("arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:*:vpc-endpoint/%s", local.endpoint_ids)', 'Amazon EC2: DeleteVpcEndpoints on vpc-endpoint'],
     ['scheduler:DeleteScheduleGroup', '"arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:*:schedule-group/${one(aws_scheduler_schedule_group.expiry[*].name)}"', 'EventBridge Scheduler: DeleteScheduleGroup on schedule-group'],
     ['scheduler:DeleteSchedule', '"arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:*:schedule/${one(aws_scheduler_schedule_group.expiry[*].name)}/*"', 'EventBridge Scheduler: DeleteScheduleGroup also deletes the group\'s schedules, authorized by DeleteSchedule on schedule'],
   ];
 
   test('GIVEN the expiry role WHEN synthesized THEN it may make exactly the calls the schedules need, on these endpoints and its own group', () => {
     const policy = json.resource!.aws_iam_role_policy.expiry.policy as string;
-    const statements = [...policy.matchAll(/Action\s+=\s+"([^"]+)"\s+Resource\s+=\s+(.+)/g)].map((m) => [m[1], m[2].trim()]);
+    // The policy is jsonencode() of an object built in TypeScript: "Action" = "…", "Resource" = <expression>.
+    const statements = [...policy.matchAll(/"Action" = "([^"]+)", "Resource" = (formatlist\([^)]*\)|"[^"]*")/g)].map((m) => [m[1], m[2]]);
     expect(statements).toEqual(EXPIRY_PERMISSIONS.map(([action, resource]) => [action, resource]));
-    expect(policy).not.toMatch(/Action\s+=\s+"[^"]*\*/);
+    expect([...policy.matchAll(/"Action" = /g)]).toHaveLength(EXPIRY_PERMISSIONS.length);
+    expect(policy).not.toMatch(/"Action" = "[^"]*\*/);
     expect(json.locals?.endpoint_ids).toBe('${concat([for key, val in aws_vpc_endpoint.interface : val.id], aws_vpc_endpoint.s3_gateway[*].id)}');
     const trust = json.resource!.aws_iam_role.expiry.assume_role_policy as string;
-    expect(trust).toContain('Principal = { Service = "scheduler.amazonaws.com" }');
+    expect(trust).toContain('"Principal" = {"Service" = "scheduler.amazonaws.com"}');
     expect(trust).toContain(':schedule-group/${one(aws_scheduler_schedule_group.expiry[*].name)}');
   });
 

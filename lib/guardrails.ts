@@ -182,12 +182,12 @@ export class GuardrailAspect implements IAspect {
         break;
       case 'aws_iam_role':
         for (const document of [attributes.assume_role_policy, ...asList(attributes.inline_policy).map((p) => p.policy)]) {
-          for (const action of wildcardActions(document)) report('SSMLAB-IAM-2', `wildcard action "${action}"`);
+          for (const action of wildcardActions(resolveIn(stack, document))) report('SSMLAB-IAM-2', `wildcard action "${action}"`);
         }
         break;
       case 'aws_iam_role_policy':
       case 'aws_iam_policy':
-        for (const action of wildcardActions(attributes.policy)) report('SSMLAB-IAM-2', `wildcard action "${action}"`);
+        for (const action of wildcardActions(resolveIn(stack, attributes.policy))) report('SSMLAB-IAM-2', `wildcard action "${action}"`);
         break;
       default:
         break;
@@ -343,7 +343,8 @@ export function wildcardActions(document: unknown): string[] {
       for (const key of ['Action', 'NotAction']) for (const action of asList(statement[key])) actions.push(key === 'NotAction' ? `NotAction ${action}` : String(action));
     }
   } catch {
-    for (const match of document.matchAll(/\b(Not)?Action\s*=\s*(\[[^\]]*\]|"[^"]*")/g)) {
+    // Hand-written HCL (`Action = …`) or cdktf's rendering of Fn.jsonencode (`"Action" = …`).
+    for (const match of document.matchAll(/\b(Not)?Action"?\s*=\s*(\[[^\]]*\]|"[^"]*")/g)) {
       for (const quoted of match[2].matchAll(/"([^"]*)"/g)) actions.push(match[1] ? `NotAction ${quoted[1]}` : quoted[1]);
     }
   }

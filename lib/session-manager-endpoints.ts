@@ -84,6 +84,8 @@ export class SessionManagerEndpoints extends Construct {
   readonly dnsNamesByService: IResolvable | Record<string, string>;
   /** Ids of every endpoint this construct made, Interface and gateway, as an HCL list expression (no `${}`). */
   readonly allEndpointIdsHcl: string;
+  /** The S3 gateway endpoint's id, or "" when there is none: never null, so an output of it always prints. */
+  readonly s3GatewayEndpointIdOrEmpty: string;
   private readonly name: string;
   private readonly tags: Record<string, string>;
   private readonly shortLogicalIds: boolean;
@@ -170,9 +172,13 @@ export class SessionManagerEndpoints extends Construct {
       if (dynamicRouteTables) {
         this.s3GatewayEndpoint.addOverride('count', `\${length(${Token.asString(routeTableIds)}) > 0 ? 1 : 0}`);
         this.allEndpointIdsHcl = `concat(${this.allEndpointIdsHcl}, ${addressOf(this.s3GatewayEndpoint)}[*].id)`;
+        this.s3GatewayEndpointIdOrEmpty = `\${join("", ${addressOf(this.s3GatewayEndpoint)}[*].id)}`;
       } else {
         this.allEndpointIdsHcl = `concat(${this.allEndpointIdsHcl}, [${addressOf(this.s3GatewayEndpoint)}.id])`;
+        this.s3GatewayEndpointIdOrEmpty = this.s3GatewayEndpoint.id;
       }
+    } else {
+      this.s3GatewayEndpointIdOrEmpty = '';
     }
   }
 

@@ -1,13 +1,19 @@
 /**
- * How Terraform expressions name a resource. cdktf's typed attributes (`role.arn`) cover the
- * usual case; these helpers cover what they cannot express: `depends_on` entries and attributes of
- * a resource whose `count` is 0 or 1.
+ * How Terraform expressions name things. cdktf's typed attributes (`role.arn`) cover the usual
+ * case; these helpers cover what they cannot express — `depends_on` entries, attributes of a
+ * resource whose `count` is 0 or 1, and larger HCL expressions — deriving every name from the
+ * construct itself, so a renamed logical id cannot leave a stale address behind.
  */
-import { TerraformResource } from 'cdktf';
+import { Fn, ref, TerraformDataSource, TerraformLocal, TerraformResource, TerraformStack, TerraformVariable, Token } from 'cdktf';
 
-/** `aws_vpc.main`: the resource's address in HCL (its logical id, after any override). */
-export function addressOf(resource: TerraformResource): string {
-  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+export type Addressable = TerraformResource | TerraformDataSource | TerraformLocal | TerraformVariable;
+
+/** `aws_vpc.main`, `data.aws_region.current`, `local.deadline`, `var.ttl`: the element's address in HCL. */
+export function addressOf(element: Addressable): string {
+  if (element instanceof TerraformLocal) return `local.${element.friendlyUniqueId}`;
+  if (element instanceof TerraformVariable) return `var.${element.friendlyUniqueId}`;
+  if (element instanceof TerraformDataSource) return `data.${element.terraformResourceType}.${element.friendlyUniqueId}`;
+  return `${element.terraformResourceType}.${element.friendlyUniqueId}`;
 }
 
 /**
@@ -18,7 +24,23 @@ export function optionalAttributeHcl(resource: TerraformResource, attribute: str
   return `one(${addressOf(resource)}[*].${attribute})`;
 }
 
-/** {@link optionalAttributeHcl} as a complete string expression. */
+/** {@link optionalAttributeHcl} as a string token, usable anywhere a typed attribute is. */
 export function optionalAttribute(resource: TerraformResource, attribute: string): string {
-  return `\${${optionalAttributeHcl(resource, attribute)}}`;
+  return Token.asString(Fn.one(ref(`${addressOf(resource)}[*].${attribute}`, TerraformStack.of(resource))));
+}
+
+/** An HCL string literal (JSON's escaping fits). */
+export function hclString(value: string): string {
+  return JSON.stringify(value);
+}
+
+export interface Precondition {
+  /** A complete `${…}` expression. */
+  readonly condition: string;
+  readonly errorMessage: string;
+}
+
+/** Adds a precondition to a resource, keeping those it already has. */
+export function addPrecondition(resource: TerraformResource, precondition: Precondition): void {
+  resource.lifecycle = { ...resource.lifecycle, precondition: [...(resource.lifecycle?.precondition ?? []), precondition] };
 }
