@@ -1,6 +1,6 @@
 import { synthesizeAtomically } from './lib/atomic-synth';
 import { loadConfig } from './lib/config';
-import { formatFinding } from './lib/guardrails';
+import { describeFinding } from './lib/guardrails';
 import { addLabStacks } from './stacks';
 
 // Configuration and guardrails are checked before anything is written; the synth itself goes to a
@@ -10,7 +10,7 @@ try {
   synthesizeAtomically(process.env.CDKTF_OUTDIR || 'cdktf.out', (app) => {
     const { guardrails } = addLabStacks(app, config);
     for (const finding of guardrails.check(app).filter((f) => f.acknowledgement)) {
-      process.stderr.write(`ssm-access-lab: acknowledged ${formatFinding(finding).split('. Fix:')[0]} — reason: ${finding.acknowledgement!.reason}\n`);
+      process.stderr.write(`ssm-access-lab: acknowledged ${describeFinding(finding)} — reason: ${finding.acknowledgement!.reason}\n`);
     }
     for (const ack of guardrails.unusedAcknowledgements()) {
       process.stderr.write(`ssm-access-lab: warning: SSM_LAB_ACKNOWLEDGE entry ${ack.ruleId}@${ack.stack} matches no finding\n`);

@@ -51,7 +51,11 @@ describe('the app (main.ts)', () => {
   test('GIVEN the same config WHEN synthesized twice by the app process THEN output is byte-identical', () => {
     const first = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-a-'));
     const second = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-b-'));
-    expect(runApp(first).status).toBe(0);
+    const firstRun = runApp(first);
+    expect(firstRun.status).toBe(0);
+    // Nothing to say on a clean synth: no warnings from cdktf either.
+    expect(firstRun.stderr).toBe('');
+    expect(firstRun.stdout).toBe('');
     expect(runApp(second).status).toBe(0);
     const files = (dir: string) =>
       (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();

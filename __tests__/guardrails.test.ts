@@ -8,8 +8,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { App, Aspects, Fn, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { GUARDRAIL_RULE_IDS } from '../lib/config';
-import { GUARDRAIL_RULES, GuardrailAspect, GuardrailError, GuardrailOptions, GuardrailRuleId, wildcardActions } from '../lib/guardrails';
+import { GUARDRAIL_RULE_IDS, GUARDRAIL_RULES, GuardrailAspect, GuardrailError, GuardrailOptions, GuardrailRuleId, wildcardActions } from '../lib/guardrails';
 import { LabInstance, httpsToInternet } from '../lib/lab-instance';
 import { SessionManagerRole } from '../lib/session-manager-role';
 import { addLabStacks } from '../stacks';
@@ -92,7 +91,7 @@ describe('guardrails', () => {
 
   test('GIVEN the rule list WHEN compared with the broken cases THEN every rule has a firing test', () => {
     expect([...new Set(broken.map(([ruleId]) => ruleId))].sort()).toEqual([...GUARDRAIL_RULE_IDS].sort());
-    for (const ruleId of GUARDRAIL_RULE_IDS) expect(GUARDRAIL_RULES[ruleId].equivalents).toMatch(/checkov|cdk-nag|Security Hub/);
+    for (const guardrail of GUARDRAIL_RULES) expect(guardrail.equivalents).toMatch(/checkov|cdk-nag|Security Hub/);
   });
 
   test('GIVEN SSH through Session Manager on WHEN a Session Manager instance has a key THEN no finding', () => {

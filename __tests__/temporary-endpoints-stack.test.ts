@@ -105,7 +105,7 @@ describe('ssm-endpoints stack', () => {
   // Amazon EventBridge Scheduler", whose operations table maps DeleteScheduleGroup to both
   // scheduler:DeleteSchedule and scheduler:DeleteScheduleGroup).
   const EXPIRY_PERMISSIONS: [string, string, string][] = [
-    ['ec2:DeleteVpcEndpoints', 'formatlist("arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:*:vpc-endpoint/%s", local.endpoint_ids)', 'Amazon EC2: DeleteVpcEndpoints on vpc-endpoint'],
+    ['ec2:DeleteVpcEndpoints', 'formatlist("arn:%s:ec2:%s:*:vpc-endpoint/%s", data.aws_partition.current.partition, data.aws_region.current.name, local.endpoint_ids)', 'Amazon EC2: DeleteVpcEndpoints on vpc-endpoint'],
     ['scheduler:DeleteScheduleGroup', '"arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:*:schedule-group/${one(aws_scheduler_schedule_group.expiry[*].name)}"', 'EventBridge Scheduler: DeleteScheduleGroup on schedule-group'],
     ['scheduler:DeleteSchedule', '"arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:*:schedule/${one(aws_scheduler_schedule_group.expiry[*].name)}/*"', 'EventBridge Scheduler: DeleteScheduleGroup also deletes the group\'s schedules, authorized by DeleteSchedule on schedule'],
   ];

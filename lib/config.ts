@@ -10,6 +10,7 @@ import {
   isSessionManagerService,
   SessionManagerService,
 } from './endpoint-services';
+import { Acknowledgement, ACKNOWLEDGEMENT_EXPECTED, parseAcknowledgement } from './guardrails';
 import { architectureOfInstanceType, InstanceArchitecture } from './instance-architecture';
 
 export interface LabConfig {
@@ -57,12 +58,6 @@ export interface S3StateConfig {
   readonly region: string;
 }
 
-/** `RULE-ID@stack=reason`: one guardrail finding accepted on purpose. */
-export interface Acknowledgement {
-  readonly ruleId: string;
-  readonly stack: string;
-  readonly reason: string;
-}
 
 /** One environment variable per setting; the README documents the same table. */
 export const SETTINGS = {
@@ -112,19 +107,6 @@ export const DEFAULTS = {
   labName: 'ssm-lab',
   stateKeyPrefix: 'ssm-access-lab',
 } as const;
-
-/** Guardrail rule ids a finding can be acknowledged for (see lib/guardrails.ts). */
-export const GUARDRAIL_RULE_IDS = [
-  'SSMLAB-SG-1',
-  'SSMLAB-SG-2',
-  'SSMLAB-VPC-1',
-  'SSMLAB-EC2-1',
-  'SSMLAB-EC2-2',
-  'SSMLAB-EC2-3',
-  'SSMLAB-EC2-4',
-  'SSMLAB-IAM-1',
-  'SSMLAB-IAM-2',
-] as const;
 
 /** A setting with a bad value. The message is one line: setting, value, what is expected. */
 export class ConfigError extends Error {
@@ -339,17 +321,14 @@ function parseBoolean(setting: string, text: string | undefined): boolean {
 }
 
 function parseAcknowledgements(text: string | undefined): Acknowledgement[] {
-  const expected = `entries "RULE-ID@stack=reason" separated by ";", with a rule id from ${GUARDRAIL_RULE_IDS.join(', ')} and a reason of at least 10 characters`;
   return (text ?? '')
     .split(';')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '')
     .map((entry) => {
-      const match = /^([A-Z0-9-]+)@([A-Za-z0-9_-]+)\s*=\s*(.+)$/.exec(entry);
-      if (!match || !(GUARDRAIL_RULE_IDS as readonly string[]).includes(match[1]) || match[3].trim().length < 10) {
-        throw new ConfigError(SETTINGS.acknowledgements, entry, expected);
-      }
-      return { ruleId: match[1], stack: match[2], reason: match[3].trim() };
+      const acknowledgement = parseAcknowledgement(entry);
+      if (!acknowledgement) throw new ConfigError(SETTINGS.acknowledgements, entry, ACKNOWLEDGEMENT_EXPECTED);
+      return acknowledgement;
     });
 }
 

@@ -153,7 +153,8 @@ export class EndpointExpiry extends Construct {
             Sid: 'DeleteTheseEndpoints',
             Effect: 'Allow',
             Action: 'ec2:DeleteVpcEndpoints',
-            Resource: Fn.formatlist(arn('ec2', 'vpc-endpoint/%s'), [endpointIds.asList]),
+            // Every part an argument: cdktf cannot render references inside a format string.
+            Resource: Fn.formatlist('arn:%s:ec2:%s:*:vpc-endpoint/%s', [partition.partition, props.region, endpointIds.asList]),
           },
           { Sid: 'DeleteTheExpiryGroup', Effect: 'Allow', Action: 'scheduler:DeleteScheduleGroup', Resource: arn('scheduler', `schedule-group/${groupName}`) },
           { Sid: 'DeleteTheGroupsSchedules', Effect: 'Allow', Action: 'scheduler:DeleteSchedule', Resource: arn('scheduler', `schedule/${groupName}/*`) },

@@ -14,73 +14,13 @@ import {
 import { IConstruct } from 'constructs';
 import { anywhereReason } from './cidr';
 import { addressOf } from './terraform-address';
-import { Acknowledgement, GUARDRAIL_RULE_IDS } from './config';
 import { SSM_MANAGED_INSTANCE_CORE } from './session-manager-role';
 
-export type GuardrailRuleId = (typeof GUARDRAIL_RULE_IDS)[number];
-
-export interface GuardrailRule {
-  readonly title: string;
-  /** The same check in checkov, cdk-nag and AWS Security Hub. */
-  readonly equivalents: string;
-  readonly fix: string;
-}
-
-export const GUARDRAIL_RULES: Readonly<Record<GuardrailRuleId, GuardrailRule>> = {
-  'SSMLAB-SG-1': {
-    title: 'no inbound rule from anywhere on any port: 0.0.0.0/0, ::/0, any IPv4 range wider than /8 or IPv6 wider than /16, or rules that together cover all of IPv4',
-    equivalents: 'checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260, CKV_AWS_277; cdk-nag EC23; Security Hub EC2.13, EC2.18, EC2.19',
-    fix: 'allow only the sources that need it (for lab-ssh: SSM_LAB_SSH_ALLOWED_CIDRS=<your address>/32), or use Session Manager, which needs no inbound rule',
-  },
-  'SSMLAB-SG-2': {
-    title: 'every security group and rule has a description',
-    equivalents: 'checkov CKV_AWS_23',
-    fix: 'give the security group and each of its rules a description',
-  },
-  'SSMLAB-VPC-1': {
-    title: "every VPC's default security group is managed with no rules",
-    equivalents: 'checkov CKV2_AWS_12; Security Hub EC2.2',
-    fix: 'add an aws_default_security_group for the VPC with no ingress and no egress (LabVpc does this)',
-  },
-  'SSMLAB-EC2-1': {
-    title: 'IMDSv2 required',
-    equivalents: 'checkov CKV_AWS_79; Security Hub EC2.8',
-    fix: 'set metadata_options.http_tokens = "required" (LabInstance does this)',
-  },
-  'SSMLAB-EC2-2': {
-    title: 'root and EBS volumes encrypted',
-    equivalents: 'checkov CKV_AWS_8, CKV_AWS_3; Security Hub EC2.7',
-    fix: 'set encrypted = true on root_block_device, every ebs_block_device and aws_ebs_volume',
-  },
-  'SSMLAB-EC2-3': {
-    title: 'no public address outside the two public scenarios',
-    equivalents: 'checkov CKV_AWS_88; Security Hub EC2.9',
-    fix: 'set associate_public_ip_address = false; only lab-ssh and lab-ssm-public demonstrate public addresses',
-  },
-  'SSMLAB-EC2-4': {
-    title: 'no key pair on a Session Manager-only instance unless SSH through Session Manager is on',
-    equivalents: 'cdk-nag EC29-style least privilege (no SSH key where no SSH is meant; SSH rides Session Manager only when asked)',
-    fix: 'drop key_name, or set SSM_LAB_SSH_OVER_SSM=true to use ssh through Session Manager on purpose',
-  },
-  'SSMLAB-IAM-1': {
-    title: `the Session Manager role holds ${SSM_MANAGED_INSTANCE_CORE} and nothing broader`,
-    equivalents: 'cdk-nag IAM4/IAM5 (least privilege); Security Hub IAM.1; AWS guidance for Session Manager instance profiles',
-    fix: `attach only arn:aws:iam::aws:policy/${SSM_MANAGED_INSTANCE_CORE} to the EC2 instance role; no inline or other managed policies`,
-  },
-  'SSMLAB-IAM-2': {
-    title: 'no wildcard actions in IAM policies',
-    equivalents: 'checkov CKV_AWS_62, CKV_AWS_63, CKV_AWS_290, CKV_AWS_355; cdk-nag IAM5; Security Hub IAM.21',
-    fix: 'name each action (e.g. ec2:DeleteVpcEndpoints) instead of * or service:*',
-  },
-};
-
-export interface Finding {
-  readonly ruleId: GuardrailRuleId;
+/** `RULE-ID@stack=reason`: one guardrail finding accepted on purpose. */
+export interface Acknowledgement {
+  readonly ruleId: string;
   readonly stack: string;
-  /** Construct path, e.g. `lab-ssh/instance/ingress-22-0-0`. */
-  readonly path: string;
-  readonly message: string;
-  readonly acknowledgement?: Acknowledgement;
+  readonly reason: string;
 }
 
 export interface GuardrailOptions {
@@ -93,10 +33,261 @@ export interface GuardrailOptions {
   readonly acknowledgements?: readonly Acknowledgement[];
 }
 
-/** One line per finding: rule id, path, what is wrong, how to fix it. */
+/** One resource as a rule sees it: its type and its arguments as they will be synthesized. */
+export interface ResourceUnderCheck {
+  readonly type: string;
+  /** snake_case arguments; same-stack references stay unresolved tokens. */
+  readonly attributes: Record<string, any>;
+  /** Resolves a token (a reference, a Fn call) to the text Terraform will read. */
+  resolve(value: unknown): unknown;
+}
+
+/** One stack as a rule sees it. */
+export interface StackUnderCheck {
+  readonly stack: TerraformStack;
+  /** The stack's resources of one type. */
+  ofType(type: string): TerraformResource[];
+  attributesOf(resource: TerraformResource): Record<string, any>;
+  resolve(value: unknown): unknown;
+}
+
+/** A problem a rule found, on the construct it names (for stack rules) or on the resource checked. */
+export interface RuleProblem {
+  readonly node?: IConstruct;
+  readonly message: string;
+}
+
+/**
+ * A guardrail: what it checks, its equivalents in the trusted scanners, how to fix a finding, and
+ * the check itself — per resource, per stack, or both.
+ */
+export interface GuardrailRule<Id extends string = string> {
+  readonly id: Id;
+  /** What the rule demands, as the README's table says it. */
+  readonly title: string;
+  /** The same check in checkov, cdk-nag and AWS Security Hub. */
+  readonly equivalents: string;
+  readonly fix: string;
+  checkResource?(resource: ResourceUnderCheck, options: GuardrailOptions): string[];
+  checkStack?(stack: StackUnderCheck, options: GuardrailOptions): RuleProblem[];
+}
+
+const INGRESS_RULE_TYPES = ['aws_vpc_security_group_ingress_rule', 'aws_security_group_rule'];
+const isIngressRule = (resource: { type: string; attributes: Record<string, any> }) =>
+  resource.type === 'aws_vpc_security_group_ingress_rule' || (resource.type === 'aws_security_group_rule' && resource.attributes.type === 'ingress');
+const rule = <Id extends string>(definition: GuardrailRule<Id>): GuardrailRule<Id> => definition;
+
+/** Every guardrail, in the order the README lists them. Adding a rule is adding an entry here (and its test). */
+export const GUARDRAIL_RULES = [
+  rule({
+    id: 'SSMLAB-SG-1',
+    title:
+      'no inbound rule from anywhere, any port: `0.0.0.0/0`, `::/0`, an IPv4 range wider than /8 or IPv6 wider than /16 (`0.0.0.0/1`), or rules of one group that together cover all of IPv4 (`10.0.0.0/8` alone is fine)',
+    equivalents: 'checkov CKV_AWS_24/25/260/277, cdk-nag EC23, Security Hub EC2.13/EC2.18/EC2.19',
+    fix: 'allow only the sources that need it (for lab-ssh: SSM_LAB_SSH_ALLOWED_CIDRS=<your address>/32), or use Session Manager, which needs no inbound rule',
+    checkResource({ type, attributes }) {
+      if (isIngressRule({ type, attributes })) {
+        const anywhere = opensToWorld(attributes);
+        return anywhere ? [`inbound ${describePorts(attributes)} from ${anywhere}`] : [];
+      }
+      if (type !== 'aws_security_group' && type !== 'aws_default_security_group') return [];
+      return asList(attributes.ingress).flatMap((inline) => {
+        const anywhere = opensToWorld(inline);
+        return anywhere ? [`inline inbound ${describePorts(inline)} from ${anywhere}`] : [];
+      });
+    },
+    // Rules that are each an allow-list can still add up to anywhere (0.0.0.0/1 + 128.0.0.0/1 is
+    // caught per rule; 256 /8s only together): the union per group, over rules covering the same port.
+    checkStack(stack) {
+      const byGroup = new Map<string, { rule: TerraformResource; attributes: Record<string, any> }[]>();
+      for (const resource of INGRESS_RULE_TYPES.flatMap((type) => stack.ofType(type))) {
+        const attributes = stack.attributesOf(resource);
+        if (!isIngressRule({ type: resource.terraformResourceType, attributes })) continue;
+        const group = String(stack.resolve(attributes.security_group_id));
+        byGroup.set(group, [...(byGroup.get(group) ?? []), { rule: resource, attributes }]);
+      }
+      const problems: RuleProblem[] = [];
+      for (const rules of byGroup.values()) {
+        for (const { rule: resource, attributes } of rules) {
+          const covering = rules.filter((other) => portsCover(other.attributes, attributes)).map((other) => sourcesOf(other.attributes));
+          if (covering.some(({ ipv4, ipv6 }) => anywhereReason(ipv4, ipv6))) continue; // reported per rule
+          const together = anywhereReason(covering.flatMap((c) => c.ipv4), covering.flatMap((c) => c.ipv6));
+          if (together) {
+            problems.push({ node: resource, message: `inbound ${describePorts(attributes)} from ${together}` });
+            break; // one finding per group is enough to name the problem
+          }
+        }
+      }
+      return problems;
+    },
+  }),
+  rule({
+    id: 'SSMLAB-SG-2',
+    title: 'every security group and rule has a description',
+    equivalents: 'checkov CKV_AWS_23',
+    fix: 'give the security group and each of its rules a description',
+    checkResource({ type, attributes }) {
+      if ([...INGRESS_RULE_TYPES, 'aws_vpc_security_group_egress_rule'].includes(type)) {
+        return hasText(attributes.description) ? [] : ['the rule has no description'];
+      }
+      if (type !== 'aws_security_group' && type !== 'aws_default_security_group') return [];
+      return [
+        ...(type === 'aws_security_group' && !hasText(attributes.description) ? ['the security group has no description'] : []),
+        ...asList(attributes.ingress).filter((inline) => !hasText(inline.description)).map(() => 'an inline inbound rule has no description'),
+        ...asList(attributes.egress).filter((inline) => !hasText(inline.description)).map(() => 'an inline outbound rule has no description'),
+      ];
+    },
+  }),
+  rule({
+    id: 'SSMLAB-VPC-1',
+    title: "every VPC's default security group is managed with no rules",
+    equivalents: 'checkov CKV2_AWS_12, Security Hub EC2.2',
+    fix: 'add an aws_default_security_group for the VPC with no ingress and no egress (LabVpc does this)',
+    checkStack(stack) {
+      return stack.ofType('aws_vpc').flatMap((vpc) => {
+        const guarded = stack.ofType('aws_default_security_group').filter((group) => stack.resolve(stack.attributesOf(group).vpc_id) === `\${${addressOf(vpc)}.id}`);
+        const empty = guarded.some((group) => asList(stack.attributesOf(group).ingress).length === 0 && asList(stack.attributesOf(group).egress).length === 0);
+        if (empty) return [];
+        return [{ node: vpc, message: guarded.length === 0 ? 'the default security group is not managed' : 'the default security group keeps rules' }];
+      });
+    },
+  }),
+  rule({
+    id: 'SSMLAB-EC2-1',
+    title: 'IMDSv2 required',
+    equivalents: 'checkov CKV_AWS_79, Security Hub EC2.8',
+    fix: 'set metadata_options.http_tokens = "required" (LabInstance does this)',
+    checkResource({ type, attributes }) {
+      if (type !== 'aws_instance' || first(attributes.metadata_options)?.http_tokens === 'required') return [];
+      return ['IMDSv2 is not required (metadata_options.http_tokens)'];
+    },
+  }),
+  rule({
+    id: 'SSMLAB-EC2-2',
+    title: 'root and EBS volumes encrypted',
+    equivalents: 'checkov CKV_AWS_8/CKV_AWS_3, Security Hub EC2.7',
+    fix: 'set encrypted = true on root_block_device, every ebs_block_device and aws_ebs_volume',
+    checkResource({ type, attributes }) {
+      if (type === 'aws_ebs_volume') return attributes.encrypted === true ? [] : ['the EBS volume is not encrypted'];
+      if (type !== 'aws_instance') return [];
+      return [
+        ...(first(attributes.root_block_device)?.encrypted === true ? [] : ['the root volume is not encrypted']),
+        ...asList(attributes.ebs_block_device)
+          .filter((device) => device.encrypted !== true)
+          .map((device) => `EBS volume ${device.device_name ?? ''} is not encrypted`.trim()),
+      ];
+    },
+  }),
+  rule({
+    id: 'SSMLAB-EC2-3',
+    title: 'no public address outside `lab-ssh` and `lab-ssm-public`',
+    equivalents: 'checkov CKV_AWS_88, Security Hub EC2.9',
+    fix: 'set associate_public_ip_address = false; only lab-ssh and lab-ssm-public demonstrate public addresses',
+    checkResource({ type, attributes }, options) {
+      const scenario = attributes.tags?.Scenario;
+      if (type !== 'aws_instance' || attributes.associate_public_ip_address !== true || (options.publicScenarios ?? []).includes(scenario)) return [];
+      return [`public address on an instance of scenario "${scenario ?? 'none'}"`];
+    },
+  }),
+  rule({
+    id: 'SSMLAB-EC2-4',
+    title: 'no key pair on a Session Manager-only instance unless SSH through Session Manager is on',
+    equivalents: 'least privilege: no SSH key where no SSH is meant (cdk-nag EC29-style)',
+    fix: 'drop key_name, or set SSM_LAB_SSH_OVER_SSM=true to use ssh through Session Manager on purpose',
+    checkResource({ type, attributes }, options) {
+      if (type !== 'aws_instance' || attributes.key_name === undefined || options.sshOverSessionManager) return [];
+      const sessionManagerOnly = attributes.iam_instance_profile !== undefined && attributes.tags?.Scenario !== options.sshScenario;
+      return sessionManagerOnly ? ['a key pair on a Session Manager instance while SSH through Session Manager is off'] : [];
+    },
+  }),
+  rule({
+    id: 'SSMLAB-IAM-1',
+    title: `the EC2 (Session Manager) role holds \`${SSM_MANAGED_INSTANCE_CORE}\` and nothing broader`,
+    equivalents: 'cdk-nag IAM4/IAM5, Security Hub IAM.1',
+    fix: `attach only arn:aws:iam::aws:policy/${SSM_MANAGED_INSTANCE_CORE} to the EC2 instance role; no inline or other managed policies`,
+    checkStack(stack) {
+      const problems: RuleProblem[] = [];
+      const isCore = (arn: string) => arn.endsWith(`:policy/${SSM_MANAGED_INSTANCE_CORE}`);
+      for (const role of stack.ofType('aws_iam_role')) {
+        const attributes = stack.attributesOf(role);
+        if (!String(stack.resolve(attributes.assume_role_policy) ?? '').includes('ec2.amazonaws.com')) continue;
+        const onRole = (resource: TerraformResource) => {
+          const target = stack.resolve(stack.attributesOf(resource).role);
+          return target === `\${${addressOf(role)}.name}` || target === `\${${addressOf(role)}.id}`;
+        };
+        const arns = stack.ofType('aws_iam_role_policy_attachment').filter(onRole).map((attachment) => String(stack.attributesOf(attachment).policy_arn));
+        if (!arns.some(isCore)) problems.push({ node: role, message: `the EC2 role lacks ${SSM_MANAGED_INSTANCE_CORE}` });
+        for (const arn of arns.filter((candidate) => !isCore(candidate))) problems.push({ node: role, message: `the EC2 role also holds ${arn}` });
+        if (stack.ofType('aws_iam_role_policy').some(onRole) || asList(attributes.inline_policy).length > 0 || asList(attributes.managed_policy_arns).length > 0) {
+          problems.push({ node: role, message: 'the EC2 role has inline or extra managed policies' });
+        }
+      }
+      return problems;
+    },
+  }),
+  rule({
+    id: 'SSMLAB-IAM-2',
+    title: 'no wildcard actions in IAM policies',
+    equivalents: 'checkov CKV_AWS_62/63/290/355, cdk-nag IAM5, Security Hub IAM.21',
+    fix: 'name each action (e.g. ec2:DeleteVpcEndpoints) instead of * or service:*',
+    checkResource({ type, attributes, resolve }) {
+      const documents =
+        type === 'aws_iam_role'
+          ? [attributes.assume_role_policy, ...asList(attributes.inline_policy).map((inline) => inline.policy)]
+          : type === 'aws_iam_role_policy' || type === 'aws_iam_policy'
+            ? [attributes.policy]
+            : [];
+      return documents.flatMap((document) => wildcardActions(resolve(document))).map((action) => `wildcard action "${action}"`);
+    },
+  }),
+] as const;
+
+export type GuardrailRuleId = (typeof GUARDRAIL_RULES)[number]['id'];
+export const GUARDRAIL_RULE_IDS: readonly GuardrailRuleId[] = GUARDRAIL_RULES.map((guardrail) => guardrail.id);
+
+export function guardrailRule(id: GuardrailRuleId): GuardrailRule<GuardrailRuleId> {
+  return GUARDRAIL_RULES.find((guardrail) => guardrail.id === id)!;
+}
+
+/** What an acknowledgement entry must look like, for the configuration's error message. */
+export const ACKNOWLEDGEMENT_EXPECTED = `entries "RULE-ID@stack=reason" separated by ";", with a rule id from ${GUARDRAIL_RULE_IDS.join(', ')} and a reason of at least 10 characters`;
+
+/** One `RULE-ID@stack=reason` entry, or undefined when it is not one (unknown rule, reason too short). */
+export function parseAcknowledgement(entry: string): Acknowledgement | undefined {
+  const match = /^([A-Z0-9-]+)@([A-Za-z0-9_-]+)\s*=\s*(.+)$/.exec(entry.trim());
+  if (!match || !(GUARDRAIL_RULE_IDS as readonly string[]).includes(match[1]) || match[3].trim().length < 10) return undefined;
+  return { ruleId: match[1], stack: match[2], reason: match[3].trim() };
+}
+
+/** The README's table of rules: id, what it checks, the same check elsewhere. */
+export function guardrailsTableMarkdown(): string {
+  return [
+    '| rule | checks | same check elsewhere |',
+    '|---|---|---|',
+    ...GUARDRAIL_RULES.map((guardrail) => `| \`${guardrail.id}\` | ${guardrail.title} | ${guardrail.equivalents} |`),
+  ].join('\n');
+}
+
+export interface Finding {
+  readonly ruleId: GuardrailRuleId;
+  readonly stack: string;
+  /** Construct path, e.g. `lab-ssh/instance/ingress-22-0-0`. */
+  readonly path: string;
+  /** What is wrong, e.g. `inbound tcp/22 from 0.0.0.0/0`. */
+  readonly message: string;
+  /** How to fix it (the rule's fix). */
+  readonly fix: string;
+  readonly acknowledgement?: Acknowledgement;
+}
+
+/** `RULE at path: what is wrong`: a finding in one phrase, without the fix. */
+export function describeFinding(finding: Finding): string {
+  return `${finding.ruleId} at ${finding.path}: ${finding.message}`;
+}
+
+/** One line per finding: rule id, path, what is wrong, how to fix it, how to acknowledge it. */
 export function formatFinding(finding: Finding): string {
-  const rule = GUARDRAIL_RULES[finding.ruleId];
-  return `${finding.ruleId} at ${finding.path}: ${finding.message}. Fix: ${rule.fix} (or acknowledge: SSM_LAB_ACKNOWLEDGE="${finding.ruleId}@${finding.stack}=<reason>").`;
+  return `${describeFinding(finding)}. Fix: ${finding.fix} (or acknowledge: SSM_LAB_ACKNOWLEDGE="${finding.ruleId}@${finding.stack}=<reason>").`;
 }
 
 export class GuardrailError extends Error {
@@ -107,9 +298,9 @@ export class GuardrailError extends Error {
 }
 
 /**
- * The cdktf Aspect. `Aspects.of(stack).add(aspect)` checks at synth (findings become stack
- * validation errors); {@link GuardrailAspect.check} runs the same visit over a whole app up front, so
- * a finding stops synth before anything is written.
+ * The cdktf Aspect that runs every rule of {@link GUARDRAIL_RULES}. `Aspects.of(stack).add(aspect)`
+ * checks at synth (findings become stack validation errors); {@link GuardrailAspect.check} runs the
+ * same visit over a whole app up front, so a finding stops synth before anything is written.
  */
 export class GuardrailAspect implements IAspect {
   private readonly found = new Map<string, Finding>();
@@ -148,132 +339,35 @@ export class GuardrailAspect implements IAspect {
     }
     if (!(node instanceof TerraformResource)) return;
     const stack = TerraformStack.of(node);
-    const attributes = attributesOf(node);
-    const report = (ruleId: GuardrailRuleId, message: string) => this.report(stack, node, ruleId, message);
-    switch (node.terraformResourceType) {
-      case 'aws_vpc_security_group_ingress_rule':
-      case 'aws_security_group_rule': {
-        const inbound = node.terraformResourceType === 'aws_vpc_security_group_ingress_rule' || attributes.type === 'ingress';
-        const anywhere = inbound ? opensToWorld(attributes) : undefined;
-        if (anywhere) report('SSMLAB-SG-1', `inbound ${describePorts(attributes)} from ${anywhere}`);
-        if (!hasText(attributes.description)) report('SSMLAB-SG-2', 'the rule has no description');
-        break;
-      }
-      case 'aws_vpc_security_group_egress_rule':
-        if (!hasText(attributes.description)) report('SSMLAB-SG-2', 'the rule has no description');
-        break;
-      case 'aws_security_group':
-      case 'aws_default_security_group':
-        if (node.terraformResourceType === 'aws_security_group' && !hasText(attributes.description)) {
-          report('SSMLAB-SG-2', 'the security group has no description');
-        }
-        for (const rule of asList(attributes.ingress)) {
-          const anywhere = opensToWorld(rule);
-          if (anywhere) report('SSMLAB-SG-1', `inline inbound ${describePorts(rule)} from ${anywhere}`);
-          if (!hasText(rule.description)) report('SSMLAB-SG-2', 'an inline inbound rule has no description');
-        }
-        for (const rule of asList(attributes.egress)) if (!hasText(rule.description)) report('SSMLAB-SG-2', 'an inline outbound rule has no description');
-        break;
-      case 'aws_instance':
-        this.checkInstance(attributes, report);
-        break;
-      case 'aws_ebs_volume':
-        if (attributes.encrypted !== true) report('SSMLAB-EC2-2', 'the EBS volume is not encrypted');
-        break;
-      case 'aws_iam_role':
-        for (const document of [attributes.assume_role_policy, ...asList(attributes.inline_policy).map((p) => p.policy)]) {
-          for (const action of wildcardActions(resolveIn(stack, document))) report('SSMLAB-IAM-2', `wildcard action "${action}"`);
-        }
-        break;
-      case 'aws_iam_role_policy':
-      case 'aws_iam_policy':
-        for (const action of wildcardActions(resolveIn(stack, attributes.policy))) report('SSMLAB-IAM-2', `wildcard action "${action}"`);
-        break;
-      default:
-        break;
+    const resource: ResourceUnderCheck = { type: node.terraformResourceType, attributes: attributesOf(node), resolve: (value) => resolveIn(stack, value) };
+    for (const guardrail of GUARDRAIL_RULES) {
+      for (const message of guardrail.checkResource?.(resource, this.options) ?? []) this.report(stack, node, guardrail, message);
     }
   }
 
-  private checkInstance(attributes: Record<string, any>, report: (ruleId: GuardrailRuleId, message: string) => void): void {
-    if (first(attributes.metadata_options)?.http_tokens !== 'required') report('SSMLAB-EC2-1', 'IMDSv2 is not required (metadata_options.http_tokens)');
-    if (first(attributes.root_block_device)?.encrypted !== true) report('SSMLAB-EC2-2', 'the root volume is not encrypted');
-    for (const device of asList(attributes.ebs_block_device)) {
-      if (device.encrypted !== true) report('SSMLAB-EC2-2', `EBS volume ${device.device_name ?? ''} is not encrypted`.trim());
-    }
-    const scenario = attributes.tags?.Scenario;
-    if (attributes.associate_public_ip_address === true && !(this.options.publicScenarios ?? []).includes(scenario)) {
-      report('SSMLAB-EC2-3', `public address on an instance of scenario "${scenario ?? 'none'}"`);
-    }
-    const sessionManagerOnly = attributes.iam_instance_profile !== undefined && scenario !== this.options.sshScenario;
-    if (attributes.key_name !== undefined && sessionManagerOnly && !this.options.sshOverSessionManager) {
-      report('SSMLAB-EC2-4', 'a key pair on a Session Manager instance while SSH through Session Manager is off');
-    }
-  }
-
-  /** Stack-wide rules (default SGs, the Session Manager role) and the synth-time validation. */
+  /** The stack-wide part of every rule, and the synth-time validation. */
   private checkStack(stack: TerraformStack): void {
     const resources = stack.node.findAll().filter((node): node is TerraformResource => node instanceof TerraformResource);
-    const ofType = (type: string) => resources.filter((resource) => resource.terraformResourceType === type);
-
-    for (const vpc of ofType('aws_vpc')) {
-      const guarded = ofType('aws_default_security_group').filter((group) => resolveIn(stack, attributesOf(group).vpc_id) === `\${${addressOf(vpc)}.id}`);
-      const empty = guarded.some((group) => asList(attributesOf(group).ingress).length === 0 && asList(attributesOf(group).egress).length === 0);
-      if (!empty) {
-        this.report(stack, vpc, 'SSMLAB-VPC-1', guarded.length === 0 ? 'the default security group is not managed' : 'the default security group keeps rules');
-      }
+    const view: StackUnderCheck = {
+      stack,
+      ofType: (type) => resources.filter((resource) => resource.terraformResourceType === type),
+      attributesOf,
+      resolve: (value) => resolveIn(stack, value),
+    };
+    for (const guardrail of GUARDRAIL_RULES) {
+      for (const problem of guardrail.checkStack?.(view, this.options) ?? []) this.report(stack, problem.node ?? stack, guardrail, problem.message);
     }
-
-    // Rules that are each an allow-list can still add up to anywhere (0.0.0.0/1 + 128.0.0.0/1 is
-    // caught per rule; 256 /8s only together): the union per group, over rules covering the same port.
-    const ingressByGroup = new Map<string, { rule: TerraformResource; attributes: Record<string, any> }[]>();
-    for (const rule of [...ofType('aws_vpc_security_group_ingress_rule'), ...ofType('aws_security_group_rule')]) {
-      const attributes = attributesOf(rule);
-      if (rule.terraformResourceType === 'aws_security_group_rule' && attributes.type !== 'ingress') continue;
-      const group = String(resolveIn(stack, attributes.security_group_id));
-      ingressByGroup.set(group, [...(ingressByGroup.get(group) ?? []), { rule, attributes }]);
-    }
-    for (const rules of ingressByGroup.values()) {
-      for (const { rule, attributes } of rules) {
-        const covering = rules.filter((other) => portsCover(other.attributes, attributes)).map((other) => sourcesOf(other.attributes));
-        if (covering.some(({ ipv4, ipv6 }) => anywhereReason(ipv4, ipv6))) continue; // reported per rule
-        const together = anywhereReason(covering.flatMap((c) => c.ipv4), covering.flatMap((c) => c.ipv6));
-        if (together) {
-          this.report(stack, rule, 'SSMLAB-SG-1', `inbound ${describePorts(attributes)} from ${together}`);
-          break; // one finding per group is enough to name the problem
-        }
-      }
-    }
-
-    for (const role of ofType('aws_iam_role')) {
-      const attributes = attributesOf(role);
-      if (!String(attributes.assume_role_policy ?? '').includes('ec2.amazonaws.com')) continue;
-      const onRole = (resource: TerraformResource) => {
-        const target = resolveIn(stack, attributesOf(resource).role);
-        return target === `\${${addressOf(role)}.name}` || target === `\${${addressOf(role)}.id}`;
-      };
-      const arns = ofType('aws_iam_role_policy_attachment').filter(onRole).map((attachment) => String(attributesOf(attachment).policy_arn));
-      if (!arns.some((arn) => arn.endsWith(`:policy/${SSM_MANAGED_INSTANCE_CORE}`))) {
-        this.report(stack, role, 'SSMLAB-IAM-1', `the EC2 role lacks ${SSM_MANAGED_INSTANCE_CORE}`);
-      }
-      for (const arn of arns.filter((candidate) => !candidate.endsWith(`:policy/${SSM_MANAGED_INSTANCE_CORE}`))) {
-        this.report(stack, role, 'SSMLAB-IAM-1', `the EC2 role also holds ${arn}`);
-      }
-      if (ofType('aws_iam_role_policy').some(onRole) || asList(attributes.inline_policy).length > 0 || asList(attributes.managed_policy_arns).length > 0) {
-        this.report(stack, role, 'SSMLAB-IAM-1', 'the EC2 role has inline or extra managed policies');
-      }
-    }
-
     if (!this.stacksWithValidation.has(stack)) {
       this.stacksWithValidation.add(stack);
       stack.node.addValidation({ validate: () => this.unacknowledged(stack.node.id).map(formatFinding) });
     }
   }
 
-  private report(stack: TerraformStack, node: IConstruct, ruleId: GuardrailRuleId, message: string): void {
-    const key = `${ruleId}|${node.node.path}|${message}`;
+  private report(stack: TerraformStack, node: IConstruct, guardrail: GuardrailRule<GuardrailRuleId>, message: string): void {
+    const key = `${guardrail.id}|${node.node.path}|${message}`;
     if (this.found.has(key)) return;
-    const acknowledgement = (this.options.acknowledgements ?? []).find((ack) => ack.ruleId === ruleId && ack.stack === stack.node.id);
-    this.found.set(key, { ruleId, stack: stack.node.id, path: node.node.path, message, acknowledgement });
+    const acknowledgement = (this.options.acknowledgements ?? []).find((ack) => ack.ruleId === guardrail.id && ack.stack === stack.node.id);
+    this.found.set(key, { ruleId: guardrail.id, stack: stack.node.id, path: node.node.path, message, fix: guardrail.fix, acknowledgement });
   }
 }
 

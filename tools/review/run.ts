@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { LabConfig } from '../../lib/config';
-import { formatFinding } from '../../lib/guardrails';
+import { describeFinding } from '../../lib/guardrails';
 import { StackName } from '../../stacks';
 import { localStateFileName } from '../../stacks/lab-stack';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../../stacks/temporary-endpoints-sample';
@@ -126,7 +126,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const synthDir = path.join(outDir, 'cdktf.out');
   const app = new App({ outdir: synthDir });
   const { guardrails, network } = addOfflineReviewStacks(app, config);
-  const acknowledged = guardrails.check(app).map((finding) => `${formatFinding(finding).split('. Fix:')[0]} — acknowledged: ${finding.acknowledgement!.reason}`);
+  const acknowledged = guardrails.check(app).map((finding) => `${describeFinding(finding)} — acknowledged: ${finding.acknowledgement!.reason}`);
   app.synth();
   const networkStack = network.node.id;
   const stacks = fs.readdirSync(path.join(synthDir, 'stacks')).sort();
