@@ -1,4 +1,7 @@
-import { ConfigError, DEFAULTS, loadConfig, SETTINGS } from '../lib/config';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigError, DEFAULTS, loadConfig, SETTINGS, SETTINGS_TABLE } from '../lib/config';
+import { TOOL_VARIABLE_NAMES } from '../tools/variables';
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -155,5 +158,59 @@ describe('loadConfig', () => {
     expect(error.message).toContain(`${setting}=${JSON.stringify(value)} is invalid: expected `);
     expect(error.message).toContain(expected);
     expect(error.message).not.toContain('\n');
+  });
+});
+
+describe('the settings table', () => {
+  test('GIVEN the table WHEN listed THEN every variable is SSM_LAB_*, unique, documented, and a LabConfig field', () => {
+    const variables = SETTINGS_TABLE.variables;
+    expect(new Set(variables).size).toBe(variables.length);
+    for (const { key, setting } of SETTINGS_TABLE.rows) {
+      expect(setting.variable).toMatch(/^SSM_LAB_[A-Z0-9_]+$/);
+      expect(setting.doc.length).toBeGreaterThan(2);
+      expect(setting.defaultDoc.length).toBeGreaterThan(0);
+      expect(Object.keys(DEFAULTS)).toContain(key);
+    }
+  });
+
+  test('GIVEN the README WHEN its settings table is read THEN it lists exactly the table and the tool variables, in order', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Settings'));
+    const listed = [...section.matchAll(/^\| `(SSM_LAB_[A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    expect(listed.slice(0, SETTINGS_TABLE.variables.length + TOOL_VARIABLE_NAMES.length)).toEqual([...SETTINGS_TABLE.variables, ...TOOL_VARIABLE_NAMES]);
+  });
+
+  test('GIVEN a tool variable WHEN loaded without it being declared THEN it is unknown; declared, it is accepted', () => {
+    expect(errorOf({ SSM_LAB_DEBUG: '1' }).message).toContain('SSM_LAB_DEBUG="1" is invalid: expected a known setting');
+    expect(loadConfig({ SSM_LAB_DEBUG: '1' }, { otherVariables: TOOL_VARIABLE_NAMES }).region).toBe('ap-northeast-1');
+  });
+
+  test('GIVEN a new entry added to the table WHEN read THEN it is typed, defaulted, checked against earlier settings and documented', () => {
+    const table = SETTINGS_TABLE.add('maintenanceHours', {
+      variable: 'SSM_LAB_MAINTENANCE_HOURS',
+      defaultDoc: '`4`',
+      doc: 'hours the lab may live',
+      default: '4',
+      parse: (text, context) => {
+        const hours = /^\d+$/.test(text) ? Number(text) : context.invalid('a whole number of hours');
+        // A cross-field rule reads an earlier setting, typed.
+        if (context.earlier.labName === 'ssm-lab' && hours > 8) context.invalid('at most 8 hours for the default lab');
+        return hours;
+      },
+    });
+    const hours: number = table.read({}).maintenanceHours;
+    expect(hours).toBe(4);
+    expect(table.read({ SSM_LAB_MAINTENANCE_HOURS: '6' }).maintenanceHours).toBe(6);
+    expect(() => table.read({ SSM_LAB_MAINTENANCE_HOURS: '12' })).toThrow('SSM_LAB_MAINTENANCE_HOURS="12" is invalid: expected at most 8 hours for the default lab');
+    expect(table.read({ SSM_LAB_MAINTENANCE_HOURS: '12', SSM_LAB_NAME: 'team-a' }).maintenanceHours).toBe(12);
+    expect(table.markdown()).toContain('| `SSM_LAB_MAINTENANCE_HOURS` | `4` | hours the lab may live |');
+    expect(table.variables).toContain('SSM_LAB_MAINTENANCE_HOURS');
+  });
+
+  test('GIVEN defaults that depend on earlier settings WHEN another VPC is set THEN the default subnets are checked against it', () => {
+    const error = errorOf({ SSM_LAB_VPC1_CIDR: '192.168.0.0/16' });
+    expect(error.setting).toBe(SETTINGS.publicSubnetCidr);
+    expect(error.message).toBe('SSM_LAB_PUBLIC_SUBNET_CIDR="10.0.1.0/24" is invalid: expected a subnet inside SSM_LAB_VPC1_CIDR=192.168.0.0/16');
+    expect(loadConfig({ SSM_LAB_STATE_BUCKET: 'b-bucket', SSM_LAB_REGION: 'eu-west-1' }).stateBackend).toEqual({ bucket: 'b-bucket', keyPrefix: 'ssm-access-lab', region: 'eu-west-1' });
   });
 });

@@ -1,112 +1,19 @@
 /**
  * The lab's one typed configuration: built-in defaults, overridable by `SSM_LAB_*` environment
  * variables, validated before any construct exists so that a bad value never half-writes
- * `cdktf.out`.
+ * `cdktf.out`. Each setting is one entry of {@link SETTINGS_TABLE}: its variable, default, parser
+ * and one-line doc. `LabConfig`'s type, the loader and the README's settings table all come from it.
  */
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseIpv4Cidr } from './cidr';
 import {
   ALL_SESSION_MANAGER_SERVICES,
   DEFAULT_SESSION_MANAGER_SERVICES,
   isSessionManagerService,
+  REQUIRED_SESSION_MANAGER_SERVICES,
   SessionManagerService,
 } from './endpoint-services';
 import { Acknowledgement, ACKNOWLEDGEMENT_EXPECTED, parseAcknowledgement } from './guardrails';
 import { architectureOfInstanceType, InstanceArchitecture } from './instance-architecture';
-
-export interface LabConfig {
-  /** AWS region of every lab stack. */
-  readonly region: string;
-  /** AWS partition of that region (`aws`, `aws-cn`, `aws-us-gov`). */
-  readonly partition: string;
-  /** Value of the `Project` tag on every resource. */
-  readonly projectTag: string;
-  readonly vpc1Cidr: string;
-  readonly publicSubnetCidr: string;
-  readonly privateSubnet1Cidr: string;
-  readonly vpc1AvailabilityZone: string;
-  readonly vpc2Cidr: string;
-  readonly privateSubnet2Cidr: string;
-  readonly vpc2AvailabilityZone: string;
-  readonly instanceType: string;
-  readonly instanceArchitecture: InstanceArchitecture;
-  /** Pinned AMI id; `undefined` resolves the latest Amazon Linux 2023 at plan time. */
-  readonly amiId?: string;
-  readonly rootVolumeGiB: number;
-  /** Interface endpoints created by `lab-ssm-endpoint`. */
-  readonly endpointServices: readonly SessionManagerService[];
-  /** Sources allowed to reach tcp/22 of the SSH baseline; empty until the operator sets them. */
-  readonly sshAllowedCidrs: readonly string[];
-  /** Existing EC2 key pair for the SSH baseline. */
-  readonly sshKeyName?: string;
-  /** OpenSSH public key; lab-network imports it as a key pair. */
-  readonly sshPublicKey?: string;
-  /** Give the Session Manager instances the key pair too, for `ssh` through Session Manager (port 22 stays closed). */
-  readonly sshOverSessionManager: boolean;
-  /** Prefix of resource names, tags and state keys, so several labs share an account and region. */
-  readonly labName: string;
-  /** Prefix the stack names with the lab name as well. */
-  readonly prefixStackNames: boolean;
-  /** Shared state in S3; `undefined` keeps local state files. */
-  readonly stateBackend?: S3StateConfig;
-  /** Guardrail findings accepted on purpose, each with a reason. */
-  readonly acknowledgements: readonly Acknowledgement[];
-}
-
-export interface S3StateConfig {
-  readonly bucket: string;
-  readonly keyPrefix: string;
-  readonly region: string;
-}
-
-
-/** One environment variable per setting; the README documents the same table. */
-export const SETTINGS = {
-  region: 'SSM_LAB_REGION',
-  projectTag: 'SSM_LAB_PROJECT_TAG',
-  vpc1Cidr: 'SSM_LAB_VPC1_CIDR',
-  publicSubnetCidr: 'SSM_LAB_PUBLIC_SUBNET_CIDR',
-  privateSubnet1Cidr: 'SSM_LAB_PRIVATE_SUBNET1_CIDR',
-  vpc1AvailabilityZone: 'SSM_LAB_VPC1_AZ',
-  vpc2Cidr: 'SSM_LAB_VPC2_CIDR',
-  privateSubnet2Cidr: 'SSM_LAB_PRIVATE_SUBNET2_CIDR',
-  vpc2AvailabilityZone: 'SSM_LAB_VPC2_AZ',
-  instanceType: 'SSM_LAB_INSTANCE_TYPE',
-  instanceArchitecture: 'SSM_LAB_INSTANCE_ARCH',
-  amiId: 'SSM_LAB_AMI_ID',
-  rootVolumeGiB: 'SSM_LAB_ROOT_VOLUME_GIB',
-  endpointServices: 'SSM_LAB_ENDPOINT_SERVICES',
-  sshAllowedCidrs: 'SSM_LAB_SSH_ALLOWED_CIDRS',
-  sshKeyName: 'SSM_LAB_SSH_KEY_NAME',
-  sshPublicKey: 'SSM_LAB_SSH_PUBLIC_KEY',
-  sshOverSessionManager: 'SSM_LAB_SSH_OVER_SSM',
-  labName: 'SSM_LAB_NAME',
-  prefixStackNames: 'SSM_LAB_PREFIX_STACK_NAMES',
-  stateBucket: 'SSM_LAB_STATE_BUCKET',
-  stateKeyPrefix: 'SSM_LAB_STATE_KEY_PREFIX',
-  stateRegion: 'SSM_LAB_STATE_REGION',
-  acknowledgements: 'SSM_LAB_ACKNOWLEDGE',
-} as const;
-
-/** Variables read by tools around the app rather than by the app's stacks. */
-const TOOL_VARIABLES = ['SSM_LAB_TF_PROVIDER_MIRROR', 'SSM_LAB_DEBUG', 'SSM_LAB_REVIEW_DIR'];
-
-export const DEFAULTS = {
-  region: 'ap-northeast-1',
-  projectTag: 'ssm-access-lab',
-  vpc1Cidr: '10.0.0.0/16',
-  publicSubnetCidr: '10.0.1.0/24',
-  privateSubnet1Cidr: '10.0.2.0/24',
-  /** Appended to the region, as the reference template places VPC 1. */
-  vpc1AzSuffix: 'a',
-  vpc2Cidr: '10.1.0.0/16',
-  privateSubnet2Cidr: '10.1.3.0/24',
-  vpc2AzSuffix: 'c',
-  instanceType: 't4g.nano',
-  rootVolumeGiB: 8,
-  endpointServices: DEFAULT_SESSION_MANAGER_SERVICES,
-  labName: 'ssm-lab',
-  stateKeyPrefix: 'ssm-access-lab',
-} as const;
 
 /** A setting with a bad value. The message is one line: setting, value, what is expected. */
 export class ConfigError extends Error {
@@ -117,6 +24,97 @@ export class ConfigError extends Error {
   ) {
     super(`${setting}=${JSON.stringify(value)} is invalid: expected ${expected}`);
     this.name = 'ConfigError';
+  }
+}
+
+/** What a setting's parser and default may use: the settings before it, and a way to refuse a value. */
+export interface SettingContext<Earlier> {
+  /** Values of the settings listed before this one. */
+  readonly earlier: Earlier;
+  /** Refuses this setting's value (`shown` replaces a value too long to print). */
+  invalid(expected: string, shown?: string): never;
+  /** Refuses the value of another setting, by its key in the table. */
+  invalidOther(key: string, value: string, expected: string): never;
+}
+
+/** One row of the settings table. */
+export interface Setting<T, Earlier> {
+  /** The environment variable. */
+  readonly variable: `SSM_LAB_${string}`;
+  /** The README's one-line meaning. */
+  readonly doc: string;
+  /** The default as the README shows it. */
+  readonly defaultDoc: string;
+  /**
+   * Used when the variable is unset or blank: a text parsed exactly like a value the user set (so
+   * a default is checked against the other settings too), or a value from the earlier settings.
+   * @default undefined (the setting is optional)
+   */
+  readonly default?: string | ((context: SettingContext<Earlier>) => T);
+  /** The value of a set variable (trimmed, never empty); `context.invalid(expected)` refuses it. */
+  parse(text: string, context: SettingContext<Earlier>): T;
+}
+
+interface Row {
+  readonly key: string;
+  readonly setting: Setting<unknown, any>;
+}
+
+/**
+ * An ordered table of settings whose type grows with each {@link SettingsTable.add}: a setting's
+ * parser sees the typed values of the settings before it (the cross-field rules), nothing else.
+ */
+export class SettingsTable<Values extends object = {}> {
+  private constructor(readonly rows: readonly Row[]) {}
+
+  static empty(): SettingsTable {
+    return new SettingsTable([]);
+  }
+
+  add<K extends string, T>(key: K, setting: Setting<T, Values>): SettingsTable<Values & { readonly [P in K]: T }> {
+    return new SettingsTable([...this.rows, { key, setting: setting as Setting<unknown, any> }]);
+  }
+
+  /** Every variable of the table, in table order. */
+  get variables(): string[] {
+    return this.rows.map((row) => row.setting.variable);
+  }
+
+  /** Reads every setting in order; throws {@link ConfigError} on the first bad value. */
+  read(env: Env): Values {
+    const values: Record<string, unknown> = {};
+    for (const { key, setting } of this.rows) {
+      const raw = env[setting.variable]?.trim();
+      const given = raw === undefined || raw === '' ? undefined : raw;
+      const text = given ?? (typeof setting.default === 'string' ? setting.default : undefined);
+      const context: SettingContext<any> = {
+        earlier: values,
+        invalid: (expected, shown) => {
+          throw new ConfigError(setting.variable, shown ?? text ?? '', expected);
+        },
+        invalidOther: (otherKey, value, expected) => {
+          throw new ConfigError(this.variableOf(otherKey), value, expected);
+        },
+      };
+      values[key] =
+        text !== undefined ? setting.parse(text, context) : typeof setting.default === 'function' ? setting.default(context) : undefined;
+    }
+    return values as Values;
+  }
+
+  variableOf(key: string): string {
+    const row = this.rows.find((candidate) => candidate.key === key);
+    if (!row) throw new Error(`no setting "${key}" in the settings table`);
+    return row.setting.variable;
+  }
+
+  /** The README's table: variable, default, meaning. */
+  markdown(): string {
+    return [
+      '| variable | default | meaning |',
+      '|---|---|---|',
+      ...this.rows.map(({ setting }) => `| \`${setting.variable}\` | ${setting.defaultDoc} | ${setting.doc} |`),
+    ].join('\n');
   }
 }
 
@@ -132,223 +130,323 @@ const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads and validates the configuration. Throws {@link ConfigError} on the first bad value. */
-export function loadConfig(env: Env = process.env): LabConfig {
-  rejectUnknownSettings(env);
-  const read = (name: string): string | undefined => {
-    const value = env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  };
+const code = (text: string) => `\`${text}\``;
 
-  const region = read(SETTINGS.region) ?? DEFAULTS.region;
-  if (!REGION_PATTERN.test(region)) {
-    throw new ConfigError(SETTINGS.region, region, 'an AWS region name such as ap-northeast-1');
-  }
-
-  const projectTag = read(SETTINGS.projectTag) ?? DEFAULTS.projectTag;
-  if (!TAG_PATTERN.test(projectTag)) {
-    throw new ConfigError(SETTINGS.projectTag, projectTag, 'a tag value of 1-256 letters, digits, spaces or _.:/=+-@');
-  }
-
-  const cidr = (name: string, fallback: string): Ipv4Cidr => {
-    const text = read(name) ?? fallback;
-    const parsed = parseIpv4Cidr(text);
-    if (!parsed) throw new ConfigError(name, text, 'an IPv4 CIDR block with no host bits set, such as 10.0.0.0/16');
-    return parsed;
-  };
-  const vpcCidr = (name: string, fallback: string): Ipv4Cidr => {
-    const parsed = cidr(name, fallback);
-    if (parsed.prefix < 16 || parsed.prefix > 28) {
-      throw new ConfigError(name, parsed.text, 'a VPC block between /16 and /28 (an AWS limit)');
-    }
-    return parsed;
-  };
-  const subnetCidr = (name: string, fallback: string, vpc: Ipv4Cidr, vpcSetting: string): Ipv4Cidr => {
-    const parsed = cidr(name, fallback);
-    if (!cidrContains(vpc, parsed)) {
-      throw new ConfigError(name, parsed.text, `a subnet inside ${vpcSetting}=${vpc.text}`);
-    }
-    if (parsed.prefix > 28) throw new ConfigError(name, parsed.text, 'a subnet of /28 or larger (an AWS limit)');
-    return parsed;
-  };
-
-  const vpc1 = vpcCidr(SETTINGS.vpc1Cidr, DEFAULTS.vpc1Cidr);
-  const publicSubnet = subnetCidr(SETTINGS.publicSubnetCidr, DEFAULTS.publicSubnetCidr, vpc1, SETTINGS.vpc1Cidr);
-  const privateSubnet1 = subnetCidr(SETTINGS.privateSubnet1Cidr, DEFAULTS.privateSubnet1Cidr, vpc1, SETTINGS.vpc1Cidr);
-  if (cidrsOverlap(publicSubnet, privateSubnet1)) {
-    throw new ConfigError(
-      SETTINGS.privateSubnet1Cidr,
-      privateSubnet1.text,
-      `a block that does not overlap ${SETTINGS.publicSubnetCidr}=${publicSubnet.text}`,
-    );
-  }
-  const vpc2 = vpcCidr(SETTINGS.vpc2Cidr, DEFAULTS.vpc2Cidr);
-  const privateSubnet2 = subnetCidr(SETTINGS.privateSubnet2Cidr, DEFAULTS.privateSubnet2Cidr, vpc2, SETTINGS.vpc2Cidr);
-
-  const availabilityZone = (name: string, suffix: string): string => {
-    const zone = read(name) ?? `${region}${suffix}`;
-    if (!/^[a-z]$/.test(zone.slice(region.length)) || !zone.startsWith(region)) {
-      throw new ConfigError(name, zone, `an Availability Zone of ${region}, such as ${region}a`);
-    }
-    return zone;
-  };
-  const vpc1AvailabilityZone = availabilityZone(SETTINGS.vpc1AvailabilityZone, DEFAULTS.vpc1AzSuffix);
-  const vpc2AvailabilityZone = availabilityZone(SETTINGS.vpc2AvailabilityZone, DEFAULTS.vpc2AzSuffix);
-
-  const instanceType = read(SETTINGS.instanceType) ?? DEFAULTS.instanceType;
-  const inferred = architectureOfInstanceType(instanceType);
-  const architectureSetting = read(SETTINGS.instanceArchitecture);
-  let instanceArchitecture: InstanceArchitecture;
-  if (architectureSetting !== undefined) {
-    if (architectureSetting !== InstanceArchitecture.ARM64 && architectureSetting !== InstanceArchitecture.X86_64) {
-      throw new ConfigError(SETTINGS.instanceArchitecture, architectureSetting, 'arm64 or x86_64');
-    }
-    instanceArchitecture = architectureSetting;
-  } else if (inferred) {
-    instanceArchitecture = inferred;
-  } else {
-    throw new ConfigError(
-      SETTINGS.instanceType,
-      instanceType,
-      `an EC2 instance type such as t4g.nano (arm64) or t3.micro (x86_64); for other names also set ${SETTINGS.instanceArchitecture}`,
-    );
-  }
-
-  const amiId = read(SETTINGS.amiId);
-  if (amiId !== undefined && !AMI_PATTERN.test(amiId)) {
-    throw new ConfigError(SETTINGS.amiId, amiId, 'an AMI id such as ami-0123456789abcdef0');
-  }
-
-  const volumeText = read(SETTINGS.rootVolumeGiB);
-  // Decimal digits only: Number() would also take 0x10, 1e1 or 0b1000.
-  const rootVolumeGiB = volumeText === undefined ? DEFAULTS.rootVolumeGiB : /^\d{1,6}$/.test(volumeText) ? Number(volumeText) : NaN;
-  if (!Number.isInteger(rootVolumeGiB) || rootVolumeGiB < 8 || rootVolumeGiB > 16384) {
-    throw new ConfigError(SETTINGS.rootVolumeGiB, volumeText ?? '', 'a whole number of GiB from 8 (the AMI snapshot) to 16384');
-  }
-
-  const endpointServices = parseEndpointServices(read(SETTINGS.endpointServices));
-
-  const sshAllowedCidrs = splitList(read(SETTINGS.sshAllowedCidrs)).map((text) => {
-    const parsed = parseIpv4Cidr(text);
-    if (!parsed) {
-      throw new ConfigError(SETTINGS.sshAllowedCidrs, text, 'comma-separated IPv4 CIDRs such as 203.0.113.7/32');
-    }
-    return parsed.text;
-  });
-
-  const sshKeyName = read(SETTINGS.sshKeyName);
-  if (sshKeyName !== undefined && !KEY_NAME_PATTERN.test(sshKeyName)) {
-    throw new ConfigError(SETTINGS.sshKeyName, sshKeyName, 'the name of an existing EC2 key pair (printable ASCII, at most 255)');
-  }
-  const sshPublicKey = read(SETTINGS.sshPublicKey);
-  if (sshPublicKey !== undefined && !PUBLIC_KEY_PATTERN.test(sshPublicKey)) {
-    throw new ConfigError(
-      SETTINGS.sshPublicKey,
-      abbreviate(sshPublicKey),
-      'an OpenSSH public key line (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*), e.g. "$(cat ~/.ssh/id_ed25519.pub)"',
-    );
-  }
-  if (sshKeyName !== undefined && sshPublicKey !== undefined) {
-    throw new ConfigError(SETTINGS.sshPublicKey, abbreviate(sshPublicKey), `to be unset when ${SETTINGS.sshKeyName} is set (choose one key)`);
-  }
-
-  const sshOverSessionManager = parseBoolean(SETTINGS.sshOverSessionManager, read(SETTINGS.sshOverSessionManager));
-  if (sshOverSessionManager && sshKeyName === undefined && sshPublicKey === undefined) {
-    throw new ConfigError(
-      SETTINGS.sshOverSessionManager,
-      'true',
-      `${SETTINGS.sshKeyName} or ${SETTINGS.sshPublicKey} as well: ssh through Session Manager still needs a key pair`,
-    );
-  }
-
-  const labName = read(SETTINGS.labName) ?? DEFAULTS.labName;
-  if (!LAB_NAME_PATTERN.test(labName)) {
-    throw new ConfigError(SETTINGS.labName, labName, 'a lab name of 2-20 lowercase letters, digits or -, starting with a letter');
-  }
-  const prefixStackNames = parseBoolean(SETTINGS.prefixStackNames, read(SETTINGS.prefixStackNames));
-
-  const bucket = read(SETTINGS.stateBucket);
-  if (bucket !== undefined && (!BUCKET_PATTERN.test(bucket) || bucket.includes('..'))) {
-    throw new ConfigError(SETTINGS.stateBucket, bucket, 'an S3 bucket name (3-63 lowercase letters, digits, dots or hyphens)');
-  }
-  const keyPrefix = read(SETTINGS.stateKeyPrefix) ?? DEFAULTS.stateKeyPrefix;
-  if (!KEY_PREFIX_PATTERN.test(keyPrefix) || keyPrefix.startsWith('/') || keyPrefix.endsWith('/')) {
-    throw new ConfigError(SETTINGS.stateKeyPrefix, keyPrefix, 'an S3 key prefix such as teams/network (no leading or trailing /)');
-  }
-  const stateRegion = read(SETTINGS.stateRegion) ?? region;
-  if (!REGION_PATTERN.test(stateRegion)) {
-    throw new ConfigError(SETTINGS.stateRegion, stateRegion, 'the AWS region of the state bucket, such as ap-northeast-1');
-  }
-  for (const [setting, value] of [[SETTINGS.stateKeyPrefix, read(SETTINGS.stateKeyPrefix)], [SETTINGS.stateRegion, read(SETTINGS.stateRegion)]] as const) {
-    if (value !== undefined && bucket === undefined) throw new ConfigError(setting, value, `${SETTINGS.stateBucket} to be set too (it only applies to S3 state)`);
-  }
-  const stateBackend = bucket === undefined ? undefined : { bucket, keyPrefix, region: stateRegion };
-
-  const acknowledgements = parseAcknowledgements(read(SETTINGS.acknowledgements));
-
-  return {
-    region,
-    partition: partitionOf(region),
-    projectTag,
-    vpc1Cidr: vpc1.text,
-    publicSubnetCidr: publicSubnet.text,
-    privateSubnet1Cidr: privateSubnet1.text,
-    vpc1AvailabilityZone,
-    vpc2Cidr: vpc2.text,
-    privateSubnet2Cidr: privateSubnet2.text,
-    vpc2AvailabilityZone,
-    instanceType,
-    instanceArchitecture,
-    amiId,
-    rootVolumeGiB,
-    endpointServices,
-    sshAllowedCidrs,
-    sshKeyName,
-    sshPublicKey,
-    sshOverSessionManager,
-    labName,
-    prefixStackNames,
-    stateBackend,
-    acknowledgements,
-  };
+/** An IPv4 CIDR block with no host bits set. */
+function cidr(text: string, context: SettingContext<unknown>): Ipv4Cidr {
+  return parseIpv4Cidr(text) ?? context.invalid('an IPv4 CIDR block with no host bits set, such as 10.0.0.0/16');
 }
 
-function parseBoolean(setting: string, text: string | undefined): boolean {
-  if (text === undefined) return false;
+function vpcCidr(text: string, context: SettingContext<unknown>): string {
+  const parsed = cidr(text, context);
+  if (parsed.prefix < 16 || parsed.prefix > 28) context.invalid('a VPC block between /16 and /28 (an AWS limit)');
+  return parsed.text;
+}
+
+/** Cross-field: a subnet lies inside its VPC (named by its table key). */
+function subnetCidr(text: string, context: SettingContext<unknown>, vpcCidrText: string, vpcKey: string): Ipv4Cidr {
+  const parsed = cidr(text, context);
+  const vpc = parseIpv4Cidr(vpcCidrText)!;
+  if (!cidrContains(vpc, parsed)) context.invalid(`a subnet inside ${SETTINGS_TABLE.variableOf(vpcKey)}=${vpc.text}`);
+  if (parsed.prefix > 28) context.invalid('a subnet of /28 or larger (an AWS limit)');
+  return parsed;
+}
+
+/** Cross-field: an Availability Zone of the configured region. */
+function availabilityZone(text: string, context: SettingContext<{ readonly region: string }>): string {
+  const { region } = context.earlier;
+  if (!/^[a-z]$/.test(text.slice(region.length)) || !text.startsWith(region)) {
+    context.invalid(`an Availability Zone of ${region}, such as ${region}a`);
+  }
+  return text;
+}
+
+function boolean(text: string, context: SettingContext<unknown>): boolean {
   if (['true', '1', 'yes', 'on'].includes(text.toLowerCase())) return true;
   if (['false', '0', 'no', 'off'].includes(text.toLowerCase())) return false;
-  throw new ConfigError(setting, text, 'true or false');
+  return context.invalid('true or false');
 }
 
-function parseAcknowledgements(text: string | undefined): Acknowledgement[] {
-  return (text ?? '')
-    .split(';')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      const acknowledgement = parseAcknowledgement(entry);
-      if (!acknowledgement) throw new ConfigError(SETTINGS.acknowledgements, entry, ACKNOWLEDGEMENT_EXPECTED);
-      return acknowledgement;
-    });
+/**
+ * Every setting, in the order the README lists them and the loader reads them. Adding a setting is
+ * adding one `.add(…)` here; a parser refers to earlier settings only for a cross-field rule.
+ */
+export const SETTINGS_TABLE = SettingsTable.empty()
+  .add('region', {
+    variable: 'SSM_LAB_REGION',
+    defaultDoc: code('ap-northeast-1'),
+    doc: 'region of every stack',
+    default: 'ap-northeast-1',
+    parse: (text, context) => (REGION_PATTERN.test(text) ? text : context.invalid('an AWS region name such as ap-northeast-1')),
+  })
+  .add('vpc1Cidr', {
+    variable: 'SSM_LAB_VPC1_CIDR',
+    defaultDoc: code('10.0.0.0/16'),
+    doc: 'VPC 1 (/16–/28)',
+    default: '10.0.0.0/16',
+    parse: vpcCidr,
+  })
+  .add('publicSubnetCidr', {
+    variable: 'SSM_LAB_PUBLIC_SUBNET_CIDR',
+    defaultDoc: code('10.0.1.0/24'),
+    doc: 'public subnet, inside VPC 1',
+    default: '10.0.1.0/24',
+    parse: (text, context) => subnetCidr(text, context, context.earlier.vpc1Cidr, 'vpc1Cidr').text,
+  })
+  .add('privateSubnet1Cidr', {
+    variable: 'SSM_LAB_PRIVATE_SUBNET1_CIDR',
+    defaultDoc: code('10.0.2.0/24'),
+    doc: 'private subnet 1, inside VPC 1, not overlapping the public subnet',
+    default: '10.0.2.0/24',
+    parse: (text, context) => {
+      const parsed = subnetCidr(text, context, context.earlier.vpc1Cidr, 'vpc1Cidr');
+      if (cidrsOverlap(parseIpv4Cidr(context.earlier.publicSubnetCidr)!, parsed)) {
+        context.invalid(`a block that does not overlap ${SETTINGS_TABLE.variableOf('publicSubnetCidr')}=${context.earlier.publicSubnetCidr}`);
+      }
+      return parsed.text;
+    },
+  })
+  .add('vpc1AvailabilityZone', {
+    variable: 'SSM_LAB_VPC1_AZ',
+    defaultDoc: code('<region>a'),
+    doc: "Availability Zone of VPC 1's subnets",
+    // As the reference template places VPC 1.
+    default: (context) => availabilityZone(`${context.earlier.region}a`, context),
+    parse: availabilityZone,
+  })
+  .add('vpc2Cidr', {
+    variable: 'SSM_LAB_VPC2_CIDR',
+    defaultDoc: code('10.1.0.0/16'),
+    doc: 'VPC 2',
+    default: '10.1.0.0/16',
+    parse: vpcCidr,
+  })
+  .add('privateSubnet2Cidr', {
+    variable: 'SSM_LAB_PRIVATE_SUBNET2_CIDR',
+    defaultDoc: code('10.1.3.0/24'),
+    doc: 'private subnet 2, inside VPC 2',
+    default: '10.1.3.0/24',
+    parse: (text, context) => subnetCidr(text, context, context.earlier.vpc2Cidr, 'vpc2Cidr').text,
+  })
+  .add('vpc2AvailabilityZone', {
+    variable: 'SSM_LAB_VPC2_AZ',
+    defaultDoc: code('<region>c'),
+    doc: 'Availability Zone of private subnet 2',
+    default: (context) => availabilityZone(`${context.earlier.region}c`, context),
+    parse: availabilityZone,
+  })
+  .add('instanceType', {
+    variable: 'SSM_LAB_INSTANCE_TYPE',
+    defaultDoc: code('t4g.nano'),
+    doc: 'instance type of all four instances',
+    default: 't4g.nano',
+    parse: (text) => text,
+  })
+  .add('instanceArchitecture', {
+    variable: 'SSM_LAB_INSTANCE_ARCH',
+    defaultDoc: 'inferred from the type',
+    doc: '`arm64` or `x86_64`; needed only for types it cannot infer',
+    // Cross-field: inferred from the instance type, which is refused when it cannot be read.
+    default: ({ earlier, invalidOther }): InstanceArchitecture =>
+      architectureOfInstanceType(earlier.instanceType) ??
+      invalidOther(
+        'instanceType',
+        earlier.instanceType,
+        'an EC2 instance type such as t4g.nano (arm64) or t3.micro (x86_64); for other names also set SSM_LAB_INSTANCE_ARCH',
+      ),
+    parse: (text, context): InstanceArchitecture =>
+      text === InstanceArchitecture.ARM64 || text === InstanceArchitecture.X86_64 ? text : context.invalid('arm64 or x86_64'),
+  })
+  .add('amiId', {
+    variable: 'SSM_LAB_AMI_ID',
+    defaultDoc: 'latest Amazon Linux 2023',
+    doc: 'pin an AMI (`ami-…`); unset reads `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-<arch>` at plan time',
+    parse: (text, context): string | undefined => (AMI_PATTERN.test(text) ? text : context.invalid('an AMI id such as ami-0123456789abcdef0')),
+  })
+  .add('rootVolumeGiB', {
+    variable: 'SSM_LAB_ROOT_VOLUME_GIB',
+    defaultDoc: code('8'),
+    doc: 'root volume size (encrypted gp3)',
+    default: '8',
+    parse: (text, context) => {
+      // Decimal digits only: Number() would also take 0x10, 1e1 or 0b1000.
+      const size = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+      if (!Number.isInteger(size) || size < 8 || size > 16384) context.invalid('a whole number of GiB from 8 (the AMI snapshot) to 16384');
+      return size;
+    },
+  })
+  .add('endpointServices', {
+    variable: 'SSM_LAB_ENDPOINT_SERVICES',
+    defaultDoc: code(DEFAULT_SESSION_MANAGER_SERVICES.join(',')),
+    doc: 'Interface endpoints of `lab-ssm-endpoint`; add `ec2messages` for agents older than 3.3.40',
+    default: DEFAULT_SESSION_MANAGER_SERVICES.join(','),
+    parse: (text, context): readonly SessionManagerService[] => {
+      const expected = `a comma-separated subset of ${ALL_SESSION_MANAGER_SERVICES.join(', ')} including ${REQUIRED_SESSION_MANAGER_SERVICES.join(' and ')}`;
+      const services = splitList(text);
+      for (const service of services) if (!isSessionManagerService(service)) context.invalid(expected, service);
+      const chosen = new Set(services);
+      if (!REQUIRED_SESSION_MANAGER_SERVICES.every((service) => chosen.has(service))) context.invalid(expected);
+      // Stable order whatever order the user typed, so synth stays byte-identical.
+      return ALL_SESSION_MANAGER_SERVICES.filter((service) => chosen.has(service));
+    },
+  })
+  .add('sshAllowedCidrs', {
+    variable: 'SSM_LAB_SSH_ALLOWED_CIDRS',
+    defaultDoc: 'none',
+    doc: 'comma-separated sources for tcp/22 on instance 1; required to deploy `lab-ssh`',
+    default: (): readonly string[] => [],
+    parse: (text, context): readonly string[] =>
+      splitList(text).map((item) => parseIpv4Cidr(item)?.text ?? context.invalid('comma-separated IPv4 CIDRs such as 203.0.113.7/32', item)),
+  })
+  .add('sshKeyName', {
+    variable: 'SSM_LAB_SSH_KEY_NAME',
+    defaultDoc: 'none',
+    doc: 'existing EC2 key pair for instance 1',
+    parse: (text, context): string | undefined =>
+      KEY_NAME_PATTERN.test(text) ? text : context.invalid('the name of an existing EC2 key pair (printable ASCII, at most 255)'),
+  })
+  .add('sshPublicKey', {
+    variable: 'SSM_LAB_SSH_PUBLIC_KEY',
+    defaultDoc: 'none',
+    doc: 'OpenSSH public key line; `lab-network` imports it as key pair `<lab name>-ssh` (use this or the key name)',
+    parse: (text, context): string | undefined => {
+      if (!PUBLIC_KEY_PATTERN.test(text)) {
+        context.invalid('an OpenSSH public key line (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*), e.g. "$(cat ~/.ssh/id_ed25519.pub)"', abbreviate(text));
+      }
+      // Cross-field: one key, not two.
+      if (context.earlier.sshKeyName !== undefined) {
+        context.invalid(`to be unset when ${SETTINGS_TABLE.variableOf('sshKeyName')} is set (choose one key)`, abbreviate(text));
+      }
+      return text;
+    },
+  })
+  .add('sshOverSessionManager', {
+    variable: 'SSM_LAB_SSH_OVER_SSM',
+    defaultDoc: code('false'),
+    doc: 'give the Session Manager instances the key pair for [SSH through Session Manager](#ssh-through-session-manager)',
+    default: 'false',
+    parse: (text, context) => {
+      const on = boolean(text, context);
+      // Cross-field: ssh through Session Manager still needs a key pair.
+      if (on && context.earlier.sshKeyName === undefined && context.earlier.sshPublicKey === undefined) {
+        context.invalid(`${SETTINGS_TABLE.variableOf('sshKeyName')} or ${SETTINGS_TABLE.variableOf('sshPublicKey')} as well: ssh through Session Manager still needs a key pair`);
+      }
+      return on;
+    },
+  })
+  .add('labName', {
+    variable: 'SSM_LAB_NAME',
+    defaultDoc: code('ssm-lab'),
+    doc: 'lab name: prefix of resource names, `Lab` tag, state files and keys',
+    default: 'ssm-lab',
+    parse: (text, context) =>
+      LAB_NAME_PATTERN.test(text) ? text : context.invalid('a lab name of 2-20 lowercase letters, digits or -, starting with a letter'),
+  })
+  .add('prefixStackNames', {
+    variable: 'SSM_LAB_PREFIX_STACK_NAMES',
+    defaultDoc: code('false'),
+    doc: 'also prefix the stack names with the lab name',
+    default: 'false',
+    parse: boolean,
+  })
+  .add('stateBucket', {
+    variable: 'SSM_LAB_STATE_BUCKET',
+    defaultDoc: 'none (local state)',
+    doc: "S3 bucket for every stack's state",
+    parse: (text, context): string | undefined =>
+      BUCKET_PATTERN.test(text) && !text.includes('..')
+        ? text
+        : context.invalid('an S3 bucket name (3-63 lowercase letters, digits, dots or hyphens)'),
+  })
+  .add('stateKeyPrefix', {
+    variable: 'SSM_LAB_STATE_KEY_PREFIX',
+    defaultDoc: code('ssm-access-lab'),
+    doc: 'S3 key prefix (needs the bucket)',
+    default: () => 'ssm-access-lab',
+    parse: (text, context) => {
+      if (!KEY_PREFIX_PATTERN.test(text) || text.startsWith('/') || text.endsWith('/')) {
+        context.invalid('an S3 key prefix such as teams/network (no leading or trailing /)');
+      }
+      // Cross-field: only S3 state has a key prefix.
+      if (context.earlier.stateBucket === undefined) context.invalid(`${SETTINGS_TABLE.variableOf('stateBucket')} to be set too (it only applies to S3 state)`);
+      return text;
+    },
+  })
+  .add('stateRegion', {
+    variable: 'SSM_LAB_STATE_REGION',
+    defaultDoc: code('SSM_LAB_REGION'),
+    doc: 'region of the bucket',
+    default: ({ earlier }) => earlier.region,
+    parse: (text, context) => {
+      if (!REGION_PATTERN.test(text)) context.invalid('the AWS region of the state bucket, such as ap-northeast-1');
+      // Cross-field: only S3 state has a region of its own.
+      if (context.earlier.stateBucket === undefined) context.invalid(`${SETTINGS_TABLE.variableOf('stateBucket')} to be set too (it only applies to S3 state)`);
+      return text;
+    },
+  })
+  .add('acknowledgements', {
+    variable: 'SSM_LAB_ACKNOWLEDGE',
+    defaultDoc: 'none',
+    doc: 'guardrail findings accepted on purpose: `RULE-ID@stack=reason;…`',
+    default: (): readonly Acknowledgement[] => [],
+    parse: (text, context): readonly Acknowledgement[] =>
+      text
+        .split(';')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '')
+        .map((entry) => parseAcknowledgement(entry) ?? context.invalid(ACKNOWLEDGEMENT_EXPECTED, entry)),
+  })
+  .add('projectTag', {
+    variable: 'SSM_LAB_PROJECT_TAG',
+    defaultDoc: code('ssm-access-lab'),
+    doc: '`Project` tag on every resource',
+    default: 'ssm-access-lab',
+    parse: (text, context) => (TAG_PATTERN.test(text) ? text : context.invalid('a tag value of 1-256 letters, digits, spaces or _.:/=+-@')),
+  });
+
+/** Every setting's value, typed by the table. */
+export type LabSettings = ReturnType<typeof SETTINGS_TABLE.read>;
+
+export interface S3StateConfig {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  readonly region: string;
 }
 
-function parseEndpointServices(text: string | undefined): readonly SessionManagerService[] {
-  if (text === undefined) return DEFAULTS.endpointServices;
-  const expected = `a comma-separated subset of ${ALL_SESSION_MANAGER_SERVICES.join(', ')} including ssm and ssmmessages`;
-  const services = splitList(text);
-  for (const service of services) {
-    if (!isSessionManagerService(service)) throw new ConfigError(SETTINGS.endpointServices, service, expected);
-  }
-  const chosen = new Set(services);
-  if (!chosen.has(SessionManagerService.SSM) || !chosen.has(SessionManagerService.SSM_MESSAGES)) {
-    throw new ConfigError(SETTINGS.endpointServices, text, expected);
-  }
-  // Stable order whatever order the user typed, so synth stays byte-identical.
-  return ALL_SESSION_MANAGER_SERVICES.filter((service) => chosen.has(service));
+/** The settings plus what follows from them. */
+export interface LabConfig extends LabSettings {
+  /** AWS partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
+  readonly partition: string;
+  /** Shared state in S3; `undefined` keeps local state files. */
+  readonly stateBackend?: S3StateConfig;
 }
 
-function rejectUnknownSettings(env: Env): void {
-  const known = [...Object.values(SETTINGS), ...TOOL_VARIABLES];
+/** Setting key → its environment variable, e.g. `SETTINGS.region` is `SSM_LAB_REGION`. */
+export const SETTINGS = Object.fromEntries(SETTINGS_TABLE.rows.map(({ key, setting }) => [key, setting.variable])) as {
+  readonly [K in keyof LabSettings]: string;
+};
+
+export interface LoadOptions {
+  /** `SSM_LAB_*` variables that tools around the app read; not an error here. */
+  readonly otherVariables?: readonly string[];
+}
+
+/** Reads and validates the configuration. Throws {@link ConfigError} on the first bad value. */
+export function loadConfig(env: Env = process.env, options: LoadOptions = {}): LabConfig {
+  rejectUnknownSettings(env, [...SETTINGS_TABLE.variables, ...(options.otherVariables ?? [])]);
+  const settings = SETTINGS_TABLE.read(env);
+  const { stateBucket, stateKeyPrefix, stateRegion } = settings;
+  return {
+    ...settings,
+    partition: partitionOf(settings.region),
+    stateBackend: stateBucket === undefined ? undefined : { bucket: stateBucket, keyPrefix: stateKeyPrefix, region: stateRegion },
+  };
+}
+
+/** The configuration with every default. */
+export const DEFAULTS: LabConfig = loadConfig({});
+
+function rejectUnknownSettings(env: Env, known: readonly string[]): void {
   for (const name of Object.keys(env).sort()) {
     if (name.startsWith('SSM_LAB_') && !known.includes(name)) {
       const suggestion = closest(name, known);
@@ -384,8 +482,7 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-function splitList(text: string | undefined): string[] {
-  if (text === undefined) return [];
+function splitList(text: string): string[] {
   return text
     .split(',')
     .map((item) => item.trim())

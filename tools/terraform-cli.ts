@@ -7,6 +7,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PROVIDER_MIRROR_VARIABLE } from './variables';
 
 /** The AWS provider the installed `@cdktf/provider-aws` binds (and every stack pins), from its package. */
 const BOUND_PROVIDER: { name: string; version: string } = JSON.parse(
@@ -16,7 +17,7 @@ export const AWS_PROVIDER_VERSION = BOUND_PROVIDER.version;
 const AWS_PROVIDER_SOURCE = BOUND_PROVIDER.name;
 
 /** Set this to a filesystem mirror folder to skip discovery. */
-export const MIRROR_VARIABLE = 'SSM_LAB_TF_PROVIDER_MIRROR';
+export const MIRROR_VARIABLE = PROVIDER_MIRROR_VARIABLE.name;
 
 export interface TerraformResult {
   readonly status: number;

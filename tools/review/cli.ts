@@ -1,12 +1,13 @@
 /** Entry point of `npm run review` (run through bin/app.js, like the app itself). */
 import * as path from 'path';
 import { loadConfig } from '../../lib/config';
+import { debugging, REVIEW_DIR_VARIABLE, TOOL_VARIABLE_NAMES } from '../variables';
 import { ReviewError, runReview } from './run';
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const outDir = path.resolve(process.env.SSM_LAB_REVIEW_DIR || path.join(__dirname, '..', '..', '.review'));
-  const config = loadConfig(process.env);
+  const outDir = path.resolve(process.env[REVIEW_DIR_VARIABLE.name] || path.join(__dirname, '..', '..', '.review'));
+  const config = loadConfig(process.env, { otherVariables: TOOL_VARIABLE_NAMES });
   process.stdout.write('ssm-access-lab review: synthesizing every stack for an offline plan (no AWS account)…\n');
   const result = await runReview({ outDir, config, progress: (line) => process.stdout.write(`  ${line}\n`) });
   const failed = result.outcomes.filter((outcome) => !outcome.ok);
@@ -30,7 +31,7 @@ main().then(
   (error) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`ssm-access-lab review: ${message}\n`);
-    if (!(error instanceof ReviewError) && process.env.SSM_LAB_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (!(error instanceof ReviewError) && debugging() && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exit(1);
   },
 );

@@ -1,0 +1,43 @@
+/**
+ * `SSM_LAB_*` variables read by the tools around the app — the review, the Terraform runner, the
+ * entry points — rather than by its stacks. The app accepts them (an unknown `SSM_LAB_*` is an
+ * error) and the README lists them below the settings.
+ */
+export interface ToolVariable {
+  readonly name: `SSM_LAB_${string}`;
+  readonly defaultDoc: string;
+  readonly doc: string;
+}
+
+export const DEBUG_VARIABLE: ToolVariable = {
+  name: 'SSM_LAB_DEBUG',
+  defaultDoc: 'unset',
+  doc: '`1` adds the stack trace to error messages',
+};
+
+export const PROVIDER_MIRROR_VARIABLE: ToolVariable = {
+  name: 'SSM_LAB_TF_PROVIDER_MIRROR',
+  defaultDoc: 'discovered',
+  doc: 'review and tests: a Terraform filesystem mirror holding the AWS provider the stacks pin',
+};
+
+export const REVIEW_DIR_VARIABLE: ToolVariable = {
+  name: 'SSM_LAB_REVIEW_DIR',
+  defaultDoc: '`.review`',
+  doc: 'where `npm run review` writes',
+};
+
+export const TOOL_VARIABLES: readonly ToolVariable[] = [PROVIDER_MIRROR_VARIABLE, REVIEW_DIR_VARIABLE, DEBUG_VARIABLE];
+
+/** Names of the tool variables, for `loadConfig(env, { otherVariables })`. */
+export const TOOL_VARIABLE_NAMES: readonly string[] = TOOL_VARIABLES.map((variable) => variable.name);
+
+/** Whether `SSM_LAB_DEBUG=1`: print stack traces. */
+export function debugging(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[DEBUG_VARIABLE.name] === '1';
+}
+
+/** The README rows of the tool variables (the settings table's format, without its header). */
+export function toolVariablesMarkdown(): string {
+  return TOOL_VARIABLES.map((variable) => `| \`${variable.name}\` | ${variable.defaultDoc} | ${variable.doc} |`).join('\n');
+}
