@@ -11,10 +11,14 @@ try {
   synthesizeAtomically(process.env.CDKTF_OUTDIR || 'cdktf.out', (app) => {
     const { guardrails } = addLabStacks(app, config);
     for (const finding of guardrails.check(app).filter((f) => f.acknowledgement)) {
-      process.stderr.write(`ssm-access-lab: acknowledged ${describeFinding(finding)} — reason: ${finding.acknowledgement!.reason}\n`);
+      process.stderr.write(
+        `ssm-access-lab: acknowledged ${describeFinding(finding)} — reason: ${finding.acknowledgement!.reason}\n`,
+      );
     }
     for (const ack of guardrails.unusedAcknowledgements()) {
-      process.stderr.write(`ssm-access-lab: warning: ${SETTINGS.acknowledgements} entry ${ack.ruleId}@${ack.stack} matches no finding\n`);
+      process.stderr.write(
+        `ssm-access-lab: warning: ${SETTINGS.acknowledgements} entry ${ack.ruleId}@${ack.stack} matches no finding\n`,
+      );
     }
   });
 } catch (error) {

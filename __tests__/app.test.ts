@@ -33,7 +33,9 @@ describe('the app (main.ts)', () => {
     for (const name of STACKS.filter((stack) => stack.startsWith('lab-') && stack !== 'lab-network')) {
       const remote = lab.stacks[name].data?.terraform_remote_state ?? {};
       expect(Object.keys(remote)).toEqual(['cross-stack-reference-input-lab-network']);
-      expect(remote['cross-stack-reference-input-lab-network'].config.path).toBe('../../../terraform.lab-network.tfstate');
+      expect(remote['cross-stack-reference-input-lab-network'].config.path).toBe(
+        '../../../terraform.lab-network.tfstate',
+      );
     }
     expect(lab.stacks['lab-network'].data?.terraform_remote_state).toBeUndefined();
     expect(lab.stacks['ssm-endpoints'].data?.terraform_remote_state).toBeUndefined();
@@ -58,7 +60,9 @@ describe('the app (main.ts)', () => {
     expect(firstRun.stdout).toBe('');
     expect(runApp(second).status).toBe(0);
     const files = (dir: string) =>
-      (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+      (fs.readdirSync(dir, { recursive: true }) as string[])
+        .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+        .sort();
     expect(files(first)).toEqual(files(second));
     expect(files(first)).toContain(path.join('stacks', 'lab-ssm-endpoint', 'cdk.tf.json'));
     for (const file of files(first)) {
@@ -101,7 +105,9 @@ describe('the app and the guardrails', () => {
     fs.writeFileSync(path.join(outdir, 'stacks', 'lab-ssh', 'cdk.tf.json'), before);
     const result = runApp(outdir, { SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0', SSM_LAB_SSH_KEY_NAME: 'ops' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0. Fix:');
+    expect(result.stderr).toContain(
+      'SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0. Fix:',
+    );
     expect(fs.readFileSync(path.join(outdir, 'stacks', 'lab-ssh', 'cdk.tf.json'), 'utf8')).toBe(before);
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(['cdktf.out']);
   });
@@ -114,8 +120,13 @@ describe('the app and the guardrails', () => {
       SSM_LAB_ACKNOWLEDGE: 'SSMLAB-SG-1@lab-ssh=workshop with changing addresses',
     });
     expect(result.status).toBe(0);
-    expect(result.stderr).toContain('acknowledged SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0 — reason: workshop with changing addresses');
-    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'lab-ssh', 'cdk.tf.json'), 'utf8')).resource.aws_vpc_security_group_ingress_rule).toBeDefined();
+    expect(result.stderr).toContain(
+      'acknowledged SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0 — reason: workshop with changing addresses',
+    );
+    expect(
+      JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'lab-ssh', 'cdk.tf.json'), 'utf8')).resource
+        .aws_vpc_security_group_ingress_rule,
+    ).toBeDefined();
   });
 });
 
@@ -133,7 +144,8 @@ describe('provider imports', () => {
     walk(ROOT);
     expect(sources.length).toBeGreaterThan(10);
     // import/export … from, or require(), of the package root or its lib/ index (which loads every resource)
-    const rootImport = /^\s*(?:(?:import|export)\b[^;]*?\bfrom\s+|.*\brequire\(\s*)['"]@cdktf\/provider-aws(?:\/lib)?(?:\/index)?['"]/m;
+    const rootImport =
+      /^\s*(?:(?:import|export)\b[^;]*?\bfrom\s+|.*\brequire\(\s*)['"]@cdktf\/provider-aws(?:\/lib)?(?:\/index)?['"]/m;
     const pkg = ['@cdktf', 'provider-aws'].join('/'); // split so this file does not match itself
     expect(rootImport.test(`import { Vpc } from '${pkg}';`)).toBe(true);
     expect(rootImport.test(`const aws = require('${pkg}/lib');`)).toBe(true);
@@ -146,11 +158,16 @@ describe('provider imports', () => {
 describe('type-checking', () => {
   test('GIVEN every TypeScript file of the project WHEN tsconfig.json is read THEN tsc --noEmit checks it, and no entry matches nothing', () => {
     const include: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).include;
-    const covers = (file: string, pattern: string) => (pattern.endsWith('/**/*.ts') ? file.startsWith(pattern.slice(0, -'**/*.ts'.length)) : file === pattern);
+    const covers = (file: string, pattern: string) =>
+      pattern.endsWith('/**/*.ts') ? file.startsWith(pattern.slice(0, -'**/*.ts'.length)) : file === pattern;
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-        if (['node_modules', 'cdktf.out', '.git', '.review'].includes(entry.name) || entry.name.startsWith('cdktf.out.')) continue;
+        if (
+          ['node_modules', 'cdktf.out', '.git', '.review'].includes(entry.name) ||
+          entry.name.startsWith('cdktf.out.')
+        )
+          continue;
         const relative = dir ? `${dir}/${entry.name}` : entry.name;
         if (entry.isDirectory()) walk(relative);
         else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.push(relative);

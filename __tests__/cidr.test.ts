@@ -35,9 +35,12 @@ describe('IPv4 CIDR helpers', () => {
     expect(anywhereReason(ipv4, ipv6)).toContain(reason);
   });
 
-  test.each([[['10.0.0.0/8']], [['203.0.113.7/32', '198.51.100.0/24']], [Array.from({ length: 255 }, (_, i) => `${i}.0.0.0/8`)]])(
-    'GIVEN sources %j WHEN judged THEN they are an allow-list, not anywhere',
-    (ipv4) => expect(anywhereReason(ipv4, ['2001:db8::/32'])).toBeUndefined(),
+  test.each([
+    [['10.0.0.0/8']],
+    [['203.0.113.7/32', '198.51.100.0/24']],
+    [Array.from({ length: 255 }, (_, i) => `${i}.0.0.0/8`)],
+  ])('GIVEN sources %j WHEN judged THEN they are an allow-list, not anywhere', (ipv4) =>
+    expect(anywhereReason(ipv4, ['2001:db8::/32'])).toBeUndefined(),
   );
 
   test('GIVEN overlapping and adjacent blocks WHEN their union is taken THEN gaps are found exactly', () => {

@@ -66,10 +66,15 @@ describe('loadConfig', () => {
     const config = loadConfig({
       SSM_LAB_NAME: 'team-a',
       SSM_LAB_STATE_BUCKET: 'state-bucket',
-      SSM_LAB_ACKNOWLEDGE: 'SSMLAB-SG-1@lab-ssh=workshop with changing addresses; SSMLAB-EC2-3@lab-ssm-nat = demo of a mistake',
+      SSM_LAB_ACKNOWLEDGE:
+        'SSMLAB-SG-1@lab-ssh=workshop with changing addresses; SSMLAB-EC2-3@lab-ssm-nat = demo of a mistake',
     });
     expect(config.labName).toBe('team-a');
-    expect(config.stateBackend).toEqual({ bucket: 'state-bucket', keyPrefix: 'ssm-access-lab', region: 'ap-northeast-1' });
+    expect(config.stateBackend).toEqual({
+      bucket: 'state-bucket',
+      keyPrefix: 'ssm-access-lab',
+      region: 'ap-northeast-1',
+    });
     expect(config.acknowledgements).toEqual([
       { ruleId: 'SSMLAB-SG-1', stack: 'lab-ssh', reason: 'workshop with changing addresses' },
       { ruleId: 'SSMLAB-EC2-3', stack: 'lab-ssm-nat', reason: 'demo of a mistake' },
@@ -115,18 +120,72 @@ describe('loadConfig', () => {
       '10.0.1.128/25',
       'does not overlap SSM_LAB_PUBLIC_SUBNET_CIDR=10.0.1.0/24',
     ],
-    ['unknown endpoint service', { SSM_LAB_ENDPOINT_SERVICES: 'ssm,ssmmessages,s4' }, SETTINGS.endpointServices, 's4', 'ec2messages'],
-    ['endpoint set without ssmmessages', { SSM_LAB_ENDPOINT_SERVICES: 'ssm' }, SETTINGS.endpointServices, 'ssm', 'including ssm and ssmmessages'],
+    [
+      'unknown endpoint service',
+      { SSM_LAB_ENDPOINT_SERVICES: 'ssm,ssmmessages,s4' },
+      SETTINGS.endpointServices,
+      's4',
+      'ec2messages',
+    ],
+    [
+      'endpoint set without ssmmessages',
+      { SSM_LAB_ENDPOINT_SERVICES: 'ssm' },
+      SETTINGS.endpointServices,
+      'ssm',
+      'including ssm and ssmmessages',
+    ],
     ['malformed region', { SSM_LAB_REGION: 'tokyo' }, SETTINGS.region, 'tokyo', 'an AWS region name'],
-    ['AZ of another region', { SSM_LAB_VPC1_AZ: 'us-east-1a' }, SETTINGS.vpc1AvailabilityZone, 'us-east-1a', 'an Availability Zone of ap-northeast-1'],
-    ['malformed AZ', { SSM_LAB_VPC2_AZ: 'ap-northeast-1-c' }, SETTINGS.vpc2AvailabilityZone, 'ap-northeast-1-c', 'such as ap-northeast-1a'],
-    ['unknown architecture', { SSM_LAB_INSTANCE_ARCH: 'riscv64' }, SETTINGS.instanceArchitecture, 'riscv64', 'arm64 or x86_64'],
-    ['unreadable instance type', { SSM_LAB_INSTANCE_TYPE: 'mac2.metal' }, SETTINGS.instanceType, 'mac2.metal', 'also set SSM_LAB_INSTANCE_ARCH'],
+    [
+      'AZ of another region',
+      { SSM_LAB_VPC1_AZ: 'us-east-1a' },
+      SETTINGS.vpc1AvailabilityZone,
+      'us-east-1a',
+      'an Availability Zone of ap-northeast-1',
+    ],
+    [
+      'malformed AZ',
+      { SSM_LAB_VPC2_AZ: 'ap-northeast-1-c' },
+      SETTINGS.vpc2AvailabilityZone,
+      'ap-northeast-1-c',
+      'such as ap-northeast-1a',
+    ],
+    [
+      'unknown architecture',
+      { SSM_LAB_INSTANCE_ARCH: 'riscv64' },
+      SETTINGS.instanceArchitecture,
+      'riscv64',
+      'arm64 or x86_64',
+    ],
+    [
+      'unreadable instance type',
+      { SSM_LAB_INSTANCE_TYPE: 'mac2.metal' },
+      SETTINGS.instanceType,
+      'mac2.metal',
+      'also set SSM_LAB_INSTANCE_ARCH',
+    ],
     ['malformed AMI', { SSM_LAB_AMI_ID: 'ami-xyz' }, SETTINGS.amiId, 'ami-xyz', 'an AMI id'],
     ['root volume too small', { SSM_LAB_ROOT_VOLUME_GIB: '4' }, SETTINGS.rootVolumeGiB, '4', 'from 8'],
-    ['root volume not a number', { SSM_LAB_ROOT_VOLUME_GIB: 'big' }, SETTINGS.rootVolumeGiB, 'big', 'a whole number of GiB'],
-    ['malformed SSH CIDR', { SSM_LAB_SSH_ALLOWED_CIDRS: '203.0.113.7' }, SETTINGS.sshAllowedCidrs, '203.0.113.7', 'IPv4 CIDRs'],
-    ['malformed public key', { SSM_LAB_SSH_PUBLIC_KEY: 'not a key' }, SETTINGS.sshPublicKey, 'not a key', 'an OpenSSH public key'],
+    [
+      'root volume not a number',
+      { SSM_LAB_ROOT_VOLUME_GIB: 'big' },
+      SETTINGS.rootVolumeGiB,
+      'big',
+      'a whole number of GiB',
+    ],
+    [
+      'malformed SSH CIDR',
+      { SSM_LAB_SSH_ALLOWED_CIDRS: '203.0.113.7' },
+      SETTINGS.sshAllowedCidrs,
+      '203.0.113.7',
+      'IPv4 CIDRs',
+    ],
+    [
+      'malformed public key',
+      { SSM_LAB_SSH_PUBLIC_KEY: 'not a key' },
+      SETTINGS.sshPublicKey,
+      'not a key',
+      'an OpenSSH public key',
+    ],
     [
       'two keys',
       { SSM_LAB_SSH_KEY_NAME: 'mine', SSM_LAB_SSH_PUBLIC_KEY: 'ssh-ed25519 AAAA' },
@@ -134,31 +193,106 @@ describe('loadConfig', () => {
       'ssh-ed25519 AAAA',
       'to be unset when SSM_LAB_SSH_KEY_NAME is set',
     ],
-    ['misspelt setting', { SSM_LAB_REGOIN: 'us-east-1' }, 'SSM_LAB_REGOIN', 'us-east-1', 'a known setting (did you mean SSM_LAB_REGION?)'],
-    ['a setting one letter off', { SSM_LAB_VPC_CIDR: '10.0.0.0/16' }, 'SSM_LAB_VPC_CIDR', '10.0.0.0/16', 'did you mean SSM_LAB_VPC1_CIDR?'],
-    ['a name like no setting', { SSM_LAB_COMPLETELY_DIFFERENT: 'x' }, 'SSM_LAB_COMPLETELY_DIFFERENT', 'x', 'a known setting (see the Settings table in README.md)'],
-    ['a hexadecimal volume size', { SSM_LAB_ROOT_VOLUME_GIB: '0x10' }, SETTINGS.rootVolumeGiB, '0x10', 'a whole number of GiB'],
-    ['an exponent volume size', { SSM_LAB_ROOT_VOLUME_GIB: '1e1' }, SETTINGS.rootVolumeGiB, '1e1', 'a whole number of GiB'],
-    ['a fractional volume size', { SSM_LAB_ROOT_VOLUME_GIB: '10.0' }, SETTINGS.rootVolumeGiB, '10.0', 'a whole number of GiB'],
+    [
+      'misspelt setting',
+      { SSM_LAB_REGOIN: 'us-east-1' },
+      'SSM_LAB_REGOIN',
+      'us-east-1',
+      'a known setting (did you mean SSM_LAB_REGION?)',
+    ],
+    [
+      'a setting one letter off',
+      { SSM_LAB_VPC_CIDR: '10.0.0.0/16' },
+      'SSM_LAB_VPC_CIDR',
+      '10.0.0.0/16',
+      'did you mean SSM_LAB_VPC1_CIDR?',
+    ],
+    [
+      'a name like no setting',
+      { SSM_LAB_COMPLETELY_DIFFERENT: 'x' },
+      'SSM_LAB_COMPLETELY_DIFFERENT',
+      'x',
+      'a known setting (see the Settings table in README.md)',
+    ],
+    [
+      'a hexadecimal volume size',
+      { SSM_LAB_ROOT_VOLUME_GIB: '0x10' },
+      SETTINGS.rootVolumeGiB,
+      '0x10',
+      'a whole number of GiB',
+    ],
+    [
+      'an exponent volume size',
+      { SSM_LAB_ROOT_VOLUME_GIB: '1e1' },
+      SETTINGS.rootVolumeGiB,
+      '1e1',
+      'a whole number of GiB',
+    ],
+    [
+      'a fractional volume size',
+      { SSM_LAB_ROOT_VOLUME_GIB: '10.0' },
+      SETTINGS.rootVolumeGiB,
+      '10.0',
+      'a whole number of GiB',
+    ],
     ['a bad tag', { SSM_LAB_PROJECT_TAG: 'a#b' }, SETTINGS.projectTag, 'a#b', 'a tag value'],
-    ['SSH over SSM without a key', { SSM_LAB_SSH_OVER_SSM: 'true' }, SETTINGS.sshOverSessionManager, 'true', 'still needs a key pair'],
-    ['a non-boolean switch', { SSM_LAB_SSH_OVER_SSM: 'maybe' }, SETTINGS.sshOverSessionManager, 'maybe', 'true or false'],
+    [
+      'SSH over SSM without a key',
+      { SSM_LAB_SSH_OVER_SSM: 'true' },
+      SETTINGS.sshOverSessionManager,
+      'true',
+      'still needs a key pair',
+    ],
+    [
+      'a non-boolean switch',
+      { SSM_LAB_SSH_OVER_SSM: 'maybe' },
+      SETTINGS.sshOverSessionManager,
+      'maybe',
+      'true or false',
+    ],
     ['a bad lab name', { SSM_LAB_NAME: 'Team_A' }, SETTINGS.labName, 'Team_A', 'a lab name of 2-20 lowercase'],
     ['a bad bucket', { SSM_LAB_STATE_BUCKET: 'Bad_Bucket' }, SETTINGS.stateBucket, 'Bad_Bucket', 'an S3 bucket name'],
-    ['a key prefix without a bucket', { SSM_LAB_STATE_KEY_PREFIX: 'labs' }, SETTINGS.stateKeyPrefix, 'labs', 'SSM_LAB_STATE_BUCKET to be set too'],
-    ['a key prefix with a leading slash', { SSM_LAB_STATE_BUCKET: 'state-bucket', SSM_LAB_STATE_KEY_PREFIX: '/labs' }, SETTINGS.stateKeyPrefix, '/labs', 'no leading or trailing /'],
-    ['an unknown guardrail id', { SSM_LAB_ACKNOWLEDGE: 'CKV_AWS_24@lab-ssh=because we must' }, SETTINGS.acknowledgements, 'CKV_AWS_24@lab-ssh=because we must', 'a rule id from SSMLAB-SG-1'],
-    ['an acknowledgement without a reason', { SSM_LAB_ACKNOWLEDGE: 'SSMLAB-SG-1@lab-ssh=ok' }, SETTINGS.acknowledgements, 'SSMLAB-SG-1@lab-ssh=ok', 'a reason of at least 10 characters'],
+    [
+      'a key prefix without a bucket',
+      { SSM_LAB_STATE_KEY_PREFIX: 'labs' },
+      SETTINGS.stateKeyPrefix,
+      'labs',
+      'SSM_LAB_STATE_BUCKET to be set too',
+    ],
+    [
+      'a key prefix with a leading slash',
+      { SSM_LAB_STATE_BUCKET: 'state-bucket', SSM_LAB_STATE_KEY_PREFIX: '/labs' },
+      SETTINGS.stateKeyPrefix,
+      '/labs',
+      'no leading or trailing /',
+    ],
+    [
+      'an unknown guardrail id',
+      { SSM_LAB_ACKNOWLEDGE: 'CKV_AWS_24@lab-ssh=because we must' },
+      SETTINGS.acknowledgements,
+      'CKV_AWS_24@lab-ssh=because we must',
+      'a rule id from SSMLAB-SG-1',
+    ],
+    [
+      'an acknowledgement without a reason',
+      { SSM_LAB_ACKNOWLEDGE: 'SSMLAB-SG-1@lab-ssh=ok' },
+      SETTINGS.acknowledgements,
+      'SSMLAB-SG-1@lab-ssh=ok',
+      'a reason of at least 10 characters',
+    ],
   ];
 
-  test.each(badValues)('GIVEN %s WHEN loaded THEN one line names setting, value and expectation', (_, env, setting, value, expected) => {
-    const error = errorOf(env);
-    expect(error.setting).toBe(setting);
-    expect(error.value).toBe(value);
-    expect(error.message).toContain(`${setting}=${JSON.stringify(value)} is invalid: expected `);
-    expect(error.message).toContain(expected);
-    expect(error.message).not.toContain('\n');
-  });
+  test.each(badValues)(
+    'GIVEN %s WHEN loaded THEN one line names setting, value and expectation',
+    (_, env, setting, value, expected) => {
+      const error = errorOf(env);
+      expect(error.setting).toBe(setting);
+      expect(error.value).toBe(value);
+      expect(error.message).toContain(`${setting}=${JSON.stringify(value)} is invalid: expected `);
+      expect(error.message).toContain(expected);
+      expect(error.message).not.toContain('\n');
+    },
+  );
 });
 
 describe('the settings table', () => {
@@ -177,7 +311,10 @@ describe('the settings table', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Settings'));
     const listed = [...section.matchAll(/^\| `(SSM_LAB_[A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
-    expect(listed.slice(0, SETTINGS_TABLE.variables.length + TOOL_VARIABLE_NAMES.length)).toEqual([...SETTINGS_TABLE.variables, ...TOOL_VARIABLE_NAMES]);
+    expect(listed.slice(0, SETTINGS_TABLE.variables.length + TOOL_VARIABLE_NAMES.length)).toEqual([
+      ...SETTINGS_TABLE.variables,
+      ...TOOL_VARIABLE_NAMES,
+    ]);
   });
 
   test('GIVEN a tool variable WHEN loaded without it being declared THEN it is unknown; declared, it is accepted', () => {
@@ -201,7 +338,9 @@ describe('the settings table', () => {
     const hours: number = table.read({}).maintenanceHours;
     expect(hours).toBe(4);
     expect(table.read({ SSM_LAB_MAINTENANCE_HOURS: '6' }).maintenanceHours).toBe(6);
-    expect(() => table.read({ SSM_LAB_MAINTENANCE_HOURS: '12' })).toThrow('SSM_LAB_MAINTENANCE_HOURS="12" is invalid: expected at most 8 hours for the default lab');
+    expect(() => table.read({ SSM_LAB_MAINTENANCE_HOURS: '12' })).toThrow(
+      'SSM_LAB_MAINTENANCE_HOURS="12" is invalid: expected at most 8 hours for the default lab',
+    );
     expect(table.read({ SSM_LAB_MAINTENANCE_HOURS: '12', SSM_LAB_NAME: 'team-a' }).maintenanceHours).toBe(12);
     expect(table.markdown()).toContain('| `SSM_LAB_MAINTENANCE_HOURS` | `4` | hours the lab may live |');
     expect(table.variables).toContain('SSM_LAB_MAINTENANCE_HOURS');
@@ -210,7 +349,13 @@ describe('the settings table', () => {
   test('GIVEN defaults that depend on earlier settings WHEN another VPC is set THEN the default subnets are checked against it', () => {
     const error = errorOf({ SSM_LAB_VPC1_CIDR: '192.168.0.0/16' });
     expect(error.setting).toBe(SETTINGS.publicSubnetCidr);
-    expect(error.message).toBe('SSM_LAB_PUBLIC_SUBNET_CIDR="10.0.1.0/24" is invalid: expected a subnet inside SSM_LAB_VPC1_CIDR=192.168.0.0/16');
-    expect(loadConfig({ SSM_LAB_STATE_BUCKET: 'b-bucket', SSM_LAB_REGION: 'eu-west-1' }).stateBackend).toEqual({ bucket: 'b-bucket', keyPrefix: 'ssm-access-lab', region: 'eu-west-1' });
+    expect(error.message).toBe(
+      'SSM_LAB_PUBLIC_SUBNET_CIDR="10.0.1.0/24" is invalid: expected a subnet inside SSM_LAB_VPC1_CIDR=192.168.0.0/16',
+    );
+    expect(loadConfig({ SSM_LAB_STATE_BUCKET: 'b-bucket', SSM_LAB_REGION: 'eu-west-1' }).stateBackend).toEqual({
+      bucket: 'b-bucket',
+      keyPrefix: 'ssm-access-lab',
+      region: 'eu-west-1',
+    });
   });
 });

@@ -15,7 +15,8 @@ describe('generated README sections', () => {
 
   test('GIVEN the guardrail registry WHEN the table is generated THEN every rule has a row with its title and equivalents', () => {
     const table = GENERATED_SECTIONS.guardrails();
-    for (const guardrail of GUARDRAIL_RULES) expect(table).toContain(`| \`${guardrail.id}\` | ${guardrail.title} | ${guardrail.equivalents} |`);
+    for (const guardrail of GUARDRAIL_RULES)
+      expect(table).toContain(`| \`${guardrail.id}\` | ${guardrail.title} | ${guardrail.equivalents} |`);
   });
 
   test('GIVEN a README without the markers WHEN rewritten THEN it says which section is missing', () => {

@@ -8,7 +8,15 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { App, Aspects, Fn, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { GUARDRAIL_RULE_IDS, GUARDRAIL_RULES, GuardrailAspect, GuardrailError, GuardrailOptions, GuardrailRuleId, wildcardActions } from '../lib/guardrails';
+import {
+  GUARDRAIL_RULE_IDS,
+  GUARDRAIL_RULES,
+  GuardrailAspect,
+  GuardrailError,
+  GuardrailOptions,
+  GuardrailRuleId,
+  wildcardActions,
+} from '../lib/guardrails';
 import { LabInstance, httpsToInternet } from '../lib/lab-instance';
 import { SessionManagerRole } from '../lib/session-manager-role';
 import { addLabStacks } from '../stacks';
@@ -31,16 +39,77 @@ function findingsFor(build: (stack: Construct) => void, options: GuardrailOption
   return aspect.findings;
 }
 
-const goodInstance = { ami: 'ami-0123456789abcdef0', instanceType: 't4g.nano', metadataOptions: { httpTokens: 'required' }, rootBlockDevice: { encrypted: true } };
-const ec2Trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+const goodInstance = {
+  ami: 'ami-0123456789abcdef0',
+  instanceType: 't4g.nano',
+  metadataOptions: { httpTokens: 'required' },
+  rootBlockDevice: { encrypted: true },
+};
+const ec2Trust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 
 describe('guardrails', () => {
   const broken: [GuardrailRuleId, string, (stack: Construct) => void][] = [
-    ['SSMLAB-SG-1', 'an ingress rule from 0.0.0.0/0', (s) => new VpcSecurityGroupIngressRule(s, 'r', { securityGroupId: 'sg-1', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0', description: 'ssh' })],
-    ['SSMLAB-SG-1', 'an ingress rule from ::/0', (s) => new VpcSecurityGroupIngressRule(s, 'r', { securityGroupId: 'sg-1', ipProtocol: '-1', cidrIpv6: '::/0', description: 'all' })],
-    ['SSMLAB-SG-1', 'an ingress rule from 0.0.0.0/1', (s) => new VpcSecurityGroupIngressRule(s, 'r', { securityGroupId: 'sg-1', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/1', description: 'ssh' })],
-    ['SSMLAB-SG-1', 'an inline ingress block from 0.0.0.0/0', (s) => new SecurityGroup(s, 'g', { description: 'x', ingress: [{ fromPort: 443, toPort: 443, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'], description: 'https' }] })],
-    ['SSMLAB-SG-2', 'a rule without a description', (s) => new VpcSecurityGroupIngressRule(s, 'r', { securityGroupId: 'sg-1', ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '10.0.0.0/8' })],
+    [
+      'SSMLAB-SG-1',
+      'an ingress rule from 0.0.0.0/0',
+      (s) =>
+        new VpcSecurityGroupIngressRule(s, 'r', {
+          securityGroupId: 'sg-1',
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: '0.0.0.0/0',
+          description: 'ssh',
+        }),
+    ],
+    [
+      'SSMLAB-SG-1',
+      'an ingress rule from ::/0',
+      (s) =>
+        new VpcSecurityGroupIngressRule(s, 'r', {
+          securityGroupId: 'sg-1',
+          ipProtocol: '-1',
+          cidrIpv6: '::/0',
+          description: 'all',
+        }),
+    ],
+    [
+      'SSMLAB-SG-1',
+      'an ingress rule from 0.0.0.0/1',
+      (s) =>
+        new VpcSecurityGroupIngressRule(s, 'r', {
+          securityGroupId: 'sg-1',
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: '0.0.0.0/1',
+          description: 'ssh',
+        }),
+    ],
+    [
+      'SSMLAB-SG-1',
+      'an inline ingress block from 0.0.0.0/0',
+      (s) =>
+        new SecurityGroup(s, 'g', {
+          description: 'x',
+          ingress: [{ fromPort: 443, toPort: 443, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'], description: 'https' }],
+        }),
+    ],
+    [
+      'SSMLAB-SG-2',
+      'a rule without a description',
+      (s) =>
+        new VpcSecurityGroupIngressRule(s, 'r', {
+          securityGroupId: 'sg-1',
+          ipProtocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: '10.0.0.0/8',
+        }),
+    ],
     ['SSMLAB-SG-2', 'a security group without a description', (s) => new SecurityGroup(s, 'g', { vpcId: 'vpc-1' })],
     ['SSMLAB-VPC-1', 'a VPC whose default SG is not managed', (s) => new Vpc(s, 'v', { cidrBlock: '10.0.0.0/16' })],
     [
@@ -48,37 +117,101 @@ describe('guardrails', () => {
       'a default SG that keeps a rule',
       (s) => {
         const vpc = new Vpc(s, 'v', { cidrBlock: '10.0.0.0/16' });
-        new DefaultSecurityGroup(s, 'd', { vpcId: vpc.id, egress: [{ fromPort: 0, toPort: 0, protocol: '-1', cidrBlocks: ['10.0.0.0/8'], description: 'out' }] });
+        new DefaultSecurityGroup(s, 'd', {
+          vpcId: vpc.id,
+          egress: [{ fromPort: 0, toPort: 0, protocol: '-1', cidrBlocks: ['10.0.0.0/8'], description: 'out' }],
+        });
       },
     ],
-    ['SSMLAB-EC2-1', 'an instance without IMDSv2', (s) => new Instance(s, 'i', { ...goodInstance, metadataOptions: { httpTokens: 'optional' } })],
-    ['SSMLAB-EC2-2', 'an instance with an unencrypted root volume', (s) => new Instance(s, 'i', { ...goodInstance, rootBlockDevice: { encrypted: false } })],
-    ['SSMLAB-EC2-2', 'an instance with an unencrypted EBS volume', (s) => new Instance(s, 'i', { ...goodInstance, ebsBlockDevice: [{ deviceName: '/dev/sdf', encrypted: false }] })],
-    ['SSMLAB-EC2-3', 'a public address outside the public scenarios', (s) => new Instance(s, 'i', { ...goodInstance, associatePublicIpAddress: true, tags: { Scenario: Scenario.SSM_NAT_GATEWAY } })],
+    [
+      'SSMLAB-EC2-1',
+      'an instance without IMDSv2',
+      (s) => new Instance(s, 'i', { ...goodInstance, metadataOptions: { httpTokens: 'optional' } }),
+    ],
+    [
+      'SSMLAB-EC2-2',
+      'an instance with an unencrypted root volume',
+      (s) => new Instance(s, 'i', { ...goodInstance, rootBlockDevice: { encrypted: false } }),
+    ],
+    [
+      'SSMLAB-EC2-2',
+      'an instance with an unencrypted EBS volume',
+      (s) => new Instance(s, 'i', { ...goodInstance, ebsBlockDevice: [{ deviceName: '/dev/sdf', encrypted: false }] }),
+    ],
+    [
+      'SSMLAB-EC2-3',
+      'a public address outside the public scenarios',
+      (s) =>
+        new Instance(s, 'i', {
+          ...goodInstance,
+          associatePublicIpAddress: true,
+          tags: { Scenario: Scenario.SSM_NAT_GATEWAY },
+        }),
+    ],
     [
       'SSMLAB-EC2-4',
       'a key pair on a Session Manager instance',
-      (s) => new Instance(s, 'i', { ...goodInstance, keyName: 'ops', iamInstanceProfile: 'ssm', tags: { Scenario: Scenario.SSM_VPC_ENDPOINTS } }),
+      (s) =>
+        new Instance(s, 'i', {
+          ...goodInstance,
+          keyName: 'ops',
+          iamInstanceProfile: 'ssm',
+          tags: { Scenario: Scenario.SSM_VPC_ENDPOINTS },
+        }),
     ],
     [
       'SSMLAB-IAM-1',
       'an EC2 role with a broader policy',
       (s) => {
         const role = new SessionManagerRole(s, 'r', { name: 'lab' });
-        new IamRolePolicyAttachment(s, 'admin', { role: role.role.name, policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+        new IamRolePolicyAttachment(s, 'admin', {
+          role: role.role.name,
+          policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        });
       },
     ],
-    ['SSMLAB-IAM-1', 'an EC2 role without AmazonSSMManagedInstanceCore', (s) => new IamRole(s, 'r', { assumeRolePolicy: ec2Trust })],
+    [
+      'SSMLAB-IAM-1',
+      'an EC2 role without AmazonSSMManagedInstanceCore',
+      (s) => new IamRole(s, 'r', { assumeRolePolicy: ec2Trust }),
+    ],
     [
       'SSMLAB-IAM-2',
       'a policy with Action "*"',
-      (s) => new IamRolePolicy(s, 'p', { role: 'x', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }),
+      (s) =>
+        new IamRolePolicy(s, 'p', {
+          role: 'x',
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+          }),
+        }),
     ],
-    ['SSMLAB-IAM-2', 'an HCL policy with "s3:*"', (s) => new IamRolePolicy(s, 'p', { role: 'x', policy: '${jsonencode({ Statement = [{ Action = ["s3:*"], Effect = "Allow", Resource = "*" }] })}' })],
+    [
+      'SSMLAB-IAM-2',
+      'an HCL policy with "s3:*"',
+      (s) =>
+        new IamRolePolicy(s, 'p', {
+          role: 'x',
+          policy: '${jsonencode({ Statement = [{ Action = ["s3:*"], Effect = "Allow", Resource = "*" }] })}',
+        }),
+    ],
     [
       'SSMLAB-IAM-2',
       'a policy built with Fn.jsonencode and "ec2:Delete*"',
-      (s) => new IamRolePolicy(s, 'p', { role: 'x', policy: Fn.jsonencode({ Statement: [{ Effect: 'Allow', Action: ['ec2:Delete*'], Resource: Fn.formatlist('arn:aws:ec2:*:*:vpc-endpoint/%s', [['vpce-1']]) }] }) }),
+      (s) =>
+        new IamRolePolicy(s, 'p', {
+          role: 'x',
+          policy: Fn.jsonencode({
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['ec2:Delete*'],
+                Resource: Fn.formatlist('arn:aws:ec2:*:*:vpc-endpoint/%s', [['vpce-1']]),
+              },
+            ],
+          }),
+        }),
     ],
   ];
 
@@ -95,14 +228,27 @@ describe('guardrails', () => {
   });
 
   test('GIVEN SSH through Session Manager on WHEN a Session Manager instance has a key THEN no finding', () => {
-    const build = (s: Construct) => new Instance(s, 'i', { ...goodInstance, keyName: 'ops', iamInstanceProfile: 'ssm', tags: { Scenario: Scenario.SSM_VPC_ENDPOINTS } });
+    const build = (s: Construct) =>
+      new Instance(s, 'i', {
+        ...goodInstance,
+        keyName: 'ops',
+        iamInstanceProfile: 'ssm',
+        tags: { Scenario: Scenario.SSM_VPC_ENDPOINTS },
+      });
     expect(findingsFor(build, { ...OPTIONS, sshOverSessionManager: true })).toEqual([]);
   });
 
   test('GIVEN well-built lab constructs WHEN checked THEN no finding', () => {
     const findings = findingsFor((s) => {
       const role = new SessionManagerRole(s, 'r', { name: 'lab' });
-      new LabInstance(s, 'i', { name: 'x', scenario: Scenario.SSM_NAT_GATEWAY, vpcId: 'vpc-1', subnetId: 'subnet-1', instanceProfileName: role.instanceProfile.name, httpsEgress: [httpsToInternet()] });
+      new LabInstance(s, 'i', {
+        name: 'x',
+        scenario: Scenario.SSM_NAT_GATEWAY,
+        vpcId: 'vpc-1',
+        subnetId: 'subnet-1',
+        instanceProfileName: role.instanceProfile.name,
+        httpsEgress: [httpsToInternet()],
+      });
     });
     expect(findings).toEqual([]);
   });
@@ -140,51 +286,97 @@ describe('guardrails', () => {
     const config = configWith({
       SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0',
       SSM_LAB_SSH_KEY_NAME: 'ops',
-      SSM_LAB_ACKNOWLEDGE: 'SSMLAB-SG-1@lab-ssh=workshop: everyone connects from changing addresses; SSMLAB-EC2-1@lab-ssm-nat=stale entry',
+      SSM_LAB_ACKNOWLEDGE:
+        'SSMLAB-SG-1@lab-ssh=workshop: everyone connects from changing addresses; SSMLAB-EC2-1@lab-ssm-nat=stale entry',
     });
     const app = Testing.app();
     const { guardrails } = addLabStacks(app, config);
     const findings = guardrails.check(app);
     expect(findings).toEqual([
-      expect.objectContaining({ ruleId: 'SSMLAB-SG-1', stack: 'lab-ssh', acknowledgement: expect.objectContaining({ reason: 'workshop: everyone connects from changing addresses' }) }),
+      expect.objectContaining({
+        ruleId: 'SSMLAB-SG-1',
+        stack: 'lab-ssh',
+        acknowledgement: expect.objectContaining({ reason: 'workshop: everyone connects from changing addresses' }),
+      }),
     ]);
-    expect(guardrails.unusedAcknowledgements()).toEqual([expect.objectContaining({ ruleId: 'SSMLAB-EC2-1', stack: 'lab-ssm-nat' })]);
+    expect(guardrails.unusedAcknowledgements()).toEqual([
+      expect.objectContaining({ ruleId: 'SSMLAB-EC2-1', stack: 'lab-ssm-nat' }),
+    ]);
   });
 
   test('GIVEN SSH open to the world without acknowledgement WHEN checked THEN SSMLAB-SG-1 fails the lab', () => {
     const app = new App({ outdir: Testing.app().outdir });
-    const { guardrails } = addLabStacks(app, configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0', SSM_LAB_SSH_KEY_NAME: 'ops' }));
-    expect(() => guardrails.check(app)).toThrow('SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0');
+    const { guardrails } = addLabStacks(
+      app,
+      configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0', SSM_LAB_SSH_KEY_NAME: 'ops' }),
+    );
+    expect(() => guardrails.check(app)).toThrow(
+      'SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0',
+    );
   });
 
   test('GIVEN SSH open to two halves of the internet WHEN the lab is checked THEN SSMLAB-SG-1 fires on each half', () => {
     const app = new App({ outdir: Testing.app().outdir });
-    const { guardrails } = addLabStacks(app, configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/1,128.0.0.0/1', SSM_LAB_SSH_KEY_NAME: 'ops' }));
-    expect(() => guardrails.check(app)).toThrow(/SSMLAB-SG-1 at lab-ssh\/instance\/ingress-22-0-0: inbound tcp\/22 from 0\.0\.0\.0\/1 \(wider than \/8/);
-    expect(guardrails.unacknowledged().map((f) => f.path)).toEqual(['lab-ssh/instance/ingress-22-0-0', 'lab-ssh/instance/ingress-22-0-1']);
+    const { guardrails } = addLabStacks(
+      app,
+      configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/1,128.0.0.0/1', SSM_LAB_SSH_KEY_NAME: 'ops' }),
+    );
+    expect(() => guardrails.check(app)).toThrow(
+      /SSMLAB-SG-1 at lab-ssh\/instance\/ingress-22-0-0: inbound tcp\/22 from 0\.0\.0\.0\/1 \(wider than \/8/,
+    );
+    expect(guardrails.unacknowledged().map((f) => f.path)).toEqual([
+      'lab-ssh/instance/ingress-22-0-0',
+      'lab-ssh/instance/ingress-22-0-1',
+    ]);
   });
 
   test('GIVEN a private /8 WHEN the lab is checked THEN it is an allow-list, not anywhere', () => {
     const app = Testing.app();
-    const { guardrails } = addLabStacks(app, configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '10.0.0.0/8', SSM_LAB_SSH_KEY_NAME: 'ops' }));
+    const { guardrails } = addLabStacks(
+      app,
+      configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '10.0.0.0/8', SSM_LAB_SSH_KEY_NAME: 'ops' }),
+    );
     expect(guardrails.check(app)).toEqual([]);
   });
 
   test('GIVEN 256 /8 rules on one port WHEN checked THEN their union is anywhere, reported once for the group', () => {
     const findings = findingsFor((s) => {
       for (let i = 0; i < 256; i++) {
-        new VpcSecurityGroupIngressRule(s, `r${i}`, { securityGroupId: 'sg-1', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: `${i}.0.0.0/8`, description: 'ssh' });
+        new VpcSecurityGroupIngressRule(s, `r${i}`, {
+          securityGroupId: 'sg-1',
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: `${i}.0.0.0/8`,
+          description: 'ssh',
+        });
       }
-      new VpcSecurityGroupIngressRule(s, 'other-group', { securityGroupId: 'sg-2', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '10.0.0.0/8', description: 'ssh' });
+      new VpcSecurityGroupIngressRule(s, 'other-group', {
+        securityGroupId: 'sg-2',
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: '10.0.0.0/8',
+        description: 'ssh',
+      });
     });
-    expect(findings).toEqual([expect.objectContaining({ ruleId: 'SSMLAB-SG-1', message: expect.stringContaining('(together all of IPv4)') })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ ruleId: 'SSMLAB-SG-1', message: expect.stringContaining('(together all of IPv4)') }),
+    ]);
   });
 
   test('GIVEN halves of the internet on different ports WHEN checked THEN no port is open to anywhere by union', () => {
     const findings = findingsFor((s) => {
       for (let i = 0; i < 256; i++) {
         const port = i < 128 ? 22 : 443;
-        new VpcSecurityGroupIngressRule(s, `r${i}`, { securityGroupId: 'sg-1', ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: `${i}.0.0.0/8`, description: 'x' });
+        new VpcSecurityGroupIngressRule(s, `r${i}`, {
+          securityGroupId: 'sg-1',
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: `${i}.0.0.0/8`,
+          description: 'x',
+        });
       }
     });
     expect(findings).toEqual([]);
@@ -193,7 +385,11 @@ describe('guardrails', () => {
   test('GIVEN policy documents WHEN scanned THEN only wildcard actions are reported', () => {
     expect(wildcardActions('{"Statement":[{"Action":["ec2:DeleteVpcEndpoints"],"Resource":"*"}]}')).toEqual([]);
     expect(wildcardActions('{"Statement":[{"Action":["ec2:Describe*","s3:GetObject"]}]}')).toEqual(['ec2:Describe*']);
-    expect(wildcardActions('${jsonencode({ Statement = [{ Action = "scheduler:DeleteScheduleGroup", Resource = "arn:aws:scheduler:*:*:x" }] })}')).toEqual([]);
+    expect(
+      wildcardActions(
+        '${jsonencode({ Statement = [{ Action = "scheduler:DeleteScheduleGroup", Resource = "arn:aws:scheduler:*:*:x" }] })}',
+      ),
+    ).toEqual([]);
     expect(wildcardActions('{"Statement":[{"NotAction":"iam:*"}]}')).toEqual(['NotAction iam:*']);
   });
 });

@@ -99,7 +99,9 @@ describe('LabInstance', () => {
 
   test('GIVEN a bad ingress port WHEN constructed THEN it throws', () => {
     expect(() =>
-      synthConstruct((scope) => new LabInstance(scope, 'i', { ...base, ingress: [{ port: 0, cidrs: [], description: 'x' }] })),
+      synthConstruct(
+        (scope) => new LabInstance(scope, 'i', { ...base, ingress: [{ port: 0, cidrs: [], description: 'x' }] }),
+      ),
     ).toThrow('ingress port 0 must be 1-65535');
   });
 });

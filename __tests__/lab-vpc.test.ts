@@ -58,7 +58,10 @@ describe('LabVpc', () => {
     });
     expect(resourcesOfType(privateOnly, 'aws_internet_gateway')).toHaveLength(0);
     expect(resourcesOfType(privateOnly, 'aws_route')).toHaveLength(0);
-    expect(onlyResource(privateOnly, 'aws_vpc')).toMatchObject({ enable_dns_support: true, enable_dns_hostnames: true });
+    expect(onlyResource(privateOnly, 'aws_vpc')).toMatchObject({
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+    });
   });
 
   test.each([

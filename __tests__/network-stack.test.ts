@@ -1,4 +1,12 @@
-import { configWith, onlyResource, resourceCounts, resourcesOfType, SSH_OPERATOR_ENV, synthLab, TerraformJson } from './helpers/synth';
+import {
+  configWith,
+  onlyResource,
+  resourceCounts,
+  resourcesOfType,
+  SSH_OPERATOR_ENV,
+  synthLab,
+  TerraformJson,
+} from './helpers/synth';
 
 describe('lab-network stack', () => {
   let json: TerraformJson;
@@ -10,8 +18,16 @@ describe('lab-network stack', () => {
   const subnetByCidr = (cidr: string) => resourcesOfType(json, 'aws_subnet').find((s) => s.cidr_block === cidr)!;
 
   test('GIVEN defaults WHEN synthesized THEN VPC 1 is 10.0.0.0/16 with AWS DNS defaults and VPC 2 is 10.1.0.0/16 with both DNS attributes', () => {
-    expect(vpcByName('ssm-lab-vpc1')).toMatchObject({ cidr_block: '10.0.0.0/16', enable_dns_support: true, enable_dns_hostnames: false });
-    expect(vpcByName('ssm-lab-vpc2')).toMatchObject({ cidr_block: '10.1.0.0/16', enable_dns_support: true, enable_dns_hostnames: true });
+    expect(vpcByName('ssm-lab-vpc1')).toMatchObject({
+      cidr_block: '10.0.0.0/16',
+      enable_dns_support: true,
+      enable_dns_hostnames: false,
+    });
+    expect(vpcByName('ssm-lab-vpc2')).toMatchObject({
+      cidr_block: '10.1.0.0/16',
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+    });
   });
 
   test('GIVEN defaults WHEN synthesized THEN subnets sit in the reference AZs', () => {
@@ -45,7 +61,10 @@ describe('lab-network stack', () => {
 
   test('GIVEN a public key WHEN synthesized THEN lab-network imports the key pair (free) for every instance that needs it', () => {
     const withKey = synthLab(configWith(SSH_OPERATOR_ENV)).stacks['lab-network'];
-    expect(onlyResource(withKey, 'aws_key_pair')).toMatchObject({ key_name: 'ssm-lab-ssh', public_key: SSH_OPERATOR_ENV.SSM_LAB_SSH_PUBLIC_KEY });
+    expect(onlyResource(withKey, 'aws_key_pair')).toMatchObject({
+      key_name: 'ssm-lab-ssh',
+      public_key: SSH_OPERATOR_ENV.SSM_LAB_SSH_PUBLIC_KEY,
+    });
     expect(resourcesOfType(json, 'aws_key_pair')).toHaveLength(0);
   });
 

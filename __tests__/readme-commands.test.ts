@@ -12,7 +12,13 @@ jest.setTimeout(60_000);
 const ROOT = path.resolve(__dirname, '..');
 /** The cdktf CLI that `npx cdktf` runs, with no network check and no user settings. */
 const CDKTF_CLI = path.join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf');
-const CLI_ENV = { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1', CI: '1' };
+const CLI_ENV = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  CHECKPOINT_DISABLE: '1',
+  CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1',
+  CI: '1',
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const cdktfRules = require('@cdktf/cli-core/src/lib/helpers/stack-helpers') as {
   getMultipleStacks(stacks: SynthesizedStack[], patterns: string[], action: string): SynthesizedStack[];
@@ -70,7 +76,8 @@ export function cdktfCommands(markdown: string): CdktfCommand[] {
       if (/^\s*(npx )?cdktf (deploy|destroy|diff|output)\b/.test(joined)) parse(joined);
       continue;
     }
-    for (const span of line.matchAll(/`((?:npx )?cdktf (?:deploy|destroy|diff|output) [A-Za-z0-9_ *.-]+)`/g)) parse(span[1]);
+    for (const span of line.matchAll(/`((?:npx )?cdktf (?:deploy|destroy|diff|output) [A-Za-z0-9_ *.-]+)`/g))
+      parse(span[1]);
   }
   return commands;
 }
@@ -97,7 +104,10 @@ describe('the README commands', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const lab = synthLab();
   const manifest = JSON.parse(fs.readFileSync(path.join(lab.outdir, 'manifest.json'), 'utf8'));
-  const stacks: SynthesizedStack[] = Object.entries<any>(manifest.stacks).map(([name, stack]) => ({ name, dependencies: stack.dependencies }));
+  const stacks: SynthesizedStack[] = Object.entries<any>(manifest.stacks).map(([name, stack]) => ({
+    name,
+    dependencies: stack.dependencies,
+  }));
   const commands = cdktfCommands(readme);
 
   test('GIVEN the README WHEN read THEN it documents deploy and destroy of every stack', () => {
@@ -107,21 +117,37 @@ describe('the README commands', () => {
     }
   });
 
-  test.each(cdktfCommands(readme).map((c) => [c.line, c]))('GIVEN `%s` WHEN cdktf selects its stacks THEN it runs', (_, command) => {
-    expect(command.flags.filter((flag) => flag.startsWith('--ignore-missing'))).toEqual([]);
-    expect(cdktfRefusal(command, stacks)).toBeUndefined();
-  });
+  test.each(cdktfCommands(readme).map((c) => [c.line, c]))(
+    'GIVEN `%s` WHEN cdktf selects its stacks THEN it runs',
+    (_, command) => {
+      expect(command.flags.filter((flag) => flag.startsWith('--ignore-missing'))).toEqual([]);
+      expect(cdktfRefusal(command, stacks)).toBeUndefined();
+    },
+  );
 
   test('GIVEN the rule WHEN applied to the commands the README used to give THEN each is refused as cdktf refused it', () => {
     const refusal = (line: string) => cdktfRefusal(cdktfCommands(`\`${line}\``)[0], stacks);
-    expect(refusal('npx cdktf destroy lab-network')).toContain('The following dependant stacks are not included in the stacks to run: lab-ssh, lab-ssm-endpoint, lab-ssm-nat, lab-ssm-public');
-    expect(refusal('npx cdktf deploy lab-ssm-public')).toContain('The following dependencies are not included in the stacks to run: lab-network');
+    expect(refusal('npx cdktf destroy lab-network')).toContain(
+      'The following dependant stacks are not included in the stacks to run: lab-ssh, lab-ssm-endpoint, lab-ssm-nat, lab-ssm-public',
+    );
+    expect(refusal('npx cdktf deploy lab-ssm-public')).toContain(
+      'The following dependencies are not included in the stacks to run: lab-network',
+    );
     expect(refusal('npx cdktf deploy lab-netwrok')).toContain('Could not find stack');
     expect(refusal('npx cdktf destroy lab-ssm-nat')).toBeUndefined();
   });
 
   test('GIVEN continuation lines, quotes and comments WHEN extracted THEN each command is whole', () => {
-    const text = ['```sh', "npx cdktf deploy ssm-endpoints \\", "  --var='ttl=4h'   # a comment", '```', '> ```sh', '> npx cdktf destroy a b', '> ```', 'Run `cdktf deploy` or `cdktf diff lab-ssh`.'].join('\n');
+    const text = [
+      '```sh',
+      'npx cdktf deploy ssm-endpoints \\',
+      "  --var='ttl=4h'   # a comment",
+      '```',
+      '> ```sh',
+      '> npx cdktf destroy a b',
+      '> ```',
+      'Run `cdktf deploy` or `cdktf diff lab-ssh`.',
+    ].join('\n');
     expect(cdktfCommands(text).map(({ verb, stacks, flags }) => ({ verb, stacks, flags }))).toEqual([
       { verb: 'deploy', stacks: ['ssm-endpoints'], flags: ["--var='ttl=4h'"] },
       { verb: 'destroy', stacks: ['a', 'b'], flags: [] },
@@ -129,17 +155,27 @@ describe('the README commands', () => {
     ]);
   });
 
-  test('GIVEN `npm run synth` (the README\'s synth-only command) WHEN the real cdktf CLI runs it THEN every stack is written', () => {
+  test("GIVEN `npm run synth` (the README's synth-only command) WHEN the real cdktf CLI runs it THEN every stack is written", () => {
     expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.synth).toBe('cdktf synth');
     const output = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-cli-synth-'));
-    const cli = spawnSync(process.execPath, [CDKTF_CLI, 'synth', '--output', output], { cwd: ROOT, env: CLI_ENV, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [CDKTF_CLI, 'synth', '--output', output], {
+      cwd: ROOT,
+      env: CLI_ENV,
+      encoding: 'utf8',
+    });
     expect(cli.status).toBe(0);
     expect(fs.readdirSync(path.join(output, 'stacks')).sort()).toEqual(stacks.map((stack) => stack.name).sort());
   });
 
   test('GIVEN the real cdktf CLI WHEN it is given a refused command THEN it refuses it the same way, before any Terraform run', () => {
-    const cli = spawnSync(process.execPath, [CDKTF_CLI, 'destroy', 'lab-network'], { cwd: ROOT, env: CLI_ENV, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [CDKTF_CLI, 'destroy', 'lab-network'], {
+      cwd: ROOT,
+      env: CLI_ENV,
+      encoding: 'utf8',
+    });
     expect(cli.status).not.toBe(0);
-    expect(cli.stdout + cli.stderr).toContain(cdktfRefusal({ line: '', verb: 'destroy', stacks: ['lab-network'], flags: [] }, stacks));
+    expect(cli.stdout + cli.stderr).toContain(
+      cdktfRefusal({ line: '', verb: 'destroy', stacks: ['lab-network'], flags: [] }, stacks),
+    );
   });
 });

@@ -29,10 +29,19 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     const model = new NetworkModel(plans, result.placeholders);
     const reach = new Reachability(model);
     const byName = new Map(reach.instances().map((instance) => [model.label(instance), instance]));
-    return { reach, model, of: (name: string) => reach.sessionManager(byName.get(name)!), ssh: (name: string, client?: string) => reach.ssh(byName.get(name)!, client) };
+    return {
+      reach,
+      model,
+      of: (name: string) => reach.sessionManager(byName.get(name)!),
+      ssh: (name: string, client?: string) => reach.ssh(byName.get(name)!, client),
+    };
   };
   /** A deep copy of the plans with one resource change edited or removed. */
-  const variant = (stack: string, address: string, edit: ((after: any, unknown: any) => void) | 'remove'): Record<string, PlanJson> => {
+  const variant = (
+    stack: string,
+    address: string,
+    edit: ((after: any, unknown: any) => void) | 'remove',
+  ): Record<string, PlanJson> => {
     const copy = JSON.parse(JSON.stringify(result.plans));
     const changes = copy[stack].resource_changes as any[];
     const at = changes.findIndex((change) => change.address === address);
@@ -42,7 +51,8 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     return copy;
   };
   const addressOf = (stack: string, type: string, match: (after: any) => boolean = () => true): string =>
-    (plan(stack).resource_changes ?? []).find((change: any) => change.type === type && match(change.change.after))!.address;
+    (plan(stack).resource_changes ?? []).find((change: any) => change.type === type && match(change.change.after))!
+      .address;
 
   test('GIVEN the default lab WHEN reviewed THEN all six stacks init, validate and plan, one progress line each', () => {
     expect(result.outcomes.map((o) => [o.stack, o.ok])).toEqual([
@@ -67,10 +77,11 @@ describeWithTerraform('npm run review (offline plan review)', () => {
   test('GIVEN the plans WHEN read THEN Terraform evaluated the lab as designed', () => {
     const vpcs = plannedValues(plan('lab-network'), 'aws_vpc.vpc2_vpc_3C30A18A');
     expect(vpcs[0]).toMatchObject({ cidr_block: '10.1.0.0/16', enable_dns_support: true, enable_dns_hostnames: true });
-    expect(plannedValues(plan('lab-network'), addressOf('lab-network', 'aws_iam_role_policy_attachment'))[0].policy_arn).toBe(
-      'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
-    );
-    const endpointInstance = plan('lab-ssm-endpoint').resource_changes!.find((c: any) => c.type === 'aws_instance')!.change.after;
+    expect(
+      plannedValues(plan('lab-network'), addressOf('lab-network', 'aws_iam_role_policy_attachment'))[0].policy_arn,
+    ).toBe('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+    const endpointInstance = plan('lab-ssm-endpoint').resource_changes!.find((c: any) => c.type === 'aws_instance')!
+      .change.after;
     expect(endpointInstance).toMatchObject({
       ami: 'ami-0123456789abcdef0',
       instance_type: 't4g.nano',
@@ -79,23 +90,36 @@ describeWithTerraform('npm run review (offline plan review)', () => {
       root_block_device: [expect.objectContaining({ encrypted: true, volume_type: 'gp3', volume_size: 8 })],
     });
     expect(endpointInstance.subnet_id).toMatch(/^subnet-[0-9a-f]{17}$/);
-    const endpoints = plan('lab-ssm-endpoint').resource_changes!.filter((c: any) => c.type === 'aws_vpc_endpoint').map((c: any) => c.change.after);
+    const endpoints = plan('lab-ssm-endpoint')
+      .resource_changes!.filter((c: any) => c.type === 'aws_vpc_endpoint')
+      .map((c: any) => c.change.after);
     expect(endpoints.map((e: any) => [e.service_name, e.private_dns_enabled, e.vpc_endpoint_type]).sort()).toEqual([
       ['com.amazonaws.ap-northeast-1.ssm', true, 'Interface'],
       ['com.amazonaws.ap-northeast-1.ssmmessages', true, 'Interface'],
     ]);
-    const sshRule = plan('lab-ssh').resource_changes!.find((c: any) => c.type === 'aws_vpc_security_group_ingress_rule')!.change.after;
+    const sshRule = plan('lab-ssh').resource_changes!.find(
+      (c: any) => c.type === 'aws_vpc_security_group_ingress_rule',
+    )!.change.after;
     expect(sshRule).toMatchObject({ from_port: 22, to_port: 22, cidr_ipv4: '203.0.113.0/24', ip_protocol: 'tcp' });
     const natRoute = plan('lab-ssm-nat').resource_changes!.find((c: any) => c.type === 'aws_route')!.change.after;
     expect(natRoute.destination_cidr_block).toBe('0.0.0.0/0');
     expect(natRoute.route_table_id).toMatch(/^rtb-[0-9a-f]{17}$/);
     expect(plannedValues(plan('ssm-endpoints'), 'aws_vpc_endpoint.interface')).toHaveLength(2);
-    const publicInstance = plan('lab-ssm-public').resource_changes!.find((c: any) => c.type === 'aws_instance')!.change.after;
-    expect(publicInstance).toMatchObject({ associate_public_ip_address: true, iam_instance_profile: 'placeholder-session-manager-role_instance-profile_4DD63473', tags: { Name: 'ssm-lab-ssm-public', Scenario: 'ssm-internet-gateway' } });
+    const publicInstance = plan('lab-ssm-public').resource_changes!.find((c: any) => c.type === 'aws_instance')!.change
+      .after;
+    expect(publicInstance).toMatchObject({
+      associate_public_ip_address: true,
+      iam_instance_profile: 'placeholder-session-manager-role_instance-profile_4DD63473',
+      tags: { Name: 'ssm-lab-ssm-public', Scenario: 'ssm-internet-gateway' },
+    });
     expect(publicInstance.key_name).toBeUndefined();
-    const publicEgress = plan('lab-ssm-public').resource_changes!.find((c: any) => c.type === 'aws_vpc_security_group_egress_rule')!.change.after;
+    const publicEgress = plan('lab-ssm-public').resource_changes!.find(
+      (c: any) => c.type === 'aws_vpc_security_group_egress_rule',
+    )!.change.after;
     expect(publicEgress).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' });
-    expect(plan('lab-ssm-public').resource_changes!.filter((c: any) => c.type === 'aws_vpc_security_group_ingress_rule')).toEqual([]);
+    expect(
+      plan('lab-ssm-public').resource_changes!.filter((c: any) => c.type === 'aws_vpc_security_group_ingress_rule'),
+    ).toEqual([]);
   });
 
   test('GIVEN the default lab WHEN reachability is computed THEN each scenario gets its expected verdict', () => {
@@ -109,46 +133,97 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(of('ssm-lab-ssm-endpoint').text).toBe(
       'Session Manager: reachable via VPC endpoints (ssm, ssmmessages with private DNS in ssm-lab-vpc2; endpoint SG allows 443 from the instance SG; instance SG allows 443 to it)',
     );
-    expect(of('ssm-lab-ssh').text).toBe('Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role');
+    expect(of('ssm-lab-ssh').text).toBe(
+      'Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role',
+    );
     expect(ssh('ssm-lab-ssh').reachable).toBe(true);
-    expect(ssh('ssm-lab-ssh', '203.0.113.99').text).toContain('SSH: reachable from 203.0.113.99 (port 22 open from 203.0.113.0/24; public address; route to the internet gateway; key pair ssm-lab-ssh)');
+    expect(ssh('ssm-lab-ssh', '203.0.113.99').text).toContain(
+      'SSH: reachable from 203.0.113.99 (port 22 open from 203.0.113.0/24; public address; route to the internet gateway; key pair ssm-lab-ssh)',
+    );
     for (const name of ['ssm-lab-ssm-public', 'ssm-lab-ssm-nat', 'ssm-lab-ssm-endpoint']) {
       expect(ssh(name).text).toBe('SSH: NOT reachable — no inbound rule opens port 22');
     }
   });
 
   const endpointIngress = () => addressOf('lab-ssm-endpoint', 'aws_vpc_security_group_ingress_rule');
-  const endpointFor = (service: string) => addressOf('lab-ssm-endpoint', 'aws_vpc_endpoint', (after) => after.service_name.endsWith(`.${service}`));
+  const endpointFor = (service: string) =>
+    addressOf('lab-ssm-endpoint', 'aws_vpc_endpoint', (after) => after.service_name.endsWith(`.${service}`));
   const brokenVariants: [string, () => Record<string, PlanJson>, string, string][] = [
-    ['no inbound 443 on the endpoint SG', () => variant('lab-ssm-endpoint', endpointIngress(), 'remove'), 'ssm-lab-ssm-endpoint', "the ssm and ssmmessages endpoints' security group ssm-lab-endpoints allows no inbound 443 from the instance (neither from its security group nor from a range covering 10.1.3.0/24)"],
-    ['endpoint private DNS off', () => variant('lab-ssm-endpoint', endpointFor('ssm'), (after) => (after.private_dns_enabled = false)), 'ssm-lab-ssm-endpoint', "the ssm endpoint's private DNS is off, so the public names are used; for ssm: ssm-lab-vpc2-private-2 has no default route (0.0.0.0/0) to the internet"],
-    ['VPC DNS hostnames off', () => variant('lab-network', 'aws_vpc.vpc2_vpc_3C30A18A', (after) => (after.enable_dns_hostnames = false)), 'ssm-lab-ssm-endpoint', "the ssm and ssmmessages endpoints' private DNS does not apply (ssm-lab-vpc2 has DNS hostnames off), so the public names are used; ssm-lab-vpc2-private-2 has no default route (0.0.0.0/0) to the internet"],
-    ['ssmmessages endpoint missing', () => variant('lab-ssm-endpoint', endpointFor('ssmmessages'), 'remove'), 'ssm-lab-ssm-endpoint', 'for ssmmessages: no ssmmessages endpoint with private DNS in ssm-lab-vpc2, and ssm-lab-vpc2-private-2 has no default route (0.0.0.0/0) to the internet'],
-    ['NAT route removed', () => variant('lab-ssm-nat', addressOf('lab-ssm-nat', 'aws_route'), 'remove'), 'ssm-lab-ssm-nat', 'ssm-lab-vpc1-private-1 has no default route (0.0.0.0/0) to the internet, and ssm-lab-vpc1 has no Session Manager endpoints'],
+    [
+      'no inbound 443 on the endpoint SG',
+      () => variant('lab-ssm-endpoint', endpointIngress(), 'remove'),
+      'ssm-lab-ssm-endpoint',
+      "the ssm and ssmmessages endpoints' security group ssm-lab-endpoints allows no inbound 443 from the instance (neither from its security group nor from a range covering 10.1.3.0/24)",
+    ],
+    [
+      'endpoint private DNS off',
+      () => variant('lab-ssm-endpoint', endpointFor('ssm'), (after) => (after.private_dns_enabled = false)),
+      'ssm-lab-ssm-endpoint',
+      "the ssm endpoint's private DNS is off, so the public names are used; for ssm: ssm-lab-vpc2-private-2 has no default route (0.0.0.0/0) to the internet",
+    ],
+    [
+      'VPC DNS hostnames off',
+      () => variant('lab-network', 'aws_vpc.vpc2_vpc_3C30A18A', (after) => (after.enable_dns_hostnames = false)),
+      'ssm-lab-ssm-endpoint',
+      "the ssm and ssmmessages endpoints' private DNS does not apply (ssm-lab-vpc2 has DNS hostnames off), so the public names are used; ssm-lab-vpc2-private-2 has no default route (0.0.0.0/0) to the internet",
+    ],
+    [
+      'ssmmessages endpoint missing',
+      () => variant('lab-ssm-endpoint', endpointFor('ssmmessages'), 'remove'),
+      'ssm-lab-ssm-endpoint',
+      'for ssmmessages: no ssmmessages endpoint with private DNS in ssm-lab-vpc2, and ssm-lab-vpc2-private-2 has no default route (0.0.0.0/0) to the internet',
+    ],
+    [
+      'NAT route removed',
+      () => variant('lab-ssm-nat', addressOf('lab-ssm-nat', 'aws_route'), 'remove'),
+      'ssm-lab-ssm-nat',
+      'ssm-lab-vpc1-private-1 has no default route (0.0.0.0/0) to the internet, and ssm-lab-vpc1 has no Session Manager endpoints',
+    ],
     [
       'NAT placed in a private subnet',
       () => {
         const privateSubnet = addressOf('lab-ssm-nat', 'aws_instance');
-        const subnetId = plan('lab-ssm-nat').resource_changes!.find((c: any) => c.address === privateSubnet)!.change.after.subnet_id;
-        return variant('lab-ssm-nat', addressOf('lab-ssm-nat', 'aws_nat_gateway'), (after) => (after.subnet_id = subnetId));
+        const subnetId = plan('lab-ssm-nat').resource_changes!.find((c: any) => c.address === privateSubnet)!.change
+          .after.subnet_id;
+        return variant(
+          'lab-ssm-nat',
+          addressOf('lab-ssm-nat', 'aws_nat_gateway'),
+          (after) => (after.subnet_id = subnetId),
+        );
       },
       'ssm-lab-ssm-nat',
       "the NAT gateway's subnet ssm-lab-vpc1-private-1 has no route to an internet gateway, and ssm-lab-vpc1 has no Session Manager endpoints",
     ],
-    ['instance profile missing', () => variant('lab-ssm-public', addressOf('lab-ssm-public', 'aws_instance'), (after) => delete after.iam_instance_profile), 'ssm-lab-ssm-public', 'no instance profile, so the SSM Agent has no Systems Manager role'],
+    [
+      'instance profile missing',
+      () =>
+        variant(
+          'lab-ssm-public',
+          addressOf('lab-ssm-public', 'aws_instance'),
+          (after) => delete after.iam_instance_profile,
+        ),
+      'ssm-lab-ssm-public',
+      'no instance profile, so the SSM Agent has no Systems Manager role',
+    ],
     [
       'instance egress without 443',
-      () => variant('lab-ssm-public', addressOf('lab-ssm-public', 'aws_vpc_security_group_egress_rule'), (after) => Object.assign(after, { from_port: 80, to_port: 80 })),
+      () =>
+        variant('lab-ssm-public', addressOf('lab-ssm-public', 'aws_vpc_security_group_egress_rule'), (after) =>
+          Object.assign(after, { from_port: 80, to_port: 80 }),
+        ),
       'ssm-lab-ssm-public',
       'the instance security groups allow no outbound 443',
     ],
   ];
 
-  test.each(brokenVariants)('GIVEN %s WHEN reachability is computed THEN NOT reachable with the reason', (_, plans, instance, reason) => {
-    const verdict = verdicts(plans()).of(instance);
-    expect(verdict.reachable).toBe(false);
-    expect(verdict.text).toBe(`Session Manager: NOT reachable — ${reason}`);
-  });
+  test.each(brokenVariants)(
+    'GIVEN %s WHEN reachability is computed THEN NOT reachable with the reason',
+    (_, plans, instance, reason) => {
+      const verdict = verdicts(plans()).of(instance);
+      expect(verdict.reachable).toBe(false);
+      expect(verdict.text).toBe(`Session Manager: NOT reachable — ${reason}`);
+    },
+  );
 
   test('GIVEN a Session Manager instance with the key pair WHEN checked THEN SSH is reachable through Session Manager, port 22 closed', () => {
     const sshKey = plan('lab-ssh').resource_changes!.find((c: any) => c.type === 'aws_instance')!.change.after.key_name;
@@ -164,7 +239,9 @@ describeWithTerraform('npm run review (offline plan review)', () => {
   });
 
   test('GIVEN an SSH client outside the allowed CIDR WHEN checked THEN NOT reachable with the reason', () => {
-    expect(verdicts().ssh('ssm-lab-ssh', '192.0.2.10').text).toBe('SSH: NOT reachable — port 22 is open only to 203.0.113.0/24; 192.0.2.10 is not in it');
+    expect(verdicts().ssh('ssm-lab-ssh', '192.0.2.10').text).toBe(
+      'SSH: NOT reachable — port 22 is open only to 203.0.113.0/24; 192.0.2.10 is not in it',
+    );
   });
 
   test('GIVEN lab-ssm-nat WHEN costed THEN the total is the hand-computed sum', () => {
@@ -174,7 +251,10 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(cost.knownUsdPerHour).toBeCloseTo(expected, 10);
     expect(cost.unknown).toEqual([]);
     expect(stackCost(result.model!, 'lab-network', 'ap-northeast-1').knownUsdPerHour).toBe(0);
-    expect(stackCost(result.model!, 'lab-ssm-endpoint', 'ap-northeast-1').knownUsdPerHour).toBeCloseTo(0.028 + 0.0054 + (8 * 0.096) / 730, 10);
+    expect(stackCost(result.model!, 'lab-ssm-endpoint', 'ap-northeast-1').knownUsdPerHour).toBeCloseTo(
+      0.028 + 0.0054 + (8 * 0.096) / 730,
+      10,
+    );
     const unknownRegion = stackCost(result.model!, 'lab-ssm-nat', 'eu-west-3');
     expect(unknownRegion.knownUsdPerHour).toBe(0);
     expect(unknownRegion.unknown.length).toBe(4);
@@ -183,26 +263,40 @@ describeWithTerraform('npm run review (offline plan review)', () => {
   test('GIVEN the review WHEN written THEN the Markdown report has every section, the diagram file and the placeholder notice', () => {
     const report = fs.readFileSync(result.reportFile!, 'utf8');
     const diagram = fs.readFileSync(path.join(outDir, 'lab.mmd'), 'utf8');
-    for (const heading of ['## Stacks', '## Instances', '### Reachability, computed from the plans', '## Cost per stack', '## NAT gateway vs VPC endpoints', '## Diagram']) {
+    for (const heading of [
+      '## Stacks',
+      '## Instances',
+      '### Reachability, computed from the plans',
+      '## Cost per stack',
+      '## NAT gateway vs VPC endpoints',
+      '## Diagram',
+    ]) {
       expect(report).toContain(heading);
     }
     expect(report).toContain('placeholder holding only lab-network');
     expect(report).toContain('```mermaid\n' + diagram.trimEnd() + '\n```');
     expect(diagram).toMatch(/^flowchart LR\n/);
     expect(diagram).toContain('ssm-lab-ssm-endpoint<br/>SSM ✓ via vpc-endpoints · SSH ✗');
-    expect(report).toContain('| `lab-ssm-nat` | aws_eip × 1, aws_instance × 1, aws_nat_gateway × 1, aws_route × 1, aws_security_group × 1, aws_vpc_security_group_egress_rule × 1 | USD 0.0735 |');
+    expect(report).toContain(
+      '| `lab-ssm-nat` | aws_eip × 1, aws_instance × 1, aws_nat_gateway × 1, aws_route × 1, aws_security_group × 1, aws_vpc_security_group_egress_rule × 1 | USD 0.0735 |',
+    );
     expect(result.text).toContain('Endpoints are cheaper by USD 0.0390/h');
   });
 
   test('GIVEN the diagrams WHEN Mermaid itself parses them THEN the report, lab.mmd and the README render, and a broken one fails', () => {
     const check = (...files: string[]) =>
-      spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'check-mermaid.mjs'), ...files], { encoding: 'utf8' });
+      spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'check-mermaid.mjs'), ...files], {
+        encoding: 'utf8',
+      });
     const good = check(result.reportFile!, path.join(outDir, 'lab.mmd'), path.join(__dirname, '..', 'README.md'));
     expect(good.stderr).toBe('');
     expect(good.stdout).toContain('3 diagram(s) checked, 0 failed');
     expect(good.status).toBe(0);
     const broken = path.join(outDir, 'broken.mmd');
-    fs.writeFileSync(broken, fs.readFileSync(path.join(outDir, 'lab.mmd'), 'utf8').replace('flowchart LR', 'flowchart LR\n  a[unclosed -->'));
+    fs.writeFileSync(
+      broken,
+      fs.readFileSync(path.join(outDir, 'lab.mmd'), 'utf8').replace('flowchart LR', 'flowchart LR\n  a[unclosed -->'),
+    );
     expect(check(broken).status).toBe(1);
   });
 

@@ -15,8 +15,13 @@ const ROOT = path.resolve(__dirname, '..');
 function fakeTerraform(planSucceeds = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-terraform-'));
   const script = path.join(dir, 'terraform');
-  const plan = planSucceeds ? '' : 'if [ "$1" = plan ]; then echo "Error: Invalid provider configuration (fake)" >&2; exit 1; fi\n';
-  fs.writeFileSync(script, `#!/bin/sh\n${plan}if [ "$1" = show ]; then echo '{"resource_changes":[]}'; exit 0; fi\necho "Terraform v0.0.0-fake"\nexit 0\n`);
+  const plan = planSucceeds
+    ? ''
+    : 'if [ "$1" = plan ]; then echo "Error: Invalid provider configuration (fake)" >&2; exit 1; fi\n';
+  fs.writeFileSync(
+    script,
+    `#!/bin/sh\n${plan}if [ "$1" = show ]; then echo '{"resource_changes":[]}'; exit 0; fi\necho "Terraform v0.0.0-fake"\nexit 0\n`,
+  );
   fs.chmodSync(script, 0o755);
   return script;
 }
@@ -24,7 +29,9 @@ function fakeTerraform(planSucceeds = false): string {
 describe('offline review (without Terraform)', () => {
   test('GIVEN lab-network outputs WHEN placeholders are made THEN ids look like AWS ids and are stable', () => {
     expect(placeholderFor('${aws_subnet.vpc1_public-subnet_87E5A521.id}')).toMatch(/^subnet-[0-9a-f]{17}$/);
-    expect(placeholderFor('${aws_subnet.vpc1_public-subnet_87E5A521.id}')).toBe(placeholderFor('${aws_subnet.vpc1_public-subnet_87E5A521.id}'));
+    expect(placeholderFor('${aws_subnet.vpc1_public-subnet_87E5A521.id}')).toBe(
+      placeholderFor('${aws_subnet.vpc1_public-subnet_87E5A521.id}'),
+    );
     expect(placeholderFor('${aws_vpc.a.id}')).not.toBe(placeholderFor('${aws_vpc.b.id}'));
     expect(placeholderFor('${aws_iam_instance_profile.p.name}')).toBe('placeholder-p');
     expect(placeholderFor('literal')).toBeUndefined();
@@ -39,7 +46,9 @@ describe('offline review (without Terraform)', () => {
   });
 
   test("GIVEN the user's own inputs WHEN the review config is made THEN they are kept", () => {
-    const { config, placeholders } = reviewConfig(configWith({ ...SSH_OPERATOR_ENV, SSM_LAB_AMI_ID: 'ami-0fedcba9876543210' }));
+    const { config, placeholders } = reviewConfig(
+      configWith({ ...SSH_OPERATOR_ENV, SSM_LAB_AMI_ID: 'ami-0fedcba9876543210' }),
+    );
     expect(config.amiId).toBe('ami-0fedcba9876543210');
     expect(config.sshAllowedCidrs).toEqual(['203.0.113.7/32', '198.51.100.0/24']);
     expect(placeholders).toEqual([]);
@@ -48,7 +57,13 @@ describe('offline review (without Terraform)', () => {
   test('GIVEN the price table WHEN read THEN every documented region prices every billable item with a source', () => {
     for (const region of ['ap-northeast-1', 'us-east-1']) {
       const prices = PRICES[region];
-      for (const price of [prices.natGatewayHour, prices.interfaceEndpointAzHour, prices.publicIpv4Hour, prices.gp3GbMonth, prices.instanceHour['t4g.nano']]) {
+      for (const price of [
+        prices.natGatewayHour,
+        prices.interfaceEndpointAzHour,
+        prices.publicIpv4Hour,
+        prices.gp3GbMonth,
+        prices.instanceHour['t4g.nano'],
+      ]) {
         expect(price.usd).toBeGreaterThan(0);
         expect(price.source).toMatch(/\S/);
       }
@@ -64,13 +79,19 @@ describe('offline review (without Terraform)', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('ssm-access-lab review: terraform was not found on PATH. Install Terraform 1.9 or later');
+    expect(result.stderr).toContain(
+      'ssm-access-lab review: terraform was not found on PATH. Install Terraform 1.9 or later',
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  test('GIVEN a plan that fails WHEN reviewed THEN the outcome names the stack, the step and Terraform\'s message', async () => {
+  test("GIVEN a plan that fails WHEN reviewed THEN the outcome names the stack, the step and Terraform's message", async () => {
     const outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-fail-')), '.review');
-    const result = await runReview({ outDir, config: configWith(), env: { ...process.env, TERRAFORM_BINARY: fakeTerraform() } });
+    const result = await runReview({
+      outDir,
+      config: configWith(),
+      env: { ...process.env, TERRAFORM_BINARY: fakeTerraform() },
+    });
     expect(result.outcomes).toHaveLength(6);
     for (const outcome of result.outcomes) {
       expect(outcome.ok).toBe(false);
@@ -89,16 +110,20 @@ describe('offline review (without Terraform)', () => {
     const result = await runReview({ outDir, config, env: { ...process.env, TERRAFORM_BINARY: fakeTerraform(true) } });
     const report = fs.readFileSync(result.reportFile!, 'utf8');
     expect(report).toContain('## Acknowledged guardrail findings');
-    expect(report).toContain('- SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0 — acknowledged: workshop with changing addresses');
+    expect(report).toContain(
+      '- SSMLAB-SG-1 at lab-ssh/instance/ingress-22-0-0: inbound tcp/22 from 0.0.0.0/0 — acknowledged: workshop with changing addresses',
+    );
   });
 
   test('GIVEN an unacknowledged guardrail finding WHEN reviewed THEN the review stops before any plan', async () => {
     const outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-guard-')), '.review');
     const config = configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '0.0.0.0/0', SSM_LAB_SSH_KEY_NAME: 'ops' });
-    await expect(runReview({ outDir, config, env: { ...process.env, TERRAFORM_BINARY: fakeTerraform(true) } })).rejects.toThrow('SSMLAB-SG-1 at lab-ssh');
+    await expect(
+      runReview({ outDir, config, env: { ...process.env, TERRAFORM_BINARY: fakeTerraform(true) } }),
+    ).rejects.toThrow('SSMLAB-SG-1 at lab-ssh');
   });
 
-  test('GIVEN a plan that fails WHEN the command runs THEN it prints the stack, Terraform\'s words and what to do, exit 1', () => {
+  test("GIVEN a plan that fails WHEN the command runs THEN it prints the stack, Terraform's words and what to do, exit 1", () => {
     const result = spawnSync(process.execPath, ['bin/app.js', 'tools/review/cli.ts'], {
       cwd: ROOT,
       env: {
@@ -110,7 +135,9 @@ describe('offline review (without Terraform)', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('ssm-access-lab review: lab-network: terraform plan failed. Terraform said:\nError: Invalid provider configuration (fake)\nWhat to do:');
+    expect(result.stderr).toContain(
+      'ssm-access-lab review: lab-network: terraform plan failed. Terraform said:\nError: Invalid provider configuration (fake)\nWhat to do:',
+    );
     expect(result.stdout).toContain('✗ lab-network');
   });
 });

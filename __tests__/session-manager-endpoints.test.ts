@@ -56,15 +56,23 @@ describe('SessionManagerEndpoints', () => {
     const rule = onlyResource(three, 'aws_vpc_security_group_ingress_rule');
     expect(rule).toMatchObject({ cidr_ipv4: '10.1.3.0/24', from_port: 443, to_port: 443 });
     expect(rule.referenced_security_group_id).toBeUndefined();
-    expect(resourcesOfType(three, 'aws_vpc_endpoint').every((e) => e.tags.ExpiresAt === '2026-11-23T12:00:00Z')).toBe(true);
+    expect(resourcesOfType(three, 'aws_vpc_endpoint').every((e) => e.tags.ExpiresAt === '2026-11-23T12:00:00Z')).toBe(
+      true,
+    );
   });
 
   test.each([
     ['no source', {}, 'must name at least one source'],
     ['no service', { services: [], allowedCidrs: ['10.0.0.0/8'] }, 'at least one service'],
     ['an unknown service', { services: ['s3'] as never, allowedCidrs: ['10.0.0.0/8'] }, 'unknown service(s) s3'],
-    ['a duplicate service', { services: ['ssm', 'ssm'] as never, allowedCidrs: ['10.0.0.0/8'] }, 'lists a service twice'],
+    [
+      'a duplicate service',
+      { services: ['ssm', 'ssm'] as never, allowedCidrs: ['10.0.0.0/8'] },
+      'lists a service twice',
+    ],
   ])('GIVEN %s WHEN constructed THEN it throws', (_, extra, message) => {
-    expect(() => synthConstruct((scope) => new SessionManagerEndpoints(scope, 'e', { ...base, ...extra }))).toThrow(message);
+    expect(() => synthConstruct((scope) => new SessionManagerEndpoints(scope, 'e', { ...base, ...extra }))).toThrow(
+      message,
+    );
   });
 });

@@ -17,8 +17,16 @@ describeWithTerraform('lab-ssh with Terraform', () => {
   beforeAll(async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-ssh-tf-'));
     const planStack = async (name: string, env: Record<string, string>) => {
-      const lab = synthLab(configWith({ SSM_LAB_AMI_ID: 'ami-0123456789abcdef0', ...env }), path.join(root, name, 'cdktf.out'), { offlineReview: true });
-      writePlaceholderState(lab.stacks['lab-network'], 'lab-network', path.join(root, name, 'terraform.lab-network.tfstate'));
+      const lab = synthLab(
+        configWith({ SSM_LAB_AMI_ID: 'ami-0123456789abcdef0', ...env }),
+        path.join(root, name, 'cdktf.out'),
+        { offlineReview: true },
+      );
+      writePlaceholderState(
+        lab.stacks['lab-network'],
+        'lab-network',
+        path.join(root, name, 'terraform.lab-network.tfstate'),
+      );
       const dir = path.join(lab.outdir, 'stacks', 'lab-ssh');
       await init(dir, true);
       return plan(dir, [], name);
@@ -29,12 +37,19 @@ describeWithTerraform('lab-ssh with Terraform', () => {
   test('GIVEN no operator CIDR or key WHEN lab-ssh is planned THEN Terraform refuses it with the message, before creating anything', () => {
     expect(refused.status).not.toBe(0);
     const errors = refused.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors).toEqual([expect.objectContaining({ summary: 'Resource precondition failed', detail: expect.stringContaining(SSH_INPUTS_MISSING) })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        summary: 'Resource precondition failed',
+        detail: expect.stringContaining(SSH_INPUTS_MISSING),
+      }),
+    ]);
   });
 
   test('GIVEN operator inputs WHEN lab-ssh is planned THEN the plan opens 22 to those CIDRs only', () => {
     expect(accepted.status).toBe(0);
-    const rules = accepted.plan.resource_changes.filter((c: any) => c.type === 'aws_vpc_security_group_ingress_rule').map((c: any) => c.change.after.cidr_ipv4);
+    const rules = accepted.plan.resource_changes
+      .filter((c: any) => c.type === 'aws_vpc_security_group_ingress_rule')
+      .map((c: any) => c.change.after.cidr_ipv4);
     expect(rules.sort()).toEqual(['198.51.100.0/24', '203.0.113.7/32']);
   });
 });

@@ -15,7 +15,9 @@ describe('lab-ssh stack', () => {
     expect(instance.subnet_id).toContain('vpc1_public-subnet');
     expect(instance.iam_instance_profile).toBeUndefined();
     // The key pair lives in lab-network (free, shared with SSH through Session Manager).
-    expect(instance.key_name).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-lab-network\.outputs\.[^}]*aws_key_pair[^}]*key_name\}$/);
+    expect(instance.key_name).toMatch(
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-lab-network\.outputs\.[^}]*aws_key_pair[^}]*key_name\}$/,
+    );
     expect(resourcesOfType(configured, 'aws_key_pair')).toHaveLength(0);
     expect(instance.tags.Scenario).toBe('ssh-internet');
   });
@@ -30,10 +32,13 @@ describe('lab-ssh stack', () => {
   });
 
   test('GIVEN an existing key pair name WHEN synthesized THEN it is used and no key pair is created', () => {
-    const json = synthLab(configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '203.0.113.7/32', SSM_LAB_SSH_KEY_NAME: 'ops' })).stacks['lab-ssh'];
+    const json = synthLab(configWith({ SSM_LAB_SSH_ALLOWED_CIDRS: '203.0.113.7/32', SSM_LAB_SSH_KEY_NAME: 'ops' }))
+      .stacks['lab-ssh'];
     expect(onlyResource(json, 'aws_instance').key_name).toBe('ops');
     expect(resourcesOfType(json, 'aws_key_pair')).toHaveLength(0);
-    expect(json.output?.connect_command.value).toMatch(/^ssh -i ~\/\.ssh\/ops\.pem ec2-user@\$\{aws_instance\.[^.]+\.public_ip\}$/);
+    expect(json.output?.connect_command.value).toMatch(
+      /^ssh -i ~\/\.ssh\/ops\.pem ec2-user@\$\{aws_instance\.[^.]+\.public_ip\}$/,
+    );
   });
 
   test('GIVEN no operator inputs WHEN synthesized THEN synth succeeds, nothing is opened, and plan is refused by a precondition', () => {
@@ -47,12 +52,23 @@ describe('lab-ssh stack', () => {
   });
 
   test('GIVEN any config WHEN synthesized THEN egress is tcp/443 only', () => {
-    expect(onlyResource(configured, 'aws_vpc_security_group_egress_rule')).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: 'tcp' });
+    expect(onlyResource(configured, 'aws_vpc_security_group_egress_rule')).toMatchObject({
+      from_port: 443,
+      to_port: 443,
+      ip_protocol: 'tcp',
+    });
   });
 
   test('GIVEN operator inputs WHEN synthesized THEN outputs give id, IPs and the ssh line', () => {
-    expect(Object.keys(configured.output ?? {}).sort()).toEqual(['connect_command', 'instance_id', 'private_ip', 'public_ip']);
-    expect(configured.output?.connect_command.value).toMatch(/^ssh -i ~\/\.ssh\/id_ed25519 ec2-user@\$\{aws_instance\.[^.]+\.public_ip\}$/);
+    expect(Object.keys(configured.output ?? {}).sort()).toEqual([
+      'connect_command',
+      'instance_id',
+      'private_ip',
+      'public_ip',
+    ]);
+    expect(configured.output?.connect_command.value).toMatch(
+      /^ssh -i ~\/\.ssh\/id_ed25519 ec2-user@\$\{aws_instance\.[^.]+\.public_ip\}$/,
+    );
     for (const output of Object.values(configured.output ?? {})) expect(output.description).toMatch(/\S/);
   });
 });

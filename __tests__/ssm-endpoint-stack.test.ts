@@ -1,4 +1,12 @@
-import { configWith, onlyResource, referenceTo, resourceIds, resourcesOfType, synthLab, TerraformJson } from './helpers/synth';
+import {
+  configWith,
+  onlyResource,
+  referenceTo,
+  resourceIds,
+  resourcesOfType,
+  synthLab,
+  TerraformJson,
+} from './helpers/synth';
 
 describe('lab-ssm-endpoint stack', () => {
   let json: TerraformJson;
@@ -65,8 +73,14 @@ describe('lab-ssm-endpoint stack', () => {
   });
 
   test('GIVEN ec2messages requested WHEN synthesized THEN the articles three endpoints exist', () => {
-    const three = synthLab(configWith({ SSM_LAB_ENDPOINT_SERVICES: 'ssm,ssmmessages,ec2messages' })).stacks['lab-ssm-endpoint'];
-    expect(resourcesOfType(three, 'aws_vpc_endpoint').map((e) => e.service_name).sort()).toEqual([
+    const three = synthLab(configWith({ SSM_LAB_ENDPOINT_SERVICES: 'ssm,ssmmessages,ec2messages' })).stacks[
+      'lab-ssm-endpoint'
+    ];
+    expect(
+      resourcesOfType(three, 'aws_vpc_endpoint')
+        .map((e) => e.service_name)
+        .sort(),
+    ).toEqual([
       'com.amazonaws.ap-northeast-1.ec2messages',
       'com.amazonaws.ap-northeast-1.ssm',
       'com.amazonaws.ap-northeast-1.ssmmessages',

@@ -29,10 +29,19 @@ describe('lab-ssm-nat stack', () => {
     expect(instance.key_name).toBeUndefined();
     expect(instance.depends_on).toEqual([`aws_route.${Object.keys(json.resource!.aws_route)[0]}`]);
     expect(resourcesOfType(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
-    expect(onlyResource(json, 'aws_vpc_security_group_egress_rule')).toMatchObject({ from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' });
+    expect(onlyResource(json, 'aws_vpc_security_group_egress_rule')).toMatchObject({
+      from_port: 443,
+      to_port: 443,
+      cidr_ipv4: '0.0.0.0/0',
+    });
   });
 
   test('GIVEN defaults WHEN synthesized THEN outputs have no public IP of the instance', () => {
-    expect(Object.keys(json.output ?? {}).sort()).toEqual(['connect_command', 'instance_id', 'nat_public_ip', 'private_ip']);
+    expect(Object.keys(json.output ?? {}).sort()).toEqual([
+      'connect_command',
+      'instance_id',
+      'nat_public_ip',
+      'private_ip',
+    ]);
   });
 });

@@ -27,7 +27,12 @@ describe('lab-ssm-public stack', () => {
   });
 
   test('GIVEN defaults WHEN synthesized THEN outputs include the start-session command', () => {
-    expect(Object.keys(json.output ?? {}).sort()).toEqual(['connect_command', 'instance_id', 'private_ip', 'public_ip']);
+    expect(Object.keys(json.output ?? {}).sort()).toEqual([
+      'connect_command',
+      'instance_id',
+      'private_ip',
+      'public_ip',
+    ]);
     expect(json.output?.connect_command.value).toMatch(
       /^aws ssm start-session --target \$\{aws_instance\.[^.]+\.id\} --region ap-northeast-1$/,
     );
@@ -35,12 +40,16 @@ describe('lab-ssm-public stack', () => {
 
   test('GIVEN SSH through Session Manager WHEN synthesized THEN the instance gets the key pair, port 22 stays closed, and outputs give the ssh config', () => {
     const json = synthLab(configWith({ ...SSH_OPERATOR_ENV, SSM_LAB_SSH_OVER_SSM: 'true' })).stacks['lab-ssm-public'];
-    expect(onlyResource(json, 'aws_instance').key_name).toMatch(/cross-stack-reference-input-lab-network\.outputs\.[^}]*aws_key_pair/);
+    expect(onlyResource(json, 'aws_instance').key_name).toMatch(
+      /cross-stack-reference-input-lab-network\.outputs\.[^}]*aws_key_pair/,
+    );
     expect(resourcesOfType(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
     expect(json.output?.ssh_config.value).toBe(
       'host i-* mi-*\n    ProxyCommand sh -c "aws ssm start-session --target %h --document-name AWS-StartSSHSession --parameters \'portNumber=%p\' --region ap-northeast-1"',
     );
-    expect(json.output?.ssh_command.value).toMatch(/^ssh -i ~\/\.ssh\/id_ed25519 ec2-user@\$\{aws_instance\.[^.]+\.id\}$/);
+    expect(json.output?.ssh_command.value).toMatch(
+      /^ssh -i ~\/\.ssh\/id_ed25519 ec2-user@\$\{aws_instance\.[^.]+\.id\}$/,
+    );
   });
 
   test('GIVEN SSH through Session Manager off WHEN synthesized THEN no key pair and no ssh outputs', () => {

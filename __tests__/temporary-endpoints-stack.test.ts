@@ -83,7 +83,10 @@ describe('ssm-endpoints stack', () => {
       to_port: 443,
       description: expect.stringMatching(/\S/),
     });
-    expect(resource.aws_vpc_security_group_ingress_rule.https_from_cidr).toMatchObject({ for_each: '${toset(var.allowed_cidrs)}', cidr_ipv4: '${each.value}' });
+    expect(resource.aws_vpc_security_group_ingress_rule.https_from_cidr).toMatchObject({
+      for_each: '${toset(var.allowed_cidrs)}',
+      cidr_ipv4: '${each.value}',
+    });
     expect(resource.aws_security_group.endpoints.ingress).toBeUndefined();
     expect(resource.aws_security_group.endpoints.egress).toBeUndefined();
   });
@@ -105,19 +108,35 @@ describe('ssm-endpoints stack', () => {
   // Amazon EventBridge Scheduler", whose operations table maps DeleteScheduleGroup to both
   // scheduler:DeleteSchedule and scheduler:DeleteScheduleGroup).
   const EXPIRY_PERMISSIONS: [string, string, string][] = [
-    ['ec2:DeleteVpcEndpoints', 'formatlist("arn:%s:ec2:%s:*:vpc-endpoint/%s", data.aws_partition.current.partition, data.aws_region.current.name, local.endpoint_ids)', 'Amazon EC2: DeleteVpcEndpoints on vpc-endpoint'],
-    ['scheduler:DeleteScheduleGroup', '"arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:*:schedule-group/${one(aws_scheduler_schedule_group.expiry[*].name)}"', 'EventBridge Scheduler: DeleteScheduleGroup on schedule-group'],
-    ['scheduler:DeleteSchedule', '"arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:*:schedule/${one(aws_scheduler_schedule_group.expiry[*].name)}/*"', 'EventBridge Scheduler: DeleteScheduleGroup also deletes the group\'s schedules, authorized by DeleteSchedule on schedule'],
+    [
+      'ec2:DeleteVpcEndpoints',
+      'formatlist("arn:%s:ec2:%s:*:vpc-endpoint/%s", data.aws_partition.current.partition, data.aws_region.current.name, local.endpoint_ids)',
+      'Amazon EC2: DeleteVpcEndpoints on vpc-endpoint',
+    ],
+    [
+      'scheduler:DeleteScheduleGroup',
+      '"arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:*:schedule-group/${one(aws_scheduler_schedule_group.expiry[*].name)}"',
+      'EventBridge Scheduler: DeleteScheduleGroup on schedule-group',
+    ],
+    [
+      'scheduler:DeleteSchedule',
+      '"arn:${data.aws_partition.current.partition}:scheduler:${data.aws_region.current.name}:*:schedule/${one(aws_scheduler_schedule_group.expiry[*].name)}/*"',
+      "EventBridge Scheduler: DeleteScheduleGroup also deletes the group's schedules, authorized by DeleteSchedule on schedule",
+    ],
   ];
 
   test('GIVEN the expiry role WHEN synthesized THEN it may make exactly the calls the schedules need, on these endpoints and its own group', () => {
     const policy = json.resource!.aws_iam_role_policy.expiry.policy as string;
     // The policy is jsonencode() of an object built in TypeScript: "Action" = "…", "Resource" = <expression>.
-    const statements = [...policy.matchAll(/"Action" = "([^"]+)", "Resource" = (formatlist\([^)]*\)|"[^"]*")/g)].map((m) => [m[1], m[2]]);
+    const statements = [...policy.matchAll(/"Action" = "([^"]+)", "Resource" = (formatlist\([^)]*\)|"[^"]*")/g)].map(
+      (m) => [m[1], m[2]],
+    );
     expect(statements).toEqual(EXPIRY_PERMISSIONS.map(([action, resource]) => [action, resource]));
     expect([...policy.matchAll(/"Action" = /g)]).toHaveLength(EXPIRY_PERMISSIONS.length);
     expect(policy).not.toMatch(/"Action" = "[^"]*\*/);
-    expect(json.locals?.endpoint_ids).toBe('${concat([for key, val in aws_vpc_endpoint.interface : val.id], aws_vpc_endpoint.s3_gateway[*].id)}');
+    expect(json.locals?.endpoint_ids).toBe(
+      '${concat([for key, val in aws_vpc_endpoint.interface : val.id], aws_vpc_endpoint.s3_gateway[*].id)}',
+    );
     const trust = json.resource!.aws_iam_role.expiry.assume_role_policy as string;
     expect(trust).toContain('"Principal" = {"Service" = "scheduler.amazonaws.com"}');
     expect(trust).toContain(':schedule-group/${one(aws_scheduler_schedule_group.expiry[*].name)}');
@@ -128,17 +147,29 @@ describe('ssm-endpoints stack', () => {
     expect(data.aws_vpc.target.count).toBe('${var.preflight_lookups ? 1 : 0}');
     expect(data.aws_subnet.endpoint.for_each).toBe('${var.preflight_lookups ? toset(var.subnet_ids) : toset([])}');
     expect(data.aws_network_interfaces.existing_endpoint_enis.count).toBe('${var.preflight_lookups ? 1 : 0}');
-    expect(data.aws_vpc.target.lifecycle.postcondition[0].condition).toBe('${self.enable_dns_support && self.enable_dns_hostnames}');
+    expect(data.aws_vpc.target.lifecycle.postcondition[0].condition).toBe(
+      '${self.enable_dns_support && self.enable_dns_hostnames}',
+    );
     expect(Object.keys(json.check as object).sort()).toEqual(['subnets_in_vpc']);
-    const preconditions = json.resource!.aws_security_group.endpoints.lifecycle.precondition.map((p: any) => p.condition);
+    const preconditions = json.resource!.aws_security_group.endpoints.lifecycle.precondition.map(
+      (p: any) => p.condition,
+    );
     expect(preconditions).toContain('${length(local.conflicting_endpoints) == 0}');
-    expect(json.locals?.conflicting_endpoints).toContain('!(lookup(e.tags, "Stack", "") == "ssm-endpoints" && lookup(e.tags, "Lab", "") == "ssm-lab")');
+    expect(json.locals?.conflicting_endpoints).toContain(
+      '!(lookup(e.tags, "Stack", "") == "ssm-endpoints" && lookup(e.tags, "Lab", "") == "ssm-lab")',
+    );
   });
 
   test('GIVEN prefixed stack names and another lab WHEN synthesized THEN the own-endpoint exclusion and the commands use the real stack and lab names', () => {
-    const prefixed = synthLab(configWith({ SSM_LAB_NAME: 'team-a', SSM_LAB_PREFIX_STACK_NAMES: 'true' })).stacks['team-a-ssm-endpoints'];
-    expect(prefixed.locals?.conflicting_endpoints).toContain('!(lookup(e.tags, "Stack", "") == "team-a-ssm-endpoints" && lookup(e.tags, "Lab", "") == "team-a")');
-    expect(prefixed.output?.next_steps.value).toContain('npx cdktf destroy team-a-ssm-endpoints with the same --var inputs');
+    const prefixed = synthLab(configWith({ SSM_LAB_NAME: 'team-a', SSM_LAB_PREFIX_STACK_NAMES: 'true' })).stacks[
+      'team-a-ssm-endpoints'
+    ];
+    expect(prefixed.locals?.conflicting_endpoints).toContain(
+      '!(lookup(e.tags, "Stack", "") == "team-a-ssm-endpoints" && lookup(e.tags, "Lab", "") == "team-a")',
+    );
+    expect(prefixed.output?.next_steps.value).toContain(
+      'npx cdktf destroy team-a-ssm-endpoints with the same --var inputs',
+    );
     expect(prefixed.resource!.aws_security_group.endpoints.name).toBe('team-a-temporary-endpoints');
     expect(prefixed.resource!.aws_iam_role.expiry.name_prefix).toBe('team-a-endpoints-expiry-');
     expect(prefixed.resource!.aws_scheduler_schedule_group.expiry.name_prefix).toBe('team-a-endpoints-expiry-');
@@ -152,7 +183,9 @@ describe('ssm-endpoints stack', () => {
   test('GIVEN a ttl WHEN synthesized THEN every endpoint refuses to be created after the window ended', () => {
     for (const endpoint of Object.values(json.resource!.aws_vpc_endpoint)) {
       expect(endpoint.lifecycle.precondition).toEqual([
-        expect.objectContaining({ condition: expect.stringContaining('timecmp(local.deadline, timeadd(plantimestamp(), "5m")) > 0') }),
+        expect.objectContaining({
+          condition: expect.stringContaining('timecmp(local.deadline, timeadd(plantimestamp(), "5m")) > 0'),
+        }),
       ]);
     }
   });
@@ -176,7 +209,9 @@ describe('ssm-endpoints stack', () => {
     expect(readme).toContain(sampleDeployCommand('deploy'));
     expect(readme).toContain(sampleDeployCommand('destroy'));
     expect(sampleDeployCommand()).toBe(
-      ['npx cdktf deploy ssm-endpoints', ...SSM_ENDPOINTS_SAMPLE_VARS.map(([k, v]) => `  --var='${k}=${v}'`)].join(' \\\n'),
+      ['npx cdktf deploy ssm-endpoints', ...SSM_ENDPOINTS_SAMPLE_VARS.map(([k, v]) => `  --var='${k}=${v}'`)].join(
+        ' \\\n',
+      ),
     );
   });
 });

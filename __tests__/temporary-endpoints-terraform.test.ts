@@ -3,7 +3,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { configWith, synthLab } from './helpers/synth';
-import { createdTypes, describeWithTerraform, init, nullOutputs, plan, PlanOutcome, plannedValues, tf } from './helpers/terraform';
+import {
+  createdTypes,
+  describeWithTerraform,
+  init,
+  nullOutputs,
+  plan,
+  PlanOutcome,
+  plannedValues,
+  tf,
+} from './helpers/terraform';
 import { diagnosticsOf, inParallel } from '../tools/terraform-cli';
 import { OFFLINE_ACCESS_KEY, offlineEndpointsVars } from '../tools/review/offline';
 
@@ -14,7 +23,8 @@ jest.setTimeout(120_000);
 
 /** What the review passes offline (a region, no lookups); the inputs after it win. */
 const OFFLINE_VARS = offlineEndpointsVars(configWith({}));
-const planOffline = (dir: string, vars: readonly (readonly [string, string])[], name: string) => plan(dir, [...OFFLINE_VARS, ...vars], name);
+const planOffline = (dir: string, vars: readonly (readonly [string, string])[], name: string) =>
+  plan(dir, [...OFFLINE_VARS, ...vars], name);
 
 const ALLOWED_TYPES = [
   'aws_iam_role',
@@ -95,18 +105,26 @@ async function expiredWindow(root: string, stackJson: string): Promise<ExpiredWi
   fs.writeFileSync(path.join(dir, 'cdk.tf.json'), stackJson);
   await init(dir, true);
   const vars = [...OFFLINE_VARS, ...SSM_ENDPOINTS_SAMPLE_VARS].map(([name, value]) => `-var=${name}=${value}`);
-  const applied = await tf(['apply', '-input=false', '-auto-approve', '-lock=false', '-target=terraform_data.deadline', ...vars], dir);
+  const applied = await tf(
+    ['apply', '-input=false', '-auto-approve', '-lock=false', '-target=terraform_data.deadline', ...vars],
+    dir,
+  );
   if (applied.status !== 0) throw new Error(`terraform apply failed:\n${applied.stderr}`);
   const stateFile = path.join(base, 'terraform.ssm-endpoints.tfstate');
   const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
-  const attributes = state.resources.find((r: any) => r.type === 'terraform_data' && r.name === 'deadline').instances[0].attributes;
+  const attributes = state.resources.find((r: any) => r.type === 'terraform_data' && r.name === 'deadline').instances[0]
+    .attributes;
   const stateDeadline = attributes.output.value;
   attributes.input.value = PAST_DEADLINE;
   attributes.output.value = PAST_DEADLINE;
   state.serial += 1;
   fs.writeFileSync(stateFile, JSON.stringify(state));
   const redeploy = await planOffline(dir, SSM_ENDPOINTS_SAMPLE_VARS, 'redeploy');
-  const renewed = await planOffline(dir, SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => [name, name === 'ttl' ? '240m' : value] as const), 'renewed');
+  const renewed = await planOffline(
+    dir,
+    SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => [name, name === 'ttl' ? '240m' : value] as const),
+    'renewed',
+  );
   const destroy = await tf(['plan', '-destroy', '-input=false', '-lock=false', ...vars], dir);
   return { stateDeadline, redeploy, renewed, destroy };
 }
@@ -130,7 +148,10 @@ async function terraformTest(stackDir: string): Promise<TestRunResult> {
   const testsDir = path.join(stackDir, 'tests');
   fs.mkdirSync(testsDir, { recursive: true });
   const head = source('mock-aws.hcl');
-  fs.writeFileSync(path.join(testsDir, 'preflight.tftest.hcl'), `${head}\n${runBlocks(source('preflight.runs.hcl')).join('\n\n')}\n`);
+  fs.writeFileSync(
+    path.join(testsDir, 'preflight.tftest.hcl'),
+    `${head}\n${runBlocks(source('preflight.runs.hcl')).join('\n\n')}\n`,
+  );
   for (const block of runBlocks(source('messages.runs.hcl'))) {
     const name = /^run "([^"]+)"/.exec(block)![1];
     fs.writeFileSync(path.join(testsDir, `message-${name}.tftest.hcl`), `${head}\n${block}\n`);
@@ -141,9 +162,13 @@ async function terraformTest(stackDir: string): Promise<TestRunResult> {
   for (const line of result.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     const message = JSON.parse(line);
-    if (message.type === 'test_run' && message.test_run.progress === 'complete') status[message.test_run.run] = message.test_run.status;
+    if (message.type === 'test_run' && message.test_run.progress === 'complete')
+      status[message.test_run.run] = message.test_run.status;
     if (message.type === 'diagnostic' && message['@testrun']) {
-      (diagnostics[message['@testrun']] ??= []).push({ severity: message.diagnostic.severity, detail: message.diagnostic.detail });
+      (diagnostics[message['@testrun']] ??= []).push({
+        severity: message.diagnostic.severity,
+        detail: message.diagnostic.detail,
+      });
     }
   }
   return { status, diagnostics };
@@ -214,7 +239,14 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
 
     test('THEN the endpoint SG admits 443 from the instance SG only', () => {
       expect(plannedValues(sample.plan, 'aws_vpc_security_group_ingress_rule.https_from_security_group')).toEqual([
-        expect.objectContaining({ index: 'sg-0123456789abcdef0', referenced_security_group_id: 'sg-0123456789abcdef0', from_port: 443, to_port: 443, ip_protocol: 'tcp', cidr_ipv4: null }),
+        expect.objectContaining({
+          index: 'sg-0123456789abcdef0',
+          referenced_security_group_id: 'sg-0123456789abcdef0',
+          from_port: 443,
+          to_port: 443,
+          ip_protocol: 'tcp',
+          cidr_ipv4: null,
+        }),
       ]);
       expect(plannedValues(sample.plan, 'aws_vpc_security_group_ingress_rule.https_from_cidr')).toEqual([]);
       expect(plannedValues(sample.plan, 'aws_vpc_endpoint.s3_gateway')).toEqual([]);
@@ -238,27 +270,46 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
   describe('GIVEN CIDR sources, ec2messages, an S3 gateway and no ttl WHEN planned offline', () => {
     test('THEN three Interface endpoints, the S3 gateway endpoint and CIDR rules, and nothing for expiry', () => {
       expect(cidrs.status).toBe(0);
-      expect(createdTypes(cidrs.plan)).toEqual({ aws_security_group: 1, aws_vpc_endpoint: 4, aws_vpc_security_group_ingress_rule: 2 });
-      expect(plannedValues(cidrs.plan, 'aws_vpc_endpoint.interface').map((e) => e.service_name).sort()).toEqual([
+      expect(createdTypes(cidrs.plan)).toEqual({
+        aws_security_group: 1,
+        aws_vpc_endpoint: 4,
+        aws_vpc_security_group_ingress_rule: 2,
+      });
+      expect(
+        plannedValues(cidrs.plan, 'aws_vpc_endpoint.interface')
+          .map((e) => e.service_name)
+          .sort(),
+      ).toEqual([
         'com.amazonaws.ap-northeast-1.ec2messages',
         'com.amazonaws.ap-northeast-1.ssm',
         'com.amazonaws.ap-northeast-1.ssmmessages',
       ]);
       expect(plannedValues(cidrs.plan, 'aws_vpc_endpoint.s3_gateway')).toEqual([
-        expect.objectContaining({ service_name: 'com.amazonaws.ap-northeast-1.s3', vpc_endpoint_type: 'Gateway', route_table_ids: ['rtb-0123456789abcdef0'] }),
+        expect.objectContaining({
+          service_name: 'com.amazonaws.ap-northeast-1.s3',
+          vpc_endpoint_type: 'Gateway',
+          route_table_ids: ['rtb-0123456789abcdef0'],
+        }),
       ]);
-      expect(plannedValues(cidrs.plan, 'aws_vpc_security_group_ingress_rule.https_from_cidr').map((r) => [r.cidr_ipv4, r.from_port])).toEqual([
+      expect(
+        plannedValues(cidrs.plan, 'aws_vpc_security_group_ingress_rule.https_from_cidr').map((r) => [
+          r.cidr_ipv4,
+          r.from_port,
+        ]),
+      ).toEqual([
         ['10.20.0.0/16', 443],
         ['192.168.1.0/24', 443],
       ]);
-      expect(cidrs.plan.planned_values.outputs.expires_at.value).toBe('never: run npx cdktf destroy ssm-endpoints when done');
+      expect(cidrs.plan.planned_values.outputs.expires_at.value).toBe(
+        'never: run npx cdktf destroy ssm-endpoints when done',
+      );
       const tags = plannedValues(cidrs.plan, 'aws_security_group.endpoints')[0].tags;
       expect(tags).toEqual({ Name: 'ssm-lab-temporary-endpoints' });
-      expect(plannedValues(cidrs.plan, 'aws_vpc_endpoint.interface').map((e) => e.tags.Name).sort()).toEqual([
-        'ssm-lab-temporary-ec2messages',
-        'ssm-lab-temporary-ssm',
-        'ssm-lab-temporary-ssmmessages',
-      ]);
+      expect(
+        plannedValues(cidrs.plan, 'aws_vpc_endpoint.interface')
+          .map((e) => e.tags.Name)
+          .sort(),
+      ).toEqual(['ssm-lab-temporary-ec2messages', 'ssm-lab-temporary-ssm', 'ssm-lab-temporary-ssmmessages']);
     });
   });
 
@@ -267,7 +318,11 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
     expect(nullOutputs(sample.plan)).toEqual([]);
     expect(nullOutputs(cidrs.plan)).toEqual([]);
     expect(Object.keys(sample.plan.output_changes).sort()).toEqual(Object.keys(JSON.parse(offlineJson).output).sort());
-    expect(nullOutputs({ output_changes: { a: { after: null, after_unknown: false }, b: { after: null, after_unknown: true } } })).toEqual(['a']);
+    expect(
+      nullOutputs({
+        output_changes: { a: { after: null, after_unknown: false }, b: { after: null, after_unknown: true } },
+      }),
+    ).toEqual(['a']);
   });
 
   describe('GIVEN a window whose deadline has passed (state written by Terraform, deadline moved into the past)', () => {
@@ -289,7 +344,9 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
     test('WHEN deployed with a new ttl THEN a new window starts from now, with schedules in the future', () => {
       expect(expired.renewed.status).toBe(0);
       const [deadline] = plannedValues(expired.renewed.plan, 'terraform_data.deadline');
-      expect(Date.parse(deadline.input) - Date.parse(expired.renewed.plan.timestamp)).toBeGreaterThanOrEqual(240 * 60_000 - 1000);
+      expect(Date.parse(deadline.input) - Date.parse(expired.renewed.plan.timestamp)).toBeGreaterThanOrEqual(
+        240 * 60_000 - 1000,
+      );
       const change = expired.renewed.plan.resource_changes.find((c: any) => c.address === 'terraform_data.deadline[0]');
       expect(change.change.actions).toEqual(['delete', 'create']);
     });
@@ -303,20 +360,24 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
   test('GIVEN a malformed value for every variable WHEN planned THEN Terraform rejects each with its message', () => {
     expect(badFormats.status).not.toBe(0);
     const details = badFormats.diagnostics.filter((d) => d.severity === 'error').map((d) => d.detail);
-    for (const message of BAD_FORMAT_MESSAGES) expect(details.filter((detail) => detail.includes(message))).toHaveLength(1);
+    for (const message of BAD_FORMAT_MESSAGES)
+      expect(details.filter((detail) => detail.includes(message))).toHaveLength(1);
     expect(details).toHaveLength(BAD_FORMAT_MESSAGES.length);
     expect(badFormats.diagnostics.every((d) => d.summary === 'Invalid value for variable')).toBe(true);
   });
 
   test('GIVEN a malformed security group id WHEN planned THEN Terraform rejects it with its message', () => {
     expect(badSecurityGroup.status).not.toBe(0);
-    expect(badSecurityGroup.diagnostics.map((d) => d.detail)).toEqual([expect.stringContaining(BAD_SECURITY_GROUP_MESSAGE)]);
+    expect(badSecurityGroup.diagnostics.map((d) => d.detail)).toEqual([
+      expect.stringContaining(BAD_SECURITY_GROUP_MESSAGE),
+    ]);
   });
 
   test('GIVEN no source, no subnet and an unknown ttl unit WHEN planned THEN each is rejected with its message', () => {
     expect(badCombination.status).not.toBe(0);
     const details = badCombination.diagnostics.filter((d) => d.severity === 'error').map((d) => d.detail);
-    for (const message of BAD_COMBINATION_MESSAGES) expect(details.some((detail) => detail.includes(message))).toBe(true);
+    for (const message of BAD_COMBINATION_MESSAGES)
+      expect(details.some((detail) => detail.includes(message))).toBe(true);
   });
 
   test('GIVEN a mocked provider WHEN terraform test runs the preflight THEN every case behaves as designed', () => {
@@ -346,17 +407,26 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
       dns_hostnames_off: 'error',
     });
     expect(tests.diagnostics.subnet_outside_the_vpc).toEqual([
-      expect.objectContaining({ detail: expect.stringContaining('These subnets are not in VPC vpc-0123456789abcdef0: subnet-0123456789abcdef0 (in vpc-0fedcba9876543210)') }),
+      expect.objectContaining({
+        detail: expect.stringContaining(
+          'These subnets are not in VPC vpc-0123456789abcdef0: subnet-0123456789abcdef0 (in vpc-0fedcba9876543210)',
+        ),
+      }),
     ]);
     expect(tests.diagnostics.existing_private_dns_endpoint).toEqual([
       expect.objectContaining({
         severity: 'error',
-        detail: expect.stringContaining('already has Interface endpoints with private DNS for com.amazonaws.ap-northeast-1.ssm (vpce-0123456789abcdef0); AWS refuses a second one'),
+        detail: expect.stringContaining(
+          'already has Interface endpoints with private DNS for com.amazonaws.ap-northeast-1.ssm (vpce-0123456789abcdef0); AWS refuses a second one',
+        ),
       }),
     ]);
     expect(tests.diagnostics.existing_private_dns_endpoint[0].detail).toContain('Fix: use the existing endpoints');
     expect(tests.diagnostics.two_subnets_of_one_az).toEqual([
-      expect.objectContaining({ severity: 'error', detail: expect.stringContaining('at most one subnet per Availability Zone') }),
+      expect.objectContaining({
+        severity: 'error',
+        detail: expect.stringContaining('at most one subnet per Availability Zone'),
+      }),
     ]);
     const [dns] = tests.diagnostics.dns_hostnames_off;
     expect(dns.detail).toContain('must have both DNS support and DNS hostnames on');
@@ -367,7 +437,11 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
   test('GIVEN the offline synth WHEN compared with the deploy synth THEN only the provider differs: mock credentials and skip settings', () => {
     const offline = JSON.parse(offlineJson);
     const normal = JSON.parse(normalJson);
-    expect(offline.provider.aws[0]).toMatchObject({ access_key: OFFLINE_ACCESS_KEY, skip_credentials_validation: true, skip_requesting_account_id: true });
+    expect(offline.provider.aws[0]).toMatchObject({
+      access_key: OFFLINE_ACCESS_KEY,
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+    });
     expect(normal.provider.aws[0]).not.toHaveProperty('access_key');
     expect(normal.variable.preflight_lookups.default).toBe(true);
     const { provider: _offlineProvider, ...offlineRest } = offline;
@@ -382,8 +456,10 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
   });
 
   test('GIVEN diagnostics in JSON lines WHEN parsed THEN only diagnostics are kept', () => {
-    expect(diagnosticsOf('{"type":"diagnostic","diagnostic":{"severity":"error","summary":"s","detail":"d"}}\n{"type":"log"}\nplain')).toEqual([
-      { severity: 'error', summary: 's', detail: 'd' },
-    ]);
+    expect(
+      diagnosticsOf(
+        '{"type":"diagnostic","diagnostic":{"severity":"error","summary":"s","detail":"d"}}\n{"type":"log"}\nplain',
+      ),
+    ).toEqual([{ severity: 'error', summary: 's', detail: 'd' }]);
   });
 });

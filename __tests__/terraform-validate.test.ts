@@ -40,10 +40,14 @@ describeWithTerraform('terraform validate', () => {
   beforeAll(async () => {
     fs.mkdirSync(brokenDir);
     const json = JSON.parse(lab.raw['lab-ssm-public']);
-    json.resource.aws_instance[Object.keys(json.resource.aws_instance)[0]].metadata_options.http_tokens_typo = 'required';
+    json.resource.aws_instance[Object.keys(json.resource.aws_instance)[0]].metadata_options.http_tokens_typo =
+      'required';
     fs.writeFileSync(path.join(brokenDir, 'cdk.tf.json'), JSON.stringify(json));
     const jobs: [string, string][] = [
-      ...Object.keys(lab.raw).map((name): [string, string] => [`defaults/${name}`, path.join(lab.outdir, 'stacks', name)]),
+      ...Object.keys(lab.raw).map((name): [string, string] => [
+        `defaults/${name}`,
+        path.join(lab.outdir, 'stacks', name),
+      ]),
       ['custom/lab-ssh', path.join(custom.outdir, 'stacks', 'lab-ssh')],
       ['custom/lab-ssm-endpoint', path.join(custom.outdir, 'stacks', 'lab-ssm-endpoint')],
       ['custom/lab-ssm-public', path.join(custom.outdir, 'stacks', 'lab-ssm-public')],

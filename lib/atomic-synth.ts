@@ -38,7 +38,8 @@ function carryOverTerraformFiles(from: string, to: string): void {
     const destination = path.join(to, 'stacks', stack);
     if (!fs.existsSync(destination)) continue; // a stack that no longer exists keeps nothing
     for (const entry of fs.readdirSync(path.join(stacksDir, stack))) {
-      if (TERRAFORM_WORKING_FILES.test(entry)) fs.renameSync(path.join(stacksDir, stack, entry), path.join(destination, entry));
+      if (TERRAFORM_WORKING_FILES.test(entry))
+        fs.renameSync(path.join(stacksDir, stack, entry), path.join(destination, entry));
     }
   }
 }

@@ -41,7 +41,7 @@ export function ipv4Range(cidr: string): [number, number] | undefined {
 /** True when `inner` lies entirely inside `outer`. */
 export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
   if (inner.prefix < outer.prefix) return false;
-  return ((inner.network & prefixMask(outer.prefix)) >>> 0) === outer.network;
+  return (inner.network & prefixMask(outer.prefix)) >>> 0 === outer.network;
 }
 
 /** True when the two blocks share at least one address. */
@@ -64,7 +64,9 @@ export const NARROWEST_ANYWHERE_IPV6_PREFIX = 16;
  */
 export function anywhereReason(ipv4: readonly string[], ipv6: readonly string[] = []): string | undefined {
   const wideV4 = ipv4.filter((text) => (parseIpv4Cidr(text)?.prefix ?? 32) < NARROWEST_ANYWHERE_IPV4_PREFIX);
-  const wideV6 = ipv6.filter((text) => Number(/\/(\d{1,3})$/.exec(text.trim())?.[1] ?? 128) < NARROWEST_ANYWHERE_IPV6_PREFIX);
+  const wideV6 = ipv6.filter(
+    (text) => Number(/\/(\d{1,3})$/.exec(text.trim())?.[1] ?? 128) < NARROWEST_ANYWHERE_IPV6_PREFIX,
+  );
   const wide = [...wideV4, ...wideV6];
   if (wide.length > 0) {
     const all = wide.filter((text) => text === '0.0.0.0/0' || /^::\/0$/.test(text.trim()));

@@ -97,7 +97,11 @@ export class SettingsTable<Values extends object = {}> {
         },
       };
       values[key] =
-        text !== undefined ? setting.parse(text, context) : typeof setting.default === 'function' ? setting.default(context) : undefined;
+        text !== undefined
+          ? setting.parse(text, context)
+          : typeof setting.default === 'function'
+            ? setting.default(context)
+            : undefined;
     }
     return values as Values;
   }
@@ -177,7 +181,8 @@ export const SETTINGS_TABLE = SettingsTable.empty()
     defaultDoc: code('ap-northeast-1'),
     doc: 'region of every stack',
     default: 'ap-northeast-1',
-    parse: (text, context) => (REGION_PATTERN.test(text) ? text : context.invalid('an AWS region name such as ap-northeast-1')),
+    parse: (text, context) =>
+      REGION_PATTERN.test(text) ? text : context.invalid('an AWS region name such as ap-northeast-1'),
   })
   .add('vpc1Cidr', {
     variable: 'SSM_LAB_VPC1_CIDR',
@@ -201,7 +206,9 @@ export const SETTINGS_TABLE = SettingsTable.empty()
     parse: (text, context) => {
       const parsed = subnetCidr(text, context, context.earlier.vpc1Cidr, 'vpc1Cidr');
       if (cidrsOverlap(parseIpv4Cidr(context.earlier.publicSubnetCidr)!, parsed)) {
-        context.invalid(`a block that does not overlap ${SETTINGS_TABLE.variableOf('publicSubnetCidr')}=${context.earlier.publicSubnetCidr}`);
+        context.invalid(
+          `a block that does not overlap ${SETTINGS_TABLE.variableOf('publicSubnetCidr')}=${context.earlier.publicSubnetCidr}`,
+        );
       }
       return parsed.text;
     },
@@ -255,13 +262,16 @@ export const SETTINGS_TABLE = SettingsTable.empty()
         'an EC2 instance type such as t4g.nano (arm64) or t3.micro (x86_64); for other names also set SSM_LAB_INSTANCE_ARCH',
       ),
     parse: (text, context): InstanceArchitecture =>
-      text === InstanceArchitecture.ARM64 || text === InstanceArchitecture.X86_64 ? text : context.invalid('arm64 or x86_64'),
+      text === InstanceArchitecture.ARM64 || text === InstanceArchitecture.X86_64
+        ? text
+        : context.invalid('arm64 or x86_64'),
   })
   .add('amiId', {
     variable: 'SSM_LAB_AMI_ID',
     defaultDoc: 'latest Amazon Linux 2023',
     doc: 'pin an AMI (`ami-…`); unset reads `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-<arch>` at plan time',
-    parse: (text, context): string | undefined => (AMI_PATTERN.test(text) ? text : context.invalid('an AMI id such as ami-0123456789abcdef0')),
+    parse: (text, context): string | undefined =>
+      AMI_PATTERN.test(text) ? text : context.invalid('an AMI id such as ami-0123456789abcdef0'),
   })
   .add('rootVolumeGiB', {
     variable: 'SSM_LAB_ROOT_VOLUME_GIB',
@@ -271,7 +281,8 @@ export const SETTINGS_TABLE = SettingsTable.empty()
     parse: (text, context) => {
       // Decimal digits only: Number() would also take 0x10, 1e1 or 0b1000.
       const size = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
-      if (!Number.isInteger(size) || size < 8 || size > 16384) context.invalid('a whole number of GiB from 8 (the AMI snapshot) to 16384');
+      if (!Number.isInteger(size) || size < 8 || size > 16384)
+        context.invalid('a whole number of GiB from 8 (the AMI snapshot) to 16384');
       return size;
     },
   })
@@ -296,14 +307,19 @@ export const SETTINGS_TABLE = SettingsTable.empty()
     doc: 'comma-separated sources for tcp/22 on instance 1; required to deploy `lab-ssh`',
     default: (): readonly string[] => [],
     parse: (text, context): readonly string[] =>
-      splitList(text).map((item) => parseIpv4Cidr(item)?.text ?? context.invalid('comma-separated IPv4 CIDRs such as 203.0.113.7/32', item)),
+      splitList(text).map(
+        (item) =>
+          parseIpv4Cidr(item)?.text ?? context.invalid('comma-separated IPv4 CIDRs such as 203.0.113.7/32', item),
+      ),
   })
   .add('sshKeyName', {
     variable: 'SSM_LAB_SSH_KEY_NAME',
     defaultDoc: 'none',
     doc: 'existing EC2 key pair for instance 1',
     parse: (text, context): string | undefined =>
-      KEY_NAME_PATTERN.test(text) ? text : context.invalid('the name of an existing EC2 key pair (printable ASCII, at most 255)'),
+      KEY_NAME_PATTERN.test(text)
+        ? text
+        : context.invalid('the name of an existing EC2 key pair (printable ASCII, at most 255)'),
   })
   .add('sshPublicKey', {
     variable: 'SSM_LAB_SSH_PUBLIC_KEY',
@@ -311,11 +327,17 @@ export const SETTINGS_TABLE = SettingsTable.empty()
     doc: 'OpenSSH public key line; `lab-network` imports it as key pair `<lab name>-ssh` (use this or the key name)',
     parse: (text, context): string | undefined => {
       if (!PUBLIC_KEY_PATTERN.test(text)) {
-        context.invalid('an OpenSSH public key line (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*), e.g. "$(cat ~/.ssh/id_ed25519.pub)"', abbreviate(text));
+        context.invalid(
+          'an OpenSSH public key line (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*), e.g. "$(cat ~/.ssh/id_ed25519.pub)"',
+          abbreviate(text),
+        );
       }
       // Cross-field: one key, not two.
       if (context.earlier.sshKeyName !== undefined) {
-        context.invalid(`to be unset when ${SETTINGS_TABLE.variableOf('sshKeyName')} is set (choose one key)`, abbreviate(text));
+        context.invalid(
+          `to be unset when ${SETTINGS_TABLE.variableOf('sshKeyName')} is set (choose one key)`,
+          abbreviate(text),
+        );
       }
       return text;
     },
@@ -329,7 +351,9 @@ export const SETTINGS_TABLE = SettingsTable.empty()
       const on = boolean(text, context);
       // Cross-field: ssh through Session Manager still needs a key pair.
       if (on && context.earlier.sshKeyName === undefined && context.earlier.sshPublicKey === undefined) {
-        context.invalid(`${SETTINGS_TABLE.variableOf('sshKeyName')} or ${SETTINGS_TABLE.variableOf('sshPublicKey')} as well: ssh through Session Manager still needs a key pair`);
+        context.invalid(
+          `${SETTINGS_TABLE.variableOf('sshKeyName')} or ${SETTINGS_TABLE.variableOf('sshPublicKey')} as well: ssh through Session Manager still needs a key pair`,
+        );
       }
       return on;
     },
@@ -340,7 +364,9 @@ export const SETTINGS_TABLE = SettingsTable.empty()
     doc: 'lab name: prefix of resource names, `Lab` tag, state files and keys',
     default: 'ssm-lab',
     parse: (text, context) =>
-      LAB_NAME_PATTERN.test(text) ? text : context.invalid('a lab name of 2-20 lowercase letters, digits or -, starting with a letter'),
+      LAB_NAME_PATTERN.test(text)
+        ? text
+        : context.invalid('a lab name of 2-20 lowercase letters, digits or -, starting with a letter'),
   })
   .add('prefixStackNames', {
     variable: 'SSM_LAB_PREFIX_STACK_NAMES',
@@ -368,7 +394,8 @@ export const SETTINGS_TABLE = SettingsTable.empty()
         context.invalid('an S3 key prefix such as teams/network (no leading or trailing /)');
       }
       // Cross-field: only S3 state has a key prefix.
-      if (context.earlier.stateBucket === undefined) context.invalid(`${SETTINGS_TABLE.variableOf('stateBucket')} to be set too (it only applies to S3 state)`);
+      if (context.earlier.stateBucket === undefined)
+        context.invalid(`${SETTINGS_TABLE.variableOf('stateBucket')} to be set too (it only applies to S3 state)`);
       return text;
     },
   })
@@ -380,7 +407,8 @@ export const SETTINGS_TABLE = SettingsTable.empty()
     parse: (text, context) => {
       if (!REGION_PATTERN.test(text)) context.invalid('the AWS region of the state bucket, such as ap-northeast-1');
       // Cross-field: only S3 state has a region of its own.
-      if (context.earlier.stateBucket === undefined) context.invalid(`${SETTINGS_TABLE.variableOf('stateBucket')} to be set too (it only applies to S3 state)`);
+      if (context.earlier.stateBucket === undefined)
+        context.invalid(`${SETTINGS_TABLE.variableOf('stateBucket')} to be set too (it only applies to S3 state)`);
       return text;
     },
   })
@@ -401,7 +429,8 @@ export const SETTINGS_TABLE = SettingsTable.empty()
     defaultDoc: code('ssm-access-lab'),
     doc: '`Project` tag on every resource',
     default: 'ssm-access-lab',
-    parse: (text, context) => (TAG_PATTERN.test(text) ? text : context.invalid('a tag value of 1-256 letters, digits, spaces or _.:/=+-@')),
+    parse: (text, context) =>
+      TAG_PATTERN.test(text) ? text : context.invalid('a tag value of 1-256 letters, digits, spaces or _.:/=+-@'),
   });
 
 /** Every setting's value, typed by the table. */
@@ -439,7 +468,8 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): L
   return {
     ...settings,
     partition: partitionOf(settings.region),
-    stateBackend: stateBucket === undefined ? undefined : { bucket: stateBucket, keyPrefix: stateKeyPrefix, region: stateRegion },
+    stateBackend:
+      stateBucket === undefined ? undefined : { bucket: stateBucket, keyPrefix: stateKeyPrefix, region: stateRegion },
   };
 }
 
@@ -472,11 +502,14 @@ export function closest(name: string, candidates: readonly string[]): string | u
 
 /** Optimal string alignment distance: inserts, deletes, substitutions and adjacent swaps (REGOIN → REGION) cost 1. */
 function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];

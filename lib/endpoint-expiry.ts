@@ -108,7 +108,8 @@ export class EndpointExpiry extends Construct {
 
     const partition = new DataAwsPartition(this, 'partition', {});
     partition.overrideLogicalId('current');
-    const arn = (service: string, resource: string) => `arn:${partition.partition}:${service}:${props.region}:*:${resource}`;
+    const arn = (service: string, resource: string) =>
+      `arn:${partition.partition}:${service}:${props.region}:*:${resource}`;
 
     this.group = new SchedulerScheduleGroup(this, 'group', { namePrefix, tags: timeToLive.tags });
     this.group.overrideLogicalId('expiry');
@@ -128,7 +129,12 @@ export class EndpointExpiry extends Construct {
             Principal: { Service: 'scheduler.amazonaws.com' },
             Action: 'sts:AssumeRole',
             Condition: {
-              ArnLike: { 'aws:SourceArn': [arn('scheduler', `schedule-group/${groupName}`), arn('scheduler', `schedule/${groupName}/*`)] },
+              ArnLike: {
+                'aws:SourceArn': [
+                  arn('scheduler', `schedule-group/${groupName}`),
+                  arn('scheduler', `schedule/${groupName}/*`),
+                ],
+              },
             },
           },
         ],
@@ -154,10 +160,24 @@ export class EndpointExpiry extends Construct {
             Effect: 'Allow',
             Action: 'ec2:DeleteVpcEndpoints',
             // Every part an argument: cdktf cannot render references inside a format string.
-            Resource: Fn.formatlist('arn:%s:ec2:%s:*:vpc-endpoint/%s', [partition.partition, props.region, endpointIds.asList]),
+            Resource: Fn.formatlist('arn:%s:ec2:%s:*:vpc-endpoint/%s', [
+              partition.partition,
+              props.region,
+              endpointIds.asList,
+            ]),
           },
-          { Sid: 'DeleteTheExpiryGroup', Effect: 'Allow', Action: 'scheduler:DeleteScheduleGroup', Resource: arn('scheduler', `schedule-group/${groupName}`) },
-          { Sid: 'DeleteTheGroupsSchedules', Effect: 'Allow', Action: 'scheduler:DeleteSchedule', Resource: arn('scheduler', `schedule/${groupName}/*`) },
+          {
+            Sid: 'DeleteTheExpiryGroup',
+            Effect: 'Allow',
+            Action: 'scheduler:DeleteScheduleGroup',
+            Resource: arn('scheduler', `schedule-group/${groupName}`),
+          },
+          {
+            Sid: 'DeleteTheGroupsSchedules',
+            Effect: 'Allow',
+            Action: 'scheduler:DeleteSchedule',
+            Resource: arn('scheduler', `schedule/${groupName}/*`),
+          },
         ],
       }),
     });
@@ -172,7 +192,11 @@ export class EndpointExpiry extends Construct {
         scheduleExpression: `at(\${formatdate("YYYY-MM-DD'T'hh:mm:ss", timeadd(${timeToLive.deadlineHcl}, "${offsetMinutes}m"))})`,
         scheduleExpressionTimezone: 'UTC',
         flexibleTimeWindow: { mode: 'OFF' },
-        target: { arn: `arn:${partition.partition}:scheduler:::aws-sdk:${api}`, roleArn: optionalAttribute(this.role, 'arn'), input },
+        target: {
+          arn: `arn:${partition.partition}:scheduler:::aws-sdk:${api}`,
+          roleArn: optionalAttribute(this.role, 'arn'),
+          input,
+        },
       });
       resource.overrideLogicalId(logicalId);
       resource.addOverride('count', timeToLive.count);
@@ -202,12 +226,19 @@ export class EndpointExpiry extends Construct {
  * which Scheduler refuses after the endpoints exist: stop the plan before that instead. (Terraform
  * checks conditions only for resources it keeps or creates; destroy is never blocked.)
  */
-function refuseEndedWindow(timeToLive: TimeToLive, endpoints: SessionManagerEndpoints, props: EndpointExpiryProps): void {
+function refuseEndedWindow(
+  timeToLive: TimeToLive,
+  endpoints: SessionManagerEndpoints,
+  props: EndpointExpiryProps,
+): void {
   const deadline = timeToLive.deadlineHcl;
   const stillOpen = {
     condition: `\${${timeToLive.ttlHcl} == "" || try(timecmp(${deadline}, timeadd(plantimestamp(), "${DEADLINE_MARGIN_MINUTES}m")) > 0, true)}`,
     errorMessage: `This ${props.stackName} window ended at \${coalesce(${deadline}, "(no deadline)")} (ttl \${${timeToLive.ttlHcl}}): its endpoints were deleted then, and deploying again would re-create them with an expiry in the past, which EventBridge Scheduler refuses. Start a new window: destroy the stack (${props.destroyCommand} with the same --var inputs), then deploy it again; or deploy with another spelling of the same ttl (e.g. 240m for 4h), which starts a new window from now.`,
   };
-  const all: TerraformResource[] = [...endpoints.interfaceEndpoints, ...(endpoints.s3GatewayEndpoint ? [endpoints.s3GatewayEndpoint] : [])];
+  const all: TerraformResource[] = [
+    ...endpoints.interfaceEndpoints,
+    ...(endpoints.s3GatewayEndpoint ? [endpoints.s3GatewayEndpoint] : []),
+  ];
   for (const endpoint of all) addPrecondition(endpoint, stillOpen);
 }

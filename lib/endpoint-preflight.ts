@@ -91,7 +91,10 @@ export class EndpointPreflight extends Construct {
     eni.addOverride('for_each', `\${toset(flatten(${addressOf(enis)}[*].ids))}`);
     const existing = new DataAwsVpcEndpoint(this, 'existing-endpoints', { id: '${each.value}' });
     existing.overrideLogicalId('existing');
-    existing.addOverride('for_each', `\${toset(compact([for n in ${addressOf(eni)} : try(regex("vpce-[0-9a-f]+", n.description), "")]))}`);
+    existing.addOverride(
+      'for_each',
+      `\${toset(compact([for n in ${addressOf(eni)} : try(regex("vpce-[0-9a-f]+", n.description), "")]))}`,
+    );
 
     const notOurs = Object.entries(props.ownTags)
       .map(([key, value]) => `lookup(e.tags, ${hclString(key)}, "") == ${hclString(value)}`)

@@ -3,14 +3,7 @@
  * finding fails synth with the rule id, the construct path and how to fix it, unless the
  * configuration acknowledges it with a reason (`SSM_LAB_ACKNOWLEDGE`).
  */
-import {
-  DefaultTokenResolver,
-  IAspect,
-  StringConcat,
-  TerraformResource,
-  TerraformStack,
-  Tokenization,
-} from 'cdktf';
+import { DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { anywhereReason } from './cidr';
 import { addressOf } from './terraform-address';
@@ -74,7 +67,8 @@ export interface GuardrailRule<Id extends string = string> {
 
 const INGRESS_RULE_TYPES = ['aws_vpc_security_group_ingress_rule', 'aws_security_group_rule'];
 const isIngressRule = (resource: { type: string; attributes: Record<string, any> }) =>
-  resource.type === 'aws_vpc_security_group_ingress_rule' || (resource.type === 'aws_security_group_rule' && resource.attributes.type === 'ingress');
+  resource.type === 'aws_vpc_security_group_ingress_rule' ||
+  (resource.type === 'aws_security_group_rule' && resource.attributes.type === 'ingress');
 const rule = <Id extends string>(definition: GuardrailRule<Id>): GuardrailRule<Id> => definition;
 
 /** Every guardrail, in the order the README lists them. Adding a rule is adding an entry here (and its test). */
@@ -109,9 +103,14 @@ export const GUARDRAIL_RULES = [
       const problems: RuleProblem[] = [];
       for (const rules of byGroup.values()) {
         for (const { rule: resource, attributes } of rules) {
-          const covering = rules.filter((other) => portsCover(other.attributes, attributes)).map((other) => sourcesOf(other.attributes));
+          const covering = rules
+            .filter((other) => portsCover(other.attributes, attributes))
+            .map((other) => sourcesOf(other.attributes));
           if (covering.some(({ ipv4, ipv6 }) => anywhereReason(ipv4, ipv6))) continue; // reported per rule
-          const together = anywhereReason(covering.flatMap((c) => c.ipv4), covering.flatMap((c) => c.ipv6));
+          const together = anywhereReason(
+            covering.flatMap((c) => c.ipv4),
+            covering.flatMap((c) => c.ipv6),
+          );
           if (together) {
             problems.push({ node: resource, message: `inbound ${describePorts(attributes)} from ${together}` });
             break; // one finding per group is enough to name the problem
@@ -132,9 +131,15 @@ export const GUARDRAIL_RULES = [
       }
       if (type !== 'aws_security_group' && type !== 'aws_default_security_group') return [];
       return [
-        ...(type === 'aws_security_group' && !hasText(attributes.description) ? ['the security group has no description'] : []),
-        ...asList(attributes.ingress).filter((inline) => !hasText(inline.description)).map(() => 'an inline inbound rule has no description'),
-        ...asList(attributes.egress).filter((inline) => !hasText(inline.description)).map(() => 'an inline outbound rule has no description'),
+        ...(type === 'aws_security_group' && !hasText(attributes.description)
+          ? ['the security group has no description']
+          : []),
+        ...asList(attributes.ingress)
+          .filter((inline) => !hasText(inline.description))
+          .map(() => 'an inline inbound rule has no description'),
+        ...asList(attributes.egress)
+          .filter((inline) => !hasText(inline.description))
+          .map(() => 'an inline outbound rule has no description'),
       ];
     },
   }),
@@ -145,10 +150,24 @@ export const GUARDRAIL_RULES = [
     fix: 'add an aws_default_security_group for the VPC with no ingress and no egress (LabVpc does this)',
     checkStack(stack) {
       return stack.ofType('aws_vpc').flatMap((vpc) => {
-        const guarded = stack.ofType('aws_default_security_group').filter((group) => stack.resolve(stack.attributesOf(group).vpc_id) === `\${${addressOf(vpc)}.id}`);
-        const empty = guarded.some((group) => asList(stack.attributesOf(group).ingress).length === 0 && asList(stack.attributesOf(group).egress).length === 0);
+        const guarded = stack
+          .ofType('aws_default_security_group')
+          .filter((group) => stack.resolve(stack.attributesOf(group).vpc_id) === `\${${addressOf(vpc)}.id}`);
+        const empty = guarded.some(
+          (group) =>
+            asList(stack.attributesOf(group).ingress).length === 0 &&
+            asList(stack.attributesOf(group).egress).length === 0,
+        );
         if (empty) return [];
-        return [{ node: vpc, message: guarded.length === 0 ? 'the default security group is not managed' : 'the default security group keeps rules' }];
+        return [
+          {
+            node: vpc,
+            message:
+              guarded.length === 0
+                ? 'the default security group is not managed'
+                : 'the default security group keeps rules',
+          },
+        ];
       });
     },
   }),
@@ -185,7 +204,12 @@ export const GUARDRAIL_RULES = [
     fix: 'set associate_public_ip_address = false; only lab-ssh and lab-ssm-public demonstrate public addresses',
     checkResource({ type, attributes }, options) {
       const scenario = attributes.tags?.Scenario;
-      if (type !== 'aws_instance' || attributes.associate_public_ip_address !== true || (options.publicScenarios ?? []).includes(scenario)) return [];
+      if (
+        type !== 'aws_instance' ||
+        attributes.associate_public_ip_address !== true ||
+        (options.publicScenarios ?? []).includes(scenario)
+      )
+        return [];
       return [`public address on an instance of scenario "${scenario ?? 'none'}"`];
     },
   }),
@@ -196,8 +220,11 @@ export const GUARDRAIL_RULES = [
     fix: 'drop key_name, or set SSM_LAB_SSH_OVER_SSM=true to use ssh through Session Manager on purpose',
     checkResource({ type, attributes }, options) {
       if (type !== 'aws_instance' || attributes.key_name === undefined || options.sshOverSessionManager) return [];
-      const sessionManagerOnly = attributes.iam_instance_profile !== undefined && attributes.tags?.Scenario !== options.sshScenario;
-      return sessionManagerOnly ? ['a key pair on a Session Manager instance while SSH through Session Manager is off'] : [];
+      const sessionManagerOnly =
+        attributes.iam_instance_profile !== undefined && attributes.tags?.Scenario !== options.sshScenario;
+      return sessionManagerOnly
+        ? ['a key pair on a Session Manager instance while SSH through Session Manager is off']
+        : [];
     },
   }),
   rule({
@@ -215,10 +242,19 @@ export const GUARDRAIL_RULES = [
           const target = stack.resolve(stack.attributesOf(resource).role);
           return target === `\${${addressOf(role)}.name}` || target === `\${${addressOf(role)}.id}`;
         };
-        const arns = stack.ofType('aws_iam_role_policy_attachment').filter(onRole).map((attachment) => String(stack.attributesOf(attachment).policy_arn));
-        if (!arns.some(isCore)) problems.push({ node: role, message: `the EC2 role lacks ${SSM_MANAGED_INSTANCE_CORE}` });
-        for (const arn of arns.filter((candidate) => !isCore(candidate))) problems.push({ node: role, message: `the EC2 role also holds ${arn}` });
-        if (stack.ofType('aws_iam_role_policy').some(onRole) || asList(attributes.inline_policy).length > 0 || asList(attributes.managed_policy_arns).length > 0) {
+        const arns = stack
+          .ofType('aws_iam_role_policy_attachment')
+          .filter(onRole)
+          .map((attachment) => String(stack.attributesOf(attachment).policy_arn));
+        if (!arns.some(isCore))
+          problems.push({ node: role, message: `the EC2 role lacks ${SSM_MANAGED_INSTANCE_CORE}` });
+        for (const arn of arns.filter((candidate) => !isCore(candidate)))
+          problems.push({ node: role, message: `the EC2 role also holds ${arn}` });
+        if (
+          stack.ofType('aws_iam_role_policy').some(onRole) ||
+          asList(attributes.inline_policy).length > 0 ||
+          asList(attributes.managed_policy_arns).length > 0
+        ) {
           problems.push({ node: role, message: 'the EC2 role has inline or extra managed policies' });
         }
       }
@@ -237,7 +273,9 @@ export const GUARDRAIL_RULES = [
           : type === 'aws_iam_role_policy' || type === 'aws_iam_policy'
             ? [attributes.policy]
             : [];
-      return documents.flatMap((document) => wildcardActions(resolve(document))).map((action) => `wildcard action "${action}"`);
+      return documents
+        .flatMap((document) => wildcardActions(resolve(document)))
+        .map((action) => `wildcard action "${action}"`);
     },
   }),
 ] as const;
@@ -255,7 +293,8 @@ export const ACKNOWLEDGEMENT_EXPECTED = `entries "RULE-ID@stack=reason" separate
 /** One `RULE-ID@stack=reason` entry, or undefined when it is not one (unknown rule, reason too short). */
 export function parseAcknowledgement(entry: string): Acknowledgement | undefined {
   const match = /^([A-Z0-9-]+)@([A-Za-z0-9_-]+)\s*=\s*(.+)$/.exec(entry.trim());
-  if (!match || !(GUARDRAIL_RULE_IDS as readonly string[]).includes(match[1]) || match[3].trim().length < 10) return undefined;
+  if (!match || !(GUARDRAIL_RULE_IDS as readonly string[]).includes(match[1]) || match[3].trim().length < 10)
+    return undefined;
   return { ruleId: match[1], stack: match[2], reason: match[3].trim() };
 }
 
@@ -292,7 +331,9 @@ export function formatFinding(finding: Finding): string {
 
 export class GuardrailError extends Error {
   constructor(readonly findings: readonly Finding[]) {
-    super(`guardrails failed (${findings.length}):\n${findings.map((finding) => `  ${formatFinding(finding)}`).join('\n')}`);
+    super(
+      `guardrails failed (${findings.length}):\n${findings.map((finding) => `  ${formatFinding(finding)}`).join('\n')}`,
+    );
     this.name = 'GuardrailError';
   }
 }
@@ -314,7 +355,9 @@ export class GuardrailAspect implements IAspect {
   }
 
   unacknowledged(stack?: string): Finding[] {
-    return this.findings.filter((finding) => !finding.acknowledgement && (stack === undefined || finding.stack === stack));
+    return this.findings.filter(
+      (finding) => !finding.acknowledgement && (stack === undefined || finding.stack === stack),
+    );
   }
 
   /** Acknowledgements that matched no finding (stale, or a typo in the stack name). */
@@ -339,15 +382,22 @@ export class GuardrailAspect implements IAspect {
     }
     if (!(node instanceof TerraformResource)) return;
     const stack = TerraformStack.of(node);
-    const resource: ResourceUnderCheck = { type: node.terraformResourceType, attributes: attributesOf(node), resolve: (value) => resolveIn(stack, value) };
+    const resource: ResourceUnderCheck = {
+      type: node.terraformResourceType,
+      attributes: attributesOf(node),
+      resolve: (value) => resolveIn(stack, value),
+    };
     for (const guardrail of GUARDRAIL_RULES) {
-      for (const message of guardrail.checkResource?.(resource, this.options) ?? []) this.report(stack, node, guardrail, message);
+      for (const message of guardrail.checkResource?.(resource, this.options) ?? [])
+        this.report(stack, node, guardrail, message);
     }
   }
 
   /** The stack-wide part of every rule, and the synth-time validation. */
   private checkStack(stack: TerraformStack): void {
-    const resources = stack.node.findAll().filter((node): node is TerraformResource => node instanceof TerraformResource);
+    const resources = stack.node
+      .findAll()
+      .filter((node): node is TerraformResource => node instanceof TerraformResource);
     const view: StackUnderCheck = {
       stack,
       ofType: (type) => resources.filter((resource) => resource.terraformResourceType === type),
@@ -355,7 +405,8 @@ export class GuardrailAspect implements IAspect {
       resolve: (value) => resolveIn(stack, value),
     };
     for (const guardrail of GUARDRAIL_RULES) {
-      for (const problem of guardrail.checkStack?.(view, this.options) ?? []) this.report(stack, problem.node ?? stack, guardrail, problem.message);
+      for (const problem of guardrail.checkStack?.(view, this.options) ?? [])
+        this.report(stack, problem.node ?? stack, guardrail, problem.message);
     }
     if (!this.stacksWithValidation.has(stack)) {
       this.stacksWithValidation.add(stack);
@@ -363,11 +414,25 @@ export class GuardrailAspect implements IAspect {
     }
   }
 
-  private report(stack: TerraformStack, node: IConstruct, guardrail: GuardrailRule<GuardrailRuleId>, message: string): void {
+  private report(
+    stack: TerraformStack,
+    node: IConstruct,
+    guardrail: GuardrailRule<GuardrailRuleId>,
+    message: string,
+  ): void {
     const key = `${guardrail.id}|${node.node.path}|${message}`;
     if (this.found.has(key)) return;
-    const acknowledgement = (this.options.acknowledgements ?? []).find((ack) => ack.ruleId === guardrail.id && ack.stack === stack.node.id);
-    this.found.set(key, { ruleId: guardrail.id, stack: stack.node.id, path: node.node.path, message, fix: guardrail.fix, acknowledgement });
+    const acknowledgement = (this.options.acknowledgements ?? []).find(
+      (ack) => ack.ruleId === guardrail.id && ack.stack === stack.node.id,
+    );
+    this.found.set(key, {
+      ruleId: guardrail.id,
+      stack: stack.node.id,
+      path: node.node.path,
+      message,
+      fix: guardrail.fix,
+      acknowledgement,
+    });
   }
 }
 
@@ -379,7 +444,11 @@ function attributesOf(resource: TerraformResource): Record<string, any> {
 
 /** Resolves a same-stack reference token to its `${…}` text, for matching resources. */
 function resolveIn(stack: TerraformStack, value: unknown): unknown {
-  return Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false });
+  return Tokenization.resolve(value, {
+    scope: stack,
+    resolver: new DefaultTokenResolver(new StringConcat()),
+    preparing: false,
+  });
 }
 
 function asList(value: unknown): any[] {
@@ -424,7 +493,9 @@ function portsCover(outer: Record<string, any>, inner: Record<string, any>): boo
 function describePorts(rule: Record<string, any>): string {
   const protocol = rule.ip_protocol ?? rule.protocol;
   if (protocol === '-1' || protocol === 'all') return 'on every port';
-  return rule.from_port === rule.to_port ? `${protocol}/${rule.from_port}` : `${protocol}/${rule.from_port}-${rule.to_port}`;
+  return rule.from_port === rule.to_port
+    ? `${protocol}/${rule.from_port}`
+    : `${protocol}/${rule.from_port}-${rule.to_port}`;
 }
 
 /** Actions with a `*` in a policy document (JSON, or Terraform's jsonencode HCL). */
@@ -434,12 +505,15 @@ export function wildcardActions(document: unknown): string[] {
   try {
     const parsed = JSON.parse(document);
     for (const statement of asList(parsed.Statement)) {
-      for (const key of ['Action', 'NotAction']) for (const action of asList(statement[key])) actions.push(key === 'NotAction' ? `NotAction ${action}` : String(action));
+      for (const key of ['Action', 'NotAction'])
+        for (const action of asList(statement[key]))
+          actions.push(key === 'NotAction' ? `NotAction ${action}` : String(action));
     }
   } catch {
     // Hand-written HCL (`Action = …`) or cdktf's rendering of Fn.jsonencode (`"Action" = …`).
     for (const match of document.matchAll(/\b(Not)?Action"?\s*=\s*(\[[^\]]*\]|"[^"]*")/g)) {
-      for (const quoted of match[2].matchAll(/"([^"]*)"/g)) actions.push(match[1] ? `NotAction ${quoted[1]}` : quoted[1]);
+      for (const quoted of match[2].matchAll(/"([^"]*)"/g))
+        actions.push(match[1] ? `NotAction ${quoted[1]}` : quoted[1]);
     }
   }
   return actions.filter((action) => action.includes('*') || action.startsWith('NotAction'));

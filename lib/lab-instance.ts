@@ -146,7 +146,9 @@ export class LabInstance extends Construct {
     this.node.addValidation({
       validate: () =>
         this.egressRuleCount === 0
-          ? [`LabInstance ${this.name}: no egress rule; the SSM Agent needs HTTPS out (use httpsEgress or allowHttpsTo)`]
+          ? [
+              `LabInstance ${this.name}: no egress rule; the SSM Agent needs HTTPS out (use httpsEgress or allowHttpsTo)`,
+            ]
           : [],
     });
   }
@@ -180,7 +182,8 @@ function validateIngress(name: string, ingress: readonly LabInstanceIngress[]): 
     if (!Number.isInteger(rule.port) || rule.port < 1 || rule.port > 65535) {
       throw new Error(`LabInstance ${name}: ingress port ${rule.port} must be 1-65535`);
     }
-    if (rule.description.trim() === '') throw new Error(`LabInstance ${name}: ingress on port ${rule.port} needs a description`);
+    if (rule.description.trim() === '')
+      throw new Error(`LabInstance ${name}: ingress on port ${rule.port} needs a description`);
     for (const cidr of rule.cidrs) {
       if (!parseIpv4Cidr(cidr)) throw new Error(`LabInstance ${name}: ingress source "${cidr}" is not an IPv4 CIDR`);
     }

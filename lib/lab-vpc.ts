@@ -121,11 +121,15 @@ function validateLayout(props: LabVpcProps): void {
   for (const subnet of props.subnets) {
     const cidr = parseIpv4Cidr(subnet.cidrBlock);
     if (!cidr || !cidrContains(vpc, cidr)) {
-      throw new Error(`LabVpc ${props.name}: subnet ${subnet.name} "${subnet.cidrBlock}" must be a CIDR inside ${props.cidrBlock}`);
+      throw new Error(
+        `LabVpc ${props.name}: subnet ${subnet.name} "${subnet.cidrBlock}" must be a CIDR inside ${props.cidrBlock}`,
+      );
     }
     const clash = seen.find((other) => cidrsOverlap(other.cidr, cidr));
     if (clash) {
-      throw new Error(`LabVpc ${props.name}: subnet ${subnet.name} "${subnet.cidrBlock}" overlaps subnet ${clash.name}`);
+      throw new Error(
+        `LabVpc ${props.name}: subnet ${subnet.name} "${subnet.cidrBlock}" overlaps subnet ${clash.name}`,
+      );
     }
     seen.push({ name: subnet.name, cidr });
   }

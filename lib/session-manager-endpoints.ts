@@ -196,7 +196,12 @@ export class SessionManagerEndpoints extends Construct {
     sources: string[],
     rule: (source: string) => { description: string; referencedSecurityGroupId?: string; cidrIpv4?: string },
   ): void {
-    const common = { securityGroupId: this.securityGroup.id, ipProtocol: 'tcp', fromPort: HTTPS_PORT, toPort: HTTPS_PORT };
+    const common = {
+      securityGroupId: this.securityGroup.id,
+      ipProtocol: 'tcp',
+      fromPort: HTTPS_PORT,
+      toPort: HTTPS_PORT,
+    };
     if (Token.isUnresolved(sources)) {
       const source = TerraformIterator.fromList(sources);
       const resource = new VpcSecurityGroupIngressRule(this, id, {
@@ -228,10 +233,13 @@ function validate(
   allowedCidrs: readonly string[],
 ): void {
   if (!Token.isUnresolved(services)) {
-    if (services.length === 0) throw new Error(`SessionManagerEndpoints ${name}: services must name at least one service`);
+    if (services.length === 0)
+      throw new Error(`SessionManagerEndpoints ${name}: services must name at least one service`);
     const unknown = services.filter((service) => !isSessionManagerService(service));
     if (unknown.length > 0) {
-      throw new Error(`SessionManagerEndpoints ${name}: unknown service(s) ${unknown.join(', ')}; expected ssm, ssmmessages or ec2messages`);
+      throw new Error(
+        `SessionManagerEndpoints ${name}: unknown service(s) ${unknown.join(', ')}; expected ssm, ssmmessages or ec2messages`,
+      );
     }
     if (new Set(services).size !== services.length) {
       throw new Error(`SessionManagerEndpoints ${name}: services lists a service twice (${services.join(', ')})`);
@@ -239,6 +247,8 @@ function validate(
   }
   const dynamicSources = Token.isUnresolved(allowedSecurityGroupIds) || Token.isUnresolved(allowedCidrs);
   if (!dynamicSources && allowedSecurityGroupIds.length === 0 && allowedCidrs.length === 0) {
-    throw new Error(`SessionManagerEndpoints ${name}: allowedSecurityGroupIds or allowedCidrs must name at least one source of HTTPS`);
+    throw new Error(
+      `SessionManagerEndpoints ${name}: allowedSecurityGroupIds or allowedCidrs must name at least one source of HTTPS`,
+    );
   }
 }

@@ -29,7 +29,9 @@ export class SessionManagerRole extends Construct {
     super(scope, id);
     const partition = props.partition ?? 'aws';
     if (!/^[\w+=,.@-]{1,64}$/.test(props.name)) {
-      throw new Error(`SessionManagerRole: name "${props.name}" must be 1-64 characters of letters, digits and +=,.@_-`);
+      throw new Error(
+        `SessionManagerRole: name "${props.name}" must be 1-64 characters of letters, digits and +=,.@_-`,
+      );
     }
     this.policyArn = `arn:${partition}:iam::aws:policy/${SSM_MANAGED_INSTANCE_CORE}`;
 

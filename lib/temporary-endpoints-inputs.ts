@@ -6,7 +6,11 @@
 import { TerraformVariable, TerraformVariableConfig } from 'cdktf';
 import { Construct } from 'constructs';
 import { NARROWEST_ANYWHERE_IPV4_PREFIX } from './cidr';
-import { ALL_SESSION_MANAGER_SERVICES, DEFAULT_SESSION_MANAGER_SERVICES, REQUIRED_SESSION_MANAGER_SERVICES } from './endpoint-services';
+import {
+  ALL_SESSION_MANAGER_SERVICES,
+  DEFAULT_SESSION_MANAGER_SERVICES,
+  REQUIRED_SESSION_MANAGER_SERVICES,
+} from './endpoint-services';
 import { REGION_PATTERN } from './config';
 import { hclString } from './terraform-address';
 
@@ -71,7 +75,8 @@ export class TemporaryEndpointsInputs extends Construct {
     });
     this.subnetIds = this.variable(E.SUBNET_IDS, {
       type: 'list(string)',
-      description: 'Subnets for the endpoint network interfaces, any the instances can reach; at most one per Availability Zone.',
+      description:
+        'Subnets for the endpoint network interfaces, any the instances can reach; at most one per Availability Zone.',
       validation: [
         {
           condition: `\${length(var.${E.SUBNET_IDS}) >= 1 && length(var.${E.SUBNET_IDS}) <= 16 && alltrue([for id in var.${E.SUBNET_IDS} : can(regex(${hclString(AWS_ID('subnet'))}, id))]) && length(distinct(var.${E.SUBNET_IDS})) == length(var.${E.SUBNET_IDS})}`,
@@ -88,7 +93,8 @@ export class TemporaryEndpointsInputs extends Construct {
     this.allowedCidrs = this.variable(E.ALLOWED_CIDRS, {
       type: 'list(string)',
       default: [],
-      description: 'IPv4 ranges allowed to reach the endpoints on 443, for instances whose security group you cannot name.',
+      description:
+        'IPv4 ranges allowed to reach the endpoints on 443, for instances whose security group you cannot name.',
       validation: [
         {
           condition: `\${alltrue([for cidr in var.${E.ALLOWED_CIDRS} : can(regex("^[0-9]{1,3}(\\\\.[0-9]{1,3}){3}/[0-9]{1,2}$", cidr)) && can(cidrhost(cidr, 0)) && try(cidrhost(cidr, 0) == split("/", cidr)[0], false)])}`,
@@ -140,7 +146,8 @@ export class TemporaryEndpointsInputs extends Construct {
     this.region = this.variable(E.REGION, {
       type: 'string',
       default: '',
-      description: 'AWS region of the VPC. Empty: the usual AWS settings (AWS_REGION, AWS_DEFAULT_REGION, the profile).',
+      description:
+        'AWS region of the VPC. Empty: the usual AWS settings (AWS_REGION, AWS_DEFAULT_REGION, the profile).',
       validation: [
         {
           condition: `\${var.${E.REGION} == "" || can(regex(${hclString(REGION_PATTERN.source)}, var.${E.REGION}))}`,
@@ -151,7 +158,8 @@ export class TemporaryEndpointsInputs extends Construct {
     this.preflightLookups = this.variable(E.PREFLIGHT_LOOKUPS, {
       type: 'bool',
       default: true,
-      description: 'Read the VPC, subnets and existing endpoints at plan time to fail or warn early. false: no AWS lookups (offline review).',
+      description:
+        'Read the VPC, subnets and existing endpoints at plan time to fail or warn early. false: no AWS lookups (offline review).',
     });
   }
 

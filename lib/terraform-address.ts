@@ -4,7 +4,16 @@
  * resource whose `count` is 0 or 1, and larger HCL expressions — deriving every name from the
  * construct itself, so a renamed logical id cannot leave a stale address behind.
  */
-import { Fn, ref, TerraformDataSource, TerraformLocal, TerraformResource, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import {
+  Fn,
+  ref,
+  TerraformDataSource,
+  TerraformLocal,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+  Token,
+} from 'cdktf';
 
 export type Addressable = TerraformResource | TerraformDataSource | TerraformLocal | TerraformVariable;
 
@@ -12,7 +21,8 @@ export type Addressable = TerraformResource | TerraformDataSource | TerraformLoc
 export function addressOf(element: Addressable): string {
   if (element instanceof TerraformLocal) return `local.${element.friendlyUniqueId}`;
   if (element instanceof TerraformVariable) return `var.${element.friendlyUniqueId}`;
-  if (element instanceof TerraformDataSource) return `data.${element.terraformResourceType}.${element.friendlyUniqueId}`;
+  if (element instanceof TerraformDataSource)
+    return `data.${element.terraformResourceType}.${element.friendlyUniqueId}`;
   return `${element.terraformResourceType}.${element.friendlyUniqueId}`;
 }
 
@@ -42,5 +52,8 @@ export interface Precondition {
 
 /** Adds a precondition to a resource, keeping those it already has. */
 export function addPrecondition(resource: TerraformResource, precondition: Precondition): void {
-  resource.lifecycle = { ...resource.lifecycle, precondition: [...(resource.lifecycle?.precondition ?? []), precondition] };
+  resource.lifecycle = {
+    ...resource.lifecycle,
+    precondition: [...(resource.lifecycle?.precondition ?? []), precondition],
+  };
 }

@@ -38,12 +38,18 @@ function measure(label, argv) {
   const sorted = samples.map((s) => s.seconds).sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   const peak = Math.max(...samples.map((s) => s.mib));
-  console.log(`${label.padEnd(34)} median ${median.toFixed(3)} s   peak ${peak.toFixed(1)} MiB   (${RUNS} runs, ${samples[0].stacks} stacks)`);
+  console.log(
+    `${label.padEnd(34)} median ${median.toFixed(3)} s   peak ${peak.toFixed(1)} MiB   (${RUNS} runs, ${samples[0].stacks} stacks)`,
+  );
   return { median, peak };
 }
 
 const app = measure(`app: ${appCommand.join(' ')}`, appCommand);
-const tsNode = measure('ts-node main.ts (cdktf init default)', ['node', require.resolve('ts-node/dist/bin.js'), 'main.ts']);
+const tsNode = measure('ts-node main.ts (cdktf init default)', [
+  'node',
+  require.resolve('ts-node/dist/bin.js'),
+  'main.ts',
+]);
 const speedup = tsNode.median / app.median;
 console.log(`speed-up over ts-node: ${speedup.toFixed(1)}x`);
 

@@ -19,14 +19,21 @@ let failures = 0;
 let diagrams = 0;
 for (const file of process.argv.slice(2)) {
   const text = fs.readFileSync(file, 'utf8');
-  const blocks = file.endsWith('.md') ? [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((match) => match[1]) : [text];
+  const blocks = file.endsWith('.md')
+    ? [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((match) => match[1])
+    : [text];
   for (const [index, block] of blocks.entries()) {
     diagrams += 1;
     try {
       await mermaid.parse(block);
     } catch (error) {
       failures += 1;
-      console.error(`${file}: diagram ${index + 1} does not parse: ${String(error?.message ?? error).split('\n').slice(0, 4).join(' ')}`);
+      console.error(
+        `${file}: diagram ${index + 1} does not parse: ${String(error?.message ?? error)
+          .split('\n')
+          .slice(0, 4)
+          .join(' ')}`,
+      );
     }
   }
 }

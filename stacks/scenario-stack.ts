@@ -57,9 +57,12 @@ export abstract class ScenarioStack extends LabStack {
    * Manager instances get the key pair only when SSH through Session Manager is on.
    */
   protected labInstance(
-    props: Omit<LabInstanceProps, 'instanceType' | 'architecture' | 'amiId' | 'rootVolumeGiB' | 'name'> & { name: string },
+    props: Omit<LabInstanceProps, 'instanceType' | 'architecture' | 'amiId' | 'rootVolumeGiB' | 'name'> & {
+      name: string;
+    },
   ): LabInstance {
-    const sessionManagerKey = props.instanceProfileName !== undefined && this.config.sshOverSessionManager ? this.network.keyName : undefined;
+    const sessionManagerKey =
+      props.instanceProfileName !== undefined && this.config.sshOverSessionManager ? this.network.keyName : undefined;
     return new LabInstance(this, 'instance', {
       keyName: sessionManagerKey,
       ...props,
@@ -78,8 +81,16 @@ export abstract class ScenarioStack extends LabStack {
     if (hasPublicIp) this.output('public_ip', lab.instance.publicIp, 'Public IPv4 address of the instance');
     this.output('connect_command', connectCommand, 'Command that opens a shell on the instance');
     if (this.config.sshOverSessionManager && lab.instance.iamInstanceProfile !== undefined) {
-      this.output('ssh_config', sshProxyConfig(this.config.region), 'Add to ~/.ssh/config: ssh to i-… rides a Session Manager session (port 22 stays closed)');
-      this.output('ssh_command', `ssh -i ${privateKeyHint(this.config)} ec2-user@${lab.instance.id}`, 'ssh through Session Manager, after adding ssh_config');
+      this.output(
+        'ssh_config',
+        sshProxyConfig(this.config.region),
+        'Add to ~/.ssh/config: ssh to i-… rides a Session Manager session (port 22 stays closed)',
+      );
+      this.output(
+        'ssh_command',
+        `ssh -i ${privateKeyHint(this.config)} ec2-user@${lab.instance.id}`,
+        'ssh through Session Manager, after adding ssh_config',
+      );
     }
   }
 

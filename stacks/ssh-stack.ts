@@ -38,7 +38,11 @@ export class SshStack extends ScenarioStack {
 
     // Synth must succeed with the defaults; the deploy is what gets refused, at plan time, before
     // anything is created. Terraform wants a condition that refers to something, hence the local.
-    const inputsSet = new TerraformLocal(this, 'ssh_operator_inputs_set', config.sshAllowedCidrs.length > 0 && keyName !== undefined);
+    const inputsSet = new TerraformLocal(
+      this,
+      'ssh_operator_inputs_set',
+      config.sshAllowedCidrs.length > 0 && keyName !== undefined,
+    );
     lab.instance.lifecycle = {
       ...lab.instance.lifecycle,
       precondition: [{ condition: inputsSet.expression, errorMessage: SSH_INPUTS_MISSING }],

@@ -44,7 +44,11 @@ export class SsmEndpointStack extends ScenarioStack {
 
     this.instanceOutputs(lab, this.sessionManagerCommand(lab), false);
     for (const [service, endpointId] of Object.entries(this.endpoints.endpointIdsByService)) {
-      this.output(`${service}_endpoint_id`, endpointId, `Interface endpoint for com.amazonaws.${config.region}.${service}`);
+      this.output(
+        `${service}_endpoint_id`,
+        endpointId,
+        `Interface endpoint for com.amazonaws.${config.region}.${service}`,
+      );
     }
   }
 }

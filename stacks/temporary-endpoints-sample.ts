@@ -12,7 +12,8 @@ export const SSM_ENDPOINTS_SAMPLE_VARS: readonly (readonly [string, string])[] =
 
 /** `npx cdktf deploy ssm-endpoints --var='…' …`, one `--var` per line. */
 export function sampleDeployCommand(verb: 'deploy' | 'destroy' = 'deploy'): string {
-  return [`npx cdktf ${verb} ssm-endpoints`, ...SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `  --var='${name}=${value}'`)].join(
-    ' \\\n',
-  );
+  return [
+    `npx cdktf ${verb} ssm-endpoints`,
+    ...SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `  --var='${name}=${value}'`),
+  ].join(' \\\n');
 }

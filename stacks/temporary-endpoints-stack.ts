@@ -39,7 +39,10 @@ export class TemporaryEndpointsStack extends LabStack {
     this.inputs = new TemporaryEndpointsInputs(this, 'inputs');
     const region = new DataAwsRegion(this, 'current-region', {});
     region.overrideLogicalId('current');
-    this.timeToLive = new TimeToLive(this, 'time-to-live', { ttl: this.inputs.ttl, ttlMinutesHcl: ttlMinutesHcl(addressOf(this.inputs.ttl)) });
+    this.timeToLive = new TimeToLive(this, 'time-to-live', {
+      ttl: this.inputs.ttl,
+      ttlMinutesHcl: ttlMinutesHcl(addressOf(this.inputs.ttl)),
+    });
 
     this.endpoints = new SessionManagerEndpoints(this, 'endpoints', {
       name: temporaryEndpointsName(config.labName),
@@ -78,8 +81,16 @@ export class TemporaryEndpointsStack extends LabStack {
     this.output('endpoint_ids', this.endpoints.endpointIdsByService, 'Interface endpoint id per service');
     this.output('endpoint_dns_names', this.endpoints.dnsNamesByService, 'Regional DNS name per Interface endpoint');
     // Never null: cdktf-cli 0.21 crashes printing outputs when `terraform output -json` omits one.
-    this.output('s3_gateway_endpoint_id', this.endpoints.s3GatewayEndpointIdOrEmpty, 'S3 gateway endpoint id (empty when no route tables were given)');
-    this.output('security_group_id', this.endpoints.securityGroup.id, 'Endpoint security group (inbound 443 from the allowed sources)');
+    this.output(
+      's3_gateway_endpoint_id',
+      this.endpoints.s3GatewayEndpointIdOrEmpty,
+      'S3 gateway endpoint id (empty when no route tables were given)',
+    );
+    this.output(
+      'security_group_id',
+      this.endpoints.securityGroup.id,
+      'Endpoint security group (inbound 443 from the allowed sources)',
+    );
     this.output(
       'expires_at',
       `\${${addressOf(this.inputs.ttl)} == "" ? "never: run ${destroyCommand} when done" : ${this.timeToLive.deadlineHcl}}`,

@@ -7,4 +7,6 @@ const readmePath = path.resolve(process.argv[3] ?? path.join(__dirname, '..', 'R
 const before = fs.readFileSync(readmePath, 'utf8');
 const after = withGeneratedSections(before);
 if (after !== before) fs.writeFileSync(readmePath, after);
-process.stdout.write(`${path.basename(readmePath)}: ${after === before ? 'generated sections are up to date' : 'generated sections rewritten'}.\n`);
+process.stdout.write(
+  `${path.basename(readmePath)}: ${after === before ? 'generated sections are up to date' : 'generated sections rewritten'}.\n`,
+);

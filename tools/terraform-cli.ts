@@ -114,7 +114,12 @@ function acceptsNoColor(command: string | undefined): boolean {
 }
 
 /** Runs terraform without blocking, so several stacks can be planned at once. */
-export function runTerraformAsync(binary: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TerraformResult> {
+export function runTerraformAsync(
+  binary: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, [...args, ...(acceptsNoColor(args[0]) ? ['-no-color'] : [])], { cwd, env });
     const stdout: Buffer[] = [];
@@ -123,13 +128,21 @@ export function runTerraformAsync(binary: string, args: string[], cwd: string, e
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
     child.on('close', (status) =>
-      resolve({ status: status ?? 1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
+      resolve({
+        status: status ?? 1,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      }),
     );
   });
 }
 
 /** At most `limit` tasks at once (Terraform loads a ~700 MB provider per process). */
-export async function inParallel<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

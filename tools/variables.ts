@@ -39,5 +39,7 @@ export function debugging(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /** The README rows of the tool variables (the settings table's format, without its header). */
 export function toolVariablesMarkdown(): string {
-  return TOOL_VARIABLES.map((variable) => `| \`${variable.name}\` | ${variable.defaultDoc} | ${variable.doc} |`).join('\n');
+  return TOOL_VARIABLES.map((variable) => `| \`${variable.name}\` | ${variable.defaultDoc} | ${variable.doc} |`).join(
+    '\n',
+  );
 }

@@ -21,7 +21,8 @@ function idOf(json: Json, type: string, prefix: string): string {
   if (ids.length !== 1) throw new Error(`expected one ${type} ${prefix}*, found ${ids.join(', ') || 'none'}`);
   return ids[0];
 }
-const ref = (json: Json, type: string, prefix: string, attribute = 'id') => `\${${type}.${idOf(json, type, prefix)}.${attribute}}`;
+const ref = (json: Json, type: string, prefix: string, attribute = 'id') =>
+  `\${${type}.${idOf(json, type, prefix)}.${attribute}}`;
 const add = (json: Json, type: string, id: string, body: Json) => ((json.resource[type] ??= {})[id] = body);
 const remoteOutput = (json: Json, name: string) => {
   const remote = Object.keys(json.data.terraform_remote_state)[0];
@@ -29,7 +30,16 @@ const remoteOutput = (json: Json, name: string) => {
 };
 let NETWORK_JSON = '';
 
-const naclRule = (acl: string, number: number, egress: boolean, action: 'allow' | 'deny', protocol: string, cidr: string, from: number, to: number) => ({
+const naclRule = (
+  acl: string,
+  number: number,
+  egress: boolean,
+  action: 'allow' | 'deny',
+  protocol: string,
+  cidr: string,
+  from: number,
+  to: number,
+) => ({
   network_acl_id: `\${aws_network_acl.${acl}.id}`,
   rule_number: number,
   egress,
@@ -46,14 +56,40 @@ const VARIANTS: Record<string, [string, Edit]> = {
   nacls: [
     'lab-network',
     (n) => {
-      add(n, 'aws_network_acl', 'private1', { vpc_id: ref(n, 'aws_vpc', 'vpc1_'), subnet_ids: [ref(n, 'aws_subnet', 'vpc1_private-1')], tags: { Name: 'acl-private-1' } });
-      add(n, 'aws_network_acl_rule', 'p1_out_deny_443', naclRule('private1', 100, true, 'deny', 'tcp', '0.0.0.0/0', 443, 443));
+      add(n, 'aws_network_acl', 'private1', {
+        vpc_id: ref(n, 'aws_vpc', 'vpc1_'),
+        subnet_ids: [ref(n, 'aws_subnet', 'vpc1_private-1')],
+        tags: { Name: 'acl-private-1' },
+      });
+      add(
+        n,
+        'aws_network_acl_rule',
+        'p1_out_deny_443',
+        naclRule('private1', 100, true, 'deny', 'tcp', '0.0.0.0/0', 443, 443),
+      );
       add(n, 'aws_network_acl_rule', 'p1_out_all', naclRule('private1', 200, true, 'allow', '-1', '0.0.0.0/0', 0, 0));
       add(n, 'aws_network_acl_rule', 'p1_in_all', naclRule('private1', 100, false, 'allow', '-1', '0.0.0.0/0', 0, 0));
-      add(n, 'aws_network_acl', 'public', { vpc_id: ref(n, 'aws_vpc', 'vpc1_'), subnet_ids: [ref(n, 'aws_subnet', 'vpc1_public')], tags: { Name: 'acl-public' } });
-      add(n, 'aws_network_acl_rule', 'pub_out_443', naclRule('public', 100, true, 'allow', 'tcp', '0.0.0.0/0', 443, 443));
-      add(n, 'aws_network_acl_rule', 'pub_in_replies', naclRule('public', 100, false, 'allow', 'tcp', '0.0.0.0/0', 1024, 65535));
-      add(n, 'aws_default_network_acl', 'vpc2', { default_network_acl_id: ref(n, 'aws_vpc', 'vpc2_', 'default_network_acl_id'), tags: { Name: 'acl-vpc2-default' } });
+      add(n, 'aws_network_acl', 'public', {
+        vpc_id: ref(n, 'aws_vpc', 'vpc1_'),
+        subnet_ids: [ref(n, 'aws_subnet', 'vpc1_public')],
+        tags: { Name: 'acl-public' },
+      });
+      add(
+        n,
+        'aws_network_acl_rule',
+        'pub_out_443',
+        naclRule('public', 100, true, 'allow', 'tcp', '0.0.0.0/0', 443, 443),
+      );
+      add(
+        n,
+        'aws_network_acl_rule',
+        'pub_in_replies',
+        naclRule('public', 100, false, 'allow', 'tcp', '0.0.0.0/0', 1024, 65535),
+      );
+      add(n, 'aws_default_network_acl', 'vpc2', {
+        default_network_acl_id: ref(n, 'aws_vpc', 'vpc2_', 'default_network_acl_id'),
+        tags: { Name: 'acl-vpc2-default' },
+      });
     },
   ],
   // Routes written inline; the role's permissions from an inline policy; replies blocked on private
@@ -63,17 +99,55 @@ const VARIANTS: Record<string, [string, Edit]> = {
     (n) => {
       delete n.resource.aws_route[idOf(n, 'aws_route', 'vpc1_public-default-route')];
       const route = { cidr_block: '0.0.0.0/0', gateway_id: ref(n, 'aws_internet_gateway', 'vpc1_') };
-      const blank = ['carrier_gateway_id', 'core_network_arn', 'destination_prefix_list_id', 'egress_only_gateway_id', 'ipv6_cidr_block', 'local_gateway_id', 'nat_gateway_id', 'network_interface_id', 'transit_gateway_id', 'vpc_endpoint_id', 'vpc_peering_connection_id'];
-      n.resource.aws_route_table[idOf(n, 'aws_route_table', 'vpc1_public')].route = [{ ...Object.fromEntries(blank.map((k) => [k, null])), ...route }];
-      delete n.resource.aws_iam_role_policy_attachment[idOf(n, 'aws_iam_role_policy_attachment', 'session-manager-role')];
+      const blank = [
+        'carrier_gateway_id',
+        'core_network_arn',
+        'destination_prefix_list_id',
+        'egress_only_gateway_id',
+        'ipv6_cidr_block',
+        'local_gateway_id',
+        'nat_gateway_id',
+        'network_interface_id',
+        'transit_gateway_id',
+        'vpc_endpoint_id',
+        'vpc_peering_connection_id',
+      ];
+      n.resource.aws_route_table[idOf(n, 'aws_route_table', 'vpc1_public')].route = [
+        { ...Object.fromEntries(blank.map((k) => [k, null])), ...route },
+      ];
+      delete n.resource.aws_iam_role_policy_attachment[
+        idOf(n, 'aws_iam_role_policy_attachment', 'session-manager-role')
+      ];
       add(n, 'aws_iam_role_policy', 'session_manager_inline', {
         role: ref(n, 'aws_iam_role', 'session-manager-role'),
         policy: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'], Resource: '*' }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'ssm:UpdateInstanceInformation',
+                'ssmmessages:CreateControlChannel',
+                'ssmmessages:CreateDataChannel',
+                'ssmmessages:OpenControlChannel',
+                'ssmmessages:OpenDataChannel',
+              ],
+              Resource: '*',
+            },
+          ],
         }),
       });
-      const inlineRule = (rule_no: number, from_port: number, to_port: number) => ({ rule_no, action: 'allow', protocol: 'tcp', cidr_block: '0.0.0.0/0', from_port, to_port, icmp_code: 0, icmp_type: 0, ipv6_cidr_block: null });
+      const inlineRule = (rule_no: number, from_port: number, to_port: number) => ({
+        rule_no,
+        action: 'allow',
+        protocol: 'tcp',
+        cidr_block: '0.0.0.0/0',
+        from_port,
+        to_port,
+        icmp_code: 0,
+        icmp_type: 0,
+        ipv6_cidr_block: null,
+      });
       add(n, 'aws_network_acl', 'private1', {
         vpc_id: ref(n, 'aws_vpc', 'vpc1_'),
         subnet_ids: [ref(n, 'aws_subnet', 'vpc1_private-1')],
@@ -94,7 +168,9 @@ const VARIANTS: Record<string, [string, Edit]> = {
   'missing-actions': [
     'lab-network',
     (n) => {
-      delete n.resource.aws_iam_role_policy_attachment[idOf(n, 'aws_iam_role_policy_attachment', 'session-manager-role')];
+      delete n.resource.aws_iam_role_policy_attachment[
+        idOf(n, 'aws_iam_role_policy_attachment', 'session-manager-role')
+      ];
       add(n, 'aws_iam_role_policy', 'partial', {
         role: ref(n, 'aws_iam_role', 'session-manager-role'),
         policy: JSON.stringify({
@@ -112,7 +188,12 @@ const VARIANTS: Record<string, [string, Edit]> = {
   'nat-with-endpoints': [
     'lab-ssm-nat',
     (j) => {
-      add(j, 'aws_security_group', 'wrong_vpc', { name: 'wrong-vpc', description: 'endpoint SG in the other VPC', vpc_id: remoteOutput(j, 'aws_vpcvpc2'), tags: { Name: 'wrong-vpc' } });
+      add(j, 'aws_security_group', 'wrong_vpc', {
+        name: 'wrong-vpc',
+        description: 'endpoint SG in the other VPC',
+        vpc_id: remoteOutput(j, 'aws_vpcvpc2'),
+        tags: { Name: 'wrong-vpc' },
+      });
       add(j, 'aws_vpc_security_group_ingress_rule', 'from_nat_instance', {
         security_group_id: '${aws_security_group.wrong_vpc.id}',
         referenced_security_group_id: ref(j, 'aws_security_group', 'instance_'),
@@ -137,7 +218,8 @@ const VARIANTS: Record<string, [string, Edit]> = {
   'endpoint-sg-by-range': [
     'lab-ssm-endpoint',
     (j) => {
-      const rule = j.resource.aws_vpc_security_group_ingress_rule[Object.keys(j.resource.aws_vpc_security_group_ingress_rule)[0]];
+      const rule =
+        j.resource.aws_vpc_security_group_ingress_rule[Object.keys(j.resource.aws_vpc_security_group_ingress_rule)[0]];
       delete rule.referenced_security_group_id;
       rule.cidr_ipv4 = '10.1.3.0/24';
     },
@@ -164,10 +246,12 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
         fs.copyFileSync(path.join(stacksDir, stack, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
         const json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8'));
         edit(json);
-        for (const [type, group] of Object.entries<Json>(json.resource)) if (Object.keys(group).length === 0) delete json.resource[type];
+        for (const [type, group] of Object.entries<Json>(json.resource))
+          if (Object.keys(group).length === 0) delete json.resource[type];
         fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
         const outcome = await plan(dir, [], name);
-        if (outcome.status !== 0) failures[name] = outcome.diagnostics.map((d) => `${d.summary}: ${d.detail}`).join('\n');
+        if (outcome.status !== 0)
+          failures[name] = outcome.diagnostics.map((d) => `${d.summary}: ${d.detail}`).join('\n');
         else plans[name] = outcome.plan;
       });
     });
@@ -195,7 +279,9 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
     });
 
     test('GIVEN a NACL allowing 443 out and the replies in WHEN judged THEN the public instance stays reachable', () => {
-      expect(withVariant('nacls').ssm('ssm-lab-ssm-public').text).toBe('Session Manager: reachable via internet gateway (public address; 0.0.0.0/0 → internet gateway; 443 out)');
+      expect(withVariant('nacls').ssm('ssm-lab-ssm-public').text).toBe(
+        'Session Manager: reachable via internet gateway (public address; 0.0.0.0/0 → internet gateway; 443 out)',
+      );
     });
 
     test('GIVEN a managed default NACL with no rules WHEN instance and endpoints share the subnet THEN the endpoint path is unaffected', () => {
@@ -211,7 +297,9 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
     test('GIVEN the default route written inline and the permissions in an inline policy WHEN judged THEN the public instance is reachable', () => {
       const { model, ssm } = withVariant('inline');
       expect(model.all('aws_route').filter((route) => route.stack === 'lab-network')).toEqual([]);
-      expect(ssm('ssm-lab-ssm-public').text).toBe('Session Manager: reachable via internet gateway (public address; 0.0.0.0/0 → internet gateway; 443 out)');
+      expect(ssm('ssm-lab-ssm-public').text).toBe(
+        'Session Manager: reachable via internet gateway (public address; 0.0.0.0/0 → internet gateway; 443 out)',
+      );
     });
 
     test('GIVEN DNS support off in VPC 2 WHEN judged THEN the endpoint instance cannot resolve, and the private-DNS endpoints would fail at apply', () => {
@@ -253,7 +341,9 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
       for (const service of ['ssm', 'ssmmessages']) {
         const problems = about(`lab-ssm-nat/aws_vpc_endpoint.${service}`);
         expect(problems).toEqual([
-          expect.stringContaining('which has DNS hostnames off: AWS refuses it ("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames'),
+          expect.stringContaining(
+            'which has DNS hostnames off: AWS refuses it ("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames',
+          ),
           'subnets ssm-lab-vpc1-private-1, ssm-lab-vpc1-public are both in ap-northeast-1a: an Interface endpoint takes at most one subnet per Availability Zone',
           "security group wrong-vpc belongs to ssm-lab-vpc2, not to the endpoint's ssm-lab-vpc1",
         ]);

@@ -82,7 +82,8 @@ export interface SynthMode {
 export function synthLab(config: LabConfig = loadConfig({}), outdir?: string, mode: SynthMode = {}): SynthesizedLab {
   if (outdir !== undefined) return synthInto(config, outdir, mode);
   const key = JSON.stringify([config, mode]);
-  if (!synthesized.has(key)) synthesized.set(key, synthInto(config, fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-synth-')), mode));
+  if (!synthesized.has(key))
+    synthesized.set(key, synthInto(config, fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-synth-')), mode));
   return synthesized.get(key)!;
 }
 

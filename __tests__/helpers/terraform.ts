@@ -46,9 +46,20 @@ export interface PlanOutcome {
 }
 
 /** `terraform plan` with `-var name=value` pairs; on success also the plan as JSON. */
-export async function plan(stackDir: string, vars: readonly (readonly [string, string])[], name = 'plan'): Promise<PlanOutcome> {
+export async function plan(
+  stackDir: string,
+  vars: readonly (readonly [string, string])[],
+  name = 'plan',
+): Promise<PlanOutcome> {
   const planFile = `${name}.tfplan`;
-  const args = ['plan', '-input=false', '-lock=false', '-json', `-out=${planFile}`, ...vars.map(([k, v]) => `-var=${k}=${v}`)];
+  const args = [
+    'plan',
+    '-input=false',
+    '-lock=false',
+    '-json',
+    `-out=${planFile}`,
+    ...vars.map(([k, v]) => `-var=${k}=${v}`),
+  ];
   const result = await tf(args, stackDir);
   const diagnostics = diagnosticsOf(result.stdout);
   if (result.status !== 0) return { status: result.status, diagnostics };

@@ -21,13 +21,27 @@ export function applyFailures(model: NetworkModel): ApplyFailure[] {
       return ends.includes(a.id) && ends.includes(b.id);
     });
 
-  const interfaceEndpoints = model.all('aws_vpc_endpoint').filter((endpoint) => endpoint.values.vpc_endpoint_type === 'Interface');
+  const interfaceEndpoints = model
+    .all('aws_vpc_endpoint')
+    .filter((endpoint) => endpoint.values.vpc_endpoint_type === 'Interface');
   for (const endpoint of interfaceEndpoints) {
     const vpc = vpcOf(endpoint);
     const service = String(endpoint.values.service_name ?? '?');
-    if (endpoint.values.private_dns_enabled === true && vpc && (vpc.values.enable_dns_support !== true || vpc.values.enable_dns_hostnames !== true)) {
-      const off = [vpc.values.enable_dns_support !== true ? 'DNS support' : '', vpc.values.enable_dns_hostnames !== true ? 'DNS hostnames' : ''].filter(Boolean).join(' and ');
-      fail(endpoint, `private DNS for ${service} in ${model.label(vpc)}, which has ${off} off: AWS refuses it ("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true")`);
+    if (
+      endpoint.values.private_dns_enabled === true &&
+      vpc &&
+      (vpc.values.enable_dns_support !== true || vpc.values.enable_dns_hostnames !== true)
+    ) {
+      const off = [
+        vpc.values.enable_dns_support !== true ? 'DNS support' : '',
+        vpc.values.enable_dns_hostnames !== true ? 'DNS hostnames' : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      fail(
+        endpoint,
+        `private DNS for ${service} in ${model.label(vpc)}, which has ${off} off: AWS refuses it ("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true")`,
+      );
     }
     const subnets = model.targets(endpoint, 'subnet_ids');
     const byZone = new Map<string, string[]>();
@@ -36,15 +50,27 @@ export function applyFailures(model: NetworkModel): ApplyFailure[] {
       if (typeof zone === 'string') byZone.set(zone, [...(byZone.get(zone) ?? []), model.label(subnet)]);
     }
     for (const [zone, names] of byZone) {
-      if (names.length > 1) fail(endpoint, `subnets ${names.sort().join(', ')} are both in ${zone}: an Interface endpoint takes at most one subnet per Availability Zone`);
+      if (names.length > 1)
+        fail(
+          endpoint,
+          `subnets ${names.sort().join(', ')} are both in ${zone}: an Interface endpoint takes at most one subnet per Availability Zone`,
+        );
     }
     for (const subnet of subnets) {
       const subnetVpc = vpcOf(subnet);
-      if (vpc && subnetVpc && subnetVpc.id !== vpc.id) fail(endpoint, `subnet ${model.label(subnet)} is in ${model.label(subnetVpc)}, not in the endpoint's ${model.label(vpc)}`);
+      if (vpc && subnetVpc && subnetVpc.id !== vpc.id)
+        fail(
+          endpoint,
+          `subnet ${model.label(subnet)} is in ${model.label(subnetVpc)}, not in the endpoint's ${model.label(vpc)}`,
+        );
     }
     for (const group of model.targets(endpoint, 'security_group_ids')) {
       const groupVpc = vpcOf(group);
-      if (vpc && groupVpc && groupVpc.id !== vpc.id) fail(endpoint, `security group ${model.label(group)} belongs to ${model.label(groupVpc)}, not to the endpoint's ${model.label(vpc)}`);
+      if (vpc && groupVpc && groupVpc.id !== vpc.id)
+        fail(
+          endpoint,
+          `security group ${model.label(group)} belongs to ${model.label(groupVpc)}, not to the endpoint's ${model.label(vpc)}`,
+        );
     }
   }
 
@@ -58,7 +84,10 @@ export function applyFailures(model: NetworkModel): ApplyFailure[] {
   }
   for (const endpoints of privateDns.values()) {
     for (const endpoint of endpoints.slice(1)) {
-      fail(endpoint, `a second private-DNS endpoint for ${endpoint.values.service_name} in ${model.label(vpcOf(endpoint))} (the first is ${endpoints[0].id}): AWS refuses it ("conflicting DNS domain")`);
+      fail(
+        endpoint,
+        `a second private-DNS endpoint for ${endpoint.values.service_name} in ${model.label(vpcOf(endpoint))} (the first is ${endpoints[0].id}): AWS refuses it ("conflicting DNS domain")`,
+      );
     }
   }
 
@@ -67,17 +96,26 @@ export function applyFailures(model: NetworkModel): ApplyFailure[] {
     for (const group of model.targets(instance, 'vpc_security_group_ids')) {
       const groupVpc = vpcOf(group);
       if (subnetVpc && groupVpc && groupVpc.id !== subnetVpc.id) {
-        fail(instance, `security group ${model.label(group)} belongs to ${model.label(groupVpc)}, but the instance's subnet is in ${model.label(subnetVpc)}: AWS refuses it (security group and subnet belong to different networks)`);
+        fail(
+          instance,
+          `security group ${model.label(group)} belongs to ${model.label(groupVpc)}, but the instance's subnet is in ${model.label(subnetVpc)}: AWS refuses it (security group and subnet belong to different networks)`,
+        );
       }
     }
   }
 
-  for (const rule of [...model.all('aws_vpc_security_group_ingress_rule'), ...model.all('aws_vpc_security_group_egress_rule')]) {
+  for (const rule of [
+    ...model.all('aws_vpc_security_group_ingress_rule'),
+    ...model.all('aws_vpc_security_group_egress_rule'),
+  ]) {
     const group = model.target(rule, 'security_group_id');
     const referenced = model.target(rule, 'referenced_security_group_id');
     const [groupVpc, referencedVpc] = [vpcOf(group), vpcOf(referenced)];
     if (groupVpc && referencedVpc && groupVpc.id !== referencedVpc.id && !peered(groupVpc, referencedVpc)) {
-      fail(rule, `it references security group ${model.label(referenced)} of ${model.label(referencedVpc)} from ${model.label(group)} in ${model.label(groupVpc)}, and the two VPCs are not peered: AWS refuses a security-group reference across VPCs`);
+      fail(
+        rule,
+        `it references security group ${model.label(referenced)} of ${model.label(referencedVpc)} from ${model.label(group)} in ${model.label(groupVpc)}, and the two VPCs are not peered: AWS refuses a security-group reference across VPCs`,
+      );
     }
   }
   return failures;

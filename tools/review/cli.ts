@@ -31,7 +31,8 @@ main().then(
   (error) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`ssm-access-lab review: ${message}\n`);
-    if (!(error instanceof ReviewError) && debugging() && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (!(error instanceof ReviewError) && debugging() && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
     process.exit(1);
   },
 );

@@ -37,11 +37,18 @@ export interface RoleVerdict {
   readonly problem?: string;
 }
 
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)]);
+const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
 
 /** IAM's wildcard match (`*` any run, `?` one character), case-insensitive as IAM actions are. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return regex.test(action);
 }
 
@@ -56,7 +63,8 @@ function statementsOf(document: unknown): Statement[] | undefined {
 }
 
 function statementCovers(statement: Statement, action: string): boolean {
-  if (statement.NotAction !== undefined) return !list(statement.NotAction).some((pattern) => actionMatches(pattern, action));
+  if (statement.NotAction !== undefined)
+    return !list(statement.NotAction).some((pattern) => actionMatches(pattern, action));
   return list(statement.Action).some((pattern) => actionMatches(pattern, action));
 }
 
@@ -83,17 +91,24 @@ export function trustsEc2(assumeRolePolicy: unknown): boolean | undefined {
 export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
   const name = model.label(role);
   const trust = trustsEc2(role.values.assume_role_policy);
-  if (trust === false) return { ok: false, problem: `the role ${name} does not trust ec2.amazonaws.com (its trust policy has no Allow of sts:AssumeRole for the EC2 service), so the instance cannot use it` };
+  if (trust === false)
+    return {
+      ok: false,
+      problem: `the role ${name} does not trust ec2.amazonaws.com (its trust policy has no Allow of sts:AssumeRole for the EC2 service), so the instance cannot use it`,
+    };
 
   const documents: unknown[] = [];
   const unknownPolicies: string[] = [];
   const managedArns = [
-    ...model.pointingAt('aws_iam_role_policy_attachment', 'role', role).map((attachment) => ({ attachment, arn: attachment.values.policy_arn })),
+    ...model
+      .pointingAt('aws_iam_role_policy_attachment', 'role', role)
+      .map((attachment) => ({ attachment, arn: attachment.values.policy_arn })),
     ...list(role.values.managed_policy_arns).map((arn) => ({ attachment: undefined, arn })),
   ];
   for (const { attachment, arn } of managedArns) {
     // AWS managed policies are arn:<partition>:iam::aws:policy/[path/]<name>.
-    const awsManagedName = typeof arn === 'string' ? /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] : undefined;
+    const awsManagedName =
+      typeof arn === 'string' ? /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] : undefined;
     const known = awsManagedName ? KNOWN_MANAGED_POLICIES[awsManagedName] : undefined;
     if (known) {
       documents.push(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: known, Resource: '*' }] }));
@@ -104,15 +119,21 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
     else unknownPolicies.push(typeof arn === 'string' ? arn : 'a policy whose ARN is known only after apply');
   }
   for (const inline of model.pointingAt('aws_iam_role_policy', 'role', role)) documents.push(inline.values.policy);
-  for (const inline of Array.isArray(role.values.inline_policy) ? role.values.inline_policy : []) documents.push(inline?.policy);
+  for (const inline of Array.isArray(role.values.inline_policy) ? role.values.inline_policy : [])
+    documents.push(inline?.policy);
 
   const statements = documents.flatMap((document) => statementsOf(document) ?? []);
   const missing = SESSION_MANAGER_ACTIONS.filter((action) => {
-    const allowed = statements.some((s) => s.Effect === 'Allow' && statementCovers(s, action) && resourceCoversInstances(s));
-    const denied = statements.some((s) => s.Effect === 'Deny' && statementCovers(s, action) && list(s.Resource ?? '*').includes('*'));
+    const allowed = statements.some(
+      (s) => s.Effect === 'Allow' && statementCovers(s, action) && resourceCoversInstances(s),
+    );
+    const denied = statements.some(
+      (s) => s.Effect === 'Deny' && statementCovers(s, action) && list(s.Resource ?? '*').includes('*'),
+    );
     return !allowed || denied;
   });
   if (missing.length === 0) return { ok: true };
-  const unknown = unknownPolicies.length > 0 ? ` (the content of ${unknownPolicies.join(', ')} is not in the plan)` : '';
+  const unknown =
+    unknownPolicies.length > 0 ? ` (the content of ${unknownPolicies.join(', ')} is not in the plan)` : '';
   return { ok: false, problem: `the role ${name} is not allowed ${missing.join(', ')}${unknown}` };
 }

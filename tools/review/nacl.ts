@@ -63,7 +63,9 @@ export class NetworkAcls {
   /** The ACL that governs a subnet. */
   of(subnet: Entity): SubnetAcl {
     const custom =
-      this.model.all('aws_network_acl').find((acl) => this.model.targets(acl, 'subnet_ids').some((s) => s.id === subnet.id)) ??
+      this.model
+        .all('aws_network_acl')
+        .find((acl) => this.model.targets(acl, 'subnet_ids').some((s) => s.id === subnet.id)) ??
       this.model
         .pointingAt('aws_network_acl_association', 'subnet_id', subnet)
         .map((association) => this.model.target(association, 'network_acl_id'))
@@ -71,7 +73,9 @@ export class NetworkAcls {
     if (custom) return { acl: custom, rules: this.rulesOf(custom) };
     const vpc = this.model.target(subnet, 'vpc_id');
     const managedDefault = vpc
-      ? this.model.all('aws_default_network_acl').find((acl) => this.model.targets(acl, 'default_network_acl_id').some((target) => target.id === vpc.id))
+      ? this.model
+          .all('aws_default_network_acl')
+          .find((acl) => this.model.targets(acl, 'default_network_acl_id').some((target) => target.id === vpc.id))
       : undefined;
     if (managedDefault) return { acl: managedDefault, rules: this.rulesOf(managedDefault) };
     return {};
@@ -90,17 +94,15 @@ export class NetworkAcls {
           toPort: Number(rule.to_port ?? 0),
         }),
       );
-    const separate = this.model.pointingAt('aws_network_acl_rule', 'network_acl_id', acl).map(
-      (rule): NaclRule => ({
-        number: Number(rule.values.rule_number),
-        egress: rule.values.egress === true,
-        allow: String(rule.values.rule_action).toLowerCase() === 'allow',
-        protocol: protocolOf(rule.values.protocol),
-        cidr: rule.values.cidr_block || undefined,
-        fromPort: Number(rule.values.from_port ?? 0),
-        toPort: Number(rule.values.to_port ?? 0),
-      }),
-    );
+    const separate = this.model.pointingAt('aws_network_acl_rule', 'network_acl_id', acl).map((rule): NaclRule => ({
+      number: Number(rule.values.rule_number),
+      egress: rule.values.egress === true,
+      allow: String(rule.values.rule_action).toLowerCase() === 'allow',
+      protocol: protocolOf(rule.values.protocol),
+      cidr: rule.values.cidr_block || undefined,
+      fromPort: Number(rule.values.from_port ?? 0),
+      toPort: Number(rule.values.to_port ?? 0),
+    }));
     return [...inline(false), ...inline(true), ...separate].sort((a, b) => a.number - b.number);
   }
 
@@ -108,23 +110,41 @@ export class NetworkAcls {
    * Whether the subnet's ACL lets TCP on `ports` through, in one direction, for every address of
    * `peers`; when not, the text says which rule stops it.
    */
-  allowsTcp(subnet: Entity, direction: 'in' | 'out', ports: [number, number], peers: readonly [number, number][]): { allowed: boolean; why?: string } {
+  allowsTcp(
+    subnet: Entity,
+    direction: 'in' | 'out',
+    ports: [number, number],
+    peers: readonly [number, number][],
+  ): { allowed: boolean; why?: string } {
     const { acl, rules } = this.of(subnet);
     if (!acl || !rules) return { allowed: true };
     let undecided: Box[] = peers.map(([a0, a1]) => ({ a0, a1, p0: ports[0], p1: ports[1] }));
     const what = `${direction === 'out' ? 'outbound' : 'inbound'} tcp ${ports[0] === ports[1] ? ports[0] : `${ports[0]}-${ports[1]}`}`;
     for (const rule of rules) {
-      if (rule.egress !== (direction === 'out') || !rule.cidr || (rule.protocol !== '-1' && rule.protocol !== '6')) continue;
+      if (rule.egress !== (direction === 'out') || !rule.cidr || (rule.protocol !== '-1' && rule.protocol !== '6'))
+        continue;
       const range = ipv4Range(rule.cidr);
       if (!range) continue;
-      const box: Box = { a0: range[0], a1: range[1], p0: rule.protocol === '-1' ? 0 : rule.fromPort, p1: rule.protocol === '-1' ? 65535 : rule.toPort };
+      const box: Box = {
+        a0: range[0],
+        a1: range[1],
+        p0: rule.protocol === '-1' ? 0 : rule.fromPort,
+        p1: rule.protocol === '-1' ? 65535 : rule.toPort,
+      };
       const hit = undecided.some((u) => intersects(u, box));
       if (!hit) continue;
-      if (!rule.allow) return { allowed: false, why: `network ACL ${this.model.label(acl)} rule ${rule.number} denies ${what} (${rule.cidr}) before any allow` };
+      if (!rule.allow)
+        return {
+          allowed: false,
+          why: `network ACL ${this.model.label(acl)} rule ${rule.number} denies ${what} (${rule.cidr}) before any allow`,
+        };
       undecided = undecided.flatMap((u) => subtractBox(u, box));
       if (undecided.length === 0) return { allowed: true };
     }
-    return { allowed: false, why: `network ACL ${this.model.label(acl)} allows no ${what}${rules.length === 0 ? ' (it has no rules: everything is denied)' : ''}` };
+    return {
+      allowed: false,
+      why: `network ACL ${this.model.label(acl)} allows no ${what}${rules.length === 0 ? ' (it has no rules: everything is denied)' : ''}`,
+    };
   }
 }
 

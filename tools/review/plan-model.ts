@@ -114,7 +114,9 @@ export class NetworkModel {
   byValue(literal: string): Entity[] {
     const placeholder = this.placeholders.get(literal);
     if (placeholder && this.byId.has(placeholder)) return [this.byId.get(placeholder)!];
-    return this.all().filter((other) => other.values.id === literal || (other.type === 'aws_key_pair' && other.values.key_name === literal));
+    return this.all().filter(
+      (other) => other.values.id === literal || (other.type === 'aws_key_pair' && other.values.key_name === literal),
+    );
   }
 
   /** First target, or undefined. */

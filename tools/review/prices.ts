@@ -89,7 +89,12 @@ export function stackCost(model: NetworkModel, stack: string, region: string): S
   for (const entity of model.all().filter(created)) {
     switch (entity.type) {
       case 'aws_nat_gateway':
-        add(`NAT gateway ${model.label(entity)}`, prices?.natGatewayHour, 1, `+ ${prices?.natGatewayGb.usd ?? '?'} USD per GB processed`);
+        add(
+          `NAT gateway ${model.label(entity)}`,
+          prices?.natGatewayHour,
+          1,
+          `+ ${prices?.natGatewayGb.usd ?? '?'} USD per GB processed`,
+        );
         break;
       case 'aws_eip':
         add(`Elastic IP ${model.label(entity)}`, prices?.publicIpv4Hour, 1, 'public IPv4 address');
@@ -97,14 +102,22 @@ export function stackCost(model: NetworkModel, stack: string, region: string): S
       case 'aws_vpc_endpoint': {
         if (entity.values.vpc_endpoint_type !== 'Interface') break; // gateway endpoints are free
         const zones = Array.isArray(entity.values.subnet_ids) ? entity.values.subnet_ids.length : 1;
-        const service = String(entity.values.service_name ?? '').split('.').pop();
-        add(`Interface endpoint ${service}`, prices?.interfaceEndpointAzHour, zones, `${zones} AZ; + ${prices?.interfaceEndpointGb.usd ?? '?'} USD per GB`);
+        const service = String(entity.values.service_name ?? '')
+          .split('.')
+          .pop();
+        add(
+          `Interface endpoint ${service}`,
+          prices?.interfaceEndpointAzHour,
+          zones,
+          `${zones} AZ; + ${prices?.interfaceEndpointGb.usd ?? '?'} USD per GB`,
+        );
         break;
       }
       case 'aws_instance': {
         const type = String(entity.values.instance_type);
         add(`EC2 ${type} ${model.label(entity)}`, prices?.instanceHour[type], 1, 'on-demand, Linux');
-        if (entity.values.associate_public_ip_address === true) add(`public IPv4 of ${model.label(entity)}`, prices?.publicIpv4Hour, 1, 'public IPv4 address');
+        if (entity.values.associate_public_ip_address === true)
+          add(`public IPv4 of ${model.label(entity)}`, prices?.publicIpv4Hour, 1, 'public IPv4 address');
         const root = entity.values.root_block_device?.[0];
         const size = Number(root?.volume_size ?? 0);
         if (size > 0) {

@@ -18,7 +18,6 @@ import { judgeRole } from './iam';
 import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
 import { Entity, NetworkModel } from './plan-model';
 
-
 export type AccessPath = 'vpc-endpoints' | 'internet-gateway' | 'nat-gateway';
 
 export interface Verdict {
@@ -90,7 +89,9 @@ export class Reachability {
     if (!vpc) return undefined;
     const main = this.model.pointingAt('aws_main_route_table_association', 'vpc_id', vpc)[0];
     if (main) return this.model.target(main, 'route_table_id');
-    return this.model.all('aws_default_route_table').find((table) => this.model.targets(table, 'default_route_table_id').some((t) => t.id === vpc.id));
+    return this.model
+      .all('aws_default_route_table')
+      .find((table) => this.model.targets(table, 'default_route_table_id').some((t) => t.id === vpc.id));
   }
 
   /** Where 0.0.0.0/0 of the subnet's route table goes: `aws_route` resources and routes written inline alike. */
@@ -100,7 +101,11 @@ export class Reachability {
     const gateways: Entity[] = [];
     for (const route of this.model.pointingAt('aws_route', 'route_table_id', routeTable)) {
       if (route.values.destination_cidr_block !== '0.0.0.0/0') continue;
-      gateways.push(...[this.model.target(route, 'gateway_id'), this.model.target(route, 'nat_gateway_id')].filter((g): g is Entity => g !== undefined));
+      gateways.push(
+        ...[this.model.target(route, 'gateway_id'), this.model.target(route, 'nat_gateway_id')].filter(
+          (g): g is Entity => g !== undefined,
+        ),
+      );
     }
     const inline = Array.isArray(routeTable.values.route) ? routeTable.values.route : [];
     const defaults = inline.filter((route: any) => route?.cidr_block === '0.0.0.0/0');
@@ -108,9 +113,15 @@ export class Reachability {
       // Ids known in the plan name their gateway; ids known only after apply come from the references.
       const referenced = this.model.targets(routeTable, 'route');
       for (const route of defaults) {
-        const byId = [route.gateway_id, route.nat_gateway_id].filter((id: unknown) => typeof id === 'string' && id !== '');
+        const byId = [route.gateway_id, route.nat_gateway_id].filter(
+          (id: unknown) => typeof id === 'string' && id !== '',
+        );
         const known = byId.flatMap((id: string) => this.model.byValue(id));
-        gateways.push(...(known.length > 0 ? known : referenced.filter((e) => e.type === 'aws_internet_gateway' || e.type === 'aws_nat_gateway')));
+        gateways.push(
+          ...(known.length > 0
+            ? known
+            : referenced.filter((e) => e.type === 'aws_internet_gateway' || e.type === 'aws_nat_gateway')),
+        );
       }
     }
     const internetGateway = gateways.find((gateway) => gateway.type === 'aws_internet_gateway');
@@ -122,7 +133,12 @@ export class Reachability {
 
   /** Session Manager verdict for one instance: each required service judged along the path its DNS name takes. */
   sessionManager(instance: Entity): Verdict {
-    const fail = (reason: string): Verdict => ({ reachable: false, reason, paths: [], text: `Session Manager: NOT reachable — ${reason}` });
+    const fail = (reason: string): Verdict => ({
+      reachable: false,
+      reason,
+      paths: [],
+      text: `Session Manager: NOT reachable — ${reason}`,
+    });
 
     const profile = this.model.target(instance, 'iam_instance_profile');
     if (!profile) return fail('no instance profile, so the SSM Agent has no Systems Manager role');
@@ -135,7 +151,9 @@ export class Reachability {
     const vpc = subnet ? this.vpcOf(subnet) : undefined;
     if (!subnet || !vpc) return fail('its subnet or VPC is not in the plans');
     if (vpc.values.enable_dns_support === false) {
-      return fail(`${this.model.label(vpc)} has DNS support off, so the instance cannot resolve any Systems Manager endpoint name (neither public nor private DNS)`);
+      return fail(
+        `${this.model.label(vpc)} has DNS support off, so the instance cannot resolve any Systems Manager endpoint name (neither public nor private DNS)`,
+      );
     }
     const groups = this.securityGroupsOf(instance);
     const egress = this.rules('egress', groups).filter((rule) => allowsTcp(rule, 443));
@@ -157,11 +175,19 @@ export class Reachability {
         else works.push({ service, path: 'vpc-endpoints', detail: result.detail });
         continue;
       }
-      if (endpoint?.values.private_dns_enabled === true) note(`{endpoints'} private DNS does not apply (${this.model.label(vpc)} has DNS hostnames off), so the public names are used`, service);
+      if (endpoint?.values.private_dns_enabled === true)
+        note(
+          `{endpoints'} private DNS does not apply (${this.model.label(vpc)} has DNS hostnames off), so the public names are used`,
+          service,
+        );
       else if (endpoint) note(`{endpoints'} private DNS is off, so the public names are used`, service);
       const internet = (internetPath ??= this.internetPath(instance, subnet, egress));
       if (typeof internet !== 'string') works.push({ service, path: internet.path, detail: internet.detail });
-      else if (anyEndpoint && !endpoint) problems.push({ service, problem: `no ${service} endpoint with private DNS in ${this.model.label(vpc)}, and ${internet}` });
+      else if (anyEndpoint && !endpoint)
+        problems.push({
+          service,
+          problem: `no ${service} endpoint with private DNS in ${this.model.label(vpc)}, and ${internet}`,
+        });
       else problems.push({ service, problem: internet });
     }
     const noteText = [...notes].map(([text, services]) => `${nameEndpoints(text, services)}; `).join('');
@@ -170,18 +196,24 @@ export class Reachability {
       for (const { service, problem } of problems) byProblem.set(problem, [...(byProblem.get(problem) ?? []), service]);
       const shared = byProblem.size === 1 && problems.length === REQUIRED_SESSION_MANAGER_SERVICES.length;
       const reasons = [...byProblem].map(([problem, services]) =>
-        shared || problem.includes('{endpoints') ? nameEndpoints(problem, services) : `for ${services.join(' and ')}: ${problem}`,
+        shared || problem.includes('{endpoints')
+          ? nameEndpoints(problem, services)
+          : `for ${services.join(' and ')}: ${problem}`,
       );
-      const suffix = !anyEndpoint && works.length === 0 ? `, and ${this.model.label(vpc)} has no Session Manager endpoints` : '';
+      const suffix =
+        !anyEndpoint && works.length === 0 ? `, and ${this.model.label(vpc)} has no Session Manager endpoints` : '';
       return fail(`${noteText}${reasons.join('; ')}${suffix}`);
     }
     const paths = [...new Set(works.map((w) => w.path))];
     const details: string[] = [];
     const viaEndpoints = works.filter((w) => w.path === 'vpc-endpoints');
     if (viaEndpoints.length > 0) {
-      details.push(`${viaEndpoints.map((w) => w.service).join(', ')} with private DNS in ${this.model.label(vpc)}; ${[...new Set(viaEndpoints.map((w) => w.detail))].join('; ')}`);
+      details.push(
+        `${viaEndpoints.map((w) => w.service).join(', ')} with private DNS in ${this.model.label(vpc)}; ${[...new Set(viaEndpoints.map((w) => w.detail))].join('; ')}`,
+      );
     }
-    for (const w of works.filter((w) => w.path !== 'vpc-endpoints')) if (!details.includes(w.detail)) details.push(w.detail);
+    for (const w of works.filter((w) => w.path !== 'vpc-endpoints'))
+      if (!details.includes(w.detail)) details.push(w.detail);
     const via = paths.map((path) => PATH_NAMES[path]).join(' and ');
     const reason = `${noteText}${details.join('; ')}`;
     return { reachable: true, paths, reason, text: `Session Manager: reachable via ${via} (${reason})` };
@@ -189,7 +221,12 @@ export class Reachability {
 
   /** SSH verdict: from the allowed sources, or for one client address. */
   ssh(instance: Entity, client?: string): Verdict {
-    const fail = (reason: string): Verdict => ({ reachable: false, reason, paths: [], text: `SSH: NOT reachable — ${reason}` });
+    const fail = (reason: string): Verdict => ({
+      reachable: false,
+      reason,
+      paths: [],
+      text: `SSH: NOT reachable — ${reason}`,
+    });
     const open = this.rules('ingress', this.securityGroupsOf(instance)).filter((rule) => allowsTcp(rule, 22));
     const cidrs = open.map((rule) => rule.cidr).filter((cidr): cidr is string => cidr !== undefined);
     const key = this.keyPairOf(instance);
@@ -209,7 +246,8 @@ export class Reachability {
     }
     if (!this.hasPublicAddress(instance)) return fail('the instance has no public address');
     const subnet = this.subnetOf(instance);
-    if (!subnet || this.defaultRoute(subnet).kind !== 'internet-gateway') return fail('its subnet has no default route to an internet gateway');
+    if (!subnet || this.defaultRoute(subnet).kind !== 'internet-gateway')
+      return fail('its subnet has no default route to an internet gateway');
     if (!key) return fail('no key pair is installed');
     return {
       reachable: true,
@@ -230,20 +268,33 @@ export class Reachability {
   interfaceEndpoint(vpc: Entity, service: string): Entity | undefined {
     return this.model
       .pointingAt('aws_vpc_endpoint', 'vpc_id', vpc)
-      .find((endpoint) => endpoint.values.vpc_endpoint_type === 'Interface' && String(endpoint.values.service_name ?? '').endsWith(`.${service}`));
+      .find(
+        (endpoint) =>
+          endpoint.values.vpc_endpoint_type === 'Interface' &&
+          String(endpoint.values.service_name ?? '').endsWith(`.${service}`),
+      );
   }
 
   /** The endpoint path for one service: what works (a description) or what stops it. */
-  private endpointPath(endpoint: Entity, instanceGroups: Entity[], subnet: Entity, egress: Rule[]): { detail: string } | { problem: string } {
+  private endpointPath(
+    endpoint: Entity,
+    instanceGroups: Entity[],
+    subnet: Entity,
+    egress: Rule[],
+  ): { detail: string } | { problem: string } {
     const endpointGroups = this.securityGroupsOf(endpoint, 'security_group_ids');
     const instanceIds = new Set(instanceGroups.map((group) => group.id));
     const subnetCidr = parseIpv4Cidr(String(subnet.values.cidr_block ?? ''));
     const inbound = this.rules('ingress', endpointGroups).filter((rule) => allowsTcp(rule, 443));
     const bySecurityGroup = inbound.find((rule) => rule.securityGroup && instanceIds.has(rule.securityGroup.id));
-    const byRange = inbound.find((rule) => rule.cidr && subnetCidr && cidrContains(parseIpv4Cidr(rule.cidr)!, subnetCidr));
+    const byRange = inbound.find(
+      (rule) => rule.cidr && subnetCidr && cidrContains(parseIpv4Cidr(rule.cidr)!, subnetCidr),
+    );
     const sgNames = endpointGroups.map((group) => this.model.label(group)).join(', ') || '(none)';
     if (!bySecurityGroup && !byRange) {
-      return { problem: `{endpoints'} security group ${sgNames} allows no inbound 443 from the instance (neither from its security group nor from a range covering ${subnetCidr?.text ?? 'its subnet'})` };
+      return {
+        problem: `{endpoints'} security group ${sgNames} allows no inbound 443 from the instance (neither from its security group nor from a range covering ${subnetCidr?.text ?? 'its subnet'})`,
+      };
     }
     const endpointIds = new Set(endpointGroups.map((group) => group.id));
     const endpointSubnets = this.model.targets(endpoint, 'subnet_ids');
@@ -257,7 +308,10 @@ export class Reachability {
           return cidr !== undefined && cidrContains(parseIpv4Cidr(rule.cidr!)!, cidr);
         }),
     );
-    if (!outToGroup && !outToRange) return { problem: `the instance security groups allow no 443 to {endpoints} (neither to its security group ${sgNames} nor to a range covering its subnets)` };
+    if (!outToGroup && !outToRange)
+      return {
+        problem: `the instance security groups allow no 443 to {endpoints} (neither to its security group ${sgNames} nor to a range covering its subnets)`,
+      };
     for (const endpointSubnet of endpointSubnets.filter((other) => other.id !== subnet.id)) {
       const there = ipv4Range(String(endpointSubnet.values.cidr_block ?? ''));
       const here = ipv4Range(String(subnet.values.cidr_block ?? ''));
@@ -268,24 +322,39 @@ export class Reachability {
         this.acls.allowsTcp(endpointSubnet, 'in', [443, 443], [here]),
         this.acls.allowsTcp(endpointSubnet, 'out', EPHEMERAL_PORTS, [here]),
       ].find((verdict) => !verdict.allowed);
-      if (blocked) return { problem: `between the instance and {endpoints} in ${this.model.label(endpointSubnet)}, ${blocked.why}` };
+      if (blocked)
+        return {
+          problem: `between the instance and {endpoints} in ${this.model.label(endpointSubnet)}, ${blocked.why}`,
+        };
     }
-    const admitted = bySecurityGroup ? 'endpoint SG allows 443 from the instance SG' : `endpoint SG allows 443 from ${byRange!.cidr} (covers the instance)`;
-    const sent = outToGroup ? 'instance SG allows 443 to it' : `instance SG allows 443 to ${outToRange!.cidr} (covers the endpoint subnets)`;
+    const admitted = bySecurityGroup
+      ? 'endpoint SG allows 443 from the instance SG'
+      : `endpoint SG allows 443 from ${byRange!.cidr} (covers the instance)`;
+    const sent = outToGroup
+      ? 'instance SG allows 443 to it'
+      : `instance SG allows 443 to ${outToRange!.cidr} (covers the endpoint subnets)`;
     return { detail: `${admitted}; ${sent}` };
   }
 
-  private internetPath(instance: Entity, subnet: Entity, egress: Rule[]): { path: AccessPath; detail: string } | string {
+  private internetPath(
+    instance: Entity,
+    subnet: Entity,
+    egress: Rule[],
+  ): { path: AccessPath; detail: string } | string {
     const toInternet = egress.some((rule) => rule.cidr !== undefined && coversPublicInternet(rule.cidr));
     const route = this.defaultRoute(subnet);
     if (!route.kind) return `${this.model.label(subnet)} has no default route (0.0.0.0/0) to the internet`;
     if (!toInternet) return 'the instance SG allows 443 only to private destinations';
     const internet = PUBLIC_INTERNET;
     const here = ipv4Range(String(subnet.values.cidr_block ?? ''));
-    const aclProblem = [this.acls.allowsTcp(subnet, 'out', [443, 443], internet), this.acls.allowsTcp(subnet, 'in', EPHEMERAL_PORTS, internet)].find((v) => !v.allowed);
+    const aclProblem = [
+      this.acls.allowsTcp(subnet, 'out', [443, 443], internet),
+      this.acls.allowsTcp(subnet, 'in', EPHEMERAL_PORTS, internet),
+    ].find((v) => !v.allowed);
     if (aclProblem) return `in ${this.model.label(subnet)}, ${aclProblem.why}`;
     if (route.kind === 'internet-gateway') {
-      if (!this.hasPublicAddress(instance)) return `its subnet routes to an internet gateway but the instance has no public address`;
+      if (!this.hasPublicAddress(instance))
+        return `its subnet routes to an internet gateway but the instance has no public address`;
       return { path: 'internet-gateway', detail: 'public address; 0.0.0.0/0 → internet gateway; 443 out' };
     }
     const nat = route.gateway!;
@@ -303,14 +372,19 @@ export class Reachability {
       ].find((v) => !v.allowed);
       if (natProblem) return `in the NAT gateway's subnet ${this.model.label(natSubnet)}, ${natProblem.why}`;
     }
-    return { path: 'nat-gateway', detail: `0.0.0.0/0 → NAT gateway in ${this.model.label(natSubnet)} → internet gateway; 443 out` };
+    return {
+      path: 'nat-gateway',
+      detail: `0.0.0.0/0 → NAT gateway in ${this.model.label(natSubnet)} → internet gateway; 443 out`,
+    };
   }
 }
 
 /** Fills `{endpoints}` / `{endpoints'}` with the services' endpoints: "the ssm and ssmmessages endpoints'". */
 function nameEndpoints(text: string, services: readonly string[]): string {
   const names = `the ${services.join(' and ')} endpoint${services.length > 1 ? 's' : ''}`;
-  return text.replace(/\{endpoints'\}/g, services.length > 1 ? `${names}'` : `${names}'s`).replace(/\{endpoints\}/g, names);
+  return text
+    .replace(/\{endpoints'\}/g, services.length > 1 ? `${names}'` : `${names}'s`)
+    .replace(/\{endpoints\}/g, names);
 }
 
 /** Linux's default ephemeral range (Amazon Linux 2023): the client ports replies come back to. */

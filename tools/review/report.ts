@@ -34,7 +34,6 @@ export interface ReviewFacts {
   readonly acknowledged?: readonly string[];
 }
 
-
 export function reviewStacks(model: NetworkModel, region: string): StackReview[] {
   return Object.keys(model.plans).map((stack) => {
     const creates: Record<string, number> = {};
@@ -54,7 +53,12 @@ export function reviewInstances(model: NetworkModel): InstanceReview[] {
         ? 'none'
         : rules
             .map((rule) => {
-              const ports = rule.protocol === '-1' ? 'all' : rule.fromPort === rule.toPort ? `${rule.protocol}/${rule.fromPort}` : `${rule.protocol}/${rule.fromPort}-${rule.toPort}`;
+              const ports =
+                rule.protocol === '-1'
+                  ? 'all'
+                  : rule.fromPort === rule.toPort
+                    ? `${rule.protocol}/${rule.fromPort}`
+                    : `${rule.protocol}/${rule.fromPort}-${rule.toPort}`;
               const peer = rule.cidr ?? (rule.securityGroup ? `SG ${model.label(rule.securityGroup)}` : '?');
               return `${ports} ${peer}`;
             })
@@ -68,7 +72,11 @@ export function reviewInstances(model: NetworkModel): InstanceReview[] {
       publicAddress: reach.hasPublicAddress(instance),
       inbound: describe(reach.rules('ingress', groups)),
       egress: describe(reach.rules('egress', groups)),
-      keyPair: keyPair ? `yes (${keyPair.values.key_name ?? model.label(keyPair)})` : instance.values.key_name ? `yes (${instance.values.key_name})` : 'no',
+      keyPair: keyPair
+        ? `yes (${keyPair.values.key_name ?? model.label(keyPair)})`
+        : instance.values.key_name
+          ? `yes (${instance.values.key_name})`
+          : 'no',
       ssmRole: profile !== undefined,
       sessionManager: reach.sessionManager(instance),
       ssh: reach.ssh(instance),
@@ -81,8 +89,12 @@ export function natVersusEndpoints(model: NetworkModel, region: string): string[
   const stackEnding = (suffix: string) => Object.keys(model.plans).find((stack) => stack.endsWith(suffix)) ?? suffix;
   const natStack = stackEnding(StackName.SSM_NAT);
   const endpointStack = stackEnding(StackName.SSM_ENDPOINT);
-  const natLines = stackCost(model, natStack, region).lines.filter((line) => /^(NAT gateway|Elastic IP)/.test(line.item));
-  const endpointLines = stackCost(model, endpointStack, region).lines.filter((line) => line.item.startsWith('Interface endpoint'));
+  const natLines = stackCost(model, natStack, region).lines.filter((line) =>
+    /^(NAT gateway|Elastic IP)/.test(line.item),
+  );
+  const endpointLines = stackCost(model, endpointStack, region).lines.filter((line) =>
+    line.item.startsWith('Interface endpoint'),
+  );
   if (natLines.length === 0 || endpointLines.length === 0) return [];
   const sum = (lines: typeof natLines) => lines.reduce((total, line) => total + (line.usdPerHour ?? NaN), 0);
   const nat = sum(natLines);
@@ -109,26 +121,45 @@ export function mermaidDiagram(model: NetworkModel): string {
   const text = (value: string) => value.replace(/"/g, "'");
   const lines = ['flowchart LR', '  internet(("Internet / AWS public endpoints"))'];
   for (const vpc of model.all('aws_vpc')) {
-    const dns = vpc.values.enable_dns_hostnames === true && vpc.values.enable_dns_support === true ? 'DNS support + hostnames' : 'DNS hostnames off';
+    const dns =
+      vpc.values.enable_dns_hostnames === true && vpc.values.enable_dns_support === true
+        ? 'DNS support + hostnames'
+        : 'DNS hostnames off';
     lines.push(`  subgraph ${id(vpc)}["${text(model.label(vpc))} ${vpc.values.cidr_block ?? ''} (${dns})"]`);
     for (const subnet of model.pointingAt('aws_subnet', 'vpc_id', vpc)) {
       const route = reach.defaultRoute(subnet);
-      const routeText = route.kind === 'internet-gateway' ? '0.0.0.0/0 → IGW' : route.kind === 'nat-gateway' ? '0.0.0.0/0 → NAT' : 'no default route';
-      lines.push(`    subgraph ${id(subnet)}["${text(model.label(subnet))} ${subnet.values.cidr_block ?? ''} — ${routeText}"]`);
+      const routeText =
+        route.kind === 'internet-gateway'
+          ? '0.0.0.0/0 → IGW'
+          : route.kind === 'nat-gateway'
+            ? '0.0.0.0/0 → NAT'
+            : 'no default route';
+      lines.push(
+        `    subgraph ${id(subnet)}["${text(model.label(subnet))} ${subnet.values.cidr_block ?? ''} — ${routeText}"]`,
+      );
       for (const instance of model.pointingAt('aws_instance', 'subnet_id', subnet)) {
         const ssm = reach.sessionManager(instance);
         const ssh = reach.ssh(instance);
-        const verdict = [ssm.reachable ? `SSM ✓ via ${ssm.paths.join('+')}` : 'SSM ✗', ssh.reachable ? 'SSH ✓' : 'SSH ✗'].join(' · ');
+        const verdict = [
+          ssm.reachable ? `SSM ✓ via ${ssm.paths.join('+')}` : 'SSM ✗',
+          ssh.reachable ? 'SSH ✓' : 'SSH ✗',
+        ].join(' · ');
         lines.push(`      ${id(instance)}["${text(model.label(instance))}<br/>${verdict}"]`);
       }
-      for (const nat of model.pointingAt('aws_nat_gateway', 'subnet_id', subnet)) lines.push(`      ${id(nat)}{{"NAT gateway"}}`);
+      for (const nat of model.pointingAt('aws_nat_gateway', 'subnet_id', subnet))
+        lines.push(`      ${id(nat)}{{"NAT gateway"}}`);
       for (const endpoint of model.pointingAt('aws_vpc_endpoint', 'subnet_ids', subnet)) {
-        const service = String(endpoint.values.service_name ?? '').split('.').pop();
-        lines.push(`      ${id(endpoint)}[/"endpoint ${service}${endpoint.values.private_dns_enabled ? ' (private DNS)' : ''}"/]`);
+        const service = String(endpoint.values.service_name ?? '')
+          .split('.')
+          .pop();
+        lines.push(
+          `      ${id(endpoint)}[/"endpoint ${service}${endpoint.values.private_dns_enabled ? ' (private DNS)' : ''}"/]`,
+        );
       }
       lines.push('    end');
     }
-    for (const igw of model.pointingAt('aws_internet_gateway', 'vpc_id', vpc)) lines.push(`    ${id(igw)}(["internet gateway"])`);
+    for (const igw of model.pointingAt('aws_internet_gateway', 'vpc_id', vpc))
+      lines.push(`    ${id(igw)}(["internet gateway"])`);
     lines.push('  end');
   }
   for (const igw of model.all('aws_internet_gateway')) lines.push(`  ${id(igw)} --- internet`);
@@ -159,7 +190,10 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
   const instances = reviewInstances(model);
   const out: string[] = [];
   out.push('# Offline plan review — ssm-access-lab', '');
-  out.push(`Region ${facts.region}; ${facts.terraformVersion}; AWS provider ${AWS_PROVIDER_VERSION}. Prices as of ${PRICES_AS_OF} (sources below).`, '');
+  out.push(
+    `Region ${facts.region}; ${facts.terraformVersion}; AWS provider ${AWS_PROVIDER_VERSION}. Prices as of ${PRICES_AS_OF} (sources below).`,
+    '',
+  );
   out.push(
     '> **Offline review.** No AWS account was used: the AWS provider ran with mock credentials and its `skip_*` settings, and nothing was looked up in AWS.',
     '> Placeholders stand in for what only AWS could say:',
@@ -175,19 +209,34 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([type, count]) => `${type} × ${count}`)
       .join(', ');
-    const total = stack.cost.unknown.length > 0 ? `≥ ${usd(stack.cost.knownUsdPerHour)} (unknown: ${stack.cost.unknown.join(', ')})` : usd(stack.cost.knownUsdPerHour);
+    const total =
+      stack.cost.unknown.length > 0
+        ? `≥ ${usd(stack.cost.knownUsdPerHour)} (unknown: ${stack.cost.unknown.join(', ')})`
+        : usd(stack.cost.knownUsdPerHour);
     out.push(`| \`${stack.stack}\` | ${creates || 'nothing'} | ${total} |`);
   }
   out.push('', '## Instances', '');
-  out.push('| instance | stack | access path | public address | inbound | egress | key pair | SSM role |', '|---|---|---|---|---|---|---|---|');
+  out.push(
+    '| instance | stack | access path | public address | inbound | egress | key pair | SSM role |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const i of instances) {
-    out.push(`| ${i.name} | \`${i.stack}\` | ${i.accessPath} | ${i.publicAddress ? 'yes' : 'no'} | ${i.inbound} | ${i.egress} | ${i.keyPair} | ${i.ssmRole ? 'yes' : 'no'} |`);
+    out.push(
+      `| ${i.name} | \`${i.stack}\` | ${i.accessPath} | ${i.publicAddress ? 'yes' : 'no'} | ${i.inbound} | ${i.egress} | ${i.keyPair} | ${i.ssmRole ? 'yes' : 'no'} |`,
+    );
   }
   out.push('', '### Reachability, computed from the plans', '');
-  for (const i of instances) out.push(`- **${i.name}** (${i.accessPath})`, `  - ${i.sessionManager.text}`, `  - ${i.ssh.text}`);
+  for (const i of instances)
+    out.push(`- **${i.name}** (${i.accessPath})`, `  - ${i.sessionManager.text}`, `  - ${i.ssh.text}`);
   const failures = applyFailures(model);
   if (failures.length > 0) {
-    out.push('', '## Apply would fail', '', 'AWS would refuse these during `cdktf deploy`, after other resources of the stack exist:', '');
+    out.push(
+      '',
+      '## Apply would fail',
+      '',
+      'AWS would refuse these during `cdktf deploy`, after other resources of the stack exist:',
+      '',
+    );
     for (const failure of failures) out.push(`- \`${failure.resource}\`: ${failure.problem}`);
   }
   if (facts.acknowledged && facts.acknowledged.length > 0) {
@@ -197,11 +246,15 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
   out.push('', '## Cost per stack', '');
   for (const stack of stacks.filter((s) => s.cost.lines.length > 0)) {
     out.push(`**${stack.stack}**`, '');
-    for (const line of stack.cost.lines) out.push(`- ${line.item}: ${line.usdPerHour === undefined ? 'unknown' : `${usd(line.usdPerHour)}/h`} (${line.note})`);
+    for (const line of stack.cost.lines)
+      out.push(
+        `- ${line.item}: ${line.usdPerHour === undefined ? 'unknown' : `${usd(line.usdPerHour)}/h`} (${line.note})`,
+      );
     out.push('');
   }
   const comparison = natVersusEndpoints(model, facts.region);
-  if (comparison.length > 0) out.push('## NAT gateway vs VPC endpoints', '', ...comparison.map((line) => `- ${line}`), '');
+  if (comparison.length > 0)
+    out.push('## NAT gateway vs VPC endpoints', '', ...comparison.map((line) => `- ${line}`), '');
   const prices = PRICES[facts.region];
   if (prices) {
     out.push('### Price sources', '');
@@ -227,7 +280,8 @@ export function textReport(model: NetworkModel, facts: ReviewFacts): string {
   const width = Math.max(...stacks.map((stack) => stack.stack.length)) + 1;
   for (const stack of stacks) {
     const count = Object.values(stack.creates).reduce((a, b) => a + b, 0);
-    const cost = stack.cost.unknown.length > 0 ? `≥ ${usd(stack.cost.knownUsdPerHour)}/h` : `${usd(stack.cost.knownUsdPerHour)}/h`;
+    const cost =
+      stack.cost.unknown.length > 0 ? `≥ ${usd(stack.cost.knownUsdPerHour)}/h` : `${usd(stack.cost.knownUsdPerHour)}/h`;
     out.push(`  ${stack.stack.padEnd(width)} ${String(count).padStart(3)} to create   ${cost}`);
   }
   out.push('');
@@ -236,7 +290,11 @@ export function textReport(model: NetworkModel, facts: ReviewFacts): string {
   }
   const failures = applyFailures(model);
   if (failures.length > 0) {
-    out.push('', `  Apply would fail (${failures.length}):`, ...failures.map((failure) => `    ${failure.resource}: ${failure.problem}`));
+    out.push(
+      '',
+      `  Apply would fail (${failures.length}):`,
+      ...failures.map((failure) => `    ${failure.resource}: ${failure.problem}`),
+    );
   }
   const comparison = natVersusEndpoints(model, facts.region);
   if (comparison.length > 0) out.push('', ...comparison.map((line) => `  ${line}`));

@@ -20,7 +20,8 @@ import { markdownReport, mermaidDiagram, ReviewFacts, textReport } from './repor
 export const PLACEHOLDER_AMI = 'ami-0123456789abcdef0';
 /** TEST-NET-3 (RFC 5737): a documentation range, so the sample can never open SSH to anyone real. */
 export const SAMPLE_SSH_CIDR = '203.0.113.0/24';
-export const SAMPLE_SSH_PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOfflineReviewSampleKeyNotARealKey000000000 review@example';
+export const SAMPLE_SSH_PUBLIC_KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOfflineReviewSampleKeyNotARealKey000000000 review@example';
 
 export interface ReviewOptions {
   /** Everything goes under this folder (re-created each run). */
@@ -58,15 +59,21 @@ export function reviewConfig(config: LabConfig): { config: LabConfig; placeholde
   let reviewed = config;
   if (config.amiId === undefined) {
     reviewed = { ...reviewed, amiId: PLACEHOLDER_AMI };
-    placeholders.push(`AMI ${PLACEHOLDER_AMI} instead of the latest Amazon Linux 2023 (set SSM_LAB_AMI_ID to review a real one).`);
+    placeholders.push(
+      `AMI ${PLACEHOLDER_AMI} instead of the latest Amazon Linux 2023 (set SSM_LAB_AMI_ID to review a real one).`,
+    );
   }
   if (config.sshAllowedCidrs.length === 0) {
     reviewed = { ...reviewed, sshAllowedCidrs: [SAMPLE_SSH_CIDR] };
-    placeholders.push(`lab-ssh opens port 22 to the documentation range ${SAMPLE_SSH_CIDR} (SSM_LAB_SSH_ALLOWED_CIDRS is not set).`);
+    placeholders.push(
+      `lab-ssh opens port 22 to the documentation range ${SAMPLE_SSH_CIDR} (SSM_LAB_SSH_ALLOWED_CIDRS is not set).`,
+    );
   }
   if (config.sshKeyName === undefined && config.sshPublicKey === undefined) {
     reviewed = { ...reviewed, sshPublicKey: SAMPLE_SSH_PUBLIC_KEY };
-    placeholders.push('lab-ssh imports a sample public key (SSM_LAB_SSH_PUBLIC_KEY / SSM_LAB_SSH_KEY_NAME are not set).');
+    placeholders.push(
+      'lab-ssh imports a sample public key (SSM_LAB_SSH_PUBLIC_KEY / SSM_LAB_SSH_KEY_NAME are not set).',
+    );
   }
   return { config: reviewed, placeholders };
 }
@@ -100,14 +107,23 @@ export function writePlaceholderState(networkJson: any, networkStack: string, st
     map.set(placeholder, `${networkStack}/${type}.${resource}`);
   }
   fs.mkdirSync(path.dirname(stateFile), { recursive: true });
-  const state = { version: 4, terraform_version: '1.9.0', serial: 1, lineage: 'offline-review-placeholder', outputs, resources: [] };
+  const state = {
+    version: 4,
+    terraform_version: '1.9.0',
+    serial: 1,
+    lineage: 'offline-review-placeholder',
+    outputs,
+    resources: [],
+  };
   fs.writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
   return map;
 }
 
 function varsFor(stack: string, config: LabConfig): string[] {
   if (!stack.endsWith(StackName.TEMPORARY_ENDPOINTS)) return [];
-  return [...SSM_ENDPOINTS_SAMPLE_VARS, ...offlineEndpointsVars(config)].map(([name, value]) => `-var=${name}=${value}`);
+  return [...SSM_ENDPOINTS_SAMPLE_VARS, ...offlineEndpointsVars(config)].map(
+    ([name, value]) => `-var=${name}=${value}`,
+  );
 }
 
 export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
@@ -126,15 +142,25 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const synthDir = path.join(outDir, 'cdktf.out');
   const app = new App({ outdir: synthDir });
   const { guardrails, network } = addOfflineReviewStacks(app, config);
-  const acknowledged = guardrails.check(app).map((finding) => `${describeFinding(finding)} — acknowledged: ${finding.acknowledgement!.reason}`);
+  const acknowledged = guardrails
+    .check(app)
+    .map((finding) => `${describeFinding(finding)} — acknowledged: ${finding.acknowledgement!.reason}`);
   app.synth();
   const networkStack = network.node.id;
   const stacks = fs.readdirSync(path.join(synthDir, 'stacks')).sort();
   const networkJson = JSON.parse(fs.readFileSync(path.join(synthDir, 'stacks', networkStack, 'cdk.tf.json'), 'utf8'));
-  const placeholderMap = writePlaceholderState(networkJson, networkStack, path.join(outDir, localStateFileName(config, networkStack)));
+  const placeholderMap = writePlaceholderState(
+    networkJson,
+    networkStack,
+    path.join(outDir, localStateFileName(config, networkStack)),
+  );
   placeholders.unshift(
     `The scenario stacks read lab-network through its state; offline there is none, so ${localStateFileName(config, networkStack)} in the review folder is a placeholder holding only lab-network's outputs, with made-up ids (vpc-…, subnet-…) that stand for its resources.`,
-    `ssm-endpoints is planned with the README's sample inputs (${SSM_ENDPOINTS_SAMPLE_VARS.map(([k, v]) => `${k}=${v}`).join(', ')}) and ${offlineEndpointsVars(config).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
+    `ssm-endpoints is planned with the README's sample inputs (${SSM_ENDPOINTS_SAMPLE_VARS.map(([k, v]) => `${k}=${v}`).join(', ')}) and ${offlineEndpointsVars(
+      config,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}.`,
   );
 
   const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), env);
@@ -167,12 +193,21 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       }
     }
     const seconds = (Date.now() - started) / 1000;
-    const creates = (plans[stack].resource_changes ?? []).filter((c: any) => c.mode === 'managed' && c.change.actions.includes('create')).length;
-    options.progress?.(`✓ ${stack.padEnd(width)} init, validate, plan: ${String(creates).padStart(2)} to create   ${seconds.toFixed(1)} s`);
+    const creates = (plans[stack].resource_changes ?? []).filter(
+      (c: any) => c.mode === 'managed' && c.change.actions.includes('create'),
+    ).length;
+    options.progress?.(
+      `✓ ${stack.padEnd(width)} init, validate, plan: ${String(creates).padStart(2)} to create   ${seconds.toFixed(1)} s`,
+    );
     return { stack, ok: true, seconds };
   });
 
-  const facts: ReviewFacts = { region: config.region, terraformVersion: version.stdout.split('\n')[0] || 'Terraform', placeholders, acknowledged };
+  const facts: ReviewFacts = {
+    region: config.region,
+    terraformVersion: version.stdout.split('\n')[0] || 'Terraform',
+    placeholders,
+    acknowledged,
+  };
   if (outcomes.some((outcome) => !outcome.ok)) return { outcomes, plans, facts, placeholders: placeholderMap };
 
   const ordered: Record<string, PlanJson> = {};
@@ -181,5 +216,13 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const reportFile = path.join(outDir, 'report.md');
   fs.writeFileSync(path.join(outDir, 'lab.mmd'), mermaidDiagram(model));
   fs.writeFileSync(reportFile, markdownReport(model, facts));
-  return { outcomes, plans: ordered, model, reportFile, facts, text: textReport(model, facts), placeholders: placeholderMap };
+  return {
+    outcomes,
+    plans: ordered,
+    model,
+    reportFile,
+    facts,
+    text: textReport(model, facts),
+    placeholders: placeholderMap,
+  };
 }
