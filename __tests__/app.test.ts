@@ -33,7 +33,7 @@ describe('the app (main.ts)', () => {
     for (const name of STACKS.filter((stack) => stack.startsWith('lab-') && stack !== 'lab-network')) {
       const remote = lab.stacks[name].data?.terraform_remote_state ?? {};
       expect(Object.keys(remote)).toEqual(['cross-stack-reference-input-lab-network']);
-      expect(remote['cross-stack-reference-input-lab-network'].config.path).toBe(
+      expect(remote['cross-stack-reference-input-lab-network'].config?.path).toBe(
         '../../../terraform.lab-network.tfstate',
       );
     }
@@ -44,7 +44,7 @@ describe('the app (main.ts)', () => {
   test('GIVEN a synth for deploy WHEN any stack is inspected THEN it carries no mock credentials or skip settings', () => {
     const lab = synthLab();
     for (const name of STACKS) {
-      const provider = lab.stacks[name].provider?.aws[0];
+      const provider = lab.stacks[name].provider!.aws[0];
       expect(Object.keys(provider).filter((key) => /^(skip_|access_key|secret_key)/.test(key))).toEqual([]);
       expect(lab.raw[name]).not.toContain('mock-');
     }

@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdktf';
 import { addLabStacks, StackName } from '../stacks';
-import { configWith, resourcesOfType, SSH_OPERATOR_ENV, synthLab } from './helpers/synth';
+import { configWith, resourcesOfType, SSH_OPERATOR_ENV, synthLab, tagsOf } from './helpers/synth';
 
 const LAB_STACKS = ['lab-network', 'lab-ssh', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public', 'ssm-endpoints'];
 const S3_ENV = {
@@ -62,12 +62,12 @@ describe('LabStack: state, names and tags shared by every stack', () => {
       const network = lab.stacks['lab-network'];
       expect(
         resourcesOfType(network, 'aws_vpc')
-          .map((v) => v.tags.Name)
+          .map((v) => tagsOf(v).Name)
           .sort(),
       ).toEqual([`${labName}-vpc1`, `${labName}-vpc2`]);
       expect(resourcesOfType(network, 'aws_iam_role')[0].name).toBe(`${labName}-instance`);
       expect(resourcesOfType(network, 'aws_key_pair')[0].key_name).toBe(`${labName}-ssh`);
-      expect(network.provider?.aws[0].default_tags[0].tags.Lab).toBe(labName);
+      expect(network.provider?.aws[0].default_tags?.[0].tags.Lab).toBe(labName);
       expect(network.terraform?.backend).toEqual({
         local: { path: `../../../terraform.${labName}.lab-network.tfstate` },
       });
@@ -75,8 +75,10 @@ describe('LabStack: state, names and tags shared by every stack', () => {
         .map((g) => g.name)
         .sort();
       expect(sgNames).toEqual([`${labName}-endpoints`, `${labName}-ssm-endpoint-instance`]);
-      expect(resourcesOfType(lab.stacks['lab-ssm-nat'], 'aws_nat_gateway')[0].tags.Name).toBe(`${labName}-nat`);
-      expect(resourcesOfType(lab.stacks['lab-ssm-public'], 'aws_instance')[0].tags.Name).toBe(`${labName}-ssm-public`);
+      expect(tagsOf(resourcesOfType(lab.stacks['lab-ssm-nat'], 'aws_nat_gateway')[0]).Name).toBe(`${labName}-nat`);
+      expect(tagsOf(resourcesOfType(lab.stacks['lab-ssm-public'], 'aws_instance')[0]).Name).toBe(
+        `${labName}-ssm-public`,
+      );
     }
   });
 

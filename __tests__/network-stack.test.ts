@@ -5,6 +5,7 @@ import {
   resourcesOfType,
   SSH_OPERATOR_ENV,
   synthLab,
+  tagsOf,
   TerraformJson,
 } from './helpers/synth';
 
@@ -14,7 +15,7 @@ describe('lab-network stack', () => {
     json = synthLab().stacks['lab-network'];
   });
 
-  const vpcByName = (name: string) => resourcesOfType(json, 'aws_vpc').find((v) => v.tags.Name === name)!;
+  const vpcByName = (name: string) => resourcesOfType(json, 'aws_vpc').find((v) => tagsOf(v).Name === name)!;
   const subnetByCidr = (cidr: string) => resourcesOfType(json, 'aws_subnet').find((s) => s.cidr_block === cidr)!;
 
   test('GIVEN defaults WHEN synthesized THEN VPC 1 is 10.0.0.0/16 with AWS DNS defaults and VPC 2 is 10.1.0.0/16 with both DNS attributes', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthLab } from './helpers/synth';
+import { CdktfManifest, synthLab } from './helpers/synth';
 
 // Every cdktf command the README tells a user to run, checked against cdktf-cli 0.21's own
 // stack-selection rules (its cli-core helpers, the code `cdktf deploy|destroy` runs) and the stacks
@@ -103,8 +103,8 @@ function cdktfRefusal(command: CdktfCommand, all: SynthesizedStack[]): string | 
 describe('the README commands', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const lab = synthLab();
-  const manifest = JSON.parse(fs.readFileSync(path.join(lab.outdir, 'manifest.json'), 'utf8'));
-  const stacks: SynthesizedStack[] = Object.entries<any>(manifest.stacks).map(([name, stack]) => ({
+  const manifest: CdktfManifest = JSON.parse(fs.readFileSync(path.join(lab.outdir, 'manifest.json'), 'utf8'));
+  const stacks: SynthesizedStack[] = Object.entries(manifest.stacks).map(([name, stack]) => ({
     name,
     dependencies: stack.dependencies,
   }));

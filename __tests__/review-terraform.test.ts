@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { NetworkModel, PlanJson } from '../tools/review/plan-model';
+import { NetworkModel, PlanJson, PlannedValues } from '../tools/review/plan-model';
 import { Reachability } from '../tools/review/reachability';
 import { stackCost } from '../tools/review/prices';
 import { ReviewResult, runReview } from '../tools/review/run';
@@ -40,18 +40,21 @@ describeWithTerraform('npm run review (offline plan review)', () => {
   const variant = (
     stack: string,
     address: string,
-    edit: ((after: any, unknown: any) => void) | 'remove',
+    edit: ((after: Record<string, unknown>, unknown: Record<string, unknown>) => void) | 'remove',
   ): Record<string, PlanJson> => {
     const copy = JSON.parse(JSON.stringify(result.plans));
-    const changes = copy[stack].resource_changes as any[];
+    const changes: {
+      address: string;
+      change: { after: Record<string, unknown>; after_unknown?: Record<string, unknown> };
+    }[] = copy[stack].resource_changes;
     const at = changes.findIndex((change) => change.address === address);
     if (at < 0) throw new Error(`${stack} has no ${address}`);
     if (edit === 'remove') changes.splice(at, 1);
     else edit(changes[at].change.after, changes[at].change.after_unknown ?? {});
     return copy;
   };
-  const addressOf = (stack: string, type: string, match: (after: any) => boolean = () => true): string =>
-    (plan(stack).resource_changes ?? []).find((change: any) => change.type === type && match(change.change.after))!
+  const addressOf = (stack: string, type: string, match: (after: PlannedValues) => boolean = () => true): string =>
+    (plan(stack).resource_changes ?? []).find((change) => change.type === type && match(change.change.after ?? {}))!
       .address;
 
   test('GIVEN the default lab WHEN reviewed THEN all six stacks init, validate and plan, one progress line each', () => {
@@ -80,8 +83,8 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(
       plannedValues(plan('lab-network'), addressOf('lab-network', 'aws_iam_role_policy_attachment'))[0].policy_arn,
     ).toBe('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
-    const endpointInstance = plan('lab-ssm-endpoint').resource_changes!.find((c: any) => c.type === 'aws_instance')!
-      .change.after;
+    const endpointInstance = plan('lab-ssm-endpoint').resource_changes!.find((c) => c.type === 'aws_instance')!.change
+      .after!;
     expect(endpointInstance).toMatchObject({
       ami: 'ami-0123456789abcdef0',
       instance_type: 't4g.nano',
@@ -91,22 +94,21 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     });
     expect(endpointInstance.subnet_id).toMatch(/^subnet-[0-9a-f]{17}$/);
     const endpoints = plan('lab-ssm-endpoint')
-      .resource_changes!.filter((c: any) => c.type === 'aws_vpc_endpoint')
-      .map((c: any) => c.change.after);
-    expect(endpoints.map((e: any) => [e.service_name, e.private_dns_enabled, e.vpc_endpoint_type]).sort()).toEqual([
+      .resource_changes!.filter((c) => c.type === 'aws_vpc_endpoint')
+      .map((c) => c.change.after!);
+    expect(endpoints.map((e) => [e.service_name, e.private_dns_enabled, e.vpc_endpoint_type]).sort()).toEqual([
       ['com.amazonaws.ap-northeast-1.ssm', true, 'Interface'],
       ['com.amazonaws.ap-northeast-1.ssmmessages', true, 'Interface'],
     ]);
-    const sshRule = plan('lab-ssh').resource_changes!.find(
-      (c: any) => c.type === 'aws_vpc_security_group_ingress_rule',
-    )!.change.after;
+    const sshRule = plan('lab-ssh').resource_changes!.find((c) => c.type === 'aws_vpc_security_group_ingress_rule')!
+      .change.after!;
     expect(sshRule).toMatchObject({ from_port: 22, to_port: 22, cidr_ipv4: '203.0.113.0/24', ip_protocol: 'tcp' });
-    const natRoute = plan('lab-ssm-nat').resource_changes!.find((c: any) => c.type === 'aws_route')!.change.after;
+    const natRoute = plan('lab-ssm-nat').resource_changes!.find((c) => c.type === 'aws_route')!.change.after!;
     expect(natRoute.destination_cidr_block).toBe('0.0.0.0/0');
     expect(natRoute.route_table_id).toMatch(/^rtb-[0-9a-f]{17}$/);
     expect(plannedValues(plan('ssm-endpoints'), 'aws_vpc_endpoint.interface')).toHaveLength(2);
-    const publicInstance = plan('lab-ssm-public').resource_changes!.find((c: any) => c.type === 'aws_instance')!.change
-      .after;
+    const publicInstance = plan('lab-ssm-public').resource_changes!.find((c) => c.type === 'aws_instance')!.change
+      .after!;
     expect(publicInstance).toMatchObject({
       associate_public_ip_address: true,
       iam_instance_profile: 'placeholder-session-manager-role_instance-profile_4DD63473',
@@ -114,11 +116,11 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     });
     expect(publicInstance.key_name).toBeUndefined();
     const publicEgress = plan('lab-ssm-public').resource_changes!.find(
-      (c: any) => c.type === 'aws_vpc_security_group_egress_rule',
-    )!.change.after;
+      (c) => c.type === 'aws_vpc_security_group_egress_rule',
+    )!.change.after!;
     expect(publicEgress).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' });
     expect(
-      plan('lab-ssm-public').resource_changes!.filter((c: any) => c.type === 'aws_vpc_security_group_ingress_rule'),
+      plan('lab-ssm-public').resource_changes!.filter((c) => c.type === 'aws_vpc_security_group_ingress_rule'),
     ).toEqual([]);
   });
 
@@ -147,7 +149,7 @@ describeWithTerraform('npm run review (offline plan review)', () => {
 
   const endpointIngress = () => addressOf('lab-ssm-endpoint', 'aws_vpc_security_group_ingress_rule');
   const endpointFor = (service: string) =>
-    addressOf('lab-ssm-endpoint', 'aws_vpc_endpoint', (after) => after.service_name.endsWith(`.${service}`));
+    addressOf('lab-ssm-endpoint', 'aws_vpc_endpoint', (after) => String(after.service_name).endsWith(`.${service}`));
   const brokenVariants: [string, () => Record<string, PlanJson>, string, string][] = [
     [
       'no inbound 443 on the endpoint SG',
@@ -183,8 +185,8 @@ describeWithTerraform('npm run review (offline plan review)', () => {
       'NAT placed in a private subnet',
       () => {
         const privateSubnet = addressOf('lab-ssm-nat', 'aws_instance');
-        const subnetId = plan('lab-ssm-nat').resource_changes!.find((c: any) => c.address === privateSubnet)!.change
-          .after.subnet_id;
+        const subnetId = plan('lab-ssm-nat').resource_changes!.find((c) => c.address === privateSubnet)!.change.after!
+          .subnet_id;
         return variant(
           'lab-ssm-nat',
           addressOf('lab-ssm-nat', 'aws_nat_gateway'),
@@ -226,7 +228,7 @@ describeWithTerraform('npm run review (offline plan review)', () => {
   );
 
   test('GIVEN a Session Manager instance with the key pair WHEN checked THEN SSH is reachable through Session Manager, port 22 closed', () => {
-    const sshKey = plan('lab-ssh').resource_changes!.find((c: any) => c.type === 'aws_instance')!.change.after.key_name;
+    const sshKey = plan('lab-ssh').resource_changes!.find((c) => c.type === 'aws_instance')!.change.after!.key_name;
     expect(sshKey).toBe('placeholder-key-pair');
     const plans = variant('lab-ssm-endpoint', addressOf('lab-ssm-endpoint', 'aws_instance'), (after, unknown) => {
       after.key_name = sshKey;

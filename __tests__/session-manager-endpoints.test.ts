@@ -1,6 +1,6 @@
 import { SessionManagerEndpoints } from '../lib/session-manager-endpoints';
 import { SessionManagerService } from '../lib/endpoint-services';
-import { onlyResource, referenceTo, resourcesOfType, synthConstruct } from './helpers/synth';
+import { onlyResource, referenceTo, resourcesOfType, synthConstruct, tagsOf } from './helpers/synth';
 
 const base = { name: 'test', vpcId: 'vpc-0123', subnetIds: ['subnet-0aaa'], region: 'ap-northeast-1' };
 
@@ -56,9 +56,9 @@ describe('SessionManagerEndpoints', () => {
     const rule = onlyResource(three, 'aws_vpc_security_group_ingress_rule');
     expect(rule).toMatchObject({ cidr_ipv4: '10.1.3.0/24', from_port: 443, to_port: 443 });
     expect(rule.referenced_security_group_id).toBeUndefined();
-    expect(resourcesOfType(three, 'aws_vpc_endpoint').every((e) => e.tags.ExpiresAt === '2026-11-23T12:00:00Z')).toBe(
-      true,
-    );
+    expect(
+      resourcesOfType(three, 'aws_vpc_endpoint').every((e) => tagsOf(e).ExpiresAt === '2026-11-23T12:00:00Z'),
+    ).toBe(true);
   });
 
   test.each([

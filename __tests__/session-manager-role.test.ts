@@ -9,7 +9,7 @@ describe('SessionManagerRole', () => {
   test('GIVEN a role WHEN synthesized THEN only EC2 may assume it', () => {
     const role = onlyResource(json, 'aws_iam_role');
     expect(role.name).toBe('lab-instance');
-    expect(JSON.parse(role.assume_role_policy)).toEqual({
+    expect(JSON.parse(String(role.assume_role_policy))).toEqual({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     });

@@ -47,9 +47,9 @@ describeWithTerraform('lab-ssh with Terraform', () => {
 
   test('GIVEN operator inputs WHEN lab-ssh is planned THEN the plan opens 22 to those CIDRs only', () => {
     expect(accepted.status).toBe(0);
-    const rules = accepted.plan.resource_changes
-      .filter((c: any) => c.type === 'aws_vpc_security_group_ingress_rule')
-      .map((c: any) => c.change.after.cidr_ipv4);
+    const rules = accepted.plan
+      .resource_changes!.filter((c) => c.type === 'aws_vpc_security_group_ingress_rule')
+      .map((c) => c.change.after?.cidr_ipv4);
     expect(rules.sort()).toEqual(['198.51.100.0/24', '203.0.113.7/32']);
   });
 });

@@ -1,5 +1,13 @@
 import { SSH_INPUTS_MISSING } from '../stacks/ssh-stack';
-import { configWith, onlyResource, resourcesOfType, SSH_OPERATOR_ENV, synthLab, TerraformJson } from './helpers/synth';
+import {
+  configWith,
+  onlyResource,
+  resourcesOfType,
+  SSH_OPERATOR_ENV,
+  synthLab,
+  tagsOf,
+  TerraformJson,
+} from './helpers/synth';
 
 describe('lab-ssh stack', () => {
   let unconfigured: TerraformJson;
@@ -19,7 +27,7 @@ describe('lab-ssh stack', () => {
       /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-lab-network\.outputs\.[^}]*aws_key_pair[^}]*key_name\}$/,
     );
     expect(resourcesOfType(configured, 'aws_key_pair')).toHaveLength(0);
-    expect(instance.tags.Scenario).toBe('ssh-internet');
+    expect(tagsOf(instance).Scenario).toBe('ssh-internet');
   });
 
   test('GIVEN operator CIDRs WHEN synthesized THEN tcp/22 is open only to them', () => {
@@ -45,7 +53,7 @@ describe('lab-ssh stack', () => {
     expect(resourcesOfType(unconfigured, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
     expect(resourcesOfType(unconfigured, 'aws_key_pair')).toHaveLength(0);
     expect(unconfigured.locals).toEqual({ ssh_operator_inputs_set: false });
-    expect(onlyResource(unconfigured, 'aws_instance').lifecycle.precondition).toEqual([
+    expect(onlyResource(unconfigured, 'aws_instance').lifecycle?.precondition).toEqual([
       { condition: '${local.ssh_operator_inputs_set}', error_message: SSH_INPUTS_MISSING },
     ]);
     expect(SSH_INPUTS_MISSING).toContain('SSM_LAB_SSH_ALLOWED_CIDRS');

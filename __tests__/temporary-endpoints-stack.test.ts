@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { sampleDeployCommand, SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
-import { configWith, resourceCounts, synthLab, TerraformJson } from './helpers/synth';
+import { CdktfManifest, configWith, resourceCounts, synthLab, TerraformJson } from './helpers/synth';
 
 describe('ssm-endpoints stack', () => {
   let json: TerraformJson;
   let raw: string;
-  let manifest: any;
+  let manifest: CdktfManifest;
   beforeAll(() => {
     const lab = synthLab();
     json = lab.stacks['ssm-endpoints'];
@@ -37,13 +37,13 @@ describe('ssm-endpoints stack', () => {
     ]);
     for (const [name, variable] of Object.entries(json.variable ?? {})) {
       expect(variable.description).toMatch(/\S/);
-      if (name !== 'preflight_lookups') expect(variable.validation.length).toBeGreaterThan(0);
+      if (name !== 'preflight_lookups') expect(variable.validation?.length).toBeGreaterThan(0);
     }
     expect(json.variable?.services.default).toEqual(['ssm', 'ssmmessages']);
     expect(json.variable?.ttl.default).toBe('');
     expect(json.variable?.preflight_lookups.default).toBe(true);
     expect(json.variable?.vpc_id.default).toBeUndefined();
-    expect(json.variable?.subnet_ids.validation[0].error_message).toContain('at most one per Availability Zone');
+    expect(json.variable?.subnet_ids.validation?.[0].error_message).toContain('at most one per Availability Zone');
     expect(json.terraform?.required_version).toBe('>= 1.9.0');
   });
 
@@ -147,13 +147,11 @@ describe('ssm-endpoints stack', () => {
     expect(data.aws_vpc.target.count).toBe('${var.preflight_lookups ? 1 : 0}');
     expect(data.aws_subnet.endpoint.for_each).toBe('${var.preflight_lookups ? toset(var.subnet_ids) : toset([])}');
     expect(data.aws_network_interfaces.existing_endpoint_enis.count).toBe('${var.preflight_lookups ? 1 : 0}');
-    expect(data.aws_vpc.target.lifecycle.postcondition[0].condition).toBe(
+    expect(data.aws_vpc.target.lifecycle?.postcondition?.[0].condition).toBe(
       '${self.enable_dns_support && self.enable_dns_hostnames}',
     );
     expect(Object.keys(json.check as object).sort()).toEqual(['subnets_in_vpc']);
-    const preconditions = json.resource!.aws_security_group.endpoints.lifecycle.precondition.map(
-      (p: any) => p.condition,
-    );
+    const preconditions = json.resource!.aws_security_group.endpoints.lifecycle?.precondition?.map((p) => p.condition);
     expect(preconditions).toContain('${length(local.conflicting_endpoints) == 0}');
     expect(json.locals?.conflicting_endpoints).toContain(
       '!(lookup(e.tags, "Stack", "") == "ssm-endpoints" && lookup(e.tags, "Lab", "") == "ssm-lab")',
@@ -182,7 +180,7 @@ describe('ssm-endpoints stack', () => {
 
   test('GIVEN a ttl WHEN synthesized THEN every endpoint refuses to be created after the window ended', () => {
     for (const endpoint of Object.values(json.resource!.aws_vpc_endpoint)) {
-      expect(endpoint.lifecycle.precondition).toEqual([
+      expect(endpoint.lifecycle?.precondition).toEqual([
         expect.objectContaining({
           condition: expect.stringContaining('timecmp(local.deadline, timeadd(plantimestamp(), "5m")) > 0'),
         }),

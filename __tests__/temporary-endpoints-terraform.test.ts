@@ -92,6 +92,16 @@ interface ExpiredWindow {
 
 const PAST_DEADLINE = '2020-01-01T00:00:00Z';
 
+/** A Terraform state file, as far as this test edits it. */
+interface TerraformState {
+  serial: number;
+  resources: {
+    type: string;
+    name: string;
+    instances: { attributes: { input: { value: string }; output: { value: string } } }[];
+  }[];
+}
+
 /**
  * A window whose deadline has passed, the way the real Terraform leaves it: the deadline applied
  * (the only resource that needs no AWS), then moved into the past in the state file, as it is once
@@ -111,8 +121,8 @@ async function expiredWindow(root: string, stackJson: string): Promise<ExpiredWi
   );
   if (applied.status !== 0) throw new Error(`terraform apply failed:\n${applied.stderr}`);
   const stateFile = path.join(base, 'terraform.ssm-endpoints.tfstate');
-  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
-  const attributes = state.resources.find((r: any) => r.type === 'terraform_data' && r.name === 'deadline').instances[0]
+  const state: TerraformState = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+  const attributes = state.resources.find((r) => r.type === 'terraform_data' && r.name === 'deadline')!.instances[0]
     .attributes;
   const stateDeadline = attributes.output.value;
   attributes.input.value = PAST_DEADLINE;
@@ -254,16 +264,16 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
 
     test('THEN the deadline is 4h after the plan, and one-time schedules call DeleteVpcEndpoints and remove their group', () => {
       const [deadline] = plannedValues(sample.plan, 'terraform_data.deadline');
-      const planned = Date.parse(sample.plan.timestamp);
-      expect(Date.parse(deadline.input) - planned).toBeGreaterThanOrEqual(4 * 3600_000 - 1000);
-      expect(Date.parse(deadline.input) - planned).toBeLessThanOrEqual(4 * 3600_000);
+      const planned = Date.parse(sample.plan.timestamp!);
+      expect(Date.parse(String(deadline.input)) - planned).toBeGreaterThanOrEqual(4 * 3600_000 - 1000);
+      expect(Date.parse(String(deadline.input)) - planned).toBeLessThanOrEqual(4 * 3600_000);
       expect(deadline.input).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       const [deleteEndpoints] = plannedValues(sample.plan, 'aws_scheduler_schedule.delete_endpoints');
-      expect(deleteEndpoints.target[0].arn).toBe('arn:aws:scheduler:::aws-sdk:ec2:deleteVpcEndpoints');
+      expect(deleteEndpoints.target?.[0].arn).toBe('arn:aws:scheduler:::aws-sdk:ec2:deleteVpcEndpoints');
       expect(deleteEndpoints.schedule_expression_timezone).toBe('UTC');
       expect(deleteEndpoints.flexible_time_window).toEqual([{ mode: 'OFF', maximum_window_in_minutes: null }]);
       const [cleanup] = plannedValues(sample.plan, 'aws_scheduler_schedule.delete_expiry_schedules');
-      expect(cleanup.target[0].arn).toBe('arn:aws:scheduler:::aws-sdk:scheduler:deleteScheduleGroup');
+      expect(cleanup.target?.[0].arn).toBe('arn:aws:scheduler:::aws-sdk:scheduler:deleteScheduleGroup');
     });
   });
 
@@ -300,27 +310,30 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
         ['10.20.0.0/16', 443],
         ['192.168.1.0/24', 443],
       ]);
-      expect(cidrs.plan.planned_values.outputs.expires_at.value).toBe(
+      expect(cidrs.plan.planned_values?.outputs?.expires_at.value).toBe(
         'never: run npx cdktf destroy ssm-endpoints when done',
       );
       const tags = plannedValues(cidrs.plan, 'aws_security_group.endpoints')[0].tags;
       expect(tags).toEqual({ Name: 'ssm-lab-temporary-endpoints' });
       expect(
         plannedValues(cidrs.plan, 'aws_vpc_endpoint.interface')
-          .map((e) => e.tags.Name)
+          .map((e) => e.tags?.Name)
           .sort(),
       ).toEqual(['ssm-lab-temporary-ec2messages', 'ssm-lab-temporary-ssm', 'ssm-lab-temporary-ssmmessages']);
     });
   });
 
   test('GIVEN the sample inputs (no S3 gateway) and the CIDR inputs (with one) WHEN planned THEN no output is null', () => {
-    expect(sample.plan.output_changes.s3_gateway_endpoint_id).toMatchObject({ after: '' });
+    expect(sample.plan.output_changes!.s3_gateway_endpoint_id).toMatchObject({ after: '' });
     expect(nullOutputs(sample.plan)).toEqual([]);
     expect(nullOutputs(cidrs.plan)).toEqual([]);
-    expect(Object.keys(sample.plan.output_changes).sort()).toEqual(Object.keys(JSON.parse(offlineJson).output).sort());
+    expect(Object.keys(sample.plan.output_changes!).sort()).toEqual(Object.keys(JSON.parse(offlineJson).output).sort());
     expect(
       nullOutputs({
-        output_changes: { a: { after: null, after_unknown: false }, b: { after: null, after_unknown: true } },
+        output_changes: {
+          a: { actions: ['create'], after: null, after_unknown: false },
+          b: { actions: ['create'], after: null, after_unknown: true },
+        },
       }),
     ).toEqual(['a']);
   });
@@ -344,11 +357,11 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
     test('WHEN deployed with a new ttl THEN a new window starts from now, with schedules in the future', () => {
       expect(expired.renewed.status).toBe(0);
       const [deadline] = plannedValues(expired.renewed.plan, 'terraform_data.deadline');
-      expect(Date.parse(deadline.input) - Date.parse(expired.renewed.plan.timestamp)).toBeGreaterThanOrEqual(
+      expect(Date.parse(String(deadline.input)) - Date.parse(expired.renewed.plan.timestamp!)).toBeGreaterThanOrEqual(
         240 * 60_000 - 1000,
       );
-      const change = expired.renewed.plan.resource_changes.find((c: any) => c.address === 'terraform_data.deadline[0]');
-      expect(change.change.actions).toEqual(['delete', 'create']);
+      const change = expired.renewed.plan.resource_changes!.find((c) => c.address === 'terraform_data.deadline[0]');
+      expect(change?.change.actions).toEqual(['delete', 'create']);
     });
 
     test('WHEN destroyed THEN the deadline does not block the destroy', () => {

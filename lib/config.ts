@@ -55,16 +55,17 @@ export interface Setting<T, Earlier> {
   parse(text: string, context: SettingContext<Earlier>): T;
 }
 
+/** A row as the table stores it: its parser reads the earlier values, whatever their type. */
 interface Row {
   readonly key: string;
-  readonly setting: Setting<unknown, any>;
+  readonly setting: Setting<unknown, object>;
 }
 
 /**
  * An ordered table of settings whose type grows with each {@link SettingsTable.add}: a setting's
  * parser sees the typed values of the settings before it (the cross-field rules), nothing else.
  */
-export class SettingsTable<Values extends object = {}> {
+export class SettingsTable<Values extends object = Record<never, never>> {
   private constructor(readonly rows: readonly Row[]) {}
 
   static empty(): SettingsTable {
@@ -72,7 +73,8 @@ export class SettingsTable<Values extends object = {}> {
   }
 
   add<K extends string, T>(key: K, setting: Setting<T, Values>): SettingsTable<Values & { readonly [P in K]: T }> {
-    return new SettingsTable([...this.rows, { key, setting: setting as Setting<unknown, any> }]);
+    // Stored type-erased: read() hands each parser exactly the earlier values its type promises.
+    return new SettingsTable([...this.rows, { key, setting: setting as unknown as Setting<unknown, object> }]);
   }
 
   /** Every variable of the table, in table order. */
@@ -87,7 +89,7 @@ export class SettingsTable<Values extends object = {}> {
       const raw = env[setting.variable]?.trim();
       const given = raw === undefined || raw === '' ? undefined : raw;
       const text = given ?? (typeof setting.default === 'string' ? setting.default : undefined);
-      const context: SettingContext<any> = {
+      const context: SettingContext<object> = {
         earlier: values,
         invalid: (expected, shown) => {
           throw new ConfigError(setting.variable, shown ?? text ?? '', expected);

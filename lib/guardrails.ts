@@ -26,11 +26,14 @@ export interface GuardrailOptions {
   readonly acknowledgements?: readonly Acknowledgement[];
 }
 
+/** A resource's (or an inline block's) arguments as they will be synthesized: snake_case, tokens unresolved. */
+export type Arguments = Readonly<Record<string, unknown>>;
+
 /** One resource as a rule sees it: its type and its arguments as they will be synthesized. */
 export interface ResourceUnderCheck {
   readonly type: string;
   /** snake_case arguments; same-stack references stay unresolved tokens. */
-  readonly attributes: Record<string, any>;
+  readonly attributes: Arguments;
   /** Resolves a token (a reference, a Fn call) to the text Terraform will read. */
   resolve(value: unknown): unknown;
 }
@@ -40,7 +43,7 @@ export interface StackUnderCheck {
   readonly stack: TerraformStack;
   /** The stack's resources of one type. */
   ofType(type: string): TerraformResource[];
-  attributesOf(resource: TerraformResource): Record<string, any>;
+  attributesOf(resource: TerraformResource): Arguments;
   resolve(value: unknown): unknown;
 }
 
@@ -66,7 +69,7 @@ export interface GuardrailRule<Id extends string = string> {
 }
 
 const INGRESS_RULE_TYPES = ['aws_vpc_security_group_ingress_rule', 'aws_security_group_rule'];
-const isIngressRule = (resource: { type: string; attributes: Record<string, any> }) =>
+const isIngressRule = (resource: { type: string; attributes: Arguments }) =>
   resource.type === 'aws_vpc_security_group_ingress_rule' ||
   (resource.type === 'aws_security_group_rule' && resource.attributes.type === 'ingress');
 const rule = <Id extends string>(definition: GuardrailRule<Id>): GuardrailRule<Id> => definition;
@@ -85,7 +88,7 @@ export const GUARDRAIL_RULES = [
         return anywhere ? [`inbound ${describePorts(attributes)} from ${anywhere}`] : [];
       }
       if (type !== 'aws_security_group' && type !== 'aws_default_security_group') return [];
-      return asList(attributes.ingress).flatMap((inline) => {
+      return blocksOf(attributes.ingress).flatMap((inline) => {
         const anywhere = opensToWorld(inline);
         return anywhere ? [`inline inbound ${describePorts(inline)} from ${anywhere}`] : [];
       });
@@ -93,7 +96,7 @@ export const GUARDRAIL_RULES = [
     // Rules that are each an allow-list can still add up to anywhere (0.0.0.0/1 + 128.0.0.0/1 is
     // caught per rule; 256 /8s only together): the union per group, over rules covering the same port.
     checkStack(stack) {
-      const byGroup = new Map<string, { rule: TerraformResource; attributes: Record<string, any> }[]>();
+      const byGroup = new Map<string, { rule: TerraformResource; attributes: Arguments }[]>();
       for (const resource of INGRESS_RULE_TYPES.flatMap((type) => stack.ofType(type))) {
         const attributes = stack.attributesOf(resource);
         if (!isIngressRule({ type: resource.terraformResourceType, attributes })) continue;
@@ -134,10 +137,10 @@ export const GUARDRAIL_RULES = [
         ...(type === 'aws_security_group' && !hasText(attributes.description)
           ? ['the security group has no description']
           : []),
-        ...asList(attributes.ingress)
+        ...blocksOf(attributes.ingress)
           .filter((inline) => !hasText(inline.description))
           .map(() => 'an inline inbound rule has no description'),
-        ...asList(attributes.egress)
+        ...blocksOf(attributes.egress)
           .filter((inline) => !hasText(inline.description))
           .map(() => 'an inline outbound rule has no description'),
       ];
@@ -155,8 +158,8 @@ export const GUARDRAIL_RULES = [
           .filter((group) => stack.resolve(stack.attributesOf(group).vpc_id) === `\${${addressOf(vpc)}.id}`);
         const empty = guarded.some(
           (group) =>
-            asList(stack.attributesOf(group).ingress).length === 0 &&
-            asList(stack.attributesOf(group).egress).length === 0,
+            blocksOf(stack.attributesOf(group).ingress).length === 0 &&
+            blocksOf(stack.attributesOf(group).egress).length === 0,
         );
         if (empty) return [];
         return [
@@ -191,7 +194,7 @@ export const GUARDRAIL_RULES = [
       if (type !== 'aws_instance') return [];
       return [
         ...(first(attributes.root_block_device)?.encrypted === true ? [] : ['the root volume is not encrypted']),
-        ...asList(attributes.ebs_block_device)
+        ...blocksOf(attributes.ebs_block_device)
           .filter((device) => device.encrypted !== true)
           .map((device) => `EBS volume ${device.device_name ?? ''} is not encrypted`.trim()),
       ];
@@ -203,11 +206,11 @@ export const GUARDRAIL_RULES = [
     equivalents: 'checkov CKV_AWS_88, Security Hub EC2.9',
     fix: 'set associate_public_ip_address = false; only lab-ssh and lab-ssm-public demonstrate public addresses',
     checkResource({ type, attributes }, options) {
-      const scenario = attributes.tags?.Scenario;
+      const scenario = tagOf(attributes, 'Scenario');
       if (
         type !== 'aws_instance' ||
         attributes.associate_public_ip_address !== true ||
-        (options.publicScenarios ?? []).includes(scenario)
+        (scenario !== undefined && (options.publicScenarios ?? []).includes(scenario))
       )
         return [];
       return [`public address on an instance of scenario "${scenario ?? 'none'}"`];
@@ -221,7 +224,7 @@ export const GUARDRAIL_RULES = [
     checkResource({ type, attributes }, options) {
       if (type !== 'aws_instance' || attributes.key_name === undefined || options.sshOverSessionManager) return [];
       const sessionManagerOnly =
-        attributes.iam_instance_profile !== undefined && attributes.tags?.Scenario !== options.sshScenario;
+        attributes.iam_instance_profile !== undefined && tagOf(attributes, 'Scenario') !== options.sshScenario;
       return sessionManagerOnly
         ? ['a key pair on a Session Manager instance while SSH through Session Manager is off']
         : [];
@@ -252,7 +255,7 @@ export const GUARDRAIL_RULES = [
           problems.push({ node: role, message: `the EC2 role also holds ${arn}` });
         if (
           stack.ofType('aws_iam_role_policy').some(onRole) ||
-          asList(attributes.inline_policy).length > 0 ||
+          blocksOf(attributes.inline_policy).length > 0 ||
           asList(attributes.managed_policy_arns).length > 0
         ) {
           problems.push({ node: role, message: 'the EC2 role has inline or extra managed policies' });
@@ -269,7 +272,7 @@ export const GUARDRAIL_RULES = [
     checkResource({ type, attributes, resolve }) {
       const documents =
         type === 'aws_iam_role'
-          ? [attributes.assume_role_policy, ...asList(attributes.inline_policy).map((inline) => inline.policy)]
+          ? [attributes.assume_role_policy, ...blocksOf(attributes.inline_policy).map((inline) => inline.policy)]
           : type === 'aws_iam_role_policy' || type === 'aws_iam_policy'
             ? [attributes.policy]
             : [];
@@ -437,8 +440,8 @@ export class GuardrailAspect implements IAspect {
 }
 
 /** The resource's arguments as they will be synthesized (snake_case; tokens unresolved). */
-function attributesOf(resource: TerraformResource): Record<string, any> {
-  const json = resource.toTerraform() as { resource: Record<string, Record<string, Record<string, any>>> };
+function attributesOf(resource: TerraformResource): Arguments {
+  const json = resource.toTerraform() as { resource: Record<string, Record<string, Arguments>> };
   return Object.values(json.resource[resource.terraformResourceType])[0];
 }
 
@@ -451,13 +454,24 @@ function resolveIn(stack: TerraformStack, value: unknown): unknown {
   });
 }
 
-function asList(value: unknown): any[] {
+function asList(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
   return value === undefined || value === null ? [] : [value];
 }
 
-function first(value: unknown): any {
-  return asList(value)[0];
+/** Nested blocks (`ingress`, `root_block_device`, …): one or a list of argument maps. */
+function blocksOf(value: unknown): Arguments[] {
+  return asList(value).filter((item): item is Arguments => typeof item === 'object' && item !== null);
+}
+
+function first(value: unknown): Arguments | undefined {
+  return blocksOf(value)[0];
+}
+
+/** A tag of the resource, when its tags are a literal map. */
+function tagOf(attributes: Arguments, key: string): string | undefined {
+  const tags = first(attributes.tags);
+  return typeof tags?.[key] === 'string' ? tags[key] : undefined;
 }
 
 function hasText(value: unknown): boolean {
@@ -465,7 +479,7 @@ function hasText(value: unknown): boolean {
 }
 
 /** A rule's address sources, whichever resource type or inline block it comes from. */
-function sourcesOf(rule: Record<string, any>): { ipv4: string[]; ipv6: string[] } {
+function sourcesOf(rule: Arguments): { ipv4: string[]; ipv6: string[] } {
   return {
     ipv4: [...stringsOf(rule.cidr_ipv4), ...stringsOf(rule.cidr_blocks)],
     ipv6: [...stringsOf(rule.cidr_ipv6), ...stringsOf(rule.ipv6_cidr_blocks)],
@@ -473,7 +487,7 @@ function sourcesOf(rule: Record<string, any>): { ipv4: string[]; ipv6: string[] 
 }
 
 /** Why a rule's sources amount to anywhere (see {@link anywhereReason}), or undefined. */
-function opensToWorld(rule: Record<string, any>): string | undefined {
+function opensToWorld(rule: Arguments): string | undefined {
   const { ipv4, ipv6 } = sourcesOf(rule);
   return anywhereReason(ipv4, ipv6);
 }
@@ -483,14 +497,14 @@ function stringsOf(value: unknown): string[] {
 }
 
 /** Whether `outer`'s protocol and ports include every port of `inner`. */
-function portsCover(outer: Record<string, any>, inner: Record<string, any>): boolean {
-  const protocol = (rule: Record<string, any>) => String(rule.ip_protocol ?? rule.protocol ?? '');
+function portsCover(outer: Arguments, inner: Arguments): boolean {
+  const protocol = (rule: Arguments) => String(rule.ip_protocol ?? rule.protocol ?? '');
   if (['-1', 'all'].includes(protocol(outer))) return true;
   if (protocol(outer) !== protocol(inner)) return false;
   return Number(outer.from_port) <= Number(inner.from_port) && Number(inner.to_port) <= Number(outer.to_port);
 }
 
-function describePorts(rule: Record<string, any>): string {
+function describePorts(rule: Arguments): string {
   const protocol = rule.ip_protocol ?? rule.protocol;
   if (protocol === '-1' || protocol === 'all') return 'on every port';
   return rule.from_port === rule.to_port
@@ -504,7 +518,7 @@ export function wildcardActions(document: unknown): string[] {
   const actions: string[] = [];
   try {
     const parsed = JSON.parse(document);
-    for (const statement of asList(parsed.Statement)) {
+    for (const statement of blocksOf(parsed.Statement)) {
       for (const key of ['Action', 'NotAction'])
         for (const action of asList(statement[key]))
           actions.push(key === 'NotAction' ? `NotAction ${action}` : String(action));

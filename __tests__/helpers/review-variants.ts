@@ -12,7 +12,12 @@ import { plan } from './terraform';
 // synthesized JSON of one stack; every other stack keeps the review's own plan. Run inside the
 // review's suite (review-terraform.test.ts), so they reuse its synthesized, initialised stacks.
 
-type Json = Record<string, any>;
+/** A synthesized stack as a variant edits it: every body a mutable map. */
+interface Json {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data: Record<string, Record<string, Record<string, unknown>>>;
+  [key: string]: unknown;
+}
 type Edit = (json: Json) => void;
 
 /** The logical id of the one resource of `type` whose id starts with `prefix`. */
@@ -23,7 +28,8 @@ function idOf(json: Json, type: string, prefix: string): string {
 }
 const ref = (json: Json, type: string, prefix: string, attribute = 'id') =>
   `\${${type}.${idOf(json, type, prefix)}.${attribute}}`;
-const add = (json: Json, type: string, id: string, body: Json) => ((json.resource[type] ??= {})[id] = body);
+const add = (json: Json, type: string, id: string, body: Record<string, unknown>) =>
+  ((json.resource[type] ??= {})[id] = body);
 const remoteOutput = (json: Json, name: string) => {
   const remote = Object.keys(json.data.terraform_remote_state)[0];
   return `\${data.terraform_remote_state.${remote}.outputs.${Object.keys(JSON.parse(fs.readFileSync(NETWORK_JSON, 'utf8')).output).find((o) => o.includes(name))}}`;
@@ -162,7 +168,7 @@ const VARIANTS: Record<string, [string, Edit]> = {
     'lab-network',
     (n) => {
       const role = n.resource.aws_iam_role[idOf(n, 'aws_iam_role', 'session-manager-role')];
-      role.assume_role_policy = role.assume_role_policy.replace('ec2.amazonaws.com', 'lambda.amazonaws.com');
+      role.assume_role_policy = String(role.assume_role_policy).replace('ec2.amazonaws.com', 'lambda.amazonaws.com');
     },
   ],
   'missing-actions': [
@@ -244,9 +250,9 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
         fs.mkdirSync(dir);
         fs.symlinkSync(path.join(stacksDir, stack, '.terraform'), path.join(dir, '.terraform'));
         fs.copyFileSync(path.join(stacksDir, stack, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
-        const json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8'));
+        const json: Json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8'));
         edit(json);
-        for (const [type, group] of Object.entries<Json>(json.resource))
+        for (const [type, group] of Object.entries(json.resource))
           if (Object.keys(group).length === 0) delete json.resource[type];
         fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
         const outcome = await plan(dir, [], name);

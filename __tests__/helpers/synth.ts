@@ -7,16 +7,70 @@ import { LabConfig, loadConfig } from '../../lib/config';
 import { addLabStacks } from '../../stacks';
 import { addOfflineReviewStacks } from '../../tools/review/offline';
 
-/** A synthesized Terraform JSON document. */
+export interface Condition {
+  readonly condition: string;
+  readonly error_message: string;
+}
+
+/**
+ * A resource's or data source's body as synthesized (snake_case): Terraform's meta-arguments
+ * typed, every provider argument `unknown` (tests read them with `expect`).
+ */
+export interface Block {
+  readonly lifecycle?: {
+    readonly precondition?: Condition[];
+    readonly postcondition?: Condition[];
+    readonly ignore_changes?: string[];
+  };
+  readonly depends_on?: string[];
+  readonly count?: unknown;
+  readonly for_each?: unknown;
+  /** Arguments of a `terraform_remote_state` data source. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  readonly [argument: string]: unknown;
+}
+
+/** The block's `tags` as a map; fails the test when they are an expression instead. */
+export function tagsOf(block: Block): Readonly<Record<string, string>> {
+  const tags = block.tags;
+  if (typeof tags !== 'object' || tags === null) throw new Error(`expected a tag map, got ${JSON.stringify(tags)}`);
+  return tags as Readonly<Record<string, string>>;
+}
+
+/** A synthesized Terraform JSON document: the parts tests read, typed. */
 export interface TerraformJson {
-  readonly resource?: Record<string, Record<string, Record<string, any>>>;
-  readonly data?: Record<string, Record<string, Record<string, any>>>;
+  readonly resource?: Record<string, Record<string, Block>>;
+  readonly data?: Record<string, Record<string, Block>>;
   readonly output?: Record<string, { value: unknown; description?: string }>;
   readonly locals?: Record<string, unknown>;
-  readonly provider?: Record<string, any[]>;
-  readonly terraform?: Record<string, any>;
-  readonly variable?: Record<string, any>;
+  readonly provider?: Record<string, ProviderBlock[]>;
+  readonly terraform?: {
+    readonly backend?: Record<string, Block>;
+    readonly required_providers?: Record<string, { source: string; version: string }>;
+    readonly required_version?: string;
+  };
+  readonly variable?: Record<string, VariableBlock>;
+  readonly check?: Record<string, { assert: Condition[] }>;
   readonly [key: string]: unknown;
+}
+
+export interface ProviderBlock {
+  readonly region?: string;
+  readonly default_tags?: { tags: Record<string, string> }[];
+  readonly [argument: string]: unknown;
+}
+
+export interface VariableBlock {
+  readonly type?: string;
+  readonly default?: unknown;
+  readonly description?: string;
+  readonly nullable?: boolean;
+  readonly validation?: Condition[];
+}
+
+/** What cdktf writes to `manifest.json` (the parts tests read). */
+export interface CdktfManifest {
+  readonly stacks: Record<string, { readonly dependencies: string[]; readonly workingDirectory: string }>;
 }
 
 /** Synthesizes whatever `build` adds to a bare test stack (with a provider) and parses it. */
@@ -25,7 +79,7 @@ export function synthConstruct(build: (scope: Construct) => void): TerraformJson
 }
 
 /** Every resource body of `type`, in the order of their logical ids. */
-export function resourcesOfType(json: TerraformJson, type: string): Record<string, any>[] {
+export function resourcesOfType(json: TerraformJson, type: string): Block[] {
   const group = json.resource?.[type] ?? {};
   return Object.keys(group)
     .sort()
@@ -38,7 +92,7 @@ export function resourceIds(json: TerraformJson, type: string): string[] {
 }
 
 /** The single resource of `type`; fails the test when there are none or several. */
-export function onlyResource(json: TerraformJson, type: string): Record<string, any> {
+export function onlyResource(json: TerraformJson, type: string): Block {
   const found = resourcesOfType(json, type);
   if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
   return found[0];

@@ -9,6 +9,7 @@ import {
   terraformEnvironment,
   TerraformResult,
 } from '../../tools/terraform-cli';
+import { PlanJson, PlannedValues } from '../../tools/review/plan-model';
 
 /**
  * Terraform for the tests. Required under CI=true; elsewhere a machine without terraform skips
@@ -41,8 +42,8 @@ export async function init(stackDir: string, backend = false): Promise<void> {
 export interface PlanOutcome {
   readonly status: number;
   readonly diagnostics: TerraformDiagnostic[];
-  /** `terraform show -json` of the saved plan, when the plan succeeded. */
-  readonly plan?: any;
+  /** `terraform show -json` of the saved plan; empty when the plan failed. */
+  readonly plan: PlanJson;
 }
 
 /** `terraform plan` with `-var name=value` pairs; on success also the plan as JSON. */
@@ -62,14 +63,14 @@ export async function plan(
   ];
   const result = await tf(args, stackDir);
   const diagnostics = diagnosticsOf(result.stdout);
-  if (result.status !== 0) return { status: result.status, diagnostics };
+  if (result.status !== 0) return { status: result.status, diagnostics, plan: {} };
   const shown = await tf(['show', '-json', planFile], stackDir);
   if (shown.status !== 0) throw new Error(`terraform show failed:\n${shown.stderr}`);
   return { status: 0, diagnostics, plan: JSON.parse(shown.stdout) };
 }
 
 /** Planned creations as `type` → count, from a plan JSON. */
-export function createdTypes(planJson: any): Record<string, number> {
+export function createdTypes(planJson: PlanJson): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const change of planJson.resource_changes ?? []) {
     if (change.mode !== 'managed' || !change.change.actions.includes('create')) continue;
@@ -79,15 +80,15 @@ export function createdTypes(planJson: any): Record<string, number> {
 }
 
 /** The planned `after` values of every instance of a resource address (e.g. `aws_vpc_endpoint.interface`). */
-export function plannedValues(planJson: any, address: string): any[] {
+export function plannedValues(planJson: PlanJson, address: string): (PlannedValues & { index?: string | number })[] {
   return (planJson.resource_changes ?? [])
-    .filter((change: any) => change.address === address || change.address.startsWith(`${address}[`))
-    .map((change: any) => ({ index: change.index, ...change.change.after }));
+    .filter((change) => change.address === address || change.address.startsWith(`${address}[`))
+    .map((change) => ({ index: change.index, ...change.change.after }));
 }
 
 /** Outputs a plan leaves null: `terraform output -json` omits them, and cdktf-cli 0.21 then crashes printing outputs. */
-export function nullOutputs(planJson: any): string[] {
-  return Object.entries<any>(planJson.output_changes ?? {})
+export function nullOutputs(planJson: PlanJson): string[] {
+  return Object.entries(planJson.output_changes ?? {})
     .filter(([, change]) => change.after === null && change.after_unknown !== true)
     .map(([name]) => name);
 }

@@ -81,8 +81,9 @@ export function trustsEc2(assumeRolePolicy: unknown): boolean | undefined {
   return statements.some((statement) => {
     if (statement.Effect !== 'Allow') return false;
     if (!list(statement.Action).some((pattern) => actionMatches(pattern, 'sts:AssumeRole'))) return false;
-    const principal = statement.Principal as any;
-    const services = list(principal?.Service);
+    const principal = statement.Principal;
+    const services =
+      typeof principal === 'object' && principal !== null ? list((principal as { Service?: unknown }).Service) : [];
     return principal === '*' || services.includes('ec2.amazonaws.com') || services.includes('ec2.amazonaws.com.cn');
   });
 }

@@ -6,7 +6,7 @@
  * rules declared (none: deny all).
  */
 import { ipv4Range } from '../../lib/cidr';
-import { Entity, NetworkModel } from './plan-model';
+import { Entity, NetworkModel, PlannedRuleBlock } from './plan-model';
 
 export interface NaclRule {
   readonly number: number;
@@ -82,18 +82,20 @@ export class NetworkAcls {
   }
 
   private rulesOf(acl: Entity): NaclRule[] {
+    const blocks = (egress: boolean): readonly PlannedRuleBlock[] => {
+      const value = egress ? acl.values.egress : acl.values.ingress;
+      return Array.isArray(value) ? value : [];
+    };
     const inline = (egress: boolean) =>
-      (Array.isArray(acl.values[egress ? 'egress' : 'ingress']) ? acl.values[egress ? 'egress' : 'ingress'] : []).map(
-        (rule: any): NaclRule => ({
-          number: Number(rule.rule_no),
-          egress,
-          allow: String(rule.action).toLowerCase() === 'allow',
-          protocol: protocolOf(rule.protocol),
-          cidr: rule.cidr_block || undefined,
-          fromPort: Number(rule.from_port ?? 0),
-          toPort: Number(rule.to_port ?? 0),
-        }),
-      );
+      blocks(egress).map((rule): NaclRule => ({
+        number: Number(rule.rule_no),
+        egress,
+        allow: String(rule.action).toLowerCase() === 'allow',
+        protocol: protocolOf(rule.protocol),
+        cidr: rule.cidr_block || undefined,
+        fromPort: Number(rule.from_port ?? 0),
+        toPort: Number(rule.to_port ?? 0),
+      }));
     const separate = this.model.pointingAt('aws_network_acl_rule', 'network_acl_id', acl).map((rule): NaclRule => ({
       number: Number(rule.values.rule_number),
       egress: rule.values.egress === true,

@@ -4,30 +4,113 @@
  * references, and cross-stack links from the placeholder ids of `lab-network`'s outputs.
  */
 
-/** What `terraform show -json <plan>` prints (the parts the model reads). */
-export interface PlanJson {
-  readonly format_version?: string;
-  readonly timestamp?: string;
-  readonly resource_changes?: ResourceChange[];
-  readonly configuration?: { root_module?: { resources?: ConfigResource[] } };
-  readonly planned_values?: any;
+/** A rule block as the plan shows it: inline security group rules and network ACL entries. */
+export interface PlannedRuleBlock {
+  readonly protocol?: string;
+  readonly from_port?: number;
+  readonly to_port?: number;
+  readonly cidr_blocks?: readonly string[];
+  readonly ipv6_cidr_blocks?: readonly string[];
+  readonly security_groups?: readonly string[];
+  readonly self?: boolean;
+  readonly description?: string;
+  /** Network ACL entries. */
+  readonly rule_no?: number;
+  readonly action?: string;
+  readonly cidr_block?: string;
+  readonly ipv6_cidr_block?: string;
 }
 
-interface ResourceChange {
+/** A route block of an aws_route_table. */
+export interface PlannedRouteBlock {
+  readonly cidr_block?: string;
+  readonly gateway_id?: string;
+  readonly nat_gateway_id?: string;
+  readonly vpc_endpoint_id?: string;
+  readonly [attribute: string]: unknown;
+}
+
+/**
+ * A resource's planned arguments, as the AWS provider's schema names them: the ones the review
+ * reads, typed; any other attribute is there too, as unknown.
+ */
+export interface PlannedValues {
+  readonly id?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly cidr_block?: string;
+  readonly enable_dns_support?: boolean;
+  readonly enable_dns_hostnames?: boolean;
+  readonly key_name?: string;
+  readonly instance_type?: string;
+  readonly associate_public_ip_address?: boolean;
+  readonly root_block_device?: readonly {
+    readonly volume_size?: number;
+    readonly volume_type?: string;
+    readonly encrypted?: boolean;
+  }[];
+  readonly service_name?: string;
+  readonly vpc_endpoint_type?: string;
+  readonly private_dns_enabled?: boolean;
+  readonly subnet_ids?: readonly string[];
+  readonly connectivity_type?: string;
+  readonly destination_cidr_block?: string;
+  readonly route?: readonly PlannedRouteBlock[];
+  readonly ingress?: readonly PlannedRuleBlock[];
+  readonly egress?: readonly PlannedRuleBlock[] | boolean;
+  readonly ip_protocol?: string;
+  readonly from_port?: number;
+  readonly to_port?: number;
+  readonly cidr_ipv4?: string;
+  readonly cidr_ipv6?: string;
+  readonly rule_number?: number;
+  readonly rule_action?: string;
+  readonly protocol?: string;
+  readonly policy?: string;
+  readonly policy_arn?: string;
+  readonly assume_role_policy?: string;
+  readonly inline_policy?: readonly { readonly name?: string; readonly policy?: string }[];
+  readonly managed_policy_arns?: readonly string[];
+  readonly subnet_id?: string;
+  readonly target?: readonly { readonly arn?: string; readonly role_arn?: string; readonly input?: string }[];
+  readonly [attribute: string]: unknown;
+}
+
+/** One resource change of `terraform show -json`. */
+export interface ResourceChange {
   readonly address: string;
   readonly mode: 'managed' | 'data';
   readonly type: string;
   readonly name: string;
   readonly index?: string | number;
-  readonly change: { actions: string[]; after: any; after_unknown?: any };
+  readonly change: {
+    readonly actions: string[];
+    readonly after: PlannedValues | null;
+    /** Attribute → true when known only after apply (nested like the values). */
+    readonly after_unknown?: Readonly<Record<string, unknown>>;
+  };
 }
+
+/** A configuration expression: references and/or a constant, possibly nested in blocks. */
+export type ConfigExpression = unknown;
 
 interface ConfigResource {
   readonly address: string;
   readonly mode: 'managed' | 'data';
   readonly type: string;
   readonly name: string;
-  readonly expressions?: Record<string, any>;
+  readonly expressions?: Readonly<Record<string, ConfigExpression>>;
+}
+
+/** What `terraform show -json <plan>` prints (the parts the model reads). */
+export interface PlanJson {
+  readonly format_version?: string;
+  readonly timestamp?: string;
+  readonly resource_changes?: ResourceChange[];
+  readonly configuration?: { root_module?: { resources?: ConfigResource[] } };
+  readonly planned_values?: { readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>> };
+  readonly output_changes?: Readonly<
+    Record<string, { readonly actions: string[]; readonly after?: unknown; readonly after_unknown?: unknown }>
+  >;
 }
 
 /** One planned resource instance. */
@@ -41,7 +124,7 @@ export interface Entity {
   readonly type: string;
   readonly index?: string | number;
   /** Planned values; unknown ones are `undefined`. */
-  readonly values: Record<string, any>;
+  readonly values: PlannedValues;
   /** Attribute → addresses (`type.name`) its configuration refers to. */
   readonly references: Record<string, string[]>;
   readonly actions: string[];
@@ -60,7 +143,7 @@ export class NetworkModel {
     private readonly placeholders: ReadonlyMap<string, string> = new Map(),
   ) {
     for (const [stack, plan] of Object.entries(plans)) {
-      const expressions = new Map<string, Record<string, any>>();
+      const expressions = new Map<string, Readonly<Record<string, ConfigExpression>>>();
       for (const resource of plan.configuration?.root_module?.resources ?? []) {
         if (resource.mode === 'managed') expressions.set(resource.address, resource.expressions ?? {});
       }
@@ -137,8 +220,8 @@ export class NetworkModel {
 }
 
 /** Drops unknown attributes (true in after_unknown) so they read as undefined. */
-function knownValues(after: Record<string, any>, unknown: Record<string, any>): Record<string, any> {
-  const values: Record<string, any> = {};
+function knownValues(after: PlannedValues, unknown: Readonly<Record<string, unknown>>): PlannedValues {
+  const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(after)) {
     if (unknown[key] === true) continue;
     values[key] = value;
@@ -147,7 +230,7 @@ function knownValues(after: Record<string, any>, unknown: Record<string, any>): 
 }
 
 /** `attribute → [type.name, …]` of managed resources the expressions refer to (top level and nested blocks). */
-function referencesOf(expressions: Record<string, any>): Record<string, string[]> {
+function referencesOf(expressions: Readonly<Record<string, ConfigExpression>>): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const [attribute, expression] of Object.entries(expressions)) {
     const collected = new Set<string>();
@@ -157,13 +240,16 @@ function referencesOf(expressions: Record<string, any>): Record<string, string[]
   return result;
 }
 
-function collect(expression: any, into: Set<string>): void {
+function collect(expression: ConfigExpression, into: Set<string>): void {
   if (Array.isArray(expression)) {
     for (const item of expression) collect(item, into);
     return;
   }
   if (!expression || typeof expression !== 'object') return;
-  for (const reference of expression.references ?? []) {
+  const { references } = expression as { references?: unknown };
+  for (const reference of Array.isArray(references)
+    ? references.filter((r): r is string => typeof r === 'string')
+    : []) {
     const match = /^([a-z0-9_]+)\.([^.[\]]+)/.exec(reference);
     if (match && !reference.startsWith('data.') && !reference.startsWith('var.') && !reference.startsWith('local.')) {
       into.add(`${match[1]}.${match[2]}`);

@@ -108,7 +108,7 @@ export class Reachability {
       );
     }
     const inline = Array.isArray(routeTable.values.route) ? routeTable.values.route : [];
-    const defaults = inline.filter((route: any) => route?.cidr_block === '0.0.0.0/0');
+    const defaults = inline.filter((route) => route?.cidr_block === '0.0.0.0/0');
     if (defaults.length > 0) {
       // Ids known in the plan name their gateway; ids known only after apply come from the references.
       const referenced = this.model.targets(routeTable, 'route');

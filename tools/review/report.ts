@@ -68,7 +68,8 @@ export function reviewInstances(model: NetworkModel): InstanceReview[] {
     return {
       stack: instance.stack,
       name: model.label(instance),
-      accessPath: (SCENARIO_LABELS as Record<string, string>)[instance.values.tags?.Scenario] ?? 'unknown',
+      accessPath:
+        (SCENARIO_LABELS as Readonly<Record<string, string>>)[instance.values.tags?.Scenario ?? ''] ?? 'unknown',
       publicAddress: reach.hasPublicAddress(instance),
       inbound: describe(reach.rules('ingress', groups)),
       egress: describe(reach.rules('egress', groups)),

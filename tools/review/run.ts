@@ -96,10 +96,16 @@ export function placeholderFor(expression: string): string | undefined {
 }
 
 /** Writes lab-network's placeholder state (outputs only) and returns placeholder → entity id (also used by tests). */
-export function writePlaceholderState(networkJson: any, networkStack: string, stateFile: string): Map<string, string> {
+export function writePlaceholderState(
+  networkJson: {
+    readonly output?: Readonly<Record<string, { readonly value: unknown; readonly sensitive?: boolean }>>;
+  },
+  networkStack: string,
+  stateFile: string,
+): Map<string, string> {
   const outputs: Record<string, { value: string; type: string; sensitive: boolean }> = {};
   const map = new Map<string, string>();
-  for (const [name, output] of Object.entries<any>(networkJson.output ?? {})) {
+  for (const [name, output] of Object.entries(networkJson.output ?? {})) {
     const placeholder = placeholderFor(String(output.value));
     if (!placeholder) continue;
     outputs[name] = { value: placeholder, type: 'string', sensitive: output.sensitive === true };
@@ -194,7 +200,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     }
     const seconds = (Date.now() - started) / 1000;
     const creates = (plans[stack].resource_changes ?? []).filter(
-      (c: any) => c.mode === 'managed' && c.change.actions.includes('create'),
+      (c) => c.mode === 'managed' && c.change.actions.includes('create'),
     ).length;
     options.progress?.(
       `✓ ${stack.padEnd(width)} init, validate, plan: ${String(creates).padStart(2)} to create   ${seconds.toFixed(1)} s`,
