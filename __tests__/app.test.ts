@@ -155,6 +155,45 @@ describe('provider imports', () => {
   });
 });
 
+describe('layers', () => {
+  /** Project folders a file's relative imports reach (`lib`, `stacks`, `tools`, …). */
+  const reachedFolders = (file: string): string[] => {
+    const source = fs.readFileSync(file, 'utf8');
+    const specifiers = [...source.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+      (m) => m[1],
+    );
+    return specifiers.map(
+      (specifier) => path.relative(ROOT, path.resolve(path.dirname(file), specifier)).split(path.sep)[0],
+    );
+  };
+  const filesIn = (dir: string) =>
+    (fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => path.join(ROOT, dir, file));
+
+  test('GIVEN the source folders WHEN their imports are read THEN tools → stacks → lib, never back', () => {
+    const reached = (dir: string) => [...new Set(filesIn(dir).flatMap(reachedFolders))].sort();
+    expect(reached('lib')).toEqual(['lib']);
+    expect(reached('stacks')).toEqual(['lib', 'stacks']);
+    expect(reached('tools').filter((folder) => !['lib', 'stacks', 'tools'].includes(folder))).toEqual([]);
+  });
+
+  test('GIVEN an import that goes the wrong way WHEN read THEN the check sees it', () => {
+    const probe = path.join(ROOT, 'lib', '__layer-probe.ts');
+    fs.writeFileSync(probe, "import { addLabStacks } from '../stacks';\nexport const x = addLabStacks;\n");
+    try {
+      expect(reachedFolders(probe)).toEqual(['stacks']);
+    } finally {
+      fs.rmSync(probe);
+    }
+  });
+
+  test('GIVEN the stacks WHEN read THEN none knows of the offline review', () => {
+    for (const file of filesIn('stacks'))
+      expect(fs.readFileSync(file, 'utf8')).not.toMatch(/offline|mock-|skip_credentials|skipCredentials/i);
+  });
+});
+
 describe('type-checking', () => {
   test('GIVEN every TypeScript file of the project WHEN tsconfig.json is read THEN tsc --noEmit checks it, and no entry matches nothing', () => {
     const include: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).include;

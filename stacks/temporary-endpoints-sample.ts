@@ -1,5 +1,5 @@
 /**
- * Sample inputs for `ssm-endpoints`: the README's deploy example, and what the offline review
+ * Sample inputs for `ssm-endpoints`: the README's deploy example, and what the review
  * and the tests plan. One source, so the documented command is exactly the one that is tested.
  */
 export const SSM_ENDPOINTS_SAMPLE_VARS: readonly (readonly [string, string])[] = [
