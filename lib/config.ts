@@ -43,8 +43,11 @@ export interface Setting<T, Earlier> {
   readonly variable: `SSM_LAB_${string}`;
   /** The README's one-line meaning. */
   readonly doc: string;
-  /** The default as the README shows it. */
-  readonly defaultDoc: string;
+  /**
+   * The default as the README shows it.
+   * @default the default text as code, or "none" for an optional setting
+   */
+  readonly defaultDoc?: string;
   /**
    * Used when the variable is unset or blank: a text parsed exactly like a value the user set (so
    * a default is checked against the other settings too), or a value from the earlier settings.
@@ -119,9 +122,16 @@ export class SettingsTable<Values extends object = Record<never, never>> {
     return [
       '| variable | default | meaning |',
       '|---|---|---|',
-      ...this.rows.map(({ setting }) => `| \`${setting.variable}\` | ${setting.defaultDoc} | ${setting.doc} |`),
+      ...this.rows.map(({ setting }) => `| \`${setting.variable}\` | ${defaultDocOf(setting)} | ${setting.doc} |`),
     ].join('\n');
   }
+}
+
+function defaultDocOf(setting: Setting<unknown, object>): string {
+  if (setting.defaultDoc !== undefined) return setting.defaultDoc;
+  if (typeof setting.default === 'string') return `\`${setting.default}\``;
+  if (setting.default === undefined) return 'none';
+  throw new Error(`${setting.variable}: a computed default needs a defaultDoc for the README`);
 }
 
 /** AWS region names; also the ssm-endpoints stack's Terraform validation of `region`. */
@@ -180,7 +190,6 @@ function boolean(text: string, context: SettingContext<unknown>): boolean {
 export const SETTINGS_TABLE = SettingsTable.empty()
   .add('region', {
     variable: 'SSM_LAB_REGION',
-    defaultDoc: code('ap-northeast-1'),
     doc: 'region of every stack',
     default: 'ap-northeast-1',
     parse: (text, context) =>
@@ -188,21 +197,18 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('vpc1Cidr', {
     variable: 'SSM_LAB_VPC1_CIDR',
-    defaultDoc: code('10.0.0.0/16'),
     doc: 'VPC 1 (/16–/28)',
     default: '10.0.0.0/16',
     parse: vpcCidr,
   })
   .add('publicSubnetCidr', {
     variable: 'SSM_LAB_PUBLIC_SUBNET_CIDR',
-    defaultDoc: code('10.0.1.0/24'),
     doc: 'public subnet, inside VPC 1',
     default: '10.0.1.0/24',
     parse: (text, context) => subnetCidr(text, context, context.earlier.vpc1Cidr, 'vpc1Cidr').text,
   })
   .add('privateSubnet1Cidr', {
     variable: 'SSM_LAB_PRIVATE_SUBNET1_CIDR',
-    defaultDoc: code('10.0.2.0/24'),
     doc: 'private subnet 1, inside VPC 1, not overlapping the public subnet',
     default: '10.0.2.0/24',
     parse: (text, context) => {
@@ -225,14 +231,12 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('vpc2Cidr', {
     variable: 'SSM_LAB_VPC2_CIDR',
-    defaultDoc: code('10.1.0.0/16'),
     doc: 'VPC 2',
     default: '10.1.0.0/16',
     parse: vpcCidr,
   })
   .add('privateSubnet2Cidr', {
     variable: 'SSM_LAB_PRIVATE_SUBNET2_CIDR',
-    defaultDoc: code('10.1.3.0/24'),
     doc: 'private subnet 2, inside VPC 2',
     default: '10.1.3.0/24',
     parse: (text, context) => subnetCidr(text, context, context.earlier.vpc2Cidr, 'vpc2Cidr').text,
@@ -246,7 +250,6 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('instanceType', {
     variable: 'SSM_LAB_INSTANCE_TYPE',
-    defaultDoc: code('t4g.nano'),
     doc: 'instance type of all four instances',
     default: 't4g.nano',
     parse: (text) => text,
@@ -277,7 +280,6 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('rootVolumeGiB', {
     variable: 'SSM_LAB_ROOT_VOLUME_GIB',
-    defaultDoc: code('8'),
     doc: 'root volume size (encrypted gp3)',
     default: '8',
     parse: (text, context) => {
@@ -290,7 +292,6 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('endpointServices', {
     variable: 'SSM_LAB_ENDPOINT_SERVICES',
-    defaultDoc: code(DEFAULT_SESSION_MANAGER_SERVICES.join(',')),
     doc: 'Interface endpoints of `lab-ssm-endpoint`; add `ec2messages` for agents older than 3.3.40',
     default: DEFAULT_SESSION_MANAGER_SERVICES.join(','),
     parse: (text, context): readonly SessionManagerService[] => {
@@ -316,7 +317,6 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('sshKeyName', {
     variable: 'SSM_LAB_SSH_KEY_NAME',
-    defaultDoc: 'none',
     doc: 'existing EC2 key pair for instance 1',
     parse: (text, context): string | undefined =>
       KEY_NAME_PATTERN.test(text)
@@ -325,7 +325,6 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('sshPublicKey', {
     variable: 'SSM_LAB_SSH_PUBLIC_KEY',
-    defaultDoc: 'none',
     doc: 'OpenSSH public key line; `lab-network` imports it as key pair `<lab name>-ssh` (use this or the key name)',
     parse: (text, context): string | undefined => {
       if (!PUBLIC_KEY_PATTERN.test(text)) {
@@ -346,7 +345,6 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('sshOverSessionManager', {
     variable: 'SSM_LAB_SSH_OVER_SSM',
-    defaultDoc: code('false'),
     doc: 'give the Session Manager instances the key pair for [SSH through Session Manager](#ssh-through-session-manager)',
     default: 'false',
     parse: (text, context) => {
@@ -362,7 +360,6 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('labName', {
     variable: 'SSM_LAB_NAME',
-    defaultDoc: code('ssm-lab'),
     doc: 'lab name: prefix of resource names, `Lab` tag, state files and keys',
     default: 'ssm-lab',
     parse: (text, context) =>
@@ -372,7 +369,6 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('prefixStackNames', {
     variable: 'SSM_LAB_PREFIX_STACK_NAMES',
-    defaultDoc: code('false'),
     doc: 'also prefix the stack names with the lab name',
     default: 'false',
     parse: boolean,
@@ -428,7 +424,6 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('projectTag', {
     variable: 'SSM_LAB_PROJECT_TAG',
-    defaultDoc: code('ssm-access-lab'),
     doc: '`Project` tag on every resource',
     default: 'ssm-access-lab',
     parse: (text, context) =>
