@@ -302,6 +302,14 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(check(broken).status).toBe(1);
   });
 
+  test('GIVEN the review WHEN its placeholders are listed THEN each stand-in is named once, and the placeholder state is where it says', () => {
+    const listed = result.facts.placeholders.join('\n');
+    expect(listed).toContain('ttl=4h) and preflight_lookups=false.');
+    expect(listed.match(/region=/g)).toHaveLength(1);
+    expect(listed).toContain('terraform.lab-network.tfstate in the review folder');
+    expect(fs.existsSync(path.join(outDir, 'terraform.lab-network.tfstate'))).toBe(true);
+  });
+
   test('GIVEN review mode WHEN synthesized THEN only the review output carries mock credentials', () => {
     const reviewed = fs.readFileSync(path.join(outDir, 'cdktf.out', 'stacks', 'lab-network', 'cdk.tf.json'), 'utf8');
     expect(reviewed).toContain('skip_credentials_validation');

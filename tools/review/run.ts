@@ -160,13 +160,14 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     networkStack,
     path.join(outDir, localStateFileName(config, networkStack)),
   );
+  const pairs = (vars: readonly (readonly [string, string])[]) => vars.map(([k, v]) => `${k}=${v}`).join(', ');
+  // Only what the review adds to the README's sample (the sample names a region already).
+  const offlineOnly = offlineEndpointsVars(config).filter(
+    ([name, value]) => !SSM_ENDPOINTS_SAMPLE_VARS.some(([sample, sampled]) => sample === name && sampled === value),
+  );
   placeholders.unshift(
     `The scenario stacks read lab-network through its state; offline there is none, so ${localStateFileName(config, networkStack)} in the review folder is a placeholder holding only lab-network's outputs, with made-up ids (vpc-…, subnet-…) that stand for its resources.`,
-    `ssm-endpoints is planned with the README's sample inputs (${SSM_ENDPOINTS_SAMPLE_VARS.map(([k, v]) => `${k}=${v}`).join(', ')}) and ${offlineEndpointsVars(
-      config,
-    )
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ')}.`,
+    `ssm-endpoints is planned with the README's sample inputs (${pairs(SSM_ENDPOINTS_SAMPLE_VARS)}) and ${pairs(offlineOnly)}.`,
   );
 
   const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), env);
