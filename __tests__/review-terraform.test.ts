@@ -308,6 +308,9 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(listed.match(/region=/g)).toHaveLength(1);
     expect(listed).toContain('terraform.lab-network.tfstate in the review folder');
     expect(fs.existsSync(path.join(outDir, 'terraform.lab-network.tfstate'))).toBe(true);
+    // In the report the list ends before the closing sentence (else Markdown joins them).
+    const report = fs.readFileSync(result.reportFile!, 'utf8').split('\n');
+    expect(report[report.findIndex((line) => line.startsWith('> Offline cannot know')) - 1]).toBe('>');
   });
 
   test('GIVEN review mode WHEN synthesized THEN only the review output carries mock credentials', () => {

@@ -201,6 +201,8 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
   );
   for (const placeholder of facts.placeholders) out.push(`> - ${placeholder}`);
   out.push(
+    // A blank quote line ends the list: without it the sentence would join the last list item.
+    '>',
     '> Offline cannot know real AMI ids, account quotas (5 VPCs per region by default), existing resources or name clashes, or whether a service exists in the region; `terraform plan` against the account remains the last word.',
     '',
   );
