@@ -1,12 +1,20 @@
-/** Entry point of `npm run review` (run through bin/app.js, like the app itself). */
+/**
+ * Entry point of `npm run review` (run through bin/app.js, like the app itself):
+ *   npm run review                          offline: every stack, no AWS account
+ *   npm run review -- --account [options]   against the account: what this plan does to the deployed lab
+ * Options of --account: --var name=value and --var-file=path (for ssm-endpoints, as with cdktf
+ * deploy), --stack name (repeatable; default every stack).
+ */
 import * as path from 'path';
 import { loadConfig } from '../../lib/config';
 import { debugging, REVIEW_DIR_VARIABLE, TOOL_VARIABLE_NAMES } from '../variables';
+import { AccountExit, ACCOUNT_SYNTH_DIR, runAccountReview } from './account';
+import { parseReviewArguments, ReviewArguments } from './arguments';
 import { ReviewError, runReview } from './run';
 
-async function main(): Promise<number> {
-  const started = Date.now();
-  const outDir = path.resolve(process.env[REVIEW_DIR_VARIABLE.name] || path.join(__dirname, '..', '..', '.review'));
+const PROJECT_DIR = path.join(__dirname, '..', '..');
+
+async function offline(outDir: string, started: number): Promise<number> {
   const config = loadConfig(process.env, { otherVariables: TOOL_VARIABLE_NAMES });
   process.stdout.write('ssm-access-lab review: synthesizing every stack for an offline plan (no AWS account)…\n');
   const result = await runReview({ outDir, config, progress: (line) => process.stdout.write(`  ${line}\n`) });
@@ -26,6 +34,39 @@ async function main(): Promise<number> {
   return 0;
 }
 
+async function account(args: ReviewArguments, outDir: string, started: number): Promise<number> {
+  const config = loadConfig(process.env, { otherVariables: TOOL_VARIABLE_NAMES });
+  process.stdout.write(
+    `ssm-access-lab review --account: planning against the account with your AWS settings (nothing is applied; synthesized in ${ACCOUNT_SYNTH_DIR}/)…\n`,
+  );
+  const result = await runAccountReview({
+    projectDir: PROJECT_DIR,
+    outDir: path.join(outDir, 'account'),
+    config,
+    endpointsArgs: args.endpointsArgs,
+    stacks: args.stacks,
+    refresh: args.refresh,
+    progress: (line) => process.stdout.write(`  ${line}\n`),
+  });
+  process.stdout.write(result.text);
+  for (const outcome of result.outcomes.filter((candidate) => candidate.status === 'failed')) {
+    process.stderr.write(
+      `ssm-access-lab review: ${outcome.stack}: ${outcome.reason} (Terraform's output: ${path.relative(process.cwd(), outcome.logFile!)})\n`,
+    );
+  }
+  process.stdout.write(
+    `\nReport: ${path.relative(process.cwd(), result.reportFile)}\nExit code ${result.exitCode} (0 = no path lost, 2 = a path lost or an instance replaced, 1 = could not review). Done in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+  );
+  return result.exitCode;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const args = parseReviewArguments(process.argv.slice(3));
+  const outDir = path.resolve(process.env[REVIEW_DIR_VARIABLE.name] || path.join(PROJECT_DIR, '.review'));
+  return args.account ? account(args, outDir, started) : offline(outDir, started);
+}
+
 main().then(
   (code) => process.exit(code),
   (error) => {
@@ -33,6 +74,6 @@ main().then(
     process.stderr.write(`ssm-access-lab review: ${message}\n`);
     if (!(error instanceof ReviewError) && debugging() && error instanceof Error)
       process.stderr.write(`${error.stack}\n`);
-    process.exit(1);
+    process.exit(AccountExit.ERROR);
   },
 );

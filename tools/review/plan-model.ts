@@ -84,6 +84,8 @@ export interface ResourceChange {
   readonly index?: string | number;
   readonly change: {
     readonly actions: string[];
+    /** What is deployed now (null for a resource the plan creates). */
+    readonly before?: PlannedValues | null;
     readonly after: PlannedValues | null;
     /** Attribute → true when known only after apply (nested like the values). */
     readonly after_unknown?: Readonly<Record<string, unknown>>;
@@ -107,6 +109,10 @@ export interface PlanJson {
   readonly timestamp?: string;
   readonly resource_changes?: ResourceChange[];
   readonly configuration?: { root_module?: { resources?: ConfigResource[] } };
+  /** What the state held when the plan was made (the deployed stack). */
+  readonly prior_state?: {
+    readonly values?: { readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>> };
+  };
   readonly planned_values?: { readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>> };
   readonly output_changes?: Readonly<
     Record<string, { readonly actions: string[]; readonly after?: unknown; readonly after_unknown?: unknown }>
@@ -148,7 +154,8 @@ export class NetworkModel {
         if (resource.mode === 'managed') expressions.set(resource.address, resource.expressions ?? {});
       }
       for (const change of plan.resource_changes ?? []) {
-        if (change.mode !== 'managed' || change.change.actions.includes('delete')) continue;
+        // A deleted resource is gone after the plan; a replaced one (delete and create) is there, anew.
+        if (change.mode !== 'managed' || !change.change.after) continue;
         const baseAddress = `${change.type}.${change.name}`;
         const entity: Entity = {
           id: `${stack}/${change.address}`,
@@ -260,4 +267,38 @@ function collect(expression: ConfigExpression, into: Set<string>): void {
 
 function unique(entities: Entity[]): Entity[] {
   return [...new Map(entities.map((entity) => [entity.id, entity])).values()];
+}
+
+/**
+ * The plan seen from before it is applied: every resource the state holds now, with its current
+ * values (all known), and none of those the plan would create. Built on the same configuration,
+ * so the model links resources the same way.
+ */
+export function priorPlan(plan: PlanJson): PlanJson {
+  return {
+    ...plan,
+    resource_changes: (plan.resource_changes ?? [])
+      .filter((change) => change.change.before)
+      .map((change) => ({
+        ...change,
+        change: {
+          actions: ['no-op'],
+          before: change.change.before,
+          after: change.change.before ?? null,
+          after_unknown: {},
+        },
+      })),
+  };
+}
+
+/** What a resource change does, in the words of a plan summary. */
+export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'unchanged' | 'read';
+
+export function changeKind(actions: readonly string[]): ChangeKind {
+  if (actions.includes('delete') && actions.includes('create')) return 'replace';
+  if (actions.includes('create')) return 'create';
+  if (actions.includes('delete')) return 'delete';
+  if (actions.includes('update')) return 'update';
+  if (actions.includes('read')) return 'read';
+  return 'unchanged';
 }

@@ -73,8 +73,11 @@ export interface StackCost {
   readonly unknown: readonly string[];
 }
 
-/** Hourly cost of what a stack's plan creates. */
-export function stackCost(model: NetworkModel, stack: string, region: string): StackCost {
+/**
+ * Hourly cost of a stack's resources in the model: by default what its plan creates; with
+ * `everything`, all it holds (a deployed stack's running cost).
+ */
+export function stackCost(model: NetworkModel, stack: string, region: string, everything = false): StackCost {
   const prices = PRICES[region];
   const lines: CostLine[] = [];
   const add = (item: string, price: Price | undefined, quantity: number, note: string) => {
@@ -85,7 +88,7 @@ export function stackCost(model: NetworkModel, stack: string, region: string): S
     const hourly = price.unit === 'GB-month' ? (price.usd * quantity) / HOURS_PER_MONTH : price.usd * quantity;
     lines.push({ item, usdPerHour: hourly, note });
   };
-  const created = (entity: Entity) => entity.stack === stack && entity.actions.includes('create');
+  const created = (entity: Entity) => entity.stack === stack && (everything || entity.actions.includes('create'));
   for (const entity of model.all().filter(created)) {
     switch (entity.type) {
       case 'aws_nat_gateway':

@@ -1,0 +1,147 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TerraformResource } from 'cdktf';
+import { LabStacks } from '../stacks';
+import { AccountExit, AccountReviewResult, ACCOUNT_SYNTH_DIR, runAccountReview } from '../tools/review/account';
+import { findTerraform, terraformEnvironment } from '../tools/terraform-cli';
+import { resourceSchemasOf, ResourceSchemas, writeDeployedState } from './helpers/deployed-state';
+import { FakeSts, startFakeSts } from './helpers/fake-sts';
+import { configWith } from './helpers/synth';
+import { describeWithTerraform } from './helpers/terraform';
+
+// `review --account` with the real Terraform and AWS provider against states a deployed lab would
+// leave (written from Terraform's own plans), planned with -refresh=false: only the provider's
+// start-up call reaches AWS, and a local STS stand-in answers it.
+jest.setTimeout(240_000);
+
+const STACKS = ['lab-network', 'lab-ssm-nat'];
+const AMI = 'ami-0123456789abcdef0';
+
+describeWithTerraform('review --account with Terraform', () => {
+  let sts: FakeSts;
+  let root: string;
+  let schemas: ResourceSchemas;
+  const results: Record<string, AccountReviewResult> = {};
+
+  const review = (label: string, ami = AMI, editApp?: (stacks: LabStacks) => void) =>
+    runAccountReview({
+      projectDir: root,
+      outDir: path.join(root, '.review', label),
+      config: configWith({ SSM_LAB_AMI_ID: ami }),
+      stacks: STACKS,
+      refresh: false,
+      env: { ...process.env, ...sts.env },
+      editApp,
+    });
+  const stackJson = (stack: string) =>
+    JSON.parse(fs.readFileSync(path.join(root, ACCOUNT_SYNTH_DIR, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  const deploy = (result: AccountReviewResult, stack: string) =>
+    writeDeployedState(result.plans[stack], stackJson(stack), schemas, path.join(root, `terraform.${stack}.tfstate`));
+
+  beforeAll(async () => {
+    sts = await startFakeSts();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-account-'));
+    results.empty = await review('empty');
+    const tfEnv = terraformEnvironment(path.join(root, 'schema-cli'), process.env);
+    const schema = spawnSync(findTerraform()!, ['providers', 'schema', '-json'], {
+      cwd: path.join(root, ACCOUNT_SYNTH_DIR, 'stacks', 'lab-network'),
+      env: tfEnv,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    schemas = resourceSchemasOf(schema.stdout);
+    deploy(results.empty, 'lab-network');
+    results.networkOnly = await review('network-only');
+    deploy(results.networkOnly, 'lab-ssm-nat');
+    results.unchanged = await review('unchanged');
+    results.natRouteRemoved = await review('nat-route-removed', AMI, (stacks) =>
+      (stacks.ssmNat.node.findChild('private-1-default-route') as TerraformResource).addOverride('count', 0),
+    );
+    results.newAmi = await review('new-ami', 'ami-0fedcba9876543210');
+  });
+  afterAll(async () => {
+    await sts?.close();
+  });
+
+  test('GIVEN nothing deployed WHEN reviewed THEN lab-network is planned and the scenario gets one line: deploy lab-network first', () => {
+    const { outcomes, exitCode, stacks } = results.empty;
+    expect(outcomes.map((o) => [o.stack, o.status])).toEqual([
+      ['lab-network', 'planned'],
+      ['lab-ssm-nat', 'skipped'],
+    ]);
+    expect(outcomes[1].reason).toBe(
+      'deploy lab-network first: its state has no outputs yet (npx cdktf deploy lab-network).',
+    );
+    expect(stacks[0].counts).toMatchObject({ create: 18, unchanged: 0 });
+    expect(exitCode).toBe(AccountExit.OK);
+    expect(sts.calls()).toBeGreaterThan(0);
+  });
+
+  test('GIVEN lab-network deployed WHEN reviewed THEN it is unchanged and the scenario would be created, reachable after', () => {
+    const { stacks, instances, exitCode } = results.networkOnly;
+    expect(stacks.map((s) => [s.stack, s.counts.create, s.counts.unchanged])).toEqual([
+      ['lab-network', 0, 18],
+      ['lab-ssm-nat', 6, 0],
+    ]);
+    expect(instances).toEqual([
+      expect.objectContaining({ name: 'ssm-lab-ssm-nat', kind: 'create', before: undefined }),
+    ]);
+    expect(instances[0].after?.sessionManager.reachable).toBe(true);
+    expect(exitCode).toBe(AccountExit.OK);
+  });
+
+  test('GIVEN the deployed lab and the same code WHEN reviewed THEN nothing changes, paths hold, costs now equal after', () => {
+    const { stacks, instances, headlines, exitCode } = results.unchanged;
+    for (const stack of stacks)
+      expect(stack.counts).toEqual({
+        create: 0,
+        update: 0,
+        replace: 0,
+        delete: 0,
+        unchanged: stack.counts.unchanged,
+        read: 0,
+      });
+    expect(instances[0].before?.sessionManager.text).toBe(instances[0].after?.sessionManager.text);
+    expect(instances[0].before?.sessionManager.reachable).toBe(true);
+    const nat = stacks.find((s) => s.stack === 'lab-ssm-nat')!;
+    expect(nat.usdPerHourNow).toBeGreaterThan(0.06);
+    expect(nat.usdPerHourAfter).toBe(nat.usdPerHourNow);
+    expect(headlines).toEqual([]);
+    expect(exitCode).toBe(AccountExit.OK);
+    expect(fs.readFileSync(results.unchanged.reportFile, 'utf8')).toContain(
+      '> No reachable access path is lost, and no instance is replaced.',
+    );
+  });
+
+  test('GIVEN a change that removes the NAT route WHEN reviewed THEN the headline says Session Manager is cut, why, and exit code 2', () => {
+    const { headlines, instances, stacks, exitCode, reportFile } = results.natRouteRemoved;
+    expect(exitCode).toBe(AccountExit.PATH_LOST);
+    expect(headlines).toHaveLength(1);
+    expect(headlines[0]).toMatch(
+      /^This plan cuts Session Manager to ssm-lab-ssm-nat: ssm-lab-vpc1-private-1 has no default route \(0\.0\.0\.0\/0\) to the internet, and ssm-lab-vpc1 has no Session Manager endpoints\. The plan deletes lab-ssm-nat\/aws_route\.private-1-default-route(\[0\])? \(0\.0\.0\.0\/0 → nat-[0-9a-f]{17}\)\.$/,
+    );
+    expect(instances[0].before?.sessionManager.reachable).toBe(true);
+    expect(instances[0].after?.sessionManager.reachable).toBe(false);
+    expect(stacks.find((s) => s.stack === 'lab-ssm-nat')?.counts).toMatchObject({ delete: 1, unchanged: 5 });
+    const report = fs.readFileSync(reportFile, 'utf8');
+    expect(report).toContain('> [!CAUTION]');
+    expect(report).toContain(
+      '| ssm-lab-ssm-nat | `lab-ssm-nat` | unchanged | reachable (nat-gateway) | NOT reachable |',
+    );
+  });
+
+  test('GIVEN a new AMI WHEN reviewed THEN the instance replacement is called out (new id, sessions and host keys) and exit code 2', () => {
+    const { headlines, instances, stacks, exitCode } = results.newAmi;
+    expect(exitCode).toBe(AccountExit.PATH_LOST);
+    expect(instances[0].kind).toBe('replace');
+    expect(stacks.find((s) => s.stack === 'lab-ssm-nat')?.counts.replace).toBe(1);
+    expect(headlines).toEqual([
+      expect.stringMatching(
+        /^This plan replaces ssm-lab-ssm-nat \(lab-ssm-nat\/aws_instance\.[^)]+\): it gets a new instance id, so open sessions end, saved targets break and SSH host keys change\.$/,
+      ),
+    ]);
+    expect(instances[0].after?.sessionManager.reachable).toBe(true);
+  });
+});

@@ -1,0 +1,474 @@
+/**
+ * `npm run review -- --account`: what this plan does to the deployed lab. Synthesizes the stacks
+ * exactly as `cdktf deploy` would (the user's AWS settings, the real state backend), plans each
+ * with Terraform — never applies — and compares the model of what is deployed now (the plan's prior
+ * state) with the model of what will be (its planned values): reachability before → after, what is
+ * replaced, and the cost per hour now and after.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { LabConfig } from '../../lib/config';
+import { describeFinding } from '../../lib/guardrails';
+import { addLabStacks, LabStacks } from '../../stacks';
+import {
+  AWS_PROVIDER_VERSION,
+  findTerraform,
+  inParallel,
+  runTerraformAsync,
+  terraformEnvironment,
+} from '../terraform-cli';
+import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan } from './plan-model';
+import { PRICES_AS_OF, stackCost } from './prices';
+import { Reachability, Verdict } from './reachability';
+import { usd } from './report';
+import { ReviewError } from './run';
+
+/** Exit codes a CI job can gate on. */
+export const AccountExit = {
+  /** Reviewed; no reachable path is lost and no instance is replaced. */
+  OK: 0,
+  /** Could not review (credentials, Terraform, a stack that does not plan). */
+  ERROR: 1,
+  /** The plan makes a reachable path unreachable, or replaces an instance. */
+  PATH_LOST: 2,
+} as const;
+
+export interface AccountReviewOptions {
+  /** The app's folder: `cdktf deploy` keeps local state files here (`terraform.<stack>.tfstate`). */
+  readonly projectDir: string;
+  /** Report, plans and logs go here (re-created each run). */
+  readonly outDir: string;
+  readonly config: LabConfig;
+  /**
+   * `-var name=value` / `-var-file=path` arguments for `ssm-endpoints`, the same contract as
+   * `cdktf deploy`; without any, that stack is skipped.
+   */
+  readonly endpointsArgs?: readonly string[];
+  /** Only these stacks (and what they depend on). @default every stack */
+  readonly stacks?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly progress?: (line: string) => void;
+  /**
+   * Refresh the state from AWS before planning (Terraform's default). false plans against the
+   * state as it is — faster, and blind to drift.
+   * @default true
+   */
+  readonly refresh?: boolean;
+  /** Changes the app after its stacks are added, as a code change would (tests use it). */
+  readonly editApp?: (stacks: LabStacks) => void;
+}
+
+export interface StackReviewOutcome {
+  readonly stack: string;
+  readonly status: 'planned' | 'skipped' | 'failed';
+  /** Why skipped or failed: one line saying what to do. */
+  readonly reason?: string;
+  /** Where Terraform's full output went, when it failed. */
+  readonly logFile?: string;
+  readonly seconds: number;
+}
+
+export interface InstanceChange {
+  readonly id: string;
+  readonly stack: string;
+  readonly name: string;
+  readonly kind: ChangeKind;
+  readonly before?: { readonly sessionManager: Verdict; readonly ssh: Verdict };
+  readonly after?: { readonly sessionManager: Verdict; readonly ssh: Verdict };
+}
+
+export interface StackSummary {
+  readonly stack: string;
+  readonly counts: Readonly<Record<ChangeKind, number>>;
+  readonly usdPerHourNow: number;
+  readonly usdPerHourAfter: number;
+  /** Prices missing from the table (then the totals are lower bounds). */
+  readonly unpriced: readonly string[];
+}
+
+export interface AccountReviewResult {
+  readonly outcomes: readonly StackReviewOutcome[];
+  readonly plans: Readonly<Record<string, PlanJson>>;
+  readonly instances: readonly InstanceChange[];
+  readonly stacks: readonly StackSummary[];
+  /** One line per lost path or replaced instance: the report's headline. */
+  readonly headlines: readonly string[];
+  readonly exitCode: (typeof AccountExit)[keyof typeof AccountExit];
+  readonly reportFile: string;
+  readonly text: string;
+}
+
+/** Where the account review synthesizes: one level under the app's folder, as `cdktf.out` is, so relative state paths hold. */
+export const ACCOUNT_SYNTH_DIR = 'cdktf.out.review';
+
+/** One line for an error Terraform gave, or undefined when it is none of the known kinds. */
+export function explainFailure(output: string, networkStack: string): string | undefined {
+  if (
+    /No valid credential sources found|failed to refresh cached credentials|NoCredentialProviders|no EC2 IMDS role found|get credentials|SSO session|token has expired|ExpiredToken|InvalidClientTokenId|security token included in the request is (invalid|expired)|UnrecognizedClientException|SignatureDoesNotMatch/i.test(
+      output,
+    )
+  ) {
+    return 'AWS credentials are missing, expired or invalid: sign in again (aws sso login --profile <profile>, or fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN), check AWS_PROFILE, then run npm run review -- --account again.';
+  }
+  if (
+    /Unable to find remote state/.test(output) ||
+    (/terraform_remote_state/.test(output) && /(does not have an attribute named|Unsupported attribute)/.test(output))
+  ) {
+    return `deploy ${networkStack} first: its state has no outputs yet (npx cdktf deploy ${networkStack}).`;
+  }
+  if (
+    /Error (loading state|refreshing state|acquiring the state lock)|S3 bucket .* does not exist|AccessDenied.*(s3|GetObject)/i.test(
+      output,
+    )
+  ) {
+    const first = output.split('\n').find((line) => /Error/.test(line)) ?? '';
+    return `the state backend refused: ${first.replace(/^[│╷╵\s]*/, '').trim()} — check SSM_LAB_STATE_BUCKET / SSM_LAB_STATE_REGION and your access to the bucket.`;
+  }
+  return undefined;
+}
+
+/** Terraform's first error line, without its box drawing. */
+function firstError(output: string): string {
+  const line = output.split('\n').find((candidate) => /Error:/.test(candidate)) ?? output.trim().split('\n')[0] ?? '';
+  return line.replace(/^[│╷╵\s]*/, '').trim();
+}
+
+export async function runAccountReview(options: AccountReviewOptions): Promise<AccountReviewResult> {
+  const env = options.env ?? process.env;
+  const terraform = findTerraform(env);
+  if (!terraform) {
+    throw new ReviewError(
+      'terraform was not found on PATH. Install Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install), or point TERRAFORM_BINARY at it.',
+    );
+  }
+  const { config } = options;
+  const outDir = path.resolve(options.outDir);
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(outDir, 'plans'), { recursive: true });
+  fs.mkdirSync(path.join(outDir, 'logs'), { recursive: true });
+
+  // Exactly what `cdktf deploy` synthesizes: no Aspect, no overrides; the guardrails still hold.
+  const synthDir = path.join(path.resolve(options.projectDir), ACCOUNT_SYNTH_DIR);
+  fs.rmSync(path.join(synthDir, 'stacks'), { recursive: true, force: true }); // keep nothing stale, keep .terraform caches out of it
+  const app = new App({ outdir: synthDir });
+  const stacks = addLabStacks(app, config);
+  options.editApp?.(stacks);
+  const acknowledged = stacks.guardrails.check(app).map((finding) => describeFinding(finding));
+  app.synth();
+
+  const network = stacks.network.node.id;
+  const endpoints = stacks.temporaryEndpoints.node.id;
+  const wanted = new Set(options.stacks ?? fs.readdirSync(path.join(synthDir, 'stacks')));
+  const scenarioStacks = [stacks.ssh, stacks.ssmPublic, stacks.ssmNat, stacks.ssmEndpoint].map((s) => s.node.id);
+  const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), env);
+  const plans: Record<string, PlanJson> = {};
+  const outcomes: StackReviewOutcome[] = [];
+
+  const planStack = async (stack: string, extraArgs: readonly string[] = []): Promise<StackReviewOutcome> => {
+    const started = Date.now();
+    const dir = path.join(synthDir, 'stacks', stack);
+    const planFile = path.join(outDir, 'plans', `${stack}.tfplan`);
+    const steps: [string, string[]][] = [
+      ['init', ['init', '-input=false']],
+      [
+        'plan',
+        [
+          'plan',
+          '-input=false',
+          ...(options.refresh === false ? ['-refresh=false'] : []),
+          `-out=${planFile}`,
+          ...extraArgs,
+        ],
+      ],
+      ['show', ['show', '-json', planFile]],
+    ];
+    for (const [step, args] of steps) {
+      const result = await runTerraformAsync(terraform, args, dir, tfEnv);
+      if (result.status !== 0) {
+        const output = `${result.stderr}\n${result.stdout}`;
+        const logFile = path.join(outDir, 'logs', `${stack}.${step}.log`);
+        fs.writeFileSync(logFile, output);
+        const reason = explainFailure(output, network) ?? `terraform ${step} failed: ${firstError(output)}`;
+        return { stack, status: 'failed', reason, logFile, seconds: (Date.now() - started) / 1000 };
+      }
+      if (step === 'show') {
+        plans[stack] = JSON.parse(result.stdout);
+        fs.writeFileSync(path.join(outDir, 'plans', `${stack}.json`), result.stdout);
+      }
+    }
+    return { stack, status: 'planned', seconds: (Date.now() - started) / 1000 };
+  };
+  const report = (outcome: StackReviewOutcome) => {
+    outcomes.push(outcome);
+    const mark = outcome.status === 'planned' ? '✓' : outcome.status === 'skipped' ? '–' : '✗';
+    const detail = outcome.status === 'planned' ? `planned in ${outcome.seconds.toFixed(1)} s` : outcome.reason;
+    options.progress?.(`${mark} ${outcome.stack}: ${detail}`);
+  };
+
+  // lab-network first: whether it is deployed decides whether the scenarios can be planned at all.
+  const needsNetwork = scenarioStacks.some((stack) => wanted.has(stack));
+  if (wanted.has(network) || needsNetwork) report(await planStack(network));
+  const networkPlan = plans[network];
+  // Deployed means the state holds resources (a plan's prior_state lists outputs even for a new stack).
+  const networkDeployed = (networkPlan?.resource_changes ?? []).some(
+    (change) => change.mode === 'managed' && change.change.before,
+  );
+
+  const rest: { stack: string; args?: readonly string[]; skip?: string }[] = [];
+  for (const stack of scenarioStacks.filter((candidate) => wanted.has(candidate))) {
+    if (!networkPlan) rest.push({ stack, skip: `${network} could not be planned, so neither can this stack.` });
+    else if (!networkDeployed)
+      rest.push({
+        stack,
+        skip: `deploy ${network} first: its state has no outputs yet (npx cdktf deploy ${network}).`,
+      });
+    else rest.push({ stack });
+  }
+  if (wanted.has(endpoints)) {
+    if (options.endpointsArgs && options.endpointsArgs.length > 0)
+      rest.push({ stack: endpoints, args: options.endpointsArgs });
+    else {
+      rest.push({
+        stack: endpoints,
+        skip: `no inputs given: pass the same --var / --var-file as to cdktf deploy ${endpoints} (npm run review -- --account --var vpc_id=… ) to review it.`,
+      });
+    }
+  }
+  for (const item of rest.filter((candidate) => candidate.skip))
+    report({ stack: item.stack, status: 'skipped', reason: item.skip, seconds: 0 });
+  const planned = await inParallel(
+    rest.filter((candidate) => !candidate.skip),
+    2,
+    (item) => planStack(item.stack, item.args),
+  );
+  for (const outcome of planned) report(outcome);
+
+  const credentials = outcomes.find((outcome) => outcome.reason?.startsWith('AWS credentials'));
+  if (credentials) throw new ReviewError(credentials.reason!);
+
+  const ordered: Record<string, PlanJson> = {};
+  for (const stack of Object.keys(plans).sort()) ordered[stack] = plans[stack];
+  const after = new NetworkModel(ordered);
+  const before = new NetworkModel(
+    Object.fromEntries(Object.entries(ordered).map(([stack, plan]) => [stack, priorPlan(plan)])),
+  );
+  const instances = compareInstances(before, after);
+  const stackSummaries = Object.keys(ordered).map((stack) =>
+    summarizeStack(stack, ordered[stack], before, after, config.region),
+  );
+  const headlines = headlinesOf(instances, ordered, after);
+  const failed = outcomes.some((outcome) => outcome.status === 'failed');
+  const exitCode = failed ? AccountExit.ERROR : headlines.length > 0 ? AccountExit.PATH_LOST : AccountExit.OK;
+  const version = await runTerraformAsync(terraform, ['version'], outDir, tfEnv);
+  const facts = { region: config.region, terraformVersion: version.stdout.split('\n')[0] || 'Terraform', acknowledged };
+  const reportFile = path.join(outDir, 'report.md');
+  const result = { outcomes, plans: ordered, instances, stacks: stackSummaries, headlines, exitCode, reportFile };
+  fs.writeFileSync(reportFile, accountMarkdown(result, facts));
+  return { ...result, text: accountText(result) };
+}
+
+function verdictsOf(reach: Reachability, instance: Entity) {
+  return { sessionManager: reach.sessionManager(instance), ssh: reach.ssh(instance) };
+}
+
+/** Every instance before and after the plan, by its address in its stack. */
+export function compareInstances(before: NetworkModel, after: NetworkModel): InstanceChange[] {
+  const reachBefore = new Reachability(before);
+  const reachAfter = new Reachability(after);
+  const ids = [
+    ...new Set([...reachBefore.instances(), ...reachAfter.instances()].map((instance) => instance.id)),
+  ].sort();
+  return ids.map((id) => {
+    const old = before.get(id);
+    const planned = after.get(id);
+    const entity = (planned ?? old)!;
+    return {
+      id,
+      stack: entity.stack,
+      name: after.label(planned ?? old),
+      kind: planned ? changeKind(planned.actions) : 'delete',
+      before: old ? verdictsOf(reachBefore, old) : undefined,
+      after: planned ? verdictsOf(reachAfter, planned) : undefined,
+    };
+  });
+}
+
+function summarizeStack(
+  stack: string,
+  plan: PlanJson,
+  before: NetworkModel,
+  after: NetworkModel,
+  region: string,
+): StackSummary {
+  const counts: Record<ChangeKind, number> = { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0, read: 0 };
+  for (const change of plan.resource_changes ?? []) {
+    if (change.mode === 'managed') counts[changeKind(change.change.actions)] += 1;
+  }
+  const now = stackCost(before, stack, region, true);
+  const later = stackCost(after, stack, region, true);
+  return {
+    stack,
+    counts,
+    usdPerHourNow: now.knownUsdPerHour,
+    usdPerHourAfter: later.knownUsdPerHour,
+    unpriced: [...new Set([...now.unknown, ...later.unknown])],
+  };
+}
+
+/** What the plan deletes or replaces, in words: `aws_route.x (0.0.0.0/0 → nat-0abc…)`. */
+function removals(plans: Readonly<Record<string, PlanJson>>): string[] {
+  const described: string[] = [];
+  for (const [stack, plan] of Object.entries(plans)) {
+    for (const change of plan.resource_changes ?? []) {
+      const kind = changeKind(change.change.actions);
+      if (change.mode !== 'managed' || (kind !== 'delete' && kind !== 'replace')) continue;
+      const was = change.change.before ?? {};
+      const route =
+        change.type === 'aws_route'
+          ? ` (${was.destination_cidr_block ?? '?'} → ${String(was.nat_gateway_id ?? was.gateway_id ?? was.vpc_endpoint_id ?? '?')})`
+          : was.tags?.Name
+            ? ` (${was.tags.Name})`
+            : '';
+      described.push(`${kind === 'delete' ? 'deletes' : 'replaces'} ${stack}/${change.address}${route}`);
+    }
+  }
+  return described;
+}
+
+function headlinesOf(
+  instances: readonly InstanceChange[],
+  plans: Readonly<Record<string, PlanJson>>,
+  after: NetworkModel,
+): string[] {
+  const lines: string[] = [];
+  const removed = removals(plans);
+  const because = removed.length > 0 ? ` The plan ${removed.join('; ')}.` : '';
+  for (const instance of instances) {
+    if (!instance.before) continue;
+    for (const [path, label] of [
+      ['sessionManager', 'Session Manager'],
+      ['ssh', 'SSH'],
+    ] as const) {
+      const was = instance.before[path];
+      const will = instance.after?.[path];
+      if (!was.reachable || will?.reachable) continue;
+      const why = will ? will.reason : 'the instance is destroyed';
+      lines.push(`This plan cuts ${label} to ${instance.name}: ${why}.${because}`);
+    }
+    if (instance.kind === 'replace') {
+      const entity = after.get(instance.id);
+      lines.push(
+        `This plan replaces ${instance.name} (${instance.stack}/${entity?.address ?? instance.id.split('/')[1]}): it gets a new instance id, so open sessions end, saved targets break and SSH host keys change.`,
+      );
+    }
+  }
+  return lines;
+}
+
+type Facts = { readonly region: string; readonly terraformVersion: string; readonly acknowledged: readonly string[] };
+type ResultForReport = Omit<AccountReviewResult, 'text'>;
+
+const verdictCell = (verdict: Verdict | undefined, missing: string) =>
+  verdict === undefined
+    ? missing
+    : verdict.reachable
+      ? `reachable (${verdict.paths.join(', ') || 'direct'})`
+      : 'NOT reachable';
+
+function accountMarkdown(result: ResultForReport, facts: Facts): string {
+  const out: string[] = [];
+  out.push('# Plan review against the account — ssm-access-lab', '');
+  out.push(
+    `Region ${facts.region}; ${facts.terraformVersion}; AWS provider ${AWS_PROVIDER_VERSION}. Prices as of ${PRICES_AS_OF}. Nothing was applied.`,
+    '',
+  );
+  if (result.exitCode === AccountExit.PATH_LOST) {
+    out.push('> [!CAUTION]', ...result.headlines.map((line) => `> - ${line}`), '');
+  } else if (result.exitCode === AccountExit.OK) {
+    out.push('> No reachable access path is lost, and no instance is replaced.', '');
+  } else {
+    out.push('> [!WARNING]', '> Some stacks could not be reviewed; see below.', '');
+  }
+  out.push(
+    '## Stacks',
+    '',
+    '| stack | create | update | replace | destroy | unchanged | USD/h now | USD/h after |',
+    '|---|---|---|---|---|---|---|---|',
+  );
+  for (const stack of result.stacks) {
+    const c = stack.counts;
+    const bound = stack.unpriced.length > 0 ? '≥ ' : '';
+    out.push(
+      `| \`${stack.stack}\` | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${c.unchanged} | ${bound}${usd(stack.usdPerHourNow)} | ${bound}${usd(stack.usdPerHourAfter)} |`,
+    );
+  }
+  const notPlanned = result.outcomes.filter((outcome) => outcome.status !== 'planned');
+  for (const outcome of notPlanned) out.push(`| \`${outcome.stack}\` | ${outcome.status}: ${outcome.reason} |||||||`);
+  out.push('', '## Reachability before → after', '');
+  if (result.instances.length === 0) out.push('No instance is deployed or planned in the reviewed stacks.');
+  else {
+    out.push(
+      '| instance | stack | change | Session Manager now | after | SSH now | after |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const i of result.instances) {
+      out.push(
+        `| ${i.name} | \`${i.stack}\` | ${i.kind} | ${verdictCell(i.before?.sessionManager, 'not deployed')} | ${verdictCell(i.after?.sessionManager, 'destroyed')} | ${verdictCell(i.before?.ssh, 'not deployed')} | ${verdictCell(i.after?.ssh, 'destroyed')} |`,
+      );
+    }
+    const changed = result.instances.filter(
+      (i) =>
+        i.before &&
+        i.after &&
+        (i.before.sessionManager.reachable !== i.after.sessionManager.reachable ||
+          i.before.ssh.reachable !== i.after.ssh.reachable),
+    );
+    for (const i of changed) {
+      out.push(
+        '',
+        `**${i.name}**`,
+        '',
+        `- now: ${i.before!.sessionManager.text}; ${i.before!.ssh.text}`,
+        `- after: ${i.after!.sessionManager.text}; ${i.after!.ssh.text}`,
+      );
+    }
+  }
+  if (facts.acknowledged.length > 0)
+    out.push('', '## Acknowledged guardrail findings', '', ...facts.acknowledged.map((line) => `- ${line}`));
+  out.push(
+    '',
+    `Exit code ${result.exitCode}: 0 = reviewed, no path lost; 2 = a reachable path would be lost or an instance replaced; 1 = could not review.`,
+    '',
+  );
+  return out.join('\n');
+}
+
+function accountText(result: ResultForReport): string {
+  const out: string[] = [''];
+  if (result.headlines.length > 0) out.push(...result.headlines.map((line) => `  ! ${line}`), '');
+  const width = Math.max(0, ...result.stacks.map((stack) => stack.stack.length)) + 1;
+  for (const stack of result.stacks) {
+    const c = stack.counts;
+    out.push(
+      `  ${stack.stack.padEnd(width)} +${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.unchanged}   ${usd(stack.usdPerHourNow)}/h → ${usd(stack.usdPerHourAfter)}/h`,
+    );
+  }
+  out.push('');
+  for (const i of result.instances) {
+    const cell = (verdict: Verdict | undefined, missing: string) =>
+      verdict === undefined ? missing : verdict.reachable ? 'reachable' : 'NOT reachable';
+    out.push(
+      `  ${i.name} (${i.kind}): Session Manager ${cell(i.before?.sessionManager, 'not deployed')} → ${cell(i.after?.sessionManager, 'destroyed')}; SSH ${cell(i.before?.ssh, 'not deployed')} → ${cell(i.after?.ssh, 'destroyed')}`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The stacks a `--stack` filter names, with their dependency: `lab-ssm-nat` brings `lab-network`. */
+export function stackFilterError(requested: readonly string[], known: readonly string[]): string | undefined {
+  const unknown = requested.filter((stack) => !known.includes(stack));
+  return unknown.length > 0
+    ? `--stack ${unknown.join(', ')} is not a stack of this app; expected one of ${known.join(', ')}`
+    : undefined;
+}

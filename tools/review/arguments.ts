@@ -1,0 +1,75 @@
+/** The command line of `npm run review`. */
+import * as path from 'path';
+import { ReviewError } from './run';
+
+export interface ReviewArguments {
+  readonly account: boolean;
+  /** `-var=…` / `-var-file=…` for Terraform. */
+  readonly endpointsArgs: readonly string[];
+  readonly stacks?: readonly string[];
+  /** false: `terraform plan -refresh=false`. */
+  readonly refresh: boolean;
+}
+
+/** Parses the command line; throws {@link ReviewError} naming the argument and what is expected. */
+export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
+  let account = false;
+  const endpointsArgs: string[] = [];
+  const stacks: string[] = [];
+  let refresh = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] =
+      arg.includes('=') && arg.startsWith('--')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const value = () => {
+      const given = inline ?? argv[++i];
+      if (given === undefined || given === '')
+        throw new ReviewError(
+          `${flag} needs a value, e.g. ${flag === '--var' ? '--var vpc_id=vpc-0123456789abcdef0' : flag === '--var-file' ? '--var-file=endpoints.tfvars' : '--stack lab-ssm-nat'}`,
+        );
+      return given;
+    };
+    switch (flag) {
+      case '--account':
+        account = true;
+        break;
+      case '--var': {
+        const pair = value();
+        if (!/^[A-Za-z_][A-Za-z0-9_-]*=/.test(pair))
+          throw new ReviewError(
+            `--var "${pair}" is invalid: expected name=value, e.g. --var vpc_id=vpc-0123456789abcdef0`,
+          );
+        endpointsArgs.push(`-var=${pair}`);
+        break;
+      }
+      case '--var-file':
+        endpointsArgs.push(`-var-file=${path.resolve(value())}`);
+        break;
+      case '--stack':
+        stacks.push(value());
+        break;
+      case '--refresh': {
+        const given = value();
+        if (given !== 'true' && given !== 'false') {
+          throw new ReviewError(
+            `--refresh=${given} is invalid: expected --refresh=false (plan without refreshing the state) or --refresh=true`,
+          );
+        }
+        refresh = given === 'true';
+        break;
+      }
+      default:
+        throw new ReviewError(
+          `unknown argument "${arg}": expected --account, --var name=value, --var-file=path, --stack name or --refresh=false`,
+        );
+    }
+  }
+  if (!account && (endpointsArgs.length > 0 || stacks.length > 0 || !refresh)) {
+    throw new ReviewError(
+      '--var, --var-file, --stack and --refresh apply to the account review: add --account (the offline review plans every stack with sample inputs)',
+    );
+  }
+  return { account, endpointsArgs, stacks: stacks.length > 0 ? stacks : undefined, refresh };
+}
