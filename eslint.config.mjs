@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', '.review/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdktf.out/', 'cdktf.out.*/', '.review/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -123,7 +123,7 @@ export function explainFailure(output: string, networkStack: string): string | u
     )
   ) {
     const first = output.split('\n').find((line) => /Error/.test(line)) ?? '';
-    return `the state backend refused: ${first.replace(/^[│╷╵\s]*/, '').trim()} — check SSM_LAB_STATE_BUCKET / SSM_LAB_STATE_REGION and your access to the bucket.`;
+    return `the state backend refused: ${first.replace(/^[│╷╵\s]*(Error:\s*)?/, '').trim()} — check SSM_LAB_STATE_BUCKET / SSM_LAB_STATE_REGION and your access to the bucket.`;
   }
   return undefined;
 }

@@ -1,0 +1,117 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { explainFailure } from '../tools/review/account';
+import { parseReviewArguments } from '../tools/review/arguments';
+import { ReviewError } from '../tools/review/run';
+import { findTerraform } from '../tools/terraform-cli';
+
+const ROOT = path.resolve(__dirname, '..');
+
+describe('review arguments', () => {
+  test('GIVEN no arguments WHEN parsed THEN the offline review', () => {
+    expect(parseReviewArguments([])).toEqual({ account: false, endpointsArgs: [], stacks: undefined, refresh: true });
+  });
+
+  test('GIVEN --account with ssm-endpoints inputs and stacks WHEN parsed THEN Terraform arguments, in both spellings', () => {
+    const parsed = parseReviewArguments([
+      '--account',
+      '--var',
+      'vpc_id=vpc-0123456789abcdef0',
+      '--var=ttl=4h',
+      '--var-file=endpoints.tfvars',
+      '--stack',
+      'lab-ssm-nat',
+      '--refresh=false',
+    ]);
+    expect(parsed).toEqual({
+      account: true,
+      endpointsArgs: [
+        '-var=vpc_id=vpc-0123456789abcdef0',
+        '-var=ttl=4h',
+        `-var-file=${path.resolve('endpoints.tfvars')}`,
+      ],
+      stacks: ['lab-ssm-nat'],
+      refresh: false,
+    });
+  });
+
+  test.each([
+    [['--acount'], 'unknown argument "--acount": expected --account'],
+    [['--account', '--var', 'novalue'], '--var "novalue" is invalid: expected name=value'],
+    [['--account', '--stack'], '--stack needs a value'],
+    [['--account', '--refresh=maybe'], '--refresh=maybe is invalid'],
+    [['--var', 'ttl=4h'], 'apply to the account review: add --account'],
+  ])('GIVEN %p WHEN parsed THEN one clear error', (argv, message) => {
+    expect(() => parseReviewArguments(argv)).toThrow(ReviewError);
+    expect(() => parseReviewArguments(argv)).toThrow(message);
+  });
+});
+
+describe('Terraform failures in one line', () => {
+  test.each([
+    [
+      'Error: No valid credential sources found\n\nPlease see https://…',
+      /^AWS credentials are missing, expired or invalid: sign in again/,
+    ],
+    [
+      'Error: validating provider credentials: ... ExpiredToken: The security token included in the request is expired',
+      /^AWS credentials/,
+    ],
+    [
+      'Error: Unable to find remote state\n  with data.terraform_remote_state.x',
+      /^deploy lab-network first: its state has no outputs yet/,
+    ],
+    [
+      'Error: Unsupported attribute\n  data.terraform_remote_state.x.outputs is object with no attributes\nThis object does not have an attribute named "vpc"',
+      /^deploy lab-network first/,
+    ],
+    [
+      'Error: Error loading state: AccessDenied: Access Denied',
+      /^the state backend refused: Error loading state: AccessDenied: Access Denied — check SSM_LAB_STATE_BUCKET/,
+    ],
+  ])('GIVEN %p WHEN explained THEN %p', (output, expected) => {
+    expect(explainFailure(output, 'lab-network')).toMatch(expected);
+  });
+
+  test('GIVEN an error of no known kind WHEN explained THEN nothing is guessed', () => {
+    expect(explainFailure('Error: Invalid count argument', 'lab-network')).toBeUndefined();
+  });
+});
+
+describe('npm run review -- --account (the command)', () => {
+  const terraform = findTerraform();
+  (terraform ? test : test.skip)(
+    'GIVEN no AWS credentials at all WHEN the account review runs THEN one line says how to sign in, exit 1, no stack trace',
+    () => {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-nocreds-'));
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        HOME: home,
+        AWS_CONFIG_FILE: path.join(home, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+        // An STS endpoint nobody answers: nothing leaves this machine, even by mistake.
+        AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
+        SSM_LAB_NAME: 'cli-nocreds',
+        SSM_LAB_REVIEW_DIR: path.join(home, '.review'),
+        ...(process.env.SSM_LAB_TF_PROVIDER_MIRROR
+          ? { SSM_LAB_TF_PROVIDER_MIRROR: process.env.SSM_LAB_TF_PROVIDER_MIRROR }
+          : {}),
+      };
+      const result = spawnSync('npm', ['run', '--silent', 'review', '--', '--account', '--stack', 'lab-network'], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        'ssm-access-lab review: AWS credentials are missing, expired or invalid: sign in again (aws sso login --profile <profile>, or fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN), check AWS_PROFILE, then run npm run review -- --account again.',
+      );
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+    120_000,
+  );
+});
