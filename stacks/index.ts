@@ -7,18 +7,10 @@ import { SsmEndpointStack } from './ssm-endpoint-stack';
 import { TemporaryEndpointsStack } from './temporary-endpoints-stack';
 import { SsmNatStack } from './ssm-nat-stack';
 import { SsmPublicStack } from './ssm-public-stack';
+import { StackName, stackName } from './names';
 import { PUBLIC_SCENARIOS, Scenario } from './scenario-stack';
 
-/** Stack names: the user's CLI contract (`cdktf deploy <name>`). */
-export const StackName = {
-  NETWORK: 'lab-network',
-  SSH: 'lab-ssh',
-  SSM_PUBLIC: 'lab-ssm-public',
-  SSM_NAT: 'lab-ssm-nat',
-  SSM_ENDPOINT: 'lab-ssm-endpoint',
-  /** Temporary Session Manager endpoints for an existing VPC; independent of the lab. */
-  TEMPORARY_ENDPOINTS: 'ssm-endpoints',
-} as const;
+export { StackName, stackName } from './names';
 
 export interface LabStacks {
   readonly network: NetworkStack;
@@ -29,11 +21,6 @@ export interface LabStacks {
   readonly temporaryEndpoints: TemporaryEndpointsStack;
   /** The guardrail Aspect added to every stack; `check(app)` runs it before synth. */
   readonly guardrails: GuardrailAspect;
-}
-
-/** The stack's name: as in {@link StackName}, or `<lab name>-<name>` when the user asked for prefixes. */
-export function stackName(config: LabConfig, name: string): string {
-  return config.prefixStackNames ? `${config.labName}-${name}` : name;
 }
 
 /** Adds every stack of the app: the lab (scenarios depend on `lab-network` only) and `ssm-endpoints`. */

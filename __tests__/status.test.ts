@@ -1,0 +1,365 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DescribeInstancesCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { parseDuration, parseStatusArguments } from '../tools/status/arguments';
+import { checkStatus, POLL_BACKOFF_MS, StatusError, StatusOptions } from '../tools/status/status';
+import { configWith } from './helpers/synth';
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+const NAT_INSTANCE = 'i-0aaaaaaaaaaaaaaa1';
+const SSH_INSTANCE = 'i-0bbbbbbbbbbbbbbb2';
+
+const ec2 = mockClient(EC2Client);
+const ssm = mockClient(SSMClient);
+const s3 = mockClient(S3Client);
+
+/** A project folder with the local states a deployed lab-ssh and lab-ssm-nat leave. */
+function deployedProject(
+  stacks: Record<string, Record<string, string>> = {
+    'lab-ssm-nat': { instance_id: NAT_INSTANCE },
+    'lab-ssh': { instance_id: SSH_INSTANCE },
+  },
+): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-status-'));
+  for (const [stack, outputs] of Object.entries(stacks)) {
+    const state = {
+      version: 4,
+      outputs: Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, { value, type: 'string' }])),
+      resources: [{ mode: 'managed', type: 'aws_instance', name: 'instance', instances: [] }],
+    };
+    fs.writeFileSync(path.join(dir, `terraform.${stack}.tfstate`), JSON.stringify(state));
+  }
+  return dir;
+}
+
+function running(instanceId: string, launched = NOW - 3_600_000, profile = true) {
+  return {
+    Reservations: [
+      {
+        Instances: [
+          {
+            InstanceId: instanceId,
+            State: { Name: 'running' as const },
+            LaunchTime: new Date(launched),
+            SubnetId: 'subnet-0private1',
+            VpcId: 'vpc-0lab1',
+            SecurityGroups: [{ GroupId: 'sg-0instance' }],
+            ...(profile
+              ? { IamInstanceProfile: { Arn: 'arn:aws:iam::123456789012:instance-profile/ssm-lab-instance' } }
+              : {}),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function options(projectDir: string, extra: Partial<StatusOptions> = {}): StatusOptions {
+  return {
+    config: configWith(),
+    projectDir,
+    clients: {
+      ec2: new EC2Client({ region: 'ap-northeast-1' }),
+      ssm: new SSMClient({ region: 'ap-northeast-1' }),
+      s3: new S3Client({ region: 'ap-northeast-1' }),
+    },
+    now: () => NOW,
+    sleep: async () => undefined,
+    ...extra,
+  };
+}
+
+function registration(
+  instanceId: string,
+  PingStatus?: 'Online' | 'ConnectionLost' | 'Inactive',
+  lastPing = NOW - 30_000,
+) {
+  ssm.on(DescribeInstanceInformationCommand, { Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] }).resolves({
+    InstanceInformationList: PingStatus
+      ? [{ InstanceId: instanceId, PingStatus, AgentVersion: '3.3.1142.0', LastPingDateTime: new Date(lastPing) }]
+      : [],
+  });
+}
+
+beforeEach(() => {
+  ec2.reset();
+  ssm.reset();
+  s3.reset();
+  ec2.on(DescribeInstancesCommand, { InstanceIds: [NAT_INSTANCE] }).resolves(running(NAT_INSTANCE));
+  ec2
+    .on(DescribeInstancesCommand, { InstanceIds: [SSH_INSTANCE] })
+    .resolves(running(SSH_INSTANCE, NOW - 3_600_000, false));
+  registration(SSH_INSTANCE);
+});
+
+describe('npm run status', () => {
+  test('GIVEN the NAT instance Online and the SSH baseline unregistered WHEN checked THEN both match what the lab is built for, exit 0', async () => {
+    registration(NAT_INSTANCE, 'Online');
+    const result = await checkStatus(options(deployedProject()));
+    expect(result.exitCode).toBe(0);
+    expect(result.instances.map((i) => [i.stack, i.expectOnline, i.observed?.registration, i.matches])).toEqual([
+      ['lab-ssh', false, 'not registered', true],
+      ['lab-ssm-nat', true, 'Online', true],
+    ]);
+    expect(result.notDeployed).toEqual(['lab-ssm-public', 'lab-ssm-endpoint']);
+    expect(result.text).toContain('✓ lab-ssm-nat i-0aaaaaaaaaaaaaaa1 — Session Manager via NAT gateway');
+    expect(result.text).toContain('observed: Online (agent 3.3.1142.0, last ping 30 s ago), instance running');
+  });
+
+  test('GIVEN ConnectionLost WHEN checked THEN exit 1 and the likely causes, most likely first, each with its command', async () => {
+    registration(NAT_INSTANCE, 'ConnectionLost', NOW - 20 * 60_000);
+    const result = await checkStatus(options(deployedProject()));
+    expect(result.exitCode).toBe(1);
+    const nat = result.instances.find((i) => i.stack === 'lab-ssm-nat')!;
+    expect(nat.matches).toBe(false);
+    expect(nat.causes[0]).toBe(
+      'no route to the internet through a NAT gateway from subnet-0private1 — check: aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=subnet-0private1 --region ap-northeast-1',
+    );
+    expect(nat.causes.map((cause) => cause.split(' — ')[0])).toEqual([
+      'no route to the internet through a NAT gateway from subnet-0private1',
+      'DNS support or DNS hostnames off in vpc-0lab1',
+      'security groups do not allow HTTPS (443) out',
+    ]);
+    expect(result.text).toContain(
+      'observed: ConnectionLost (agent 3.3.1142.0, last ping 20 min ago), instance running',
+    );
+  });
+
+  test('GIVEN a just-launched instance not registered yet and no instance profile WHEN checked THEN "still starting" comes first, then the role', async () => {
+    ec2
+      .on(DescribeInstancesCommand, { InstanceIds: [NAT_INSTANCE] })
+      .resolves(running(NAT_INSTANCE, NOW - 2 * 60_000, false));
+    registration(NAT_INSTANCE);
+    const nat = (await checkStatus(options(deployedProject()))).instances.find((i) => i.stack === 'lab-ssm-nat')!;
+    expect(nat.causes[0]).toMatch(
+      /^the agent may still be starting: registration can take a few minutes after launch \(launched 2 min ago\) — wait: npm run status -- --wait 5m$/,
+    );
+    expect(nat.causes[1]).toMatch(
+      /^no instance profile, so the agent has no Systems Manager role — check: aws ec2 describe-iam-instance-profile-associations/,
+    );
+  });
+
+  test('GIVEN the endpoint scenario WHEN an endpoint is pending THEN the cause names it and its private DNS', async () => {
+    const project = deployedProject({
+      'lab-ssm-endpoint': {
+        instance_id: NAT_INSTANCE,
+        ssm_endpoint_id: 'vpce-0ssm',
+        ssmmessages_endpoint_id: 'vpce-0msg',
+      },
+    });
+    registration(NAT_INSTANCE, 'ConnectionLost');
+    ec2.on(DescribeVpcEndpointsCommand).resolves({
+      VpcEndpoints: [
+        { VpcEndpointId: 'vpce-0ssm', State: 'Available', PrivateDnsEnabled: true },
+        { VpcEndpointId: 'vpce-0msg', State: 'Pending', PrivateDnsEnabled: false },
+      ],
+    });
+    const result = await checkStatus(options(project));
+    const endpoint = result.instances[0];
+    expect(endpoint.causes[0]).toBe(
+      'endpoints not ready: vpce-0msg is Pending, private DNS off — check: aws ec2 describe-vpc-endpoints --vpc-endpoint-ids vpce-0ssm vpce-0msg --region ap-northeast-1',
+    );
+    expect(result.text).toContain('endpoint vpce-0msg: Pending, private DNS off');
+  });
+
+  test('GIVEN throttling that outlasts the retries WHEN checked THEN that instance says so, exit 1, the others are still checked', async () => {
+    registration(NAT_INSTANCE, 'Online');
+    ssm
+      .on(DescribeInstanceInformationCommand, { Filters: [{ Key: 'InstanceIds', Values: [SSH_INSTANCE] }] })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const result = await checkStatus(options(deployedProject()));
+    expect(result.exitCode).toBe(1);
+    expect(result.instances.find((i) => i.stack === 'lab-ssh')?.error).toBe(
+      'AWS throttled the status calls (ThrottlingException) even after retries; run npm run status again in a minute.',
+    );
+    expect(result.instances.find((i) => i.stack === 'lab-ssm-nat')?.matches).toBe(true);
+  });
+
+  test('GIVEN access denied WHEN checked THEN the missing read-only permissions are named', async () => {
+    ssm
+      .on(DescribeInstanceInformationCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    const result = await checkStatus(options(deployedProject({ 'lab-ssm-nat': { instance_id: NAT_INSTANCE } })));
+    expect(result.instances[0].error).toContain('ssm:DescribeInstanceInformation are needed');
+    expect(result.exitCode).toBe(1);
+  });
+
+  test('GIVEN no credentials WHEN checked THEN one line says how to sign in', async () => {
+    ec2
+      .on(DescribeInstancesCommand)
+      .rejects(
+        Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      );
+    await expect(checkStatus(options(deployedProject()))).rejects.toThrow(StatusError);
+    await expect(checkStatus(options(deployedProject()))).rejects.toThrow(
+      /^AWS credentials are missing, expired or invalid: sign in again/,
+    );
+  });
+
+  test('GIVEN nothing deployed WHEN checked THEN one line says what to deploy, exit 1', async () => {
+    const result = await checkStatus(options(deployedProject({})));
+    expect(result.exitCode).toBe(1);
+    expect(result.text).toBe(
+      'No scenario stack of lab ssm-lab is deployed (no state for lab-ssh, lab-ssm-public, lab-ssm-nat, lab-ssm-endpoint): deploy one first, e.g. npx cdktf deploy lab-network lab-ssm-nat.\n',
+    );
+  });
+
+  test('GIVEN S3 state of another lab WHEN checked THEN outputs come from that lab’s keys', async () => {
+    // What GetObject's Body offers (the SDK's stream mixin), with the state file as text.
+    const body = (outputs: Record<string, string>) => {
+      const state = {
+        outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { value: v }])),
+        resources: [{}],
+      };
+      return { transformToString: async () => JSON.stringify(state) } as never;
+    };
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('no such key'), { name: 'NoSuchKey' }));
+    s3.on(GetObjectCommand, { Bucket: 'team-state', Key: 'ssm-access-lab/team-a/team-a-lab-ssm-nat.tfstate' }).resolves(
+      { Body: body({ instance_id: NAT_INSTANCE }) },
+    );
+    registration(NAT_INSTANCE, 'Online');
+    const config = configWith({
+      SSM_LAB_NAME: 'team-a',
+      SSM_LAB_PREFIX_STACK_NAMES: 'true',
+      SSM_LAB_STATE_BUCKET: 'team-state',
+    });
+    const result = await checkStatus({ ...options(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-s3-'))), config });
+    expect(result.instances.map((i) => [i.stack, i.matches])).toEqual([['team-a-lab-ssm-nat', true]]);
+    expect(result.text.split('\n')[0]).toBe('ssm-access-lab status — lab team-a, ap-northeast-1');
+  });
+});
+
+describe('npm run status -- --wait', () => {
+  beforeEach(() => jest.useFakeTimers({ now: NOW }));
+  afterEach(() => jest.useRealTimers());
+
+  test('GIVEN an agent that comes Online after a while WHEN waiting 5m THEN it polls with back-off and exits 0', async () => {
+    const states = ['not registered', 'not registered', 'ConnectionLost', 'Online'];
+    let call = 0;
+    ssm
+      .on(DescribeInstanceInformationCommand, { Filters: [{ Key: 'InstanceIds', Values: [NAT_INSTANCE] }] })
+      .callsFake(() => {
+        const state = states[Math.min(call++, states.length - 1)];
+        return {
+          InstanceInformationList:
+            state === 'not registered'
+              ? []
+              : [
+                  {
+                    InstanceId: NAT_INSTANCE,
+                    PingStatus: state,
+                    AgentVersion: '3.3.1142.0',
+                    LastPingDateTime: new Date(),
+                  },
+                ],
+        };
+      });
+    const pauses: number[] = [];
+    const done = checkStatus(
+      options(deployedProject(), {
+        waitMs: 5 * 60_000,
+        now: () => Date.now(),
+        sleep: (ms) => {
+          pauses.push(ms);
+          return new Promise((resolve) => setTimeout(resolve, ms));
+        },
+      }),
+    );
+    let settled = false;
+    void done.then(() => (settled = true));
+    for (let i = 0; i < 100 && !settled; i++) await jest.advanceTimersByTimeAsync(5_000);
+    const result = await done;
+    expect(result.exitCode).toBe(0);
+    expect(pauses).toEqual(POLL_BACKOFF_MS.slice(0, 3));
+  });
+
+  test('GIVEN an agent that never registers WHEN waiting 1m THEN it gives up at the deadline with exit 1', async () => {
+    registration(NAT_INSTANCE);
+    const pauses: number[] = [];
+    const done = checkStatus(
+      options(deployedProject(), {
+        waitMs: 60_000,
+        now: () => Date.now(),
+        sleep: (ms) => {
+          pauses.push(ms);
+          return new Promise((resolve) => setTimeout(resolve, ms));
+        },
+      }),
+    );
+    await jest.advanceTimersByTimeAsync(120_000);
+    const result = await done;
+    expect(result.exitCode).toBe(1);
+    expect(pauses.reduce((a, b) => a + b, 0)).toBe(60_000);
+    expect(pauses).toEqual([5_000, 10_000, 20_000, 25_000]);
+  });
+
+  test.each([
+    ['90s', 90_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+  ])('GIVEN --wait %s WHEN parsed THEN %i ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+    expect(parseStatusArguments(['--wait', text])).toEqual({ waitMs: ms });
+    expect(parseStatusArguments([`--wait=${text}`])).toEqual({ waitMs: ms });
+  });
+
+  test.each([
+    [['--wait', '5'], '--wait "5" is invalid: expected a duration such as 90s, 5m or 1h'],
+    [['--wait', '2h'], 'at most 1h'],
+    [['--stack', 'x'], 'unknown argument "--stack": expected --wait <duration>'],
+  ])('GIVEN %p WHEN parsed THEN one clear error', (argv, message) => {
+    expect(() => parseStatusArguments(argv)).toThrow(message);
+  });
+});
+
+describe('npm run status (the command)', () => {
+  const ROOT = path.resolve(__dirname, '..');
+  // No credentials anywhere; endpoints nobody answers, so nothing leaves this machine even by mistake.
+  const env = (home: string): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_CONFIG_FILE: path.join(home, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    SSM_LAB_NAME: 'cli-status',
+  });
+
+  test('GIVEN a deployed stack and no AWS credentials WHEN npm run status runs THEN one line says how to sign in, exit 1', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-status-cli-'));
+    const stateFile = path.join(ROOT, 'terraform.cli-status.lab-ssm-nat.tfstate');
+    fs.writeFileSync(stateFile, JSON.stringify({ outputs: { instance_id: { value: NAT_INSTANCE } }, resources: [{}] }));
+    try {
+      const result = spawnSync('npm', ['run', '--silent', 'status'], {
+        cwd: ROOT,
+        env: env(home),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.stderr.trim()).toMatch(
+        /^ssm-access-lab status: AWS credentials are missing, expired or invalid: sign in again/,
+      );
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.status).toBe(1);
+    } finally {
+      fs.rmSync(stateFile);
+    }
+  });
+
+  test('GIVEN nothing deployed WHEN npm run status -- --wait 1m runs THEN it says what to deploy, exit 1, without waiting', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-status-cli-'));
+    const result = spawnSync('npm', ['run', '--silent', 'status', '--', '--wait', '1m'], {
+      cwd: ROOT,
+      env: env(home),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.stdout).toContain('No scenario stack of lab cli-status is deployed');
+    expect(result.status).toBe(1);
+  });
+});

@@ -1,0 +1,370 @@
+/**
+ * `npm run status`: is each deployed access path really online? Reads every deployed scenario
+ * stack's outputs from its state (local file or S3), then asks AWS — EC2 for the instance and the
+ * endpoints, Systems Manager for the agent's registration — and compares what it observes with
+ * what the lab is built to do. With `wait`, polls (with back-off) until every path is as expected.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { DescribeInstancesCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { LabConfig } from '../../lib/config';
+import { stackName, StackName } from '../../stacks/names';
+import { localStateFileName } from '../../stacks/lab-stack';
+import { SCENARIO_LABELS, Scenario } from '../../stacks/scenario-stack';
+
+/** The scenario stacks `status` checks, what each is built for, and whether Session Manager should be online. */
+export const CHECKED_STACKS: readonly {
+  readonly base: string;
+  readonly scenario: Scenario;
+  readonly sessionManager: boolean;
+}[] = [
+  { base: StackName.SSH, scenario: Scenario.SSH_INTERNET, sessionManager: false },
+  { base: StackName.SSM_PUBLIC, scenario: Scenario.SSM_INTERNET_GATEWAY, sessionManager: true },
+  { base: StackName.SSM_NAT, scenario: Scenario.SSM_NAT_GATEWAY, sessionManager: true },
+  { base: StackName.SSM_ENDPOINT, scenario: Scenario.SSM_VPC_ENDPOINTS, sessionManager: true },
+];
+
+/** Agent registration as Systems Manager reports it (`PingStatus`), or not registered at all. */
+export type Registration = 'Online' | 'ConnectionLost' | 'Inactive' | 'not registered';
+
+export interface Observation {
+  readonly instanceState: string;
+  readonly registration: Registration;
+  readonly agentVersion?: string;
+  readonly lastPing?: Date;
+  readonly launchTime?: Date;
+  readonly subnetId?: string;
+  readonly vpcId?: string;
+  readonly securityGroupIds: readonly string[];
+  readonly hasInstanceProfile: boolean;
+  /** Interface endpoints of the stack: id → state and private DNS. */
+  readonly endpoints: readonly { readonly id: string; readonly state: string; readonly privateDns: boolean }[];
+}
+
+export interface InstanceStatus {
+  readonly stack: string;
+  readonly scenario: Scenario;
+  readonly instanceId: string;
+  /** What the lab is built for: Session Manager online, or (SSH baseline) not registered. */
+  readonly expectOnline: boolean;
+  readonly observed?: Observation;
+  /** Why it could not be checked (throttled, not allowed). */
+  readonly error?: string;
+  readonly matches: boolean;
+  /** When it does not match: likely causes, most likely first, each with the command to check it. */
+  readonly causes: readonly string[];
+}
+
+export interface StatusResult {
+  readonly instances: readonly InstanceStatus[];
+  /** Scenario stacks with no deployed state. */
+  readonly notDeployed: readonly string[];
+  readonly exitCode: 0 | 1;
+  readonly text: string;
+}
+
+export interface StatusClients {
+  readonly ec2: Pick<EC2Client, 'send'>;
+  readonly ssm: Pick<SSMClient, 'send'>;
+  readonly s3: Pick<S3Client, 'send'>;
+}
+
+export interface StatusOptions {
+  readonly config: LabConfig;
+  /** Where local state files are (the app's folder). */
+  readonly projectDir: string;
+  readonly clients: StatusClients;
+  /** Keep polling this long (milliseconds) until everything is as expected. @default 0 (check once) */
+  readonly waitMs?: number;
+  /** Progress lines while waiting. */
+  readonly progress?: (line: string) => void;
+  /** For tests: the clock and the pause between polls. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** An error that ends `status` with one line (credentials, a state that cannot be read). */
+export class StatusError extends Error {}
+
+/** A registration takes a few minutes after launch (agent start, back-off between tries). */
+export const REGISTRATION_GRACE_MS = 10 * 60_000;
+/** Polls at these intervals, the last repeating. */
+export const POLL_BACKOFF_MS = [5_000, 10_000, 20_000, 30_000];
+
+type StateOutputs = Readonly<Record<string, { readonly value?: unknown }>>;
+
+/** The outputs of a stack's state, or undefined when it is not deployed. */
+async function stateOutputs(options: StatusOptions, stack: string): Promise<StateOutputs | undefined> {
+  const { config } = options;
+  let text: string | undefined;
+  if (config.stateBackend) {
+    const { bucket, keyPrefix } = config.stateBackend;
+    const key = `${keyPrefix}/${config.labName}/${stack}.tfstate`;
+    try {
+      const object = await options.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      text = await object.Body?.transformToString();
+    } catch (error) {
+      if (errorName(error) === 'NoSuchKey') return undefined;
+      throw translate(error, `reading s3://${bucket}/${key}`);
+    }
+  } else {
+    const file = path.join(options.projectDir, localStateFileName(config, stack));
+    if (!fs.existsSync(file)) return undefined;
+    text = fs.readFileSync(file, 'utf8');
+  }
+  const state = JSON.parse(text ?? '{}') as { outputs?: StateOutputs; resources?: unknown[] };
+  return (state.resources ?? []).length > 0 ? (state.outputs ?? {}) : undefined;
+}
+
+function errorName(error: unknown): string {
+  return (error as { name?: string })?.name ?? '';
+}
+
+/** AWS SDK errors that stop everything, in one line; others pass through. */
+function translate(error: unknown, doing: string): Error {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'CredentialsProviderError' || /Could not load credentials|credential/i.test(message)) {
+    return new StatusError(
+      'AWS credentials are missing, expired or invalid: sign in again (aws sso login --profile <profile>, or fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN), check AWS_PROFILE, then run npm run status again.',
+    );
+  }
+  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch/.test(name)) {
+    return new StatusError(
+      `AWS refused the credentials (${name}) while ${doing}: sign in again, then run npm run status again.`,
+    );
+  }
+  return error instanceof Error ? error : new Error(message);
+}
+
+/** One call's failure for one instance: throttled or not allowed, in words and with the fix. */
+function perInstanceError(error: unknown, doing: string): string | undefined {
+  const name = errorName(error);
+  if (/Throttl|TooManyRequests|RequestLimitExceeded/.test(name)) {
+    return `AWS throttled ${doing} (${name}) even after retries; run npm run status again in a minute.`;
+  }
+  if (/AccessDenied|UnauthorizedOperation/.test(name)) {
+    return `not allowed to call ${doing} (${name}): the read-only permissions ec2:DescribeInstances, ec2:DescribeVpcEndpoints and ssm:DescribeInstanceInformation are needed.`;
+  }
+  return undefined;
+}
+
+async function observe(
+  options: StatusOptions,
+  instanceId: string,
+  endpointIds: readonly string[],
+): Promise<Observation> {
+  const { ec2, ssm } = options.clients;
+  const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  const instance = described.Reservations?.flatMap((reservation) => reservation.Instances ?? [])[0];
+  const information = await ssm.send(
+    new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] }),
+  );
+  const registered = information.InstanceInformationList?.find((entry) => entry.InstanceId === instanceId);
+  const endpoints =
+    endpointIds.length === 0
+      ? []
+      : (
+          (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [...endpointIds] }))).VpcEndpoints ?? []
+        ).map((endpoint) => ({
+          id: endpoint.VpcEndpointId ?? '?',
+          state: String(endpoint.State ?? 'unknown'),
+          privateDns: endpoint.PrivateDnsEnabled === true,
+        }));
+  return {
+    instanceState: instance?.State?.Name ?? 'not found',
+    registration: (registered?.PingStatus as Registration | undefined) ?? 'not registered',
+    agentVersion: registered?.AgentVersion,
+    lastPing: registered?.LastPingDateTime,
+    launchTime: instance?.LaunchTime,
+    subnetId: instance?.SubnetId,
+    vpcId: instance?.VpcId,
+    securityGroupIds: (instance?.SecurityGroups ?? []).map((group) => group.GroupId ?? '?'),
+    hasInstanceProfile: instance?.IamInstanceProfile !== undefined,
+    endpoints,
+  };
+}
+
+/** Likely causes of a path that is not online, most likely first, each with a command to check it. */
+export function likelyCauses(
+  scenario: Scenario,
+  instanceId: string,
+  observed: Observation,
+  region: string,
+  now: number,
+): string[] {
+  const causes: string[] = [];
+  const aws = (command: string) => `${command} --region ${region}`;
+  if (observed.instanceState !== 'running') {
+    causes.push(
+      `the instance is ${observed.instanceState}, not running — check: ${aws(`aws ec2 describe-instances --instance-ids ${instanceId} --query "Reservations[].Instances[].State"`)}`,
+    );
+    return causes;
+  }
+  if (
+    observed.launchTime &&
+    now - observed.launchTime.getTime() < REGISTRATION_GRACE_MS &&
+    observed.registration === 'not registered'
+  ) {
+    causes.push(
+      `the agent may still be starting: registration can take a few minutes after launch (launched ${Math.round((now - observed.launchTime.getTime()) / 60_000)} min ago) — wait: npm run status -- --wait 5m`,
+    );
+  }
+  if (!observed.hasInstanceProfile) {
+    causes.push(
+      `no instance profile, so the agent has no Systems Manager role — check: ${aws(`aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=${instanceId}`)}`,
+    );
+  }
+  const subnet = observed.subnetId ?? '<subnet-id>';
+  const vpc = observed.vpcId ?? '<vpc-id>';
+  if (scenario === Scenario.SSM_VPC_ENDPOINTS) {
+    const notReady = observed.endpoints.filter(
+      (endpoint) => endpoint.state.toLowerCase() !== 'available' || !endpoint.privateDns,
+    );
+    const ids = observed.endpoints.map((endpoint) => endpoint.id).join(' ');
+    causes.push(
+      notReady.length > 0
+        ? `endpoints not ready: ${notReady.map((endpoint) => `${endpoint.id} is ${endpoint.state}${endpoint.privateDns ? '' : ', private DNS off'}`).join('; ')} — check: ${aws(`aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${ids}`)}`
+        : `no usable path to the endpoints (route, endpoint security group) — check: ${aws(`aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${ids}`)}`,
+    );
+  } else {
+    const way = scenario === Scenario.SSM_NAT_GATEWAY ? 'a NAT gateway' : 'the internet gateway';
+    causes.push(
+      `no route to the internet through ${way} from ${subnet} — check: ${aws(`aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=${subnet}`)}`,
+    );
+  }
+  causes.push(
+    `DNS support or DNS hostnames off in ${vpc} — check: ${aws(`aws ec2 describe-vpc-attribute --vpc-id ${vpc} --attribute enableDnsSupport`)} (and enableDnsHostnames)`,
+  );
+  causes.push(
+    `security groups do not allow HTTPS (443) out — check: ${aws(`aws ec2 describe-security-groups --group-ids ${observed.securityGroupIds.join(' ') || '<sg-id>'}`)}`,
+  );
+  return causes;
+}
+
+async function checkOnce(options: StatusOptions, deployed: readonly Deployed[]): Promise<InstanceStatus[]> {
+  const now = (options.now ?? Date.now)();
+  const results: InstanceStatus[] = [];
+  for (const target of deployed) {
+    const base = {
+      stack: target.stack,
+      scenario: target.scenario,
+      instanceId: target.instanceId,
+      expectOnline: target.expectOnline,
+    };
+    let observed: Observation;
+    try {
+      observed = await observe(options, target.instanceId, target.endpointIds);
+    } catch (error) {
+      const explained = perInstanceError(error, 'the status calls');
+      if (!explained) throw translate(error, `checking ${target.instanceId}`);
+      results.push({ ...base, error: explained, matches: false, causes: [] });
+      continue;
+    }
+    const online = observed.instanceState === 'running' && observed.registration === 'Online';
+    const matches = target.expectOnline
+      ? online
+      : observed.instanceState === 'running' && observed.registration === 'not registered';
+    const causes =
+      matches || !target.expectOnline
+        ? []
+        : likelyCauses(target.scenario, target.instanceId, observed, options.config.region, now);
+    results.push({ ...base, observed, matches, causes });
+  }
+  return results;
+}
+
+interface Deployed {
+  readonly stack: string;
+  readonly scenario: Scenario;
+  readonly instanceId: string;
+  readonly expectOnline: boolean;
+  readonly endpointIds: readonly string[];
+}
+
+export async function checkStatus(options: StatusOptions): Promise<StatusResult> {
+  const deployed: Deployed[] = [];
+  const notDeployed: string[] = [];
+  for (const checked of CHECKED_STACKS) {
+    const stack = stackName(options.config, checked.base);
+    let outputs: StateOutputs | undefined;
+    try {
+      outputs = await stateOutputs(options, stack);
+    } catch (error) {
+      throw error instanceof StatusError ? error : translate(error, `reading the state of ${stack}`);
+    }
+    const instanceId = outputs?.instance_id?.value;
+    if (typeof instanceId !== 'string') {
+      notDeployed.push(stack);
+      continue;
+    }
+    const endpointIds = Object.entries(outputs ?? {})
+      .filter(([name, output]) => name.endsWith('_endpoint_id') && typeof output.value === 'string')
+      .map(([, output]) => String(output.value));
+    deployed.push({ stack, scenario: checked.scenario, instanceId, expectOnline: checked.sessionManager, endpointIds });
+  }
+  if (deployed.length === 0) {
+    return {
+      instances: [],
+      notDeployed,
+      exitCode: 1,
+      text: `No scenario stack of lab ${options.config.labName} is deployed (no state for ${notDeployed.join(', ')}): deploy one first, e.g. npx cdktf deploy ${stackName(options.config, StackName.NETWORK)} ${stackName(options.config, StackName.SSM_NAT)}.\n`,
+    };
+  }
+
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = now() + (options.waitMs ?? 0);
+  let instances = await checkOnce(options, deployed);
+  for (let attempt = 0; instances.some((instance) => !instance.matches) && now() < deadline; attempt++) {
+    const pause = Math.min(
+      POLL_BACKOFF_MS[Math.min(attempt, POLL_BACKOFF_MS.length - 1)],
+      Math.max(0, deadline - now()),
+    );
+    const waiting = instances.filter((instance) => !instance.matches).map((instance) => instance.stack);
+    options.progress?.(`waiting ${Math.round(pause / 1000)} s for ${waiting.join(', ')}…`);
+    await sleep(pause);
+    instances = await checkOnce(options, deployed);
+  }
+  const exitCode = instances.every((instance) => instance.matches) ? 0 : 1;
+  return { instances, notDeployed, exitCode, text: statusText(options.config, instances, notDeployed, now()) };
+}
+
+function ago(date: Date | undefined, now: number): string {
+  if (!date) return 'never';
+  const seconds = Math.max(0, Math.round((now - date.getTime()) / 1000));
+  return seconds < 120 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+}
+
+function statusText(
+  config: LabConfig,
+  instances: readonly InstanceStatus[],
+  notDeployed: readonly string[],
+  now: number,
+): string {
+  const out = [`ssm-access-lab status — lab ${config.labName}, ${config.region}`, ''];
+  for (const instance of instances) {
+    const expected = instance.expectOnline ? 'Session Manager Online' : 'not registered (no Systems Manager role)';
+    const seen = instance.error
+      ? `could not check: ${instance.error}`
+      : `${instance.observed!.registration}${instance.observed!.registration === 'not registered' ? '' : ` (agent ${instance.observed!.agentVersion ?? '?'}, last ping ${ago(instance.observed!.lastPing, now)})`}, instance ${instance.observed!.instanceState}`;
+    out.push(
+      `${instance.matches ? '✓' : '✗'} ${instance.stack} ${instance.instanceId} — ${SCENARIO_LABELS[instance.scenario]}`,
+      `    expected: ${expected}`,
+      `    observed: ${seen}`,
+    );
+    for (const endpoint of instance.observed?.endpoints ?? []) {
+      out.push(`    endpoint ${endpoint.id}: ${endpoint.state}, private DNS ${endpoint.privateDns ? 'on' : 'off'}`);
+    }
+    if (instance.causes.length > 0) {
+      out.push(
+        '    likely causes, most likely first:',
+        ...instance.causes.map((cause, index) => `      ${index + 1}. ${cause}`),
+      );
+    }
+  }
+  if (notDeployed.length > 0) out.push('', `Not deployed: ${notDeployed.join(', ')}.`);
+  return `${out.join('\n')}\n`;
+}
