@@ -2,6 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseReviewArguments } from '../tools/review/arguments';
+import { parseStatusArguments } from '../tools/status/arguments';
 import { CdktfManifest, synthLab } from './helpers/synth';
 
 // Every cdktf command the README tells a user to run, checked against cdktf-cli 0.21's own
@@ -49,7 +51,8 @@ export function cdktfCommands(markdown: string): CdktfCommand[] {
     const match = /^(?:npx )?cdktf (deploy|destroy|diff|output)((?:\s+\S+)*)/.exec(text.trim());
     if (!match) return;
     const words = match[2].trim().split(/\s+/).filter(Boolean);
-    const end = words.findIndex((word) => word.startsWith('#'));
+    // The command ends at a comment or a shell operator (`cdktf deploy a && npm run status`).
+    const end = words.findIndex((word) => word.startsWith('#') || ['&&', '||', ';', '|'].includes(word));
     const args = end < 0 ? words : words.slice(0, end);
     commands.push({
       line: text.trim(),
@@ -147,11 +150,15 @@ describe('the README commands', () => {
       '> npx cdktf destroy a b',
       '> ```',
       'Run `cdktf deploy` or `cdktf diff lab-ssh`.',
+      '```sh',
+      'npx cdktf deploy lab-network lab-ssm-nat && npm run status -- --wait 5m',
+      '```',
     ].join('\n');
     expect(cdktfCommands(text).map(({ verb, stacks, flags }) => ({ verb, stacks, flags }))).toEqual([
       { verb: 'deploy', stacks: ['ssm-endpoints'], flags: ["--var='ttl=4h'"] },
       { verb: 'destroy', stacks: ['a', 'b'], flags: [] },
       { verb: 'diff', stacks: ['lab-ssh'], flags: [] },
+      { verb: 'deploy', stacks: ['lab-network', 'lab-ssm-nat'], flags: [] },
     ]);
   });
 
@@ -177,5 +184,41 @@ describe('the README commands', () => {
     expect(cli.stdout + cli.stderr).toContain(
       cdktfRefusal({ line: '', verb: 'destroy', stacks: ['lab-network'], flags: [] }, stacks),
     );
+  });
+});
+
+describe('the README and example npm commands of the review and status tools', () => {
+  const sources = [
+    fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'),
+    fs.readFileSync(path.join(ROOT, 'docs', 'examples', 'account-review.github-actions.yml'), 'utf8'),
+  ].join('\n');
+  /** `npm run <script> -- <args>` lines (code blocks, workflow steps and inline spans), comments dropped. */
+  const npmCommands = (script: string) =>
+    [...sources.matchAll(new RegExp(`npm run ${script}(?: -- ([^\\n\`#&|]*))?`, 'g'))].map((m) =>
+      (m[1] ?? '').trim().split(/\s+/).filter(Boolean),
+    );
+
+  test('GIVEN every npm run review command WHEN parsed by the review itself THEN it is accepted, and the account mode is documented', () => {
+    const commands = npmCommands('review');
+    expect(commands.filter((argv) => argv.includes('--account')).length).toBeGreaterThanOrEqual(4);
+    for (const argv of commands) expect(() => parseReviewArguments(argv)).not.toThrow();
+  });
+
+  test('GIVEN every npm run status command WHEN parsed by status itself THEN it is accepted, --wait included', () => {
+    const commands = npmCommands('status');
+    expect(commands.some((argv) => argv.includes('--wait'))).toBe(true);
+    for (const argv of commands) expect(() => parseStatusArguments(argv)).not.toThrow();
+  });
+
+  test('GIVEN the parsers WHEN given a wrong command THEN they refuse it (the check above can fail)', () => {
+    expect(() => parseReviewArguments(['--acount'])).toThrow();
+    expect(() => parseStatusArguments(['--wait', 'soon'])).toThrow();
+  });
+
+  test('GIVEN the example workflow WHEN read THEN it posts the report the review writes and gates on the documented exit codes', () => {
+    const workflow = fs.readFileSync(path.join(ROOT, 'docs', 'examples', 'account-review.github-actions.yml'), 'utf8');
+    expect(workflow).toContain('id-token: write');
+    expect(workflow).toContain('--body-file .review/account/report.md');
+    expect(workflow).toMatch(/2\) echo .*exit 2/);
   });
 });

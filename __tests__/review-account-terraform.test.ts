@@ -130,6 +130,10 @@ describeWithTerraform('review --account with Terraform', () => {
     expect(report).toContain(
       '| ssm-lab-ssm-nat | `lab-ssm-nat` | unchanged | reachable (nat-gateway) | NOT reachable |',
     );
+    // The README's sample output is this fixture's, line for line.
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    for (const line of results.natRouteRemoved.text.split('\n').filter((l) => l.trim() !== ''))
+      expect(readme).toContain(line);
   });
 
   test('GIVEN a new AMI WHEN reviewed THEN the instance replacement is called out (new id, sessions and host keys) and exit code 2', () => {

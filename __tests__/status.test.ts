@@ -128,6 +128,9 @@ describe('npm run status', () => {
     expect(result.text).toContain(
       'observed: ConnectionLost (agent 3.3.1142.0, last ping 20 min ago), instance running',
     );
+    // The README's sample output is this fixture's, line for line.
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    for (const line of result.text.split('\n').filter((l) => l.trim() !== '')) expect(readme).toContain(line);
   });
 
   test('GIVEN a just-launched instance not registered yet and no instance profile WHEN checked THEN "still starting" comes first, then the role', async () => {
