@@ -77,6 +77,9 @@ describeWithTerraform('review --account with Terraform', () => {
     expect(stacks[0].counts).toMatchObject({ create: 18, unchanged: 0 });
     expect(exitCode).toBe(AccountExit.OK);
     expect(sts.calls()).toBeGreaterThan(0);
+    expect(fs.readFileSync(results.empty.reportFile, 'utf8')).toContain(
+      '- `lab-ssm-nat` (skipped): deploy lab-network first: its state has no outputs yet (npx cdktf deploy lab-network).',
+    );
   });
 
   test('GIVEN lab-network deployed WHEN reviewed THEN it is unchanged and the scenario would be created, reachable after', () => {

@@ -404,7 +404,14 @@ function accountMarkdown(result: ResultForReport, facts: Facts): string {
     );
   }
   const notPlanned = result.outcomes.filter((outcome) => outcome.status !== 'planned');
-  for (const outcome of notPlanned) out.push(`| \`${outcome.stack}\` | ${outcome.status}: ${outcome.reason} |||||||`);
+  if (notPlanned.length > 0) {
+    out.push(
+      '',
+      'Not reviewed:',
+      '',
+      ...notPlanned.map((outcome) => `- \`${outcome.stack}\` (${outcome.status}): ${outcome.reason}`),
+    );
+  }
   out.push('', '## Reachability before → after', '');
   if (result.instances.length === 0) out.push('No instance is deployed or planned in the reviewed stacks.');
   else {
