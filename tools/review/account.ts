@@ -206,43 +206,32 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
     options.progress?.(`${mark} ${outcome.stack}: ${detail}`);
   };
 
-  // lab-network first: whether it is deployed decides whether the scenarios can be planned at all.
-  const needsNetwork = scenarioStacks.some((stack) => wanted.has(stack));
-  if (wanted.has(network) || needsNetwork) report(await planStack(network));
-  const networkPlan = plans[network];
-  // Deployed means the state holds resources (a plan's prior_state lists outputs even for a new stack).
-  const networkDeployed = (networkPlan?.resource_changes ?? []).some(
-    (change) => change.mode === 'managed' && change.change.before,
-  );
-
-  const rest: { stack: string; args?: readonly string[]; skip?: string }[] = [];
-  for (const stack of scenarioStacks.filter((candidate) => wanted.has(candidate))) {
-    if (!networkPlan) rest.push({ stack, skip: `${network} could not be planned, so neither can this stack.` });
-    else if (!networkDeployed)
-      rest.push({
-        stack,
-        skip: `deploy ${network} first: its state has no outputs yet (npx cdktf deploy ${network}).`,
-      });
-    else rest.push({ stack });
-  }
+  // Every stack at once (two at a time): a scenario whose lab-network is not deployed finds no
+  // remote state, and says so itself; waiting for lab-network's plan first would only add its time.
+  const jobs: { stack: string; args?: readonly string[]; skip?: string }[] = [];
+  for (const stack of [network, ...scenarioStacks].filter((candidate) => wanted.has(candidate))) jobs.push({ stack });
   if (wanted.has(endpoints)) {
-    if (options.endpointsArgs && options.endpointsArgs.length > 0)
-      rest.push({ stack: endpoints, args: options.endpointsArgs });
-    else {
-      rest.push({
-        stack: endpoints,
-        skip: `no inputs given: pass the same --var / --var-file as to cdktf deploy ${endpoints} (npm run review -- --account --var vpc_id=… ) to review it.`,
-      });
-    }
+    jobs.push(
+      options.endpointsArgs && options.endpointsArgs.length > 0
+        ? { stack: endpoints, args: options.endpointsArgs }
+        : {
+            stack: endpoints,
+            skip: `no inputs given: pass the same --var / --var-file as to cdktf deploy ${endpoints} (npm run review -- --account --var vpc_id=… ) to review it.`,
+          },
+    );
   }
-  for (const item of rest.filter((candidate) => candidate.skip))
-    report({ stack: item.stack, status: 'skipped', reason: item.skip, seconds: 0 });
-  const planned = await inParallel(
-    rest.filter((candidate) => !candidate.skip),
-    2,
-    (item) => planStack(item.stack, item.args),
+  const dependencyMissing = `deploy ${network} first:`;
+  const finished = await inParallel(jobs, 2, async (job) =>
+    job.skip
+      ? { stack: job.stack, status: 'skipped' as const, reason: job.skip, seconds: 0 }
+      : planStack(job.stack, job.args),
   );
-  for (const outcome of planned) report(outcome);
+  // Not deployed is no failure of the review: the scenario is skipped, with what to do.
+  for (const outcome of finished) {
+    report(
+      outcome.reason?.startsWith(dependencyMissing) ? { ...outcome, status: 'skipped', logFile: undefined } : outcome,
+    );
+  }
 
   const credentials = outcomes.find((outcome) => outcome.reason?.startsWith('AWS credentials'));
   if (credentials) throw new ReviewError(credentials.reason!);

@@ -1,6 +1,6 @@
 /**
  * `npm run review`: synthesize every stack for offline review, then per stack `terraform init`,
- * `validate`, `plan` and `show -json`, and build the report from Terraform's own plans.
+ * `plan` (which validates first) and `show -json`, and build the report from Terraform's own plans.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -183,7 +183,6 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     const planFile = path.join(plansDir, `${stack}.tfplan`);
     const steps: [string, string[]][] = [
       ['init', ['init', '-input=false']],
-      ['validate', ['validate']],
       ['plan', ['plan', '-input=false', '-lock=false', `-out=${planFile}`, ...varsFor(stack, config)]],
       ['show', ['show', '-json', planFile]],
     ];
@@ -204,7 +203,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       (c) => c.mode === 'managed' && c.change.actions.includes('create'),
     ).length;
     options.progress?.(
-      `✓ ${stack.padEnd(width)} init, validate, plan: ${String(creates).padStart(2)} to create   ${seconds.toFixed(1)} s`,
+      `✓ ${stack.padEnd(width)} init, plan: ${String(creates).padStart(2)} to create   ${seconds.toFixed(1)} s`,
     );
     return { stack, ok: true, seconds };
   });
