@@ -84,6 +84,19 @@ describe('the app (main.ts)', () => {
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
+  test('GIVEN a machine without Terraform WHEN the app synthesizes THEN it succeeds: synth never runs terraform', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-noterraform-')), 'cdktf.out');
+    const emptyPath = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-empty-path-'));
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'app.js'), path.join(ROOT, 'main.ts')], {
+      cwd: ROOT,
+      env: { PATH: emptyPath, HOME: process.env.HOME, CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(STACKS);
+  });
+
   test('GIVEN SSM_LAB_DEBUG=1 and a bad value WHEN the app runs THEN the stack trace names the TypeScript line that throws', () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-debug-')), 'cdktf.out');
     const result = runApp(outdir, { SSM_LAB_VPC1_CIDR: '10.0.0.0/33', SSM_LAB_DEBUG: '1' });

@@ -9,7 +9,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedule-group';
-import { DataResource, Fn, TerraformLocal, TerraformResource, TerraformVariable } from 'cdktf';
+import { Fn, TerraformLocal, TerraformResource, TerraformResourceLifecycle, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { SessionManagerEndpoints } from './session-manager-endpoints';
 import { addPrecondition, addressOf, optionalAttribute, optionalAttributeHcl } from './terraform-address';
@@ -18,6 +18,29 @@ import { addPrecondition, addressOf, optionalAttribute, optionalAttributeHcl } f
 export const DEADLINE_MARGIN_MINUTES = 5;
 /** The group-deleting schedule runs this long after the endpoints were deleted. */
 export const CLEANUP_DELAY_MINUTES = 15;
+
+/**
+ * Terraform's built-in `terraform_data`. Not cdktf's DataResource: that class checks the Terraform
+ * version at synth by running `terraform version` — a process per synth, and a failed synth on a
+ * machine without Terraform — while the stack's `required_version` makes Terraform check it itself.
+ */
+class TerraformData extends TerraformResource {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly args: {
+      readonly input: string;
+      readonly triggersReplace: Readonly<Record<string, string>>;
+      readonly lifecycle?: TerraformResourceLifecycle;
+    },
+  ) {
+    super(scope, id, { terraformResourceType: 'terraform_data', lifecycle: args.lifecycle });
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { input: this.args.input, triggers_replace: this.args.triggersReplace };
+  }
+}
 
 export interface TimeToLiveProps {
   /** The time to live: empty for none, else `90m`, `4h` or `2d`. */
@@ -53,9 +76,8 @@ export class TimeToLive extends Construct {
 
     const minutes = new TerraformLocal(this, 'ttl-minutes', `\${${ttlHcl} == "" ? 0 : ${props.ttlMinutesHcl}}`);
     minutes.overrideLogicalId('ttl_minutes');
-    const deadline = new DataResource(this, 'deadline', {
-      // The binding types input as a map; Terraform takes any value, and a string keeps output simple.
-      input: `\${timeadd(plantimestamp(), "\${${addressOf(minutes)}}m")}` as never,
+    const deadline = new TerraformData(this, 'deadline', {
+      input: `\${timeadd(plantimestamp(), "\${${addressOf(minutes)}}m")}`,
       triggersReplace: { ttl: props.ttl.stringValue },
       lifecycle: { ignoreChanges: ['input'] },
     });

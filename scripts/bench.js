@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Measures the app's own synth of every stack: the process cdktf.json's "app" runs, without the
-// cdktf CLI, against the same code run with ts-node (the `cdktf init` template's app command).
-// Usage: npm run bench [-- runs]   (default 5 runs each; prints median wall time and peak RSS)
+// Measures the project's speed figures side by side in one run and prints each as a median, in
+// seconds and in "floors" (the time `node` needs just to load cdktf and two provider resource
+// modules, measured in the same run), against targets set where that floor took 0.35 s.
+//   npm run bench              synth: floor, the app (cdktf.json's command), ts-node; 5 paired runs
+//   npm run bench -- --all     also npm run test:unit, npm test and npm run review (1 run each),
+//                              and the packages npm ci installs
+//   npm run bench -- --runs 9  more runs of the synth figures
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -9,56 +13,129 @@ const os = require('os');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const RUNS = Number(process.argv[2] || 5);
-const LIMITS = { wallSeconds: 0.8, peakMiB: 200, speedupOverTsNode: 3 };
+const args = process.argv.slice(2);
+const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5;
+const ALL = args.includes('--all');
+/** The machine the targets were set on: its floor. Targets scale with this run's floor. */
+const REFERENCE_FLOOR_SECONDS = 0.35;
 const appCommand = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).app.split(' ');
 
-function measure(label, argv) {
-  const samples = [];
-  for (let run = 0; run < RUNS; run++) {
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-bench-'));
-    const rssFile = path.join(scratch, 'rss');
-    const [command, ...args] = argv;
-    const executable = command === 'node' ? process.execPath : command;
-    const started = process.hrtime.bigint();
-    const result = spawnSync(executable, ['-r', path.join(__dirname, 'rss-probe.js'), ...args], {
+/** One run of a node command with the probe: wall seconds, CPU seconds, peak MiB. */
+function runNode(argv, env = {}) {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-bench-'));
+  const probeFile = path.join(scratch, 'probe');
+  const [command, ...rest] = argv;
+  const started = process.hrtime.bigint();
+  const result = spawnSync(
+    command === 'node' ? process.execPath : command,
+    ['-r', path.join(__dirname, 'rss-probe.js'), ...rest],
+    {
       cwd: ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: path.join(scratch, 'out'), BENCH_RSS_FILE: rssFile },
+      env: { ...process.env, CDKTF_OUTDIR: path.join(scratch, 'out'), BENCH_RSS_FILE: probeFile, ...env },
       encoding: 'utf8',
-    });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (result.status !== 0) {
-      process.stderr.write(`bench: ${label} failed (exit ${result.status}):\n${result.stderr}`);
-      process.exit(1);
-    }
-    const stacks = fs.readdirSync(path.join(scratch, 'out', 'stacks'));
-    samples.push({ seconds, mib: Number(fs.readFileSync(rssFile, 'utf8')) / 1024, stacks: stacks.length });
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
-  const sorted = samples.map((s) => s.seconds).sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  const peak = Math.max(...samples.map((s) => s.mib));
-  console.log(
-    `${label.padEnd(34)} median ${median.toFixed(3)} s   peak ${peak.toFixed(1)} MiB   (${RUNS} runs, ${samples[0].stacks} stacks)`,
+    },
   );
-  return { median, peak };
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} failed (exit ${result.status}):\n${result.stderr}`);
+  const probe = JSON.parse(fs.readFileSync(probeFile, 'utf8'));
+  fs.rmSync(scratch, { recursive: true, force: true });
+  return { seconds, cpu: probe.cpuSeconds, mib: probe.maxRssKiB / 1024 };
 }
 
-const app = measure(`app: ${appCommand.join(' ')}`, appCommand);
-const tsNode = measure('ts-node main.ts (cdktf init default)', [
-  'node',
-  require.resolve('ts-node/dist/bin.js'),
-  'main.ts',
-]);
-const speedup = tsNode.median / app.median;
-console.log(`speed-up over ts-node: ${speedup.toFixed(1)}x`);
+/** One run of a shell command (npm scripts): wall seconds. */
+function runShell(command) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync('sh', ['-c', command], {
+    cwd: ROOT,
+    env: process.env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0)
+    throw new Error(
+      `${command} failed (exit ${result.status}):\n${result.stdout.slice(-2000)}${result.stderr.slice(-2000)}`,
+    );
+  return { seconds };
+}
 
-const failures = [];
-if (app.median > LIMITS.wallSeconds) failures.push(`wall ${app.median.toFixed(3)} s > ${LIMITS.wallSeconds} s`);
-if (app.peak > LIMITS.peakMiB) failures.push(`peak ${app.peak.toFixed(1)} MiB > ${LIMITS.peakMiB} MiB`);
-if (speedup < LIMITS.speedupOverTsNode) failures.push(`speed-up ${speedup.toFixed(1)}x < ${LIMITS.speedupOverTsNode}x`);
-if (failures.length > 0) {
-  console.error(`bench: over budget: ${failures.join('; ')}`);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+// Paired runs: floor, app and ts-node take turns, so a drift of the machine's speed hits all three.
+const FLOOR = [
+  'node',
+  '-e',
+  "require('cdktf'); require('@cdktf/provider-aws/lib/provider'); require('@cdktf/provider-aws/lib/vpc')",
+];
+const TS_NODE = ['node', require.resolve('ts-node/dist/bin.js'), 'main.ts'];
+const samples = { floor: [], app: [], tsNode: [] };
+for (let run = 0; run < RUNS; run++) {
+  samples.floor.push(runNode(FLOOR));
+  samples.app.push(runNode(appCommand));
+  samples.tsNode.push(runNode(TS_NODE));
+}
+const floor = median(samples.floor.map((s) => s.seconds));
+const scale = floor / REFERENCE_FLOOR_SECONDS;
+const app = {
+  seconds: median(samples.app.map((s) => s.seconds)),
+  cpu: median(samples.app.map((s) => s.cpu)),
+  mib: Math.max(...samples.app.map((s) => s.mib)),
+};
+const ratioToTsNode = median(samples.app.map((s, i) => samples.tsNode[i].seconds / s.seconds));
+
+const rows = [];
+const row = (what, seconds, target, note = '') => {
+  const scaled = target === undefined ? undefined : target * scale;
+  rows.push({
+    what,
+    seconds,
+    floors: seconds / floor,
+    target: scaled,
+    ok: scaled === undefined || seconds <= scaled,
+    note,
+  });
+};
+row('floor: node loading cdktf + 2 provider modules', floor, undefined, `${RUNS} runs`);
+row(
+  'app synth of every stack (wall)',
+  app.seconds,
+  0.5,
+  `CPU ${app.cpu.toFixed(2)} s, peak ${app.mib.toFixed(0)} MiB (≤ 120 MiB)`,
+);
+row(
+  'same code under ts-node',
+  median(samples.tsNode.map((s) => s.seconds)),
+  undefined,
+  `ours is ${ratioToTsNode.toFixed(1)}× faster (target ≥ 8×)`,
+);
+
+if (ALL) {
+  row('npm run test:unit', runShell('npm run --silent test:unit >/dev/null 2>&1').seconds, 5);
+  row('npm test', runShell('npm test >/dev/null 2>&1').seconds, 60);
+  row('npm run review', runShell('npm run --silent review >/dev/null 2>&1').seconds, 25);
+}
+
+const width = Math.max(...rows.map((r) => r.what.length)) + 2;
+console.log(
+  `ssm-access-lab bench — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, node ${process.version}`,
+);
+console.log(
+  `floor ${floor.toFixed(3)} s (the targets were set at ${REFERENCE_FLOOR_SECONDS} s: scale ×${scale.toFixed(2)})\n`,
+);
+console.log(
+  `${'figure'.padEnd(width)}${'median s'.padStart(10)}${'floors'.padStart(9)}${'target s'.padStart(10)}   verdict`,
+);
+for (const r of rows) {
+  const target = r.target === undefined ? '—' : r.target.toFixed(2);
+  const verdict = r.target === undefined ? '' : r.ok ? 'ok' : 'OVER';
+  console.log(
+    `${r.what.padEnd(width)}${r.seconds.toFixed(3).padStart(10)}${r.floors.toFixed(1).padStart(9)}${target.padStart(10)}   ${verdict.padEnd(5)} ${r.note}`,
+  );
+}
+const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
+console.log(`\npackages npm ci installs: ${Object.keys(lock.packages).filter((key) => key !== '').length}`);
+const misses = rows.filter((r) => !r.ok).length + (app.mib > 120 ? 1 : 0) + (ratioToTsNode < 8 ? 1 : 0);
+if (misses > 0) {
+  console.error(`bench: ${misses} figure(s) over target`);
   process.exit(1);
 }
-console.log(`within budget (≤ ${LIMITS.wallSeconds} s, ≤ ${LIMITS.peakMiB} MiB, ≥ ${LIMITS.speedupOverTsNode}x)`);
