@@ -349,6 +349,13 @@ export class GuardrailError extends Error {
 export class GuardrailAspect implements IAspect {
   private readonly found = new Map<string, Finding>();
   private readonly stacksWithValidation = new Set<TerraformStack>();
+  /**
+   * Each construct is checked once: `check(app)` before synth, then synth's own Aspect pass finds
+   * nothing new to do (rendering every resource again would double the guardrails' cost).
+   */
+  private readonly checked = new WeakSet<IConstruct>();
+  /** A resource's synthesized arguments, rendered once for all the rules that read them. */
+  private readonly rendered = new WeakMap<TerraformResource, Arguments>();
 
   constructor(private readonly options: GuardrailOptions = {}) {}
 
@@ -379,6 +386,8 @@ export class GuardrailAspect implements IAspect {
   }
 
   visit(node: IConstruct): void {
+    if (this.checked.has(node)) return;
+    this.checked.add(node);
     if (TerraformStack.isStack(node)) {
       this.checkStack(node);
       return;
@@ -387,7 +396,7 @@ export class GuardrailAspect implements IAspect {
     const stack = TerraformStack.of(node);
     const resource: ResourceUnderCheck = {
       type: node.terraformResourceType,
-      attributes: attributesOf(node),
+      attributes: this.attributesOf(node),
       resolve: (value) => resolveIn(stack, value),
     };
     for (const guardrail of GUARDRAIL_RULES) {
@@ -404,7 +413,7 @@ export class GuardrailAspect implements IAspect {
     const view: StackUnderCheck = {
       stack,
       ofType: (type) => resources.filter((resource) => resource.terraformResourceType === type),
-      attributesOf,
+      attributesOf: (resource) => this.attributesOf(resource),
       resolve: (value) => resolveIn(stack, value),
     };
     for (const guardrail of GUARDRAIL_RULES) {
@@ -415,6 +424,15 @@ export class GuardrailAspect implements IAspect {
       this.stacksWithValidation.add(stack);
       stack.node.addValidation({ validate: () => this.unacknowledged(stack.node.id).map(formatFinding) });
     }
+  }
+
+  private attributesOf(resource: TerraformResource): Arguments {
+    let attributes = this.rendered.get(resource);
+    if (!attributes) {
+      attributes = attributesOf(resource);
+      this.rendered.set(resource, attributes);
+    }
+    return attributes;
   }
 
   private report(
