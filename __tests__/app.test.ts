@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthLab } from './helpers/synth';
+import { configWith, SSH_OPERATOR_ENV, synthLab } from './helpers/synth';
 
 const ROOT = path.resolve(__dirname, '..');
 const STACKS = ['lab-network', 'lab-ssh', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public', 'ssm-endpoints'];
@@ -107,6 +107,57 @@ describe('the app (main.ts)', () => {
     expect(frame).not.toBeNull();
     const line = fs.readFileSync(frame![1], 'utf8').split('\n')[Number(frame![2]) - 1];
     expect(line).toMatch(/throw new ConfigError|new ConfigError\(/);
+  });
+});
+
+describe('names an orphan could block', () => {
+  // Types whose name AWS requires to be unique (per VPC, region or account) → the fixed-name argument
+  // and its prefix form. An orphan left by a killed apply keeps its name; a fixed name would then
+  // refuse every later apply ("InvalidGroup.Duplicate", "EntityAlreadyExists").
+  const UNIQUE_NAMES: Record<string, [fixed: string, prefix: string]> = {
+    aws_security_group: ['name', 'name_prefix'],
+    aws_iam_role: ['name', 'name_prefix'],
+    aws_iam_instance_profile: ['name', 'name_prefix'],
+    aws_iam_policy: ['name', 'name_prefix'],
+    aws_key_pair: ['key_name', 'key_name_prefix'],
+    aws_scheduler_schedule_group: ['name', 'name_prefix'],
+    aws_scheduler_schedule: ['name', 'name_prefix'],
+  };
+
+  test('GIVEN every stack (with a key pair imported) WHEN synthesized THEN no name-unique resource has a fixed name, each has a prefix', () => {
+    const lab = synthLab(configWith({ ...SSH_OPERATOR_ENV }));
+    const checked: string[] = [];
+    for (const [stack, json] of Object.entries(lab.stacks)) {
+      for (const [type, [fixed, prefix]] of Object.entries(UNIQUE_NAMES)) {
+        for (const [id, body] of Object.entries(json.resource?.[type] ?? {})) {
+          checked.push(`${stack}/${type}.${id}`);
+          expect({ resource: `${stack}/${type}.${id}`, fixed: body[fixed] }).toEqual({
+            resource: `${stack}/${type}.${id}`,
+            fixed: undefined,
+          });
+          expect(body[prefix]).toMatch(/^[a-z][a-z0-9-]*-$/);
+        }
+      }
+    }
+    // Every kind the lab creates was looked at (the check cannot pass by finding nothing).
+    expect(new Set(checked.map((entry) => entry.split('/')[1].split('.')[0]))).toEqual(
+      new Set([
+        'aws_security_group',
+        'aws_iam_role',
+        'aws_iam_instance_profile',
+        'aws_key_pair',
+        'aws_scheduler_schedule_group',
+        'aws_scheduler_schedule',
+      ]),
+    );
+  });
+
+  test('GIVEN the security groups WHEN synthesized THEN a replacement is created before the old one goes', () => {
+    const lab = synthLab();
+    for (const json of Object.values(lab.stacks)) {
+      for (const group of Object.values(json.resource?.aws_security_group ?? {}))
+        expect(group.lifecycle).toMatchObject({ create_before_destroy: true });
+    }
   });
 });
 

@@ -65,16 +65,16 @@ describe('LabStack: state, names and tags shared by every stack', () => {
           .map((v) => tagsOf(v).Name)
           .sort(),
       ).toEqual([`${labName}-vpc1`, `${labName}-vpc2`]);
-      expect(resourcesOfType(network, 'aws_iam_role')[0].name).toBe(`${labName}-instance`);
-      expect(resourcesOfType(network, 'aws_key_pair')[0].key_name).toBe(`${labName}-ssh`);
+      expect(resourcesOfType(network, 'aws_iam_role')[0].name_prefix).toBe(`${labName}-instance-`);
+      expect(resourcesOfType(network, 'aws_key_pair')[0].key_name_prefix).toBe(`${labName}-ssh-`);
       expect(network.provider?.aws[0].default_tags?.[0].tags.Lab).toBe(labName);
       expect(network.terraform?.backend).toEqual({
         local: { path: `../../../terraform.${labName}.lab-network.tfstate` },
       });
       const sgNames = resourcesOfType(lab.stacks['lab-ssm-endpoint'], 'aws_security_group')
-        .map((g) => g.name)
+        .map((g) => g.name_prefix)
         .sort();
-      expect(sgNames).toEqual([`${labName}-endpoints`, `${labName}-ssm-endpoint-instance`]);
+      expect(sgNames).toEqual([`${labName}-endpoints-`, `${labName}-ssm-endpoint-instance-`]);
       expect(tagsOf(resourcesOfType(lab.stacks['lab-ssm-nat'], 'aws_nat_gateway')[0]).Name).toBe(`${labName}-nat`);
       expect(tagsOf(resourcesOfType(lab.stacks['lab-ssm-public'], 'aws_instance')[0]).Name).toBe(
         `${labName}-ssm-public`,

@@ -57,13 +57,13 @@ describe('lab-network stack', () => {
     expect(onlyResource(json, 'aws_iam_role_policy_attachment').policy_arn).toBe(
       'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
     );
-    expect(onlyResource(json, 'aws_iam_instance_profile').name).toBe('ssm-lab-instance');
+    expect(onlyResource(json, 'aws_iam_instance_profile').name_prefix).toBe('ssm-lab-instance-');
   });
 
   test('GIVEN a public key WHEN synthesized THEN lab-network imports the key pair (free) for every instance that needs it', () => {
     const withKey = synthLab(configWith(SSH_OPERATOR_ENV)).stacks['lab-network'];
     expect(onlyResource(withKey, 'aws_key_pair')).toMatchObject({
-      key_name: 'ssm-lab-ssh',
+      key_name_prefix: 'ssm-lab-ssh-',
       public_key: SSH_OPERATOR_ENV.SSM_LAB_SSH_PUBLIC_KEY,
     });
     expect(resourcesOfType(json, 'aws_key_pair')).toHaveLength(0);

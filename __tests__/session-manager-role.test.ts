@@ -8,7 +8,7 @@ describe('SessionManagerRole', () => {
 
   test('GIVEN a role WHEN synthesized THEN only EC2 may assume it', () => {
     const role = onlyResource(json, 'aws_iam_role');
-    expect(role.name).toBe('lab-instance');
+    expect(role.name_prefix).toBe('lab-instance-');
     expect(JSON.parse(String(role.assume_role_policy))).toEqual({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -25,7 +25,7 @@ describe('SessionManagerRole', () => {
 
   test('GIVEN a role WHEN synthesized THEN an instance profile exposes it', () => {
     expect(onlyResource(json, 'aws_iam_instance_profile')).toMatchObject({
-      name: 'lab-instance',
+      name_prefix: 'lab-instance-',
       role: expect.stringMatching(/^\$\{aws_iam_role\.[^.]+\.name\}$/),
     });
   });

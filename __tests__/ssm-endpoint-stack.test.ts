@@ -16,7 +16,7 @@ describe('lab-ssm-endpoint stack', () => {
 
   const sgRef = (name: string) => {
     const ids = resourceIds(json, 'aws_security_group');
-    const id = ids.find((candidate) => json.resource!.aws_security_group[candidate].name === name)!;
+    const id = ids.find((candidate) => json.resource!.aws_security_group[candidate].name_prefix === `${name}-`)!;
     return `\${aws_security_group.${id}.id}`;
   };
 

@@ -168,13 +168,13 @@ describe('ssm-endpoints stack', () => {
     expect(prefixed.output?.next_steps.value).toContain(
       'npx cdktf destroy team-a-ssm-endpoints with the same --var inputs',
     );
-    expect(prefixed.resource!.aws_security_group.endpoints.name).toBe('team-a-temporary-endpoints');
+    expect(prefixed.resource!.aws_security_group.endpoints.name_prefix).toBe('team-a-temporary-endpoints-');
     expect(prefixed.resource!.aws_iam_role.expiry.name_prefix).toBe('team-a-endpoints-expiry-');
     expect(prefixed.resource!.aws_scheduler_schedule_group.expiry.name_prefix).toBe('team-a-endpoints-expiry-');
   });
 
   test('GIVEN the endpoint resources WHEN synthesized THEN the lab name leads their names, like every other lab resource', () => {
-    expect(json.resource!.aws_security_group.endpoints.name).toBe('ssm-lab-temporary-endpoints');
+    expect(json.resource!.aws_security_group.endpoints.name_prefix).toBe('ssm-lab-temporary-endpoints-');
     expect(json.resource!.aws_vpc_endpoint.interface.tags).toContain('"Name" = "ssm-lab-temporary-${each.value}"');
   });
 

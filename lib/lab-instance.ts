@@ -88,8 +88,11 @@ export class LabInstance extends Construct {
     const rootVolumeGiB = props.rootVolumeGiB ?? 8;
     validateIngress(props.name, props.ingress ?? []);
 
+    // A name prefix, not a name: an orphan of a killed apply must not block the next one (AWS
+    // wants group names unique per VPC); the replacement is created before the old one goes.
     this.securityGroup = new SecurityGroup(this, 'security-group', {
-      name: `${props.name}-instance`,
+      namePrefix: `${props.name}-instance-`,
+      lifecycle: { createBeforeDestroy: true },
       description: `${props.scenario}: lab instance`,
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-instance`, Scenario: props.scenario },

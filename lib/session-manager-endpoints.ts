@@ -100,8 +100,10 @@ export class SessionManagerEndpoints extends Construct {
     const allowedCidrs = props.allowedCidrs ?? [];
     validate(props.name, services, allowedSecurityGroupIds, allowedCidrs);
 
+    // A name prefix, as in LabInstance: an orphaned group must not block the next apply.
     this.securityGroup = new SecurityGroup(this, 'security-group', {
-      name: `${props.name}-endpoints`,
+      namePrefix: `${props.name}-endpoints-`,
+      lifecycle: { createBeforeDestroy: true },
       description: 'Session Manager VPC endpoints: HTTPS from the allowed instances only',
       vpcId: props.vpcId,
       tags: this.tagsNamed(`${props.name}-endpoints`),

@@ -28,15 +28,18 @@ export class SessionManagerRole extends Construct {
   constructor(scope: Construct, id: string, props: SessionManagerRoleProps) {
     super(scope, id);
     const partition = props.partition ?? 'aws';
-    if (!/^[\w+=,.@-]{1,64}$/.test(props.name)) {
+    // IAM takes a name prefix of at most 38 characters; the prefix is the name and a hyphen.
+    if (!/^[\w+=,.@-]{1,37}$/.test(props.name)) {
       throw new Error(
-        `SessionManagerRole: name "${props.name}" must be 1-64 characters of letters, digits and +=,.@_-`,
+        `SessionManagerRole: name "${props.name}" must be 1-37 characters of letters, digits and +=,.@_- (IAM's limit for a name prefix, less the hyphen)`,
       );
     }
     this.policyArn = `arn:${partition}:iam::aws:policy/${SSM_MANAGED_INSTANCE_CORE}`;
 
+    // Name prefixes, not names: IAM names are unique in the account, and an orphan of a killed
+    // apply would otherwise block every later one.
     this.role = new IamRole(this, 'role', {
-      name: props.name,
+      namePrefix: `${props.name}-`,
       description: 'Lets the SSM Agent on lab instances register with Systems Manager (Session Manager only).',
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
@@ -49,7 +52,7 @@ export class SessionManagerRole extends Construct {
       policyArn: this.policyArn,
     });
     this.instanceProfile = new IamInstanceProfile(this, 'instance-profile', {
-      name: props.name,
+      namePrefix: `${props.name}-`,
       role: this.role.name,
       tags: { Name: props.name },
     });

@@ -61,6 +61,12 @@ function runShell(command) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+// A failed command ends the bench with one line, not a stack trace.
+process.on('uncaughtException', (error) => {
+  console.error(`bench: ${error.message}`);
+  process.exit(1);
+});
+
 // Paired runs: floor, app and ts-node take turns, so a drift of the machine's speed hits all three.
 const FLOOR = [
   'node',

@@ -52,7 +52,7 @@ export class NetworkStack extends LabStack {
     // Free, and shared by lab-ssh and (with SSH through Session Manager) the Session Manager instances.
     if (config.sshPublicKey !== undefined) {
       this.keyPair = new KeyPair(this, 'key-pair', {
-        keyName: `${config.labName}-ssh`,
+        keyNamePrefix: `${config.labName}-ssh-`, // unique per region: a prefix, so an orphan blocks nothing
         publicKey: config.sshPublicKey,
         tags: { Name: `${config.labName}-ssh` },
       });
