@@ -48,6 +48,9 @@ function assigned(type: string, address: string, attribute: string, values: Valu
     if (type === 'aws_route') return `r-${hex(address)}`;
     return `${ID_PREFIX[type] ?? type.replace(/^aws_/, '')}-${hex(address)}`;
   }
+  // name_prefix / key_name_prefix: AWS appends a unique suffix (Terraform's is 26 characters).
+  const prefix = values[`${attribute}_prefix`];
+  if (typeof prefix === 'string') return `${prefix}${hex(address).padEnd(26, '0')}`;
   if (attribute === 'arn') return `arn:aws:${type.replace(/^aws_/, '')}:ap-northeast-1:${ACCOUNT}:${hex(address)}`;
   if (attribute === 'owner_id') return ACCOUNT;
   if (attribute === 'unique_id') return `AROA${hex(address).toUpperCase()}`;
@@ -86,7 +89,11 @@ export function writeDeployedState(
   for (const change of changes) {
     const values: Values = { ...(change.change.after as Values) };
     const unknown = (change.change.after_unknown ?? {}) as Record<string, unknown>;
-    for (const [attribute, isUnknown] of Object.entries(unknown)) {
+    // Names first: an IAM role's id is its name.
+    const ordered = Object.entries(unknown).sort(
+      ([a], [b]) => Number(!a.endsWith('name')) - Number(!b.endsWith('name')),
+    );
+    for (const [attribute, isUnknown] of ordered) {
       if (isUnknown === true) {
         values[attribute] = assigned(
           change.type,
