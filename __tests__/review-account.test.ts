@@ -2,7 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { explainFailure } from '../tools/review/account';
+import { accountEnvironment, explainFailure } from '../tools/review/account';
+import { offlineEnvironment } from '../tools/review/offline';
 import { parseReviewArguments } from '../tools/review/arguments';
 import { ReviewError } from '../tools/review/run';
 import { findTerraform } from '../tools/terraform-cli';
@@ -114,4 +115,48 @@ describe('npm run review -- --account (the command)', () => {
     },
     120_000,
   );
+});
+
+describe('the environment each review runs Terraform in', () => {
+  const shell: NodeJS.ProcessEnv = {
+    PATH: '/usr/bin',
+    HOME: '/home/user',
+    HTTPS_PROXY: 'http://proxy:3128',
+    TF_CLI_CONFIG_FILE: '/home/user/.terraformrc',
+    TF_PLUGIN_CACHE_DIR: '/home/user/.terraform.d/plugin-cache',
+    AWS_PROFILE: 'dev',
+    AWS_CONFIG_FILE: '/elsewhere/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/elsewhere/credentials',
+    AWS_ENDPOINT_URL_EC2: 'http://localhost:4566',
+    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+    TF_WORKSPACE: 'staging',
+    TF_DATA_DIR: '/tmp/one-data-dir',
+    TF_CLI_ARGS: '-no-color',
+    TF_CLI_ARGS_plan: '-refresh=false',
+    TF_VAR_ttl: '4h',
+  };
+
+  test('GIVEN a full shell WHEN the offline review runs Terraform THEN no AWS or Terraform setting of the shell reaches it; the user’s own tooling does', () => {
+    expect(Object.keys(offlineEnvironment(shell)).sort()).toEqual([
+      'HOME',
+      'HTTPS_PROXY',
+      'PATH',
+      'TF_CLI_CONFIG_FILE',
+      'TF_PLUGIN_CACHE_DIR',
+    ]);
+  });
+
+  test('GIVEN the same shell WHEN the account review runs THEN the AWS settings stay, and each Terraform setting it sets aside gets one line', () => {
+    const { env, notices } = accountEnvironment(shell);
+    expect(env.AWS_PROFILE).toBe('dev');
+    expect(env.AWS_CONFIG_FILE).toBe('/elsewhere/config');
+    expect(env.TF_WORKSPACE).toBeUndefined();
+    expect(env.TF_DATA_DIR).toBeUndefined();
+    expect(env.TF_CLI_ARGS_plan).toBeUndefined();
+    expect(notices[0]).toBe(
+      "TF_WORKSPACE=staging is not used: the lab's stacks keep their state in the default workspace (SSM_LAB_NAME tells labs apart), so the review reads that.",
+    );
+    expect(notices).toHaveLength(4);
+    expect(accountEnvironment({ TF_WORKSPACE: 'default' }).notices).toEqual([]);
+  });
 });

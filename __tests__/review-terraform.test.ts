@@ -21,7 +21,24 @@ describeWithTerraform('npm run review (offline plan review)', () => {
 
   beforeAll(async () => {
     outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-')), '.review');
-    result = await runReview({ outDir, config: configWith(), progress: (line) => progress.push(line), env: tfEnv() });
+    // A user's shell as it may be: each of these alone made every stack fail before the review
+    // chose its own environment (a workspace, one shared data dir, an absent AWS profile, CLI args).
+    const shell = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-shell-'));
+    fs.writeFileSync(path.join(shell, 'aws-config'), '[profile other]\nregion = us-east-1\n');
+    const userShell = {
+      TF_WORKSPACE: 'staging',
+      TF_DATA_DIR: path.join(shell, 'tf-data'),
+      AWS_PROFILE: 'dev',
+      AWS_CONFIG_FILE: path.join(shell, 'aws-config'),
+      TF_CLI_ARGS_plan: '-var=not_declared=1',
+      TF_VAR_ttl: 'soon',
+    };
+    result = await runReview({
+      outDir,
+      config: configWith(),
+      progress: (line) => progress.push(line),
+      env: { ...tfEnv(), ...userShell },
+    });
   });
 
   const plan = (stack: string): PlanJson => result.plans[stack];

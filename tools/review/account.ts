@@ -102,6 +102,35 @@ export interface AccountReviewResult {
 /** Where the account review synthesizes: one level under the app's folder, as `cdktf.out` is, so relative state paths hold. */
 export const ACCOUNT_SYNTH_DIR = 'cdktf.out.review';
 
+/**
+ * The user's environment for the account review: the AWS settings are honoured (they are the
+ * account); Terraform settings the lab's stacks do not use are set aside, each with one line.
+ */
+export function accountEnvironment(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; notices: string[] } {
+  const kept: NodeJS.ProcessEnv = { ...env };
+  const notices: string[] = [];
+  if (env.TF_WORKSPACE && env.TF_WORKSPACE !== 'default') {
+    notices.push(
+      `TF_WORKSPACE=${env.TF_WORKSPACE} is not used: the lab's stacks keep their state in the default workspace (SSM_LAB_NAME tells labs apart), so the review reads that.`,
+    );
+  }
+  if (env.TF_DATA_DIR)
+    notices.push(
+      `TF_DATA_DIR=${env.TF_DATA_DIR} is not used: each stack keeps its own .terraform folder, as cdktf deploy does.`,
+    );
+  for (const name of Object.keys(env).filter((candidate) => /^TF_CLI_ARGS(_.*)?$/.test(candidate))) {
+    notices.push(`${name} is not used: the review chooses Terraform's arguments itself (nothing is applied).`);
+  }
+  for (const name of [
+    'TF_WORKSPACE',
+    'TF_DATA_DIR',
+    ...Object.keys(env).filter((candidate) => /^TF_CLI_ARGS(_.*)?$/.test(candidate)),
+  ]) {
+    delete kept[name];
+  }
+  return { env: kept, notices };
+}
+
 /** One line for an error Terraform gave, or undefined when it is none of the known kinds. */
 export function explainFailure(output: string, networkStack: string): string | undefined {
   if (
@@ -161,7 +190,9 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   const endpoints = stacks.temporaryEndpoints.node.id;
   const wanted = new Set(options.stacks ?? fs.readdirSync(path.join(synthDir, 'stacks')));
   const scenarioStacks = [stacks.ssh, stacks.ssmPublic, stacks.ssmNat, stacks.ssmEndpoint].map((s) => s.node.id);
-  const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), env);
+  const { env: accountEnv, notices } = accountEnvironment(env);
+  for (const notice of notices) options.progress?.(`note: ${notice}`);
+  const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), accountEnv);
   const plans: Record<string, PlanJson> = {};
   const outcomes: StackReviewOutcome[] = [];
 

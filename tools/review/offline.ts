@@ -52,3 +52,18 @@ export function offlineEndpointsVars(config: LabConfig): [string, string][] {
     [EndpointsVariable.PREFLIGHT_LOOKUPS, 'false'],
   ];
 }
+
+/** Terraform variables of the user's shell that change what a plan reads or where it keeps things. */
+const TERRAFORM_SHELL_VARIABLE = /^(TF_WORKSPACE|TF_DATA_DIR|TF_CLI_ARGS(_.*)?|TF_VAR_.*)$/;
+
+/**
+ * The environment the offline review runs Terraform in: the user's, without anything that points
+ * Terraform or the AWS provider elsewhere — no `AWS_*` (profile, config and credentials files,
+ * endpoints, keys), no workspace, data dir, extra CLI arguments or `TF_VAR_*`. What only serves
+ * the user stays: PATH, HOME, `TF_CLI_CONFIG_FILE`, `TF_PLUGIN_CACHE_DIR`, proxies.
+ */
+export function offlineEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.startsWith('AWS_') && !TERRAFORM_SHELL_VARIABLE.test(name)),
+  );
+}

@@ -11,7 +11,7 @@ import { describeFinding } from '../../lib/guardrails';
 import { StackName } from '../../stacks';
 import { localStateFileName } from '../../stacks/lab-stack';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../../stacks/temporary-endpoints-sample';
-import { addOfflineReviewStacks, offlineEndpointsVars } from './offline';
+import { addOfflineReviewStacks, offlineEndpointsVars, offlineEnvironment } from './offline';
 import { findTerraform, inParallel, runTerraformAsync, terraformEnvironment } from '../terraform-cli';
 import { NetworkModel, PlanJson } from './plan-model';
 import { markdownReport, mermaidDiagram, ReviewFacts, textReport } from './report';
@@ -170,7 +170,8 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     `ssm-endpoints is planned with the README's sample inputs (${pairs(SSM_ENDPOINTS_SAMPLE_VARS)}) and ${pairs(offlineOnly)}.`,
   );
 
-  const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), env);
+  // The review owns its Terraform processes: nothing in the user's shell may point them elsewhere.
+  const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), offlineEnvironment(env));
   const version = await runTerraformAsync(terraform, ['version'], outDir, tfEnv);
   const plansDir = path.join(outDir, 'plans');
   fs.mkdirSync(plansDir, { recursive: true });
