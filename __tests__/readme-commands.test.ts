@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseReviewArguments } from '../tools/review/arguments';
 import { parseStatusArguments } from '../tools/status/arguments';
+import { parseLeftoverArguments } from '../tools/leftovers/arguments';
 import { CdktfManifest, synthLab } from './helpers/synth';
 
 // Every cdktf command the README tells a user to run, checked against cdktf-cli 0.21's own
@@ -208,6 +209,15 @@ describe('the README and example npm commands of the review and status tools', (
     const commands = npmCommands('status');
     expect(commands.some((argv) => argv.includes('--wait'))).toBe(true);
     for (const argv of commands) expect(() => parseStatusArguments(argv)).not.toThrow();
+  });
+
+  test('GIVEN every npm run leftovers command WHEN parsed by leftovers itself THEN it is accepted, and the teardown ends with the listing', () => {
+    const commands = npmCommands('leftovers');
+    expect(commands.some((argv) => argv.includes('--delete'))).toBe(true);
+    for (const argv of commands) expect(() => parseLeftoverArguments(argv)).not.toThrow();
+    expect(sources).toMatch(
+      /npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-network\n> npm run leftovers\n/,
+    );
   });
 
   test('GIVEN the parsers WHEN given a wrong command THEN they refuse it (the check above can fail)', () => {

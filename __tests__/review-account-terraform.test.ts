@@ -10,6 +10,15 @@ import { resourceSchemasOf, ResourceSchemas, writeDeployedState } from './helper
 import { FakeSts, startFakeSts } from './helpers/fake-sts';
 import { configWith } from './helpers/synth';
 import { describeWithTerraform } from './helpers/terraform';
+import { DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient, ListInstanceProfilesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { mockClient } from 'aws-sdk-client-mock';
+import { synthesizedNames } from '../tools/leftovers/names';
+import { deleteLeftovers, findLeftovers, leftoversExitCode, leftoversText } from '../tools/leftovers/leftovers';
+import { heldIdentifiers, readStackState } from '../tools/state';
 
 // `review --account` with the real Terraform and AWS provider against states a deployed lab would
 // leave (written from Terraform's own plans), planned with -refresh=false: only the provider's
@@ -17,6 +26,8 @@ import { describeWithTerraform } from './helpers/terraform';
 jest.setTimeout(240_000);
 
 const STACKS = ['lab-network', 'lab-ssm-nat'];
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 const AMI = 'ami-0123456789abcdef0';
 
 describeWithTerraform('review --account with Terraform', () => {
@@ -150,5 +161,67 @@ describeWithTerraform('review --account with Terraform', () => {
       ),
     ]);
     expect(instances[0].after?.sessionManager.reachable).toBe(true);
+  });
+
+  test('GIVEN the deployed fixture and what a killed apply left WHEN leftovers are listed and deleted THEN only the orphans, then none', async () => {
+    // What AWS would list under the lab's tags: everything the Terraform-written states hold, plus a
+    // NAT gateway and a security group a killed lab-ssm-nat apply created after the state was saved.
+    const config = configWith({ SSM_LAB_AMI_ID: AMI });
+    const s3 = new S3Client({ region: 'ap-northeast-1' });
+    const held = [...heldIdentifiers(await readStackState({ config, projectDir: root, s3 }, 'lab-ssm-nat'))];
+    const heldNat = held.find((id) => id.startsWith('nat-'))!;
+    const heldGroup = held.find((id) => id.startsWith('sg-'))!;
+    expect(heldNat).toBeDefined();
+    const arn = (type: string, id: string) => `arn:aws:ec2:ap-northeast-1:123456789012:${type}/${id}`;
+    const tags = (name: string) => [
+      { Key: 'Project', Value: 'ssm-access-lab' },
+      { Key: 'Lab', Value: 'ssm-lab' },
+      { Key: 'Stack', Value: 'lab-ssm-nat' },
+      { Key: 'Name', Value: name },
+    ];
+    const held_ = [
+      { ResourceARN: arn('natgateway', heldNat), Tags: tags('ssm-lab-nat') },
+      { ResourceARN: arn('security-group', heldGroup), Tags: tags('ssm-lab-ssm-nat-instance') },
+    ];
+    const orphans = [
+      { ResourceARN: arn('natgateway', 'nat-0killedapply000001'), Tags: tags('ssm-lab-nat') },
+      { ResourceARN: arn('security-group', 'sg-0killedapply0000001'), Tags: tags('ssm-lab-ssm-nat-instance') },
+    ];
+    const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+    const iam = mockClient(IAMClient);
+    const ec2 = mockClient(EC2Client);
+    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [...held_, ...orphans] });
+    iam.on(ListRolesCommand).resolves({ Roles: [] });
+    iam.on(ListInstanceProfilesCommand).resolves({ InstanceProfiles: [] });
+    ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [{ State: 'deleted' }] });
+    const options = {
+      config,
+      projectDir: root,
+      clients: {
+        tagging: new ResourceGroupsTaggingAPIClient({ region: 'ap-northeast-1' }),
+        iam: new IAMClient({ region: 'ap-northeast-1' }),
+        ec2: new EC2Client({ region: 'ap-northeast-1' }),
+        scheduler: new SchedulerClient({ region: 'ap-northeast-1' }),
+        s3,
+      },
+      sleep: async () => undefined,
+    };
+    const found = await findLeftovers(options, synthesizedNames(config));
+    expect(found.map((leftover) => leftover.id)).toEqual(['nat-0killedapply000001', 'sg-0killedapply0000001']);
+    expect(leftoversExitCode(found)).toBe(2);
+    // The README's sample listing is this fixture's, line for line.
+    const listing = leftoversText(config, found);
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    for (const line of listing.split('\n').filter((l) => l.trim() !== '')) expect(readme).toContain(line);
+    expect(await deleteLeftovers(options, found)).toEqual([
+      'deleted natgateway nat-0killedapply000001',
+      'deleted security-group sg-0killedapply0000001',
+    ]);
+    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: held_ });
+    const after = await findLeftovers(options);
+    expect(leftoversExitCode(after)).toBe(0);
+    tagging.restore();
+    iam.restore();
+    ec2.restore();
   });
 });

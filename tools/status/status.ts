@@ -4,15 +4,13 @@
  * endpoints, Systems Manager for the agent's registration — and compares what it observes with
  * what the lab is built to do. With `wait`, polls (with back-off) until every path is as expected.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { DescribeInstancesCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { LabConfig } from '../../lib/config';
 import { stackName, StackName } from '../../stacks/names';
-import { localStateFileName } from '../../stacks/lab-stack';
 import { SCENARIO_LABELS, Scenario } from '../../stacks/scenario-stack';
+import { readStackState } from '../state';
 
 /** The scenario stacks `status` checks, what each is built for, and whether Session Manager should be online. */
 export const CHECKED_STACKS: readonly {
@@ -97,25 +95,16 @@ type StateOutputs = Readonly<Record<string, { readonly value?: unknown }>>;
 
 /** The outputs of a stack's state, or undefined when it is not deployed. */
 async function stateOutputs(options: StatusOptions, stack: string): Promise<StateOutputs | undefined> {
-  const { config } = options;
-  let text: string | undefined;
-  if (config.stateBackend) {
-    const { bucket, keyPrefix } = config.stateBackend;
-    const key = `${keyPrefix}/${config.labName}/${stack}.tfstate`;
-    try {
-      const object = await options.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      text = await object.Body?.transformToString();
-    } catch (error) {
-      if (errorName(error) === 'NoSuchKey') return undefined;
-      throw translate(error, `reading s3://${bucket}/${key}`);
-    }
-  } else {
-    const file = path.join(options.projectDir, localStateFileName(config, stack));
-    if (!fs.existsSync(file)) return undefined;
-    text = fs.readFileSync(file, 'utf8');
+  let state;
+  try {
+    state = await readStackState(
+      { config: options.config, projectDir: options.projectDir, s3: options.clients.s3 },
+      stack,
+    );
+  } catch (error) {
+    throw translate(error, `reading the state of ${stack}`);
   }
-  const state = JSON.parse(text ?? '{}') as { outputs?: StateOutputs; resources?: unknown[] };
-  return (state.resources ?? []).length > 0 ? (state.outputs ?? {}) : undefined;
+  return (state?.resources ?? []).length > 0 ? (state?.outputs ?? {}) : undefined;
 }
 
 function errorName(error: unknown): string {

@@ -1,0 +1,463 @@
+/**
+ * `npm run leftovers`: what the lab created that no state holds — what a killed apply (SIGKILL, a
+ * cancelled CI runner) leaves behind, billing or blocking. Finds every resource carrying the lab's
+ * default tags (`Project`, `Lab`): regional ones through the Resource Groups Tagging API, the
+ * global IAM roles and instance profiles through IAM (the tagging API does not list IAM). Compares
+ * them with every id and ARN the lab's states hold, and lists the rest with the command that
+ * removes it or adopts it. `--delete` removes exactly those, in dependency order.
+ */
+import * as path from 'path';
+import {
+  DeleteInternetGatewayCommand,
+  DeleteKeyPairCommand,
+  DeleteNatGatewayCommand,
+  DeleteRouteTableCommand,
+  DeleteSecurityGroupCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  DeleteVpcEndpointsCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeInstancesCommand,
+  DetachInternetGatewayCommand,
+  EC2Client,
+  ReleaseAddressCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  DeleteInstanceProfileCommand,
+  DeleteRoleCommand,
+  DetachRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesCommand,
+  ListInstanceProfilesCommandOutput,
+  ListInstanceProfileTagsCommand,
+  ListRolesCommand,
+  ListRoleTagsCommand,
+  RemoveRoleFromInstanceProfileCommand,
+  DeleteRolePolicyCommand,
+  ListRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DeleteScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { LabConfig } from '../../lib/config';
+import { stackName, StackName } from '../../stacks/names';
+import { PRICES } from '../review/prices';
+import { heldIdentifiers, readStackState } from '../state';
+
+export interface LeftoverClients {
+  readonly tagging: Pick<ResourceGroupsTaggingAPIClient, 'send'>;
+  readonly iam: Pick<IAMClient, 'send'>;
+  readonly ec2: Pick<EC2Client, 'send'>;
+  readonly scheduler: Pick<SchedulerClient, 'send'>;
+  readonly s3: Pick<S3Client, 'send'>;
+}
+
+export interface LeftoverOptions {
+  readonly config: LabConfig;
+  readonly projectDir: string;
+  readonly clients: LeftoverClients;
+  /** For tests: the pause while a NAT gateway or an instance goes away. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** A resource the lab's tags claim and no state holds. */
+export interface Leftover {
+  /** `security-group`, `natgateway`, `instance`, `role`, … (the ARN's resource type). */
+  readonly type: string;
+  readonly id: string;
+  readonly arn: string;
+  /** The `Stack` tag: which stack created it. */
+  readonly stack?: string;
+  readonly name?: string;
+  readonly created?: Date;
+  /** Estimated USD per hour while it exists; undefined when it is free or unknown. */
+  readonly usdPerHour?: number;
+  readonly deleteCommand: string;
+  /** `terraform import …` in the stack that created it, when its address is known. */
+  readonly importCommand?: string;
+}
+
+/** An error that ends `leftovers` with one line. */
+export class LeftoverError extends Error {}
+
+/** Deletion order: what holds others first, the VPC last; IAM after EC2. */
+export const DELETE_ORDER = [
+  'instance',
+  'natgateway',
+  'vpc-endpoint',
+  'elastic-ip',
+  'security-group',
+  'route-table',
+  'subnet',
+  'internet-gateway',
+  'key-pair',
+  'vpc',
+  'schedule-group',
+  'instance-profile',
+  'role',
+] as const;
+
+/** The lab's stacks (the names `cdktf deploy` knows), whose states are read. */
+function labStacks(config: LabConfig): string[] {
+  return Object.values(StackName).map((base) => stackName(config, base));
+}
+
+function errorName(error: unknown): string {
+  return (error as { name?: string })?.name ?? '';
+}
+
+/** SDK failures that stop the listing, in one line naming what to do. */
+function explain(error: unknown, action: string): Error {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return new LeftoverError(
+      'AWS credentials are missing, expired or invalid: sign in again (aws sso login --profile <profile>, or fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN), check AWS_PROFILE, then run npm run leftovers again.',
+    );
+  }
+  if (/AccessDenied|UnauthorizedOperation|AuthorizationError/.test(name)) {
+    return new LeftoverError(
+      `not allowed to call ${action} (${name}): grant it (read-only), then run npm run leftovers again.`,
+    );
+  }
+  if (/Throttl|TooManyRequests|RequestLimitExceeded/.test(name)) {
+    return new LeftoverError(
+      `AWS throttled ${action} (${name}) even after retries: run npm run leftovers again in a minute.`,
+    );
+  }
+  if (/UnrecognizedClient|InvalidClientTokenId|ExpiredToken/.test(name)) {
+    return new LeftoverError(
+      `AWS refused the credentials (${name}) on ${action}: sign in again, then run npm run leftovers again.`,
+    );
+  }
+  return error instanceof Error ? error : new Error(message);
+}
+
+/** `arn:aws:ec2:ap-northeast-1:123…:security-group/sg-0abc` → type and id. */
+export function parseArn(arn: string): { type: string; id: string } {
+  const resource = arn.split(':').slice(5).join(':');
+  const slash = resource.indexOf('/');
+  if (slash < 0) return { type: resource, id: resource };
+  const type = resource.slice(0, slash);
+  const rest = resource.slice(slash + 1);
+  return { type, id: rest.split('/').pop() ?? rest };
+}
+
+function deleteCommand(type: string, id: string, region: string): string {
+  const ec2 = (command: string) => `aws ec2 ${command} --region ${region}`;
+  switch (type) {
+    case 'instance':
+      return ec2(`terminate-instances --instance-ids ${id}`);
+    case 'natgateway':
+      return ec2(`delete-nat-gateway --nat-gateway-id ${id}`);
+    case 'elastic-ip':
+      return ec2(`release-address --allocation-id ${id}`);
+    case 'security-group':
+      return ec2(`delete-security-group --group-id ${id}`);
+    case 'vpc-endpoint':
+      return ec2(`delete-vpc-endpoints --vpc-endpoint-ids ${id}`);
+    case 'subnet':
+      return ec2(`delete-subnet --subnet-id ${id}`);
+    case 'route-table':
+      return ec2(`delete-route-table --route-table-id ${id}`);
+    case 'internet-gateway':
+      return `${ec2(`detach-internet-gateway --internet-gateway-id ${id} --vpc-id <its vpc>`)} && ${ec2(`delete-internet-gateway --internet-gateway-id ${id}`)}`;
+    case 'key-pair':
+      return ec2(`delete-key-pair --key-pair-id ${id}`);
+    case 'vpc':
+      return ec2(`delete-vpc --vpc-id ${id}`);
+    case 'schedule-group':
+      return `aws scheduler delete-schedule-group --name ${id} --region ${region}`;
+    case 'role':
+      return `aws iam list-attached-role-policies --role-name ${id}  # detach each, then: aws iam delete-role --role-name ${id}`;
+    case 'instance-profile':
+      return `aws iam remove-role-from-instance-profile --instance-profile-name ${id} --role-name <its role> && aws iam delete-instance-profile --instance-profile-name ${id}`;
+    default:
+      return `(no delete command known for ${type} ${id})`;
+  }
+}
+
+/** What it costs while it exists (the review's price table), for the types that bill by the hour. */
+function hourlyPrice(type: string, region: string): number | undefined {
+  const prices = PRICES[region];
+  if (!prices) return undefined;
+  if (type === 'natgateway') return prices.natGatewayHour.usd;
+  if (type === 'elastic-ip') return prices.publicIpv4Hour.usd;
+  if (type === 'vpc-endpoint') return prices.interfaceEndpointAzHour.usd; // an Interface endpoint, per AZ
+  return undefined;
+}
+
+/** The Terraform resource type of an ARN's resource type, for `terraform import`. */
+const TERRAFORM_TYPE: Readonly<Record<string, string>> = {
+  instance: 'aws_instance',
+  natgateway: 'aws_nat_gateway',
+  'elastic-ip': 'aws_eip',
+  'security-group': 'aws_security_group',
+  'vpc-endpoint': 'aws_vpc_endpoint',
+  subnet: 'aws_subnet',
+  'route-table': 'aws_route_table',
+  'internet-gateway': 'aws_internet_gateway',
+  'key-pair': 'aws_key_pair',
+  vpc: 'aws_vpc',
+  role: 'aws_iam_role',
+  'instance-profile': 'aws_iam_instance_profile',
+  'schedule-group': 'aws_scheduler_schedule_group',
+};
+
+/**
+ * Lists the lab's leftovers. `synthesized` maps a stack to its synthesized resources (type →
+ * logical id → Name tag), to name the address a `terraform import` adopts the resource at.
+ */
+export async function findLeftovers(
+  options: LeftoverOptions,
+  synthesized: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, string | undefined>>>>>> = {},
+): Promise<Leftover[]> {
+  const { config, clients } = options;
+  const held = new Set<string>();
+  for (const stack of labStacks(config)) {
+    let state;
+    try {
+      state = await readStackState({ config, projectDir: options.projectDir, s3: clients.s3 }, stack);
+    } catch (error) {
+      throw explain(error, 's3:GetObject on the state bucket');
+    }
+    for (const id of heldIdentifiers(state)) held.add(id);
+  }
+
+  const tagged: { arn: string; tags: Record<string, string>; created?: Date }[] = [];
+  const filters = [
+    { Key: 'Project', Values: [config.projectTag] },
+    { Key: 'Lab', Values: [config.labName] },
+  ];
+  try {
+    let token: string | undefined;
+    do {
+      const page = await clients.tagging.send(new GetResourcesCommand({ TagFilters: filters, PaginationToken: token }));
+      for (const mapping of page.ResourceTagMappingList ?? []) {
+        const tags = Object.fromEntries((mapping.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+        if (mapping.ResourceARN) tagged.push({ arn: mapping.ResourceARN, tags });
+      }
+      token = page.PaginationToken || undefined;
+    } while (token);
+  } catch (error) {
+    throw explain(error, 'tag:GetResources');
+  }
+
+  // IAM is global and not in the tagging API: the lab's roles and profiles carry its name first.
+  const labTagged = (tags: { Key?: string; Value?: string }[] | undefined) => {
+    const map = Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+    return map.Project === config.projectTag && map.Lab === config.labName ? map : undefined;
+  };
+  try {
+    let marker: string | undefined;
+    do {
+      const page = await clients.iam.send(new ListRolesCommand({ Marker: marker }));
+      for (const role of (page.Roles ?? []).filter((candidate) =>
+        candidate.RoleName?.startsWith(`${config.labName}-`),
+      )) {
+        const tags = labTagged((await clients.iam.send(new ListRoleTagsCommand({ RoleName: role.RoleName }))).Tags);
+        if (tags && role.Arn) tagged.push({ arn: role.Arn, tags, created: role.CreateDate });
+      }
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+    marker = undefined;
+    do {
+      const page: ListInstanceProfilesCommandOutput = await clients.iam.send(
+        new ListInstanceProfilesCommand({ Marker: marker }),
+      );
+      for (const profile of (page.InstanceProfiles ?? []).filter((candidate) =>
+        candidate.InstanceProfileName?.startsWith(`${config.labName}-`),
+      )) {
+        const tags = labTagged(
+          (
+            await clients.iam.send(
+              new ListInstanceProfileTagsCommand({ InstanceProfileName: profile.InstanceProfileName }),
+            )
+          ).Tags,
+        );
+        if (tags && profile.Arn) tagged.push({ arn: profile.Arn, tags, created: profile.CreateDate });
+      }
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+  } catch (error) {
+    throw explain(error, 'iam:ListRoles / iam:ListInstanceProfiles and their tags');
+  }
+
+  const leftovers: Leftover[] = [];
+  for (const { arn, tags, created } of tagged) {
+    const { type, id } = parseArn(arn);
+    // Security group rules go with their group; the review's model treats them as part of it.
+    if (type === 'security-group-rule') continue;
+    if (held.has(arn) || held.has(id)) continue;
+    const stack = tags.Stack;
+    const terraformType = TERRAFORM_TYPE[type];
+    const logicalId =
+      stack && terraformType && tags.Name
+        ? Object.entries(synthesized[stack]?.[terraformType] ?? {}).find(([, name]) => name === tags.Name)?.[0]
+        : undefined;
+    leftovers.push({
+      type,
+      id,
+      arn,
+      stack,
+      name: tags.Name,
+      created,
+      usdPerHour: hourlyPrice(type, config.region),
+      deleteCommand: deleteCommand(type, id, config.region),
+      importCommand:
+        logicalId && stack
+          ? `cd ${path.join('cdktf.out', 'stacks', stack)} && terraform import '${terraformType}.${logicalId}' ${id}`
+          : undefined,
+    });
+  }
+  const rank = (type: string) => {
+    const index = (DELETE_ORDER as readonly string[]).indexOf(type);
+    return index < 0 ? DELETE_ORDER.length : index;
+  };
+  return leftovers.sort((a, b) => rank(a.type) - rank(b.type) || a.id.localeCompare(b.id));
+}
+
+/** Waits until a deleted NAT gateway or terminated instance is gone, so what it holds can go next. */
+async function waitGone(options: LeftoverOptions, leftover: Leftover): Promise<void> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; attempt < 60; attempt++) {
+    let state: string | undefined;
+    if (leftover.type === 'natgateway') {
+      const described = await options.clients.ec2.send(
+        new DescribeNatGatewaysCommand({ NatGatewayIds: [leftover.id] }),
+      );
+      state = described.NatGateways?.[0]?.State;
+      if (!state || state === 'deleted') return;
+    } else {
+      const described = await options.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [leftover.id] }));
+      state = described.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+      if (!state || state === 'terminated') return;
+    }
+    await sleep(10_000);
+  }
+  throw new LeftoverError(
+    `${leftover.type} ${leftover.id} is still going away after 10 minutes: run npm run leftovers -- --delete again later.`,
+  );
+}
+
+/** Deletes exactly the given leftovers, in {@link DELETE_ORDER}; returns one line per deletion. */
+export async function deleteLeftovers(options: LeftoverOptions, leftovers: readonly Leftover[]): Promise<string[]> {
+  const { ec2, iam, scheduler } = options.clients;
+  const done: string[] = [];
+  const ordered = [...leftovers].sort(
+    (a, b) => (DELETE_ORDER as readonly string[]).indexOf(a.type) - (DELETE_ORDER as readonly string[]).indexOf(b.type),
+  );
+  for (const leftover of ordered) {
+    const { id } = leftover;
+    try {
+      switch (leftover.type) {
+        case 'instance':
+          await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+          await waitGone(options, leftover);
+          break;
+        case 'natgateway':
+          await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: id }));
+          await waitGone(options, leftover);
+          break;
+        case 'vpc-endpoint':
+          await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [id] }));
+          break;
+        case 'elastic-ip':
+          await ec2.send(new ReleaseAddressCommand({ AllocationId: id }));
+          break;
+        case 'security-group':
+          await ec2.send(new DeleteSecurityGroupCommand({ GroupId: id }));
+          break;
+        case 'route-table':
+          await ec2.send(new DeleteRouteTableCommand({ RouteTableId: id }));
+          break;
+        case 'subnet':
+          await ec2.send(new DeleteSubnetCommand({ SubnetId: id }));
+          break;
+        case 'internet-gateway': {
+          const gateway = (await ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [id] })))
+            .InternetGateways?.[0];
+          for (const attachment of gateway?.Attachments ?? []) {
+            await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: id, VpcId: attachment.VpcId }));
+          }
+          await ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: id }));
+          break;
+        }
+        case 'key-pair':
+          await ec2.send(new DeleteKeyPairCommand({ KeyPairId: id }));
+          break;
+        case 'vpc':
+          await ec2.send(new DeleteVpcCommand({ VpcId: id }));
+          break;
+        case 'schedule-group':
+          await scheduler.send(new DeleteScheduleGroupCommand({ Name: id }));
+          break;
+        case 'instance-profile': {
+          const profiles = await iam.send(new ListInstanceProfilesCommand({}));
+          const profile = profiles.InstanceProfiles?.find((candidate) => candidate.InstanceProfileName === id);
+          for (const role of profile?.Roles ?? []) {
+            await iam.send(
+              new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: id, RoleName: role.RoleName }),
+            );
+          }
+          await iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: id }));
+          break;
+        }
+        case 'role': {
+          const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: id }));
+          for (const policy of attached.AttachedPolicies ?? []) {
+            await iam.send(new DetachRolePolicyCommand({ RoleName: id, PolicyArn: policy.PolicyArn }));
+          }
+          const inline = await iam.send(new ListRolePoliciesCommand({ RoleName: id }));
+          for (const name of inline.PolicyNames ?? [])
+            await iam.send(new DeleteRolePolicyCommand({ RoleName: id, PolicyName: name }));
+          await iam.send(new DeleteRoleCommand({ RoleName: id }));
+          break;
+        }
+        default:
+          done.push(`skipped ${leftover.type} ${id}: no delete known; remove it by hand`);
+          continue;
+      }
+    } catch (error) {
+      if (error instanceof LeftoverError) throw error;
+      throw explain(error, `deleting ${leftover.type} ${id}`);
+    }
+    done.push(`deleted ${leftover.type} ${id}`);
+  }
+  return done;
+}
+
+/** The command's exit code for a listing: 0 nothing left over, 2 leftovers (CI can gate on it). */
+export function leftoversExitCode(leftovers: readonly Leftover[]): 0 | 2 {
+  return leftovers.length === 0 ? 0 : 2;
+}
+
+/** The listing: one block per leftover, with its price and its commands. */
+export function leftoversText(config: LabConfig, leftovers: readonly Leftover[]): string {
+  if (leftovers.length === 0) {
+    return `Nothing left over: every resource tagged Project=${config.projectTag}, Lab=${config.labName} in ${config.region} (and IAM) is held by a state.\n`;
+  }
+  const perHour = leftovers.reduce((sum, leftover) => sum + (leftover.usdPerHour ?? 0), 0);
+  const out = [
+    `${leftovers.length} resource(s) tagged Project=${config.projectTag}, Lab=${config.labName} that no state holds (${config.region}; about USD ${perHour.toFixed(4)}/h):`,
+    '',
+  ];
+  for (const leftover of leftovers) {
+    const facts = [
+      leftover.stack ? `from ${leftover.stack}` : 'no Stack tag',
+      leftover.created ? `created ${leftover.created.toISOString()}` : undefined,
+      leftover.usdPerHour !== undefined ? `USD ${leftover.usdPerHour.toFixed(4)}/h` : 'no hourly charge',
+    ].filter(Boolean);
+    out.push(`  ${leftover.type} ${leftover.id}${leftover.name ? ` (${leftover.name})` : ''} — ${facts.join(', ')}`);
+    out.push(`    remove: ${leftover.deleteCommand}`);
+    if (leftover.importCommand) out.push(`    or adopt: ${leftover.importCommand}`);
+  }
+  out.push(
+    '',
+    'To remove exactly these, in dependency order: `npm run leftovers -- --delete` (it asks first; add --yes not to).',
+  );
+  return `${out.join('\n')}\n`;
+}

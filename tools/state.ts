@@ -1,0 +1,74 @@
+/**
+ * Reads a deployed stack's Terraform state the way `cdktf deploy` wrote it: the local file in the
+ * app's folder, or the object in the S3 backend of team use. For the tools that ask AWS about what
+ * is deployed (`status`, `leftovers`).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { LabConfig } from '../lib/config';
+import { localStateFileName } from '../stacks/lab-stack';
+
+export interface TerraformState {
+  readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>>;
+  readonly resources?: readonly {
+    readonly mode?: string;
+    readonly type?: string;
+    readonly name?: string;
+    readonly instances?: readonly { readonly attributes?: Readonly<Record<string, unknown>> }[];
+  }[];
+}
+
+export interface StateSource {
+  readonly config: LabConfig;
+  /** Where local state files are (the app's folder). */
+  readonly projectDir: string;
+  readonly s3: Pick<S3Client, 'send'>;
+}
+
+/** Where a stack's state is, in words: `terraform.lab-ssh.tfstate` or `s3://bucket/key`. */
+export function stateLocation(source: StateSource, stack: string): string {
+  const { config } = source;
+  if (config.stateBackend) {
+    return `s3://${config.stateBackend.bucket}/${config.stateBackend.keyPrefix}/${config.labName}/${stack}.tfstate`;
+  }
+  return path.join(source.projectDir, localStateFileName(config, stack));
+}
+
+/** The stack's state, or undefined when there is none (never deployed, or destroyed and removed). */
+export async function readStackState(source: StateSource, stack: string): Promise<TerraformState | undefined> {
+  const { config } = source;
+  let text: string | undefined;
+  if (config.stateBackend) {
+    const { bucket, keyPrefix } = config.stateBackend;
+    try {
+      const object = await source.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: `${keyPrefix}/${config.labName}/${stack}.tfstate` }),
+      );
+      text = await object.Body?.transformToString();
+    } catch (error) {
+      if ((error as { name?: string })?.name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  } else {
+    const file = stateLocation(source, stack);
+    if (!fs.existsSync(file)) return undefined;
+    text = fs.readFileSync(file, 'utf8');
+  }
+  return JSON.parse(text ?? '{}') as TerraformState;
+}
+
+/** Every id and ARN a state holds (of every resource instance). */
+export function heldIdentifiers(state: TerraformState | undefined): Set<string> {
+  const held = new Set<string>();
+  for (const resource of state?.resources ?? []) {
+    if (resource.mode !== undefined && resource.mode !== 'managed') continue;
+    for (const instance of resource.instances ?? []) {
+      for (const key of ['id', 'arn', 'name', 'key_name', 'allocation_id']) {
+        const value = instance.attributes?.[key];
+        if (typeof value === 'string' && value !== '') held.add(value);
+      }
+    }
+  }
+  return held;
+}
