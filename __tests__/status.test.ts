@@ -181,7 +181,7 @@ describe('npm run status', () => {
     const result = await checkStatus(options(deployedProject()));
     expect(result.exitCode).toBe(1);
     expect(result.instances.find((i) => i.stack === 'lab-ssh')?.error).toBe(
-      'AWS throttled the status calls (ThrottlingException) even after retries; run npm run status again in a minute.',
+      'AWS throttled the status calls (ThrottlingException) even after retries: run npm run status again in a minute.',
     );
     expect(result.instances.find((i) => i.stack === 'lab-ssm-nat')?.matches).toBe(true);
   });

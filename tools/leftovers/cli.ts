@@ -7,7 +7,8 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { loadConfig } from '../../lib/config';
-import { debugging, TOOL_VARIABLE_NAMES } from '../variables';
+import { runCli } from '../cli';
+import { TOOL_VARIABLE_NAMES } from '../variables';
 import { parseLeftoverArguments } from './arguments';
 import { synthesizedNames } from './names';
 import { deleteLeftovers, findLeftovers, LeftoverError, leftoversExitCode, leftoversText } from './leftovers';
@@ -49,13 +50,4 @@ async function main(): Promise<number> {
   return leftoversExitCode(after);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`ssm-access-lab leftovers: ${message}\n`);
-    if (!(error instanceof LeftoverError) && debugging() && error instanceof Error)
-      process.stderr.write(`${error.stack}\n`);
-    process.exit(1);
-  },
-);
+runCli('leftovers', main, (error) => error instanceof LeftoverError);

@@ -45,6 +45,7 @@ import { DeleteScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-sch
 import { LabConfig } from '../../lib/config';
 import { stackName, StackName } from '../../stacks/names';
 import { PRICES } from '../review/prices';
+import { explainAwsFailure } from '../aws-errors';
 import { heldIdentifiers, readStackState } from '../state';
 
 export interface LeftoverClients {
@@ -105,35 +106,11 @@ function labStacks(config: LabConfig): string[] {
   return Object.values(StackName).map((base) => stackName(config, base));
 }
 
-function errorName(error: unknown): string {
-  return (error as { name?: string })?.name ?? '';
-}
-
 /** SDK failures that stop the listing, in one line naming what to do. */
 function explain(error: unknown, action: string): Error {
-  const name = errorName(error);
-  const message = error instanceof Error ? error.message : String(error);
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new LeftoverError(
-      'AWS credentials are missing, expired or invalid: sign in again (aws sso login --profile <profile>, or fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN), check AWS_PROFILE, then run npm run leftovers again.',
-    );
-  }
-  if (/AccessDenied|UnauthorizedOperation|AuthorizationError/.test(name)) {
-    return new LeftoverError(
-      `not allowed to call ${action} (${name}): grant it (read-only), then run npm run leftovers again.`,
-    );
-  }
-  if (/Throttl|TooManyRequests|RequestLimitExceeded/.test(name)) {
-    return new LeftoverError(
-      `AWS throttled ${action} (${name}) even after retries: run npm run leftovers again in a minute.`,
-    );
-  }
-  if (/UnrecognizedClient|InvalidClientTokenId|ExpiredToken/.test(name)) {
-    return new LeftoverError(
-      `AWS refused the credentials (${name}) on ${action}: sign in again, then run npm run leftovers again.`,
-    );
-  }
-  return error instanceof Error ? error : new Error(message);
+  const line = explainAwsFailure(error, action, 'npm run leftovers');
+  if (line) return new LeftoverError(line);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** `arn:aws:ec2:ap-northeast-1:123…:security-group/sg-0abc` → type and id. */

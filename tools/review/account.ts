@@ -11,6 +11,7 @@ import { App } from 'cdktf';
 import { LabConfig } from '../../lib/config';
 import { describeFinding } from '../../lib/guardrails';
 import { addLabStacks, LabStacks } from '../../stacks';
+import { signInAgain } from '../aws-errors';
 import {
   AWS_PROVIDER_VERSION,
   findTerraform,
@@ -138,7 +139,7 @@ export function explainFailure(output: string, networkStack: string): string | u
       output,
     )
   ) {
-    return 'AWS credentials are missing, expired or invalid: sign in again (aws sso login --profile <profile>, or fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN), check AWS_PROFILE, then run npm run review -- --account again.';
+    return signInAgain('npm run review -- --account');
   }
   if (
     /Unable to find remote state/.test(output) ||

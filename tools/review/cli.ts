@@ -7,8 +7,9 @@
  */
 import * as path from 'path';
 import { loadConfig } from '../../lib/config';
-import { debugging, REVIEW_DIR_VARIABLE, TOOL_VARIABLE_NAMES } from '../variables';
-import { AccountExit, ACCOUNT_SYNTH_DIR, runAccountReview } from './account';
+import { runCli } from '../cli';
+import { REVIEW_DIR_VARIABLE, TOOL_VARIABLE_NAMES } from '../variables';
+import { ACCOUNT_SYNTH_DIR, runAccountReview } from './account';
 import { parseReviewArguments, ReviewArguments } from './arguments';
 import { ReviewError, runReview } from './run';
 
@@ -67,13 +68,4 @@ async function main(): Promise<number> {
   return args.account ? account(args, outDir, started) : offline(outDir, started);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`ssm-access-lab review: ${message}\n`);
-    if (!(error instanceof ReviewError) && debugging() && error instanceof Error)
-      process.stderr.write(`${error.stack}\n`);
-    process.exit(AccountExit.ERROR);
-  },
-);
+runCli('review', main, (error) => error instanceof ReviewError);

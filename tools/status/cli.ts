@@ -4,7 +4,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { loadConfig } from '../../lib/config';
-import { debugging, TOOL_VARIABLE_NAMES } from '../variables';
+import { runCli } from '../cli';
+import { TOOL_VARIABLE_NAMES } from '../variables';
 import { parseStatusArguments } from './arguments';
 import { checkStatus, StatusError } from './status';
 
@@ -31,13 +32,4 @@ async function main(): Promise<number> {
   return result.exitCode;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`ssm-access-lab status: ${message}\n`);
-    if (!(error instanceof StatusError) && debugging() && error instanceof Error)
-      process.stderr.write(`${error.stack}\n`);
-    process.exit(1);
-  },
-);
+runCli('status', main, (error) => error instanceof StatusError);

@@ -10,6 +10,7 @@ import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-s
 import { LabConfig } from '../../lib/config';
 import { stackName, StackName } from '../../stacks/names';
 import { SCENARIO_LABELS, Scenario } from '../../stacks/scenario-stack';
+import { awsFailure, explainAwsFailure } from '../aws-errors';
 import { readStackState } from '../state';
 
 /** The scenario stacks `status` checks, what each is built for, and whether Session Manager should be online. */
@@ -107,37 +108,25 @@ async function stateOutputs(options: StatusOptions, stack: string): Promise<Stat
   return (state?.resources ?? []).length > 0 ? (state?.outputs ?? {}) : undefined;
 }
 
-function errorName(error: unknown): string {
-  return (error as { name?: string })?.name ?? '';
-}
-
-/** AWS SDK errors that stop everything, in one line; others pass through. */
+/** AWS SDK errors that stop everything (credentials), in one line; others pass through. */
 function translate(error: unknown, doing: string): Error {
-  const name = errorName(error);
-  const message = error instanceof Error ? error.message : String(error);
-  if (name === 'CredentialsProviderError' || /Could not load credentials|credential/i.test(message)) {
-    return new StatusError(
-      'AWS credentials are missing, expired or invalid: sign in again (aws sso login --profile <profile>, or fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN), check AWS_PROFILE, then run npm run status again.',
-    );
+  const failure = awsFailure(error);
+  if (failure?.kind === 'credentials' || failure?.kind === 'refused') {
+    return new StatusError(explainAwsFailure(error, doing, 'npm run status')!);
   }
-  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch/.test(name)) {
-    return new StatusError(
-      `AWS refused the credentials (${name}) while ${doing}: sign in again, then run npm run status again.`,
-    );
-  }
-  return error instanceof Error ? error : new Error(message);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** One call's failure for one instance: throttled or not allowed, in words and with the fix. */
 function perInstanceError(error: unknown, doing: string): string | undefined {
-  const name = errorName(error);
-  if (/Throttl|TooManyRequests|RequestLimitExceeded/.test(name)) {
-    return `AWS throttled ${doing} (${name}) even after retries; run npm run status again in a minute.`;
-  }
-  if (/AccessDenied|UnauthorizedOperation/.test(name)) {
-    return `not allowed to call ${doing} (${name}): the read-only permissions ec2:DescribeInstances, ec2:DescribeVpcEndpoints and ssm:DescribeInstanceInformation are needed.`;
-  }
-  return undefined;
+  const failure = awsFailure(error);
+  if (failure?.kind !== 'throttled' && failure?.kind !== 'denied') return undefined;
+  return explainAwsFailure(
+    error,
+    doing,
+    'npm run status',
+    'the read-only permissions ec2:DescribeInstances, ec2:DescribeVpcEndpoints and ssm:DescribeInstanceInformation are needed',
+  );
 }
 
 async function observe(
