@@ -4,9 +4,11 @@ import * as path from 'path';
 import {
   DeleteNatGatewayCommand,
   DeleteSecurityGroupCommand,
+  DescribeInstancesCommand,
   DescribeNatGatewaysCommand,
   EC2Client,
   ReleaseAddressCommand,
+  TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import {
   DeleteInstanceProfileCommand,
@@ -110,6 +112,7 @@ beforeEach(() => {
       { ResourceARN: arn('instance', 'i-0held'), Tags: LAB_TAGS('lab-ssm-nat', 'ssm-lab-ssm-nat') },
       { ResourceARN: arn('elastic-ip', 'eipalloc-0orphan'), Tags: LAB_TAGS('lab-ssm-nat', 'ssm-lab-nat') },
       { ResourceARN: arn('security-group', 'sg-0orphan'), Tags: LAB_TAGS('lab-ssm-nat', 'ssm-lab-ssm-nat-instance') },
+      { ResourceARN: arn('instance', 'i-0orphan'), Tags: LAB_TAGS('lab-ssm-nat', 'ssm-lab-ssm-nat') },
     ],
   });
   iam.on(ListRolesCommand).resolves({
@@ -142,21 +145,25 @@ describe('npm run leftovers', () => {
     const synthesized = { 'lab-ssm-nat': { aws_nat_gateway: { 'nat-gateway': 'ssm-lab-nat' } } };
     const leftovers = await findLeftovers(options(project()), synthesized);
     expect(leftovers.map((l) => [l.type, l.id, l.stack])).toEqual([
+      ['instance', 'i-0orphan', 'lab-ssm-nat'],
       ['natgateway', 'nat-0orphan', 'lab-ssm-nat'],
       ['elastic-ip', 'eipalloc-0orphan', 'lab-ssm-nat'],
       ['security-group', 'sg-0orphan', 'lab-ssm-nat'],
       ['role', 'ssm-lab-instance-2026', 'lab-network'],
     ]);
-    const nat = leftovers[0];
+    expect(leftovers[0].deleteCommand).toBe(
+      'aws ec2 terminate-instances --instance-ids i-0orphan --region ap-northeast-1',
+    );
+    const nat = leftovers[1];
     expect(nat.usdPerHour).toBe(0.062);
     expect(nat.deleteCommand).toBe('aws ec2 delete-nat-gateway --nat-gateway-id nat-0orphan --region ap-northeast-1');
     expect(nat.importCommand).toBe(
       "cd cdktf.out/stacks/lab-ssm-nat && terraform import 'aws_nat_gateway.nat-gateway' nat-0orphan",
     );
-    expect(leftovers[3].created).toEqual(new Date('2026-11-25T10:00:00Z'));
+    expect(leftovers[4].created).toEqual(new Date('2026-11-25T10:00:00Z'));
     const text = leftoversText(configWith(), leftovers);
     expect(text).toContain(
-      '4 resource(s) tagged Project=ssm-access-lab, Lab=ssm-lab that no state holds (ap-northeast-1; about USD 0.0670/h):',
+      '5 resource(s) tagged Project=ssm-access-lab, Lab=ssm-lab that no state holds (ap-northeast-1; about USD 0.0670/h):',
     );
     expect(text).toContain('  natgateway nat-0orphan (ssm-lab-nat) — from lab-ssm-nat, USD 0.0620/h');
     // Only the lab's own tags were asked for.
@@ -173,19 +180,25 @@ describe('npm run leftovers', () => {
       .on(DescribeNatGatewaysCommand)
       .resolvesOnce({ NatGateways: [{ State: 'deleting' }] })
       .resolves({ NatGateways: [{ State: 'deleted' }] });
+    ec2
+      .on(DescribeInstancesCommand)
+      .resolvesOnce({ Reservations: [{ Instances: [{ State: { Name: 'shutting-down' } }] }] })
+      .resolves({ Reservations: [{ Instances: [{ State: { Name: 'terminated' } }] }] });
     iam
       .on(ListAttachedRolePoliciesCommand)
       .resolves({ AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' }] });
     iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
     const done = await deleteLeftovers(opts, leftovers);
     expect(done).toEqual([
+      'deleted instance i-0orphan',
       'deleted natgateway nat-0orphan',
       'deleted elastic-ip eipalloc-0orphan',
       'deleted security-group sg-0orphan',
       'deleted role ssm-lab-instance-2026',
     ]);
     const calls = [...ec2.calls(), ...iam.calls()].map((call) => call.args[0].constructor.name);
-    expect(calls.filter((name) => name !== 'DescribeNatGatewaysCommand' && !name.startsWith('List'))).toEqual([
+    expect(calls.filter((name) => !name.startsWith('Describe') && !name.startsWith('List'))).toEqual([
+      TerminateInstancesCommand.name,
       DeleteNatGatewayCommand.name,
       ReleaseAddressCommand.name,
       DeleteSecurityGroupCommand.name,
