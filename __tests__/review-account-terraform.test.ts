@@ -36,12 +36,12 @@ describeWithTerraform('review --account with Terraform', () => {
   let schemas: ResourceSchemas;
   const results: Record<string, AccountReviewResult> = {};
 
-  const review = (label: string, ami = AMI, editApp?: (stacks: LabStacks) => void) =>
+  const review = (label: string, ami = AMI, editApp?: (stacks: LabStacks) => void, stacks = STACKS) =>
     runAccountReview({
       projectDir: root,
       outDir: path.join(root, '.review', label),
       config: configWith({ SSM_LAB_AMI_ID: ami }),
-      stacks: STACKS,
+      stacks,
       refresh: false,
       env: { ...process.env, ...sts.env },
       editApp,
@@ -54,7 +54,8 @@ describeWithTerraform('review --account with Terraform', () => {
   beforeAll(async () => {
     sts = await startFakeSts();
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-account-'));
-    results.empty = await review('empty');
+    // ssm-endpoints without its inputs: listed as skipped, never planned.
+    results.empty = await review('empty', AMI, undefined, [...STACKS, 'ssm-endpoints']);
     const tfEnv = terraformEnvironment(path.join(root, 'schema-cli'), process.env);
     const schema = spawnSync(findTerraform()!, ['providers', 'schema', '-json'], {
       cwd: path.join(root, ACCOUNT_SYNTH_DIR, 'stacks', 'lab-network'),
@@ -81,7 +82,11 @@ describeWithTerraform('review --account with Terraform', () => {
     expect(outcomes.map((o) => [o.stack, o.status])).toEqual([
       ['lab-network', 'planned'],
       ['lab-ssm-nat', 'skipped'],
+      ['ssm-endpoints', 'skipped'],
     ]);
+    expect(outcomes[2].reason).toMatch(
+      /^no inputs given: pass the same --var \/ --var-file as to cdktf deploy ssm-endpoints/,
+    );
     expect(outcomes[1].reason).toBe(
       'deploy lab-network first: its state has no outputs yet (npx cdktf deploy lab-network).',
     );
