@@ -1,3 +1,5 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -213,6 +215,23 @@ describe('guardrails', () => {
           }),
         }),
     ],
+    [
+      'SSMLAB-IAM-3',
+      'a policy on a role of another stack granting more than the session audit',
+      (s) =>
+        new IamRolePolicy(s, 'p', {
+          role: '${data.terraform_remote_state.network.outputs.role_name}',
+          policy: Fn.jsonencode({
+            Statement: [{ Effect: 'Allow', Action: ['logs:PutLogEvents', 'ec2:TerminateInstances'], Resource: '*' }],
+          }),
+        }),
+    ],
+    [
+      'SSMLAB-LOG-1',
+      'a log group without a key or retention',
+      (s) => new CloudwatchLogGroup(s, 'g', { name: 'sessions' }),
+    ],
+    ['SSMLAB-KMS-1', 'a KMS key without rotation', (s) => new KmsKey(s, 'k', { description: 'no rotation' })],
   ];
 
   test.each(broken)('GIVEN %s rule, %s WHEN checked THEN it fires', (ruleId, _, build) => {
@@ -274,6 +293,28 @@ describe('guardrails', () => {
     const app = Testing.app();
     const { guardrails } = addLabStacks(app, configWith());
     expect(guardrails.check(app)).toEqual([]);
+  });
+
+  test('GIVEN the session audit WHEN the lab is checked THEN its scoped policy on the instance role, its key and log group pass', () => {
+    const app = Testing.app();
+    const { guardrails, sessionAudit } = addLabStacks(app, configWith({ SSM_LAB_SESSION_AUDIT: 'true' }));
+    expect(sessionAudit).toBeDefined();
+    expect(guardrails.check(app)).toEqual([]);
+  });
+
+  test('GIVEN the audit policy with one action more WHEN checked THEN SSMLAB-IAM-3 names it', () => {
+    const findings = findingsFor(
+      (s) =>
+        new IamRolePolicy(s, 'p', {
+          role: '${data.terraform_remote_state.network.outputs.role_name}',
+          policy: Fn.jsonencode({
+            Statement: [{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:CreateGrant'], Resource: '*' }],
+          }),
+        }),
+    );
+    expect(findings.map((f) => [f.ruleId, f.message])).toEqual([
+      ['SSMLAB-IAM-3', '"kms:CreateGrant" on a role of another stack'],
+    ]);
   });
 
   test('GIVEN SSH through Session Manager and operator inputs WHEN the lab is checked THEN zero findings', () => {

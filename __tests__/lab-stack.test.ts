@@ -84,11 +84,20 @@ describe('LabStack: state, names and tags shared by every stack', () => {
 
   test('GIVEN prefixed stack names asked for WHEN synthesized THEN every stack name carries the lab name', () => {
     const app = Testing.app();
-    const stacks = addLabStacks(app as App, configWith({ SSM_LAB_NAME: 'team-b', SSM_LAB_PREFIX_STACK_NAMES: 'true' }));
+    const stacks = addLabStacks(
+      app as App,
+      configWith({ SSM_LAB_NAME: 'team-b', SSM_LAB_PREFIX_STACK_NAMES: 'true', SSM_LAB_SESSION_AUDIT: 'true' }),
+    );
     expect(
-      [stacks.network, stacks.ssh, stacks.ssmPublic, stacks.ssmNat, stacks.ssmEndpoint, stacks.temporaryEndpoints].map(
-        (s) => s.node.id,
-      ),
+      [
+        stacks.network,
+        stacks.ssh,
+        stacks.ssmPublic,
+        stacks.ssmNat,
+        stacks.ssmEndpoint,
+        stacks.sessionAudit!,
+        stacks.temporaryEndpoints,
+      ].map((s) => s.node.id),
     ).toEqual(Object.values(StackName).map((name) => `team-b-${name}`));
   });
 });

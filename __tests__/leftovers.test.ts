@@ -254,6 +254,14 @@ describe('npm run leftovers', () => {
       type: 'instance-profile',
       id: 'ssm-lab-instance-1',
     });
+    expect(parseArn(`arn:aws:logs:ap-northeast-1:${ACCOUNT}:log-group:/ssm-lab/session-audit-1:*`)).toEqual({
+      type: 'log-group',
+      id: '/ssm-lab/session-audit-1',
+    });
+    expect(parseArn(`arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/1234abcd-12ab`)).toEqual({
+      type: 'key',
+      id: '1234abcd-12ab',
+    });
     expect(parseArn(`arn:aws:scheduler:ap-northeast-1:${ACCOUNT}:schedule-group/ssm-lab-endpoints-expiry-1`)).toEqual({
       type: 'schedule-group',
       id: 'ssm-lab-endpoints-expiry-1',

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { parseReviewArguments } from '../tools/review/arguments';
 import { parseStatusArguments } from '../tools/status/arguments';
 import { parseLeftoverArguments } from '../tools/leftovers/arguments';
-import { CdktfManifest, synthLab } from './helpers/synth';
+import { CdktfManifest, configWith, synthLab } from './helpers/synth';
 
 // Every cdktf command the README tells a user to run, checked against cdktf-cli 0.21's own
 // stack-selection rules (its cli-core helpers, the code `cdktf deploy|destroy` runs) and the stacks
@@ -106,28 +106,41 @@ function cdktfRefusal(command: CdktfCommand, all: SynthesizedStack[]): string | 
 
 describe('the README commands', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const lab = synthLab();
-  const manifest: CdktfManifest = JSON.parse(fs.readFileSync(path.join(lab.outdir, 'manifest.json'), 'utf8'));
-  const stacks: SynthesizedStack[] = Object.entries(manifest.stacks).map(([name, stack]) => ({
-    name,
-    dependencies: stack.dependencies,
-  }));
+  const stacksOf = (lab: ReturnType<typeof synthLab>): SynthesizedStack[] => {
+    const manifest: CdktfManifest = JSON.parse(fs.readFileSync(path.join(lab.outdir, 'manifest.json'), 'utf8'));
+    return Object.entries(manifest.stacks).map(([name, stack]) => ({ name, dependencies: stack.dependencies }));
+  };
+  // The default app, and the app with the optional session audit (SSM_LAB_SESSION_AUDIT=true): a
+  // command that names lab-session-audit is meant for the second, every other for the first.
+  const stacks = stacksOf(synthLab());
+  const auditStacks = stacksOf(synthLab(configWith({ SSM_LAB_SESSION_AUDIT: 'true' })));
+  const appFor = (command: CdktfCommand) => (command.stacks.includes('lab-session-audit') ? auditStacks : stacks);
   const commands = cdktfCommands(readme);
 
-  test('GIVEN the README WHEN read THEN it documents deploy and destroy of every stack', () => {
+  test('GIVEN the README WHEN read THEN it documents deploy and destroy of every stack, the optional ones included', () => {
     for (const verb of ['deploy', 'destroy'] as const) {
       const named = new Set(commands.filter((c) => c.verb === verb).flatMap((c) => c.stacks));
-      expect([...named].sort()).toEqual(stacks.map((s) => s.name).sort());
+      expect([...named].sort()).toEqual(auditStacks.map((s) => s.name).sort());
     }
   });
 
   test.each(cdktfCommands(readme).map((c) => [c.line, c]))(
-    'GIVEN `%s` WHEN cdktf selects its stacks THEN it runs',
+    'GIVEN `%s` WHEN cdktf selects its stacks (in the app it is meant for) THEN it runs',
     (_, command) => {
       expect(command.flags.filter((flag) => flag.startsWith('--ignore-missing'))).toEqual([]);
-      expect(cdktfRefusal(command, stacks)).toBeUndefined();
+      expect(cdktfRefusal(command, appFor(command))).toBeUndefined();
     },
   );
+
+  test('GIVEN the session audit on WHEN the default teardown is used THEN cdktf refuses it, so the README gives the audit its own', () => {
+    const teardown = cdktfCommands(
+      '`npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-network`',
+    )[0];
+    expect(cdktfRefusal(teardown, auditStacks)).toContain('not included in the stacks to run: lab-session-audit');
+    expect(readme).toContain(
+      'npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-session-audit lab-network',
+    );
+  });
 
   test('GIVEN the rule WHEN applied to the commands the README used to give THEN each is refused as cdktf refused it', () => {
     const refusal = (line: string) => cdktfRefusal(cdktfCommands(`\`${line}\``)[0], stacks);

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { NetworkModel, PlanJson, PlannedValues } from '../tools/review/plan-model';
 import { Reachability } from '../tools/review/reachability';
 import { stackCost } from '../tools/review/prices';
+import { reviewInstances } from '../tools/review/report';
 import { ReviewResult, runReview } from '../tools/review/run';
 import { configWith } from './helpers/synth';
 import { describeReviewVariants } from './helpers/review-variants';
@@ -328,6 +329,10 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     // In the report the list ends before the closing sentence (else Markdown joins them).
     const report = fs.readFileSync(result.reportFile!, 'utf8').split('\n');
     expect(report[report.findIndex((line) => line.startsWith('> Offline cannot know')) - 1]).toBe('>');
+  });
+
+  test('GIVEN the default lab (no session audit) WHEN instances are reviewed THEN no session is logged', () => {
+    for (const instance of reviewInstances(result.model!)) expect(instance.audit).toMatch(/^not logged/);
   });
 
   test('GIVEN review mode WHEN synthesized THEN only the review output carries mock credentials', () => {

@@ -62,6 +62,8 @@ describe('offline review (without Terraform)', () => {
         prices.interfaceEndpointAzHour,
         prices.publicIpv4Hour,
         prices.gp3GbMonth,
+        prices.kmsKeyMonth,
+        prices.logsIngestGb,
         prices.instanceHour['t4g.nano'],
       ]) {
         expect(price.usd).toBeGreaterThan(0);

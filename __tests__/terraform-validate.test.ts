@@ -72,6 +72,7 @@ describeWithTerraform('terraform validate', () => {
       SSM_LAB_SSH_OVER_SSM: 'true',
       SSM_LAB_NAME: 'team-a',
       SSM_LAB_STATE_BUCKET: 'team-terraform-state',
+      SSM_LAB_SESSION_AUDIT: 'true',
     }),
     path.join(scratch, 'custom'),
   );
@@ -91,6 +92,7 @@ describeWithTerraform('terraform validate', () => {
       'custom/lab-ssh': path.join(custom.outdir, 'stacks', 'lab-ssh'),
       'custom/lab-ssm-endpoint': path.join(custom.outdir, 'stacks', 'lab-ssm-endpoint'),
       'custom/lab-ssm-public': path.join(custom.outdir, 'stacks', 'lab-ssm-public'),
+      'custom/lab-session-audit': path.join(custom.outdir, 'stacks', 'lab-session-audit'),
       broken: brokenDir,
     };
     Object.assign(verdicts, await validateTogether(folders, scratch));
@@ -105,10 +107,11 @@ describeWithTerraform('terraform validate', () => {
     expect(verdicts[`defaults/${name}`].valid).toBe(true);
   });
 
-  test('GIVEN operator inputs, SSH over SSM, a lab name, S3 state and three endpoints WHEN validated THEN the stacks are valid', () => {
+  test('GIVEN operator inputs, SSH over SSM, a lab name, S3 state, three endpoints and the session audit WHEN validated THEN the stacks are valid', () => {
     expect(verdicts['custom/lab-ssh']).toMatchObject({ valid: true, error_count: 0 });
     expect(verdicts['custom/lab-ssm-endpoint']).toMatchObject({ valid: true, error_count: 0 });
     expect(verdicts['custom/lab-ssm-public']).toMatchObject({ valid: true, error_count: 0 });
+    expect(verdicts['custom/lab-session-audit']).toMatchObject({ valid: true, error_count: 0, diagnostics: [] });
   });
 
   test('GIVEN a broken document WHEN validated THEN Terraform reports it (the check can fail)', () => {

@@ -14,6 +14,7 @@ import {
 } from './endpoint-services';
 import { Acknowledgement, ACKNOWLEDGEMENT_EXPECTED, parseAcknowledgement } from './guardrails';
 import { architectureOfInstanceType, InstanceArchitecture } from './instance-architecture';
+import { LOG_RETENTION_DAYS } from './session-audit-facts';
 
 /** A setting with a bad value. The message is one line: setting, value, what is expected. */
 export class ConfigError extends Error {
@@ -356,6 +357,24 @@ export const SETTINGS_TABLE = SettingsTable.empty()
         );
       }
       return on;
+    },
+  })
+  .add('sessionAudit', {
+    variable: 'SSM_LAB_SESSION_AUDIT',
+    doc: "add `lab-session-audit` (KMS key, encrypted log group, the lab's Session document) and connect through it: every session logged and encrypted",
+    default: 'false',
+    parse: boolean,
+  })
+  .add('sessionLogDays', {
+    variable: 'SSM_LAB_SESSION_LOG_DAYS',
+    doc: 'days CloudWatch Logs keeps session transcripts (with the session audit)',
+    default: '7',
+    parse: (text, context) => {
+      const days = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+      if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+        context.invalid(`a retention CloudWatch Logs accepts, in days: ${LOG_RETENTION_DAYS.join(', ')}`);
+      }
+      return days;
     },
   })
   .add('labName', {

@@ -7,6 +7,7 @@ import { DefaultTokenResolver, IAspect, StringConcat, TerraformResource, Terrafo
 import { IConstruct } from 'constructs';
 import { anywhereReason } from './cidr';
 import { addressOf } from './terraform-address';
+import { SESSION_AUDIT_ACTIONS } from './session-audit-facts';
 import { SSM_MANAGED_INSTANCE_CORE } from './session-manager-role';
 
 /** `RULE-ID@stack=reason`: one guardrail finding accepted on purpose. */
@@ -281,6 +282,41 @@ export const GUARDRAIL_RULES = [
         .map((action) => `wildcard action "${action}"`);
     },
   }),
+  rule({
+    id: 'SSMLAB-IAM-3',
+    title: `a policy a stack adds to another stack's role (the session audit's, on the Session Manager role) names only the session-audit actions: ${SESSION_AUDIT_ACTIONS.join(', ')}`,
+    equivalents: 'cdk-nag IAM5 (least privilege); Security Hub IAM.1',
+    fix: 'grant the lab instance role only what the session audit needs (lib/session-audit.ts); anything else belongs in its own role',
+    checkResource({ type, attributes, resolve }) {
+      // A role of another stack is reached through that stack's state.
+      if (type !== 'aws_iam_role_policy' || !String(resolve(attributes.role)).includes('terraform_remote_state'))
+        return [];
+      return policyActions(resolve(attributes.policy))
+        .filter((action) => !(SESSION_AUDIT_ACTIONS as readonly string[]).includes(action))
+        .map((action) => `"${action}" on a role of another stack`);
+    },
+  }),
+  rule({
+    id: 'SSMLAB-LOG-1',
+    title: 'every CloudWatch Logs group is encrypted with a KMS key and keeps its logs for a set time',
+    equivalents: 'checkov CKV_AWS_158, CKV_AWS_66',
+    fix: 'set kms_key_id and retention_in_days on the aws_cloudwatch_log_group (SessionAudit does this)',
+    checkResource({ type, attributes }) {
+      if (type !== 'aws_cloudwatch_log_group') return [];
+      return [
+        ...(attributes.kms_key_id === undefined ? ['the log group is not encrypted with a KMS key'] : []),
+        ...(attributes.retention_in_days === undefined ? ['the log group keeps its logs forever'] : []),
+      ];
+    },
+  }),
+  rule({
+    id: 'SSMLAB-KMS-1',
+    title: 'KMS key rotation on',
+    equivalents: 'checkov CKV_AWS_7, Security Hub KMS.4',
+    fix: 'set enable_key_rotation = true on the aws_kms_key',
+    checkResource: ({ type, attributes }) =>
+      type === 'aws_kms_key' && attributes.enable_key_rotation !== true ? ['key rotation is off'] : [],
+  }),
 ] as const;
 
 export type GuardrailRuleId = (typeof GUARDRAIL_RULES)[number]['id'];
@@ -530,8 +566,8 @@ function describePorts(rule: Arguments): string {
     : `${protocol}/${rule.from_port}-${rule.to_port}`;
 }
 
-/** Actions with a `*` in a policy document (JSON, or Terraform's jsonencode HCL). */
-export function wildcardActions(document: unknown): string[] {
+/** Every action of a policy document (JSON, or Terraform's jsonencode HCL); `NotAction x` for NotAction. */
+export function policyActions(document: unknown): string[] {
   if (typeof document !== 'string') return [];
   const actions: string[] = [];
   try {
@@ -548,5 +584,10 @@ export function wildcardActions(document: unknown): string[] {
         actions.push(match[1] ? `NotAction ${quoted[1]}` : quoted[1]);
     }
   }
-  return actions.filter((action) => action.includes('*') || action.startsWith('NotAction'));
+  return actions;
+}
+
+/** Actions with a `*` in a policy document, and every NotAction. */
+export function wildcardActions(document: unknown): string[] {
+  return policyActions(document).filter((action) => action.includes('*') || action.startsWith('NotAction'));
 }

@@ -6,6 +6,7 @@ import { SshStack } from './ssh-stack';
 import { SsmEndpointStack } from './ssm-endpoint-stack';
 import { TemporaryEndpointsStack } from './temporary-endpoints-stack';
 import { SsmNatStack } from './ssm-nat-stack';
+import { SessionAuditStack } from './session-audit-stack';
 import { SsmPublicStack } from './ssm-public-stack';
 import { StackName, stackName } from './names';
 import { PUBLIC_SCENARIOS, Scenario } from './scenario-stack';
@@ -19,6 +20,8 @@ export interface LabStacks {
   readonly ssmNat: SsmNatStack;
   readonly ssmEndpoint: SsmEndpointStack;
   readonly temporaryEndpoints: TemporaryEndpointsStack;
+  /** `lab-session-audit`, with SSM_LAB_SESSION_AUDIT=true. */
+  readonly sessionAudit?: SessionAuditStack;
   /** The guardrail Aspect added to every stack; `check(app)` runs it before synth. */
   readonly guardrails: GuardrailAspect;
 }
@@ -34,6 +37,9 @@ export function addLabStacks(app: App, config: LabConfig): LabStacks {
     ssmNat: new SsmNatStack(app, name(StackName.SSM_NAT), { config, network }),
     ssmEndpoint: new SsmEndpointStack(app, name(StackName.SSM_ENDPOINT), { config, network }),
     temporaryEndpoints: new TemporaryEndpointsStack(app, name(StackName.TEMPORARY_ENDPOINTS), { config }),
+    sessionAudit: config.sessionAudit
+      ? new SessionAuditStack(app, name(StackName.SESSION_AUDIT), { config, network })
+      : undefined,
   };
   const guardrails = new GuardrailAspect({
     sshOverSessionManager: config.sshOverSessionManager,
@@ -41,6 +47,6 @@ export function addLabStacks(app: App, config: LabConfig): LabStacks {
     sshScenario: Scenario.SSH_INTERNET,
     acknowledgements: config.acknowledgements,
   });
-  for (const stack of Object.values(stacks)) Aspects.of(stack).add(guardrails);
+  for (const stack of Object.values(stacks)) if (stack) Aspects.of(stack).add(guardrails);
   return { ...stacks, guardrails };
 }

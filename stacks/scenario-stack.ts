@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { LabConfig } from '../lib/config';
 import { LabInstance, LabInstanceProps } from '../lib/lab-instance';
+import { sessionAuditDocumentName } from '../lib/session-audit-facts';
 import { LabStack, LabStackProps } from './lab-stack';
 import { NetworkStack } from './network-stack';
 
@@ -96,7 +97,11 @@ export abstract class ScenarioStack extends LabStack {
 
   /** `aws ssm start-session …` for an instance of this stack. */
   protected sessionManagerCommand(lab: LabInstance): string {
-    return `aws ssm start-session --target ${lab.instance.id} --region ${this.config.region}`;
+    // With the session audit, through the lab's Session document: logged and encrypted.
+    const document = this.config.sessionAudit
+      ? ` --document-name ${sessionAuditDocumentName(this.config.labName)}`
+      : '';
+    return `aws ssm start-session --target ${lab.instance.id}${document} --region ${this.config.region}`;
   }
 }
 

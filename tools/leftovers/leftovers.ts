@@ -116,7 +116,12 @@ function explain(error: unknown, action: string): Error {
 /** `arn:aws:ec2:ap-northeast-1:123…:security-group/sg-0abc` → type and id. */
 export function parseArn(arn: string): { type: string; id: string } {
   const resource = arn.split(':').slice(5).join(':');
+  const colon = resource.indexOf(':');
   const slash = resource.indexOf('/');
+  // `log-group:/name` (colon form) as well as `security-group/sg-…` (slash form).
+  if (colon >= 0 && (slash < 0 || colon < slash)) {
+    return { type: resource.slice(0, colon), id: resource.slice(colon + 1).replace(/:\*$/, '') };
+  }
   if (slash < 0) return { type: resource, id: resource };
   const type = resource.slice(0, slash);
   const rest = resource.slice(slash + 1);
@@ -148,6 +153,12 @@ function deleteCommand(type: string, id: string, region: string): string {
       return ec2(`delete-vpc --vpc-id ${id}`);
     case 'schedule-group':
       return `aws scheduler delete-schedule-group --name ${id} --region ${region}`;
+    case 'key':
+      return `aws kms schedule-key-deletion --key-id ${id} --pending-window-in-days 7 --region ${region}`;
+    case 'log-group':
+      return `aws logs delete-log-group --log-group-name ${id} --region ${region}`;
+    case 'document':
+      return `aws ssm delete-document --name ${id} --region ${region}`;
     case 'role':
       return `aws iam list-attached-role-policies --role-name ${id}  # detach each, then: aws iam delete-role --role-name ${id}`;
     case 'instance-profile':
@@ -182,6 +193,9 @@ const TERRAFORM_TYPE: Readonly<Record<string, string>> = {
   role: 'aws_iam_role',
   'instance-profile': 'aws_iam_instance_profile',
   'schedule-group': 'aws_scheduler_schedule_group',
+  key: 'aws_kms_key',
+  'log-group': 'aws_cloudwatch_log_group',
+  document: 'aws_ssm_document',
 };
 
 /**

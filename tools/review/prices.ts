@@ -6,7 +6,7 @@ import { Entity, NetworkModel } from './plan-model';
 
 export interface Price {
   readonly usd: number;
-  readonly unit: 'hour' | 'GB-month' | 'GB';
+  readonly unit: 'hour' | 'GB-month' | 'GB' | 'month';
   readonly source: string;
 }
 
@@ -17,6 +17,10 @@ export interface RegionPrices {
   readonly interfaceEndpointGb: Price;
   readonly publicIpv4Hour: Price;
   readonly gp3GbMonth: Price;
+  /** A customer managed KMS key, per month (its requests are billed apart). */
+  readonly kmsKeyMonth: Price;
+  /** CloudWatch Logs ingestion, per GB (the session transcripts). */
+  readonly logsIngestGb: Price;
   readonly instanceHour: Readonly<Record<string, Price>>;
 }
 
@@ -25,6 +29,8 @@ const NAT_PRICES = `Amazon VPC pricing page, NAT gateway (https://aws.amazon.com
 const ENDPOINT_PRICES = `AWS PrivateLink pricing page, Interface endpoint (https://aws.amazon.com/privatelink/pricing/), as published on ${PRICES_AS_OF} (recorded by hand, not fetched)`;
 const AWS_LIST = `AWS on-demand price list as published on ${PRICES_AS_OF} (recorded by hand, not fetched)`;
 const IPV4 = 'AWS public IPv4 address charge, all regions, in force since 2024-02-01';
+const KMS_PRICES = `AWS KMS pricing page, customer managed key (https://aws.amazon.com/kms/pricing/), as published on ${PRICES_AS_OF} (recorded by hand, not fetched)`;
+const LOGS_PRICES = `Amazon CloudWatch pricing page, Logs ingestion (https://aws.amazon.com/cloudwatch/pricing/), as published on ${PRICES_AS_OF} (recorded by hand, not fetched)`;
 const HOURS_PER_MONTH = 730;
 
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
@@ -35,6 +41,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     interfaceEndpointGb: { usd: 0.01, unit: 'GB', source: ENDPOINT_PRICES },
     publicIpv4Hour: { usd: 0.005, unit: 'hour', source: IPV4 },
     gp3GbMonth: { usd: 0.096, unit: 'GB-month', source: AWS_LIST },
+    kmsKeyMonth: { usd: 1, unit: 'month', source: KMS_PRICES },
+    logsIngestGb: { usd: 0.76, unit: 'GB', source: LOGS_PRICES },
     instanceHour: {
       't4g.nano': { usd: 0.0054, unit: 'hour', source: AWS_LIST },
       't4g.micro': { usd: 0.0108, unit: 'hour', source: AWS_LIST },
@@ -49,6 +57,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     interfaceEndpointGb: { usd: 0.01, unit: 'GB', source: AWS_LIST },
     publicIpv4Hour: { usd: 0.005, unit: 'hour', source: IPV4 },
     gp3GbMonth: { usd: 0.08, unit: 'GB-month', source: AWS_LIST },
+    kmsKeyMonth: { usd: 1, unit: 'month', source: KMS_PRICES },
+    logsIngestGb: { usd: 0.5, unit: 'GB', source: LOGS_PRICES },
     instanceHour: {
       't4g.nano': { usd: 0.0042, unit: 'hour', source: AWS_LIST },
       't4g.micro': { usd: 0.0084, unit: 'hour', source: AWS_LIST },
@@ -85,7 +95,10 @@ export function stackCost(model: NetworkModel, stack: string, region: string, ev
       lines.push({ item, note: `${note}; no price for ${region} in the table` });
       return;
     }
-    const hourly = price.unit === 'GB-month' ? (price.usd * quantity) / HOURS_PER_MONTH : price.usd * quantity;
+    const hourly =
+      price.unit === 'GB-month' || price.unit === 'month'
+        ? (price.usd * quantity) / HOURS_PER_MONTH
+        : price.usd * quantity;
     lines.push({ item, usdPerHour: hourly, note });
   };
   const created = (entity: Entity) => entity.stack === stack && (everything || entity.actions.includes('create'));
@@ -129,8 +142,24 @@ export function stackCost(model: NetworkModel, stack: string, region: string, ev
         }
         break;
       }
+      case 'aws_kms_key':
+        add(
+          `KMS key ${model.label(entity)}`,
+          prices?.kmsKeyMonth,
+          1,
+          `USD ${prices?.kmsKeyMonth.usd ?? '?'} a month; + requests`,
+        );
+        break;
+      case 'aws_cloudwatch_log_group':
+        // Nothing by the hour: what sessions write, per GB.
+        lines.push({
+          item: `CloudWatch Logs group ${model.label(entity)}`,
+          usdPerHour: 0,
+          note: `+ ${prices?.logsIngestGb.usd ?? '?'} USD per GB of transcripts`,
+        });
+        break;
       default:
-        break; // VPCs, subnets, routes, gateways, SGs, IAM, schedules: no hourly charge
+        break; // VPCs, subnets, routes, gateways, SGs, IAM, schedules, documents: no hourly charge
     }
   }
   const known = lines.filter((line) => line.usdPerHour !== undefined);

@@ -23,6 +23,8 @@ export interface InstanceReview {
   readonly egress: string;
   readonly keyPair: string;
   readonly ssmRole: boolean;
+  /** Where its sessions are logged and with which key, or why not. */
+  readonly audit: string;
   readonly sessionManager: Verdict;
   readonly ssh: Verdict;
 }
@@ -79,10 +81,33 @@ export function reviewInstances(model: NetworkModel): InstanceReview[] {
           ? `yes (${instance.values.key_name})`
           : 'no',
       ssmRole: profile !== undefined,
+      audit: sessionAudit(model, profile),
       sessionManager: reach.sessionManager(instance),
       ssh: reach.ssh(instance),
     };
   });
+}
+
+/**
+ * Whether the instance's sessions are logged: a Session document in the plans that streams to a
+ * log group (encrypted with a key), and a policy on the instance's role that lets the agent write
+ * there. Both come from the session audit stack; the scenarios connect through that document.
+ */
+export function sessionAudit(model: NetworkModel, profile: Entity | undefined): string {
+  const documents = model.all('aws_ssm_document').filter((document) => document.values.document_type === 'Session');
+  if (documents.length === 0) return 'not logged';
+  const role = profile ? model.target(profile, 'role') : undefined;
+  if (!role) return 'not logged (no Session Manager role)';
+  const mayWrite = model.pointingAt('aws_iam_role_policy', 'role', role).length > 0;
+  for (const document of documents) {
+    const targets = model.targets(document, 'content');
+    const logGroup = targets.find((target) => target.type === 'aws_cloudwatch_log_group');
+    if (!logGroup) continue;
+    if (!mayWrite) return `not logged (${model.label(role)} may not write ${model.label(logGroup)})`;
+    const key = model.target(logGroup, 'kms_key_id');
+    return `logged to CloudWatch Logs ${model.label(logGroup)}${key ? `, encrypted with KMS key ${model.label(key)}` : ''} (document ${document.values.name ?? model.label(document)})`;
+  }
+  return 'not logged';
 }
 
 /** NAT path vs endpoint path, from the two scenario plans (the cost comparison the README explains). */
@@ -220,12 +245,12 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
   }
   out.push('', '## Instances', '');
   out.push(
-    '| instance | stack | access path | public address | inbound | egress | key pair | SSM role |',
-    '|---|---|---|---|---|---|---|---|',
+    '| instance | stack | access path | public address | inbound | egress | key pair | SSM role | sessions |',
+    '|---|---|---|---|---|---|---|---|---|',
   );
   for (const i of instances) {
     out.push(
-      `| ${i.name} | \`${i.stack}\` | ${i.accessPath} | ${i.publicAddress ? 'yes' : 'no'} | ${i.inbound} | ${i.egress} | ${i.keyPair} | ${i.ssmRole ? 'yes' : 'no'} |`,
+      `| ${i.name} | \`${i.stack}\` | ${i.accessPath} | ${i.publicAddress ? 'yes' : 'no'} | ${i.inbound} | ${i.egress} | ${i.keyPair} | ${i.ssmRole ? 'yes' : 'no'} | ${i.audit} |`,
     );
   }
   out.push('', '### Reachability, computed from the plans', '');
@@ -289,7 +314,12 @@ export function textReport(model: NetworkModel, facts: ReviewFacts): string {
   }
   out.push('');
   for (const i of reviewInstances(model)) {
-    out.push(`  ${i.name} — ${i.accessPath}`, `    ${i.sessionManager.text}`, `    ${i.ssh.text}`);
+    out.push(
+      `  ${i.name} — ${i.accessPath}`,
+      `    ${i.sessionManager.text}`,
+      `    ${i.ssh.text}`,
+      `    Sessions: ${i.audit}`,
+    );
   }
   const failures = applyFailures(model);
   if (failures.length > 0) {

@@ -1,0 +1,50 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ReviewResult, runReview } from '../tools/review/run';
+import { reviewInstances, reviewStacks } from '../tools/review/report';
+import { configWith } from './helpers/synth';
+import { describeWithTerraform, tfEnv } from './helpers/terraform';
+
+// The offline review with the session audit on: Terraform plans lab-session-audit, the report gets
+// its cost and, per instance, where its sessions are logged. (review-terraform.test.ts reviews the
+// default lab, where every instance is "not logged".)
+jest.setTimeout(180_000);
+
+describeWithTerraform('npm run review with SSM_LAB_SESSION_AUDIT=true', () => {
+  let result: ReviewResult;
+
+  beforeAll(async () => {
+    const outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-audit-')), '.review');
+    result = await runReview({ outDir, config: configWith({ SSM_LAB_SESSION_AUDIT: 'true' }), env: tfEnv() });
+  });
+
+  test('GIVEN the audit on WHEN reviewed THEN Terraform plans the audit stack: key, alias, log group, document, role policy', () => {
+    expect(result.outcomes.find((o) => o.stack === 'lab-session-audit')).toMatchObject({ ok: true });
+    const created = (result.plans['lab-session-audit'].resource_changes ?? []).map((c) => c.type).sort();
+    expect(created).toEqual([
+      'aws_cloudwatch_log_group',
+      'aws_iam_role_policy',
+      'aws_kms_alias',
+      'aws_kms_key',
+      'aws_ssm_document',
+    ]);
+  });
+
+  test('GIVEN the audit stack WHEN its cost is read THEN the KMS key is priced per hour and transcripts per GB', () => {
+    const stack = reviewStacks(result.model!, 'ap-northeast-1').find((s) => s.stack === 'lab-session-audit')!;
+    expect(stack.cost.knownUsdPerHour).toBeCloseTo(1 / 730, 6);
+    expect(stack.cost.lines.map((line) => line.note)).toContain('+ 0.76 USD per GB of transcripts');
+  });
+
+  test('GIVEN the audit on WHEN the instances are reviewed THEN each Session Manager instance is logged, encrypted; the SSH baseline is not', () => {
+    const audit = Object.fromEntries(reviewInstances(result.model!).map((i) => [i.name, i.audit]));
+    for (const name of ['ssm-lab-ssm-public', 'ssm-lab-ssm-nat', 'ssm-lab-ssm-endpoint']) {
+      expect(audit[name]).toBe(
+        'logged to CloudWatch Logs ssm-lab-session-audit, encrypted with KMS key ssm-lab-session-audit (document ssm-lab-session-audit)',
+      );
+    }
+    expect(audit['ssm-lab-ssh']).toBe('not logged (no Session Manager role)');
+    expect(fs.readFileSync(result.reportFile!, 'utf8')).toContain('| sessions |');
+  });
+});
