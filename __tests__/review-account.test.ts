@@ -118,19 +118,21 @@ describe('npm run review -- --account (the command)', () => {
 });
 
 describe('the environment each review runs Terraform in', () => {
+  // A made-up user's shell: paths under a scratch folder, so none is a path of this machine.
+  const home = path.join(os.tmpdir(), 'ssm-lab-made-up-home');
   const shell: NodeJS.ProcessEnv = {
-    PATH: '/usr/bin',
-    HOME: '/home/user',
-    HTTPS_PROXY: 'http://proxy:3128',
-    TF_CLI_CONFIG_FILE: '/home/user/.terraformrc',
-    TF_PLUGIN_CACHE_DIR: '/home/user/.terraform.d/plugin-cache',
+    PATH: path.join(home, 'bin'),
+    HOME: home,
+    HTTPS_PROXY: 'http://proxy.example:3128',
+    TF_CLI_CONFIG_FILE: path.join(home, '.terraformrc'),
+    TF_PLUGIN_CACHE_DIR: path.join(home, '.terraform.d', 'plugin-cache'),
     AWS_PROFILE: 'dev',
-    AWS_CONFIG_FILE: '/elsewhere/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/elsewhere/credentials',
+    AWS_CONFIG_FILE: path.join(home, 'elsewhere', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'elsewhere', 'credentials'),
     AWS_ENDPOINT_URL_EC2: 'http://localhost:4566',
     AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
     TF_WORKSPACE: 'staging',
-    TF_DATA_DIR: '/tmp/one-data-dir',
+    TF_DATA_DIR: path.join(home, 'one-data-dir'),
     TF_CLI_ARGS: '-no-color',
     TF_CLI_ARGS_plan: '-refresh=false',
     TF_VAR_ttl: '4h',
@@ -149,7 +151,7 @@ describe('the environment each review runs Terraform in', () => {
   test('GIVEN the same shell WHEN the account review runs THEN the AWS settings stay, and each Terraform setting it sets aside gets one line', () => {
     const { env, notices } = accountEnvironment(shell);
     expect(env.AWS_PROFILE).toBe('dev');
-    expect(env.AWS_CONFIG_FILE).toBe('/elsewhere/config');
+    expect(env.AWS_CONFIG_FILE).toBe(shell.AWS_CONFIG_FILE);
     expect(env.TF_WORKSPACE).toBeUndefined();
     expect(env.TF_DATA_DIR).toBeUndefined();
     expect(env.TF_CLI_ARGS_plan).toBeUndefined();
