@@ -322,10 +322,6 @@ export const GUARDRAIL_RULES = [
 export type GuardrailRuleId = (typeof GUARDRAIL_RULES)[number]['id'];
 export const GUARDRAIL_RULE_IDS: readonly GuardrailRuleId[] = GUARDRAIL_RULES.map((guardrail) => guardrail.id);
 
-export function guardrailRule(id: GuardrailRuleId): GuardrailRule<GuardrailRuleId> {
-  return GUARDRAIL_RULES.find((guardrail) => guardrail.id === id)!;
-}
-
 /** What an acknowledgement entry must look like, for the configuration's error message. */
 export const ACKNOWLEDGEMENT_EXPECTED = `entries "RULE-ID@stack=reason" separated by ";", with a rule id from ${GUARDRAIL_RULE_IDS.join(', ')} and a reason of at least 10 characters`;
 

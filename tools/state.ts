@@ -26,15 +26,6 @@ export interface StateSource {
   readonly s3: Pick<S3Client, 'send'>;
 }
 
-/** Where a stack's state is, in words: `terraform.lab-ssh.tfstate` or `s3://bucket/key`. */
-export function stateLocation(source: StateSource, stack: string): string {
-  const { config } = source;
-  if (config.stateBackend) {
-    return `s3://${config.stateBackend.bucket}/${config.stateBackend.keyPrefix}/${config.labName}/${stack}.tfstate`;
-  }
-  return path.join(source.projectDir, localStateFileName(config, stack));
-}
-
 /** The stack's state, or undefined when there is none (never deployed, or destroyed and removed). */
 export async function readStackState(source: StateSource, stack: string): Promise<TerraformState | undefined> {
   const { config } = source;
@@ -51,7 +42,7 @@ export async function readStackState(source: StateSource, stack: string): Promis
       throw error;
     }
   } else {
-    const file = stateLocation(source, stack);
+    const file = path.join(source.projectDir, localStateFileName(config, stack));
     if (!fs.existsSync(file)) return undefined;
     text = fs.readFileSync(file, 'utf8');
   }

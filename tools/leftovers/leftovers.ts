@@ -101,6 +101,12 @@ export const DELETE_ORDER = [
   'role',
 ] as const;
 
+/** A type's place in {@link DELETE_ORDER}; types it does not name come last. */
+function deleteRank(type: string): number {
+  const index = (DELETE_ORDER as readonly string[]).indexOf(type);
+  return index < 0 ? DELETE_ORDER.length : index;
+}
+
 /** The lab's stacks (the names `cdktf deploy` knows), whose states are read. */
 function labStacks(config: LabConfig): string[] {
   return Object.values(StackName).map((base) => stackName(config, base));
@@ -304,11 +310,7 @@ export async function findLeftovers(
           : undefined,
     });
   }
-  const rank = (type: string) => {
-    const index = (DELETE_ORDER as readonly string[]).indexOf(type);
-    return index < 0 ? DELETE_ORDER.length : index;
-  };
-  return leftovers.sort((a, b) => rank(a.type) - rank(b.type) || a.id.localeCompare(b.id));
+  return leftovers.sort((a, b) => deleteRank(a.type) - deleteRank(b.type) || a.id.localeCompare(b.id));
 }
 
 /** Waits until a deleted NAT gateway or terminated instance is gone, so what it holds can go next. */
@@ -338,9 +340,7 @@ async function waitGone(options: LeftoverOptions, leftover: Leftover): Promise<v
 export async function deleteLeftovers(options: LeftoverOptions, leftovers: readonly Leftover[]): Promise<string[]> {
   const { ec2, iam, scheduler } = options.clients;
   const done: string[] = [];
-  const ordered = [...leftovers].sort(
-    (a, b) => (DELETE_ORDER as readonly string[]).indexOf(a.type) - (DELETE_ORDER as readonly string[]).indexOf(b.type),
-  );
+  const ordered = [...leftovers].sort((a, b) => deleteRank(a.type) - deleteRank(b.type));
   for (const leftover of ordered) {
     const { id } = leftover;
     try {

@@ -46,7 +46,10 @@ export interface AccountReviewOptions {
    * `cdktf deploy`; without any, that stack is skipped.
    */
   readonly endpointsArgs?: readonly string[];
-  /** Only these stacks (and what they depend on). @default every stack */
+  /**
+   * Only these stacks (a name the app does not have is an error).
+   * @default every stack
+   */
   readonly stacks?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly progress?: (line: string) => void;
@@ -189,7 +192,10 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
 
   const network = stacks.network.node.id;
   const endpoints = stacks.temporaryEndpoints.node.id;
-  const wanted = new Set(options.stacks ?? fs.readdirSync(path.join(synthDir, 'stacks')));
+  const synthesized = fs.readdirSync(path.join(synthDir, 'stacks')).sort();
+  const unknownStacks = stackFilterError(options.stacks ?? [], synthesized);
+  if (unknownStacks) throw new ReviewError(unknownStacks);
+  const wanted = new Set(options.stacks ?? synthesized);
   const scenarioStacks = [stacks.ssh, stacks.ssmPublic, stacks.ssmNat, stacks.ssmEndpoint].map((s) => s.node.id);
   const { env: accountEnv, notices } = accountEnvironment(env);
   for (const notice of notices) options.progress?.(`note: ${notice}`);
@@ -493,7 +499,7 @@ function accountText(result: ResultForReport): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The stacks a `--stack` filter names, with their dependency: `lab-ssm-nat` brings `lab-network`. */
+/** What is wrong with a `--stack` filter: names the app has no stack for. */
 export function stackFilterError(requested: readonly string[], known: readonly string[]): string | undefined {
   const unknown = requested.filter((stack) => !known.includes(stack));
   return unknown.length > 0
