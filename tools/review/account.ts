@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { LabConfig } from '../../lib/config';
 import { describeFinding } from '../../lib/guardrails';
 import { addLabStacks, LabStacks } from '../../stacks';
@@ -183,7 +183,7 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
 
   // Exactly what `cdktf deploy` synthesizes: no Aspect, no overrides; the guardrails still hold.
   const synthDir = path.join(path.resolve(options.projectDir), ACCOUNT_SYNTH_DIR);
-  fs.rmSync(path.join(synthDir, 'stacks'), { recursive: true, force: true }); // keep nothing stale, keep .terraform caches out of it
+  // Synthesized over the previous run: each stack keeps its .terraform (providers are not fetched again).
   const app = new App({ outdir: synthDir });
   const stacks = addLabStacks(app, config);
   options.editApp?.(stacks);
@@ -192,7 +192,11 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
 
   const network = stacks.network.node.id;
   const endpoints = stacks.temporaryEndpoints.node.id;
-  const synthesized = fs.readdirSync(path.join(synthDir, 'stacks')).sort();
+  // The app's stacks, not the folder's: a stack of an earlier run (a setting since turned off) is not reviewed.
+  const synthesized = app.node.children
+    .filter(TerraformStack.isStack)
+    .map((stack) => stack.node.id)
+    .sort();
   const unknownStacks = stackFilterError(options.stacks ?? [], synthesized);
   if (unknownStacks) throw new ReviewError(unknownStacks);
   const wanted = new Set(options.stacks ?? synthesized);
