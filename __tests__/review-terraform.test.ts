@@ -9,7 +9,9 @@ import { reviewInstances } from '../tools/review/report';
 import { ReviewResult, runReview } from '../tools/review/run';
 import { configWith } from './helpers/synth';
 import { describeReviewVariants } from './helpers/review-variants';
-import { describeWithTerraform, nullOutputs, plannedValues, tfEnv } from './helpers/terraform';
+import { describeWithTerraform, init, nullOutputs, plan as planOne, plannedValues, tfEnv } from './helpers/terraform';
+import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
+import { offlineEndpointsVars } from '../tools/review/offline';
 
 // The offline review of the default lab, end to end with the real Terraform and AWS provider:
 // assertions on Terraform's own evaluated plans, on the verdicts, and on broken variants of them.
@@ -75,7 +77,7 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     (plan(stack).resource_changes ?? []).find((change) => change.type === type && match(change.change.after ?? {}))!
       .address;
 
-  test('GIVEN the default lab WHEN reviewed THEN all six stacks init and plan (plan validates), one progress line each', () => {
+  test('GIVEN the default lab WHEN reviewed THEN all six stacks are planned together (plan validates), one progress line each and one for the plan', () => {
     expect(result.outcomes.map((o) => [o.stack, o.ok])).toEqual([
       ['lab-network', true],
       ['lab-ssh', true],
@@ -84,7 +86,8 @@ describeWithTerraform('npm run review (offline plan review)', () => {
       ['lab-ssm-public', true],
       ['ssm-endpoints', true],
     ]);
-    expect(progress).toHaveLength(6);
+    expect(progress).toHaveLength(7);
+    expect(progress[6]).toMatch(/^6 stacks planned together in \d+\.\d s \(one terraform init, plan and show\)$/);
     for (const stack of Object.keys(result.plans)) {
       expect(fs.existsSync(path.join(outDir, 'plans', `${stack}.json`))).toBe(true);
       expect(progress.some((line) => line.includes(stack) && line.includes('to create'))).toBe(true);
@@ -339,6 +342,38 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     const reviewed = fs.readFileSync(path.join(outDir, 'cdktf.out', 'stacks', 'lab-network', 'cdk.tf.json'), 'utf8');
     expect(reviewed).toContain('skip_credentials_validation');
     expect(reviewed).toContain('mock-access-key-offline-review');
+  });
+
+  describe('GIVEN stacks planned alone, each in its own folder, as cdktf would', () => {
+    /** The plan without what differs between any two runs: times, and the order of a set. */
+    const comparable = (planJson: PlanJson) =>
+      JSON.parse(JSON.stringify(planJson).replace(/"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"/g, '"<time>"'), (key, value) =>
+        key === 'relevant_attributes' ? [...value].map((item) => JSON.stringify(item)).sort() : value,
+      );
+    const alone: Record<string, PlanJson> = {};
+
+    beforeAll(async () => {
+      // One with lab-network's outputs through its state, one with --var inputs and outputs known at plan time.
+      await Promise.all(
+        ['lab-ssm-nat', 'ssm-endpoints'].map(async (stack) => {
+          const dir = path.join(outDir, 'cdktf.out', 'stacks', stack);
+          await init(dir, true);
+          const vars =
+            stack === 'ssm-endpoints' ? [...SSM_ENDPOINTS_SAMPLE_VARS, ...offlineEndpointsVars(configWith())] : [];
+          const outcome = await planOne(dir, vars, 'alone');
+          if (outcome.status !== 0) throw new Error(`${stack}: ${JSON.stringify(outcome.diagnostics)}`);
+          alone[stack] = outcome.plan;
+        }),
+      );
+    });
+
+    test.each(['lab-ssm-nat', 'ssm-endpoints'])(
+      'WHEN %s is compared with its part of the plan of all stacks together THEN the two are the same',
+      (stack) => {
+        expect(comparable(plan(stack))).toEqual(comparable(alone[stack]));
+        expect(plan(stack).resource_changes!.length).toBeGreaterThan(0);
+      },
+    );
   });
 
   describeReviewVariants(() => ({ review: result, outDir }));

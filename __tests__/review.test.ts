@@ -3,7 +3,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PRICES } from '../tools/review/prices';
-import { placeholderFor, PLACEHOLDER_AMI, reviewConfig, runReview, SAMPLE_SSH_CIDR } from '../tools/review/run';
+import {
+  placeholderFor,
+  PLACEHOLDER_AMI,
+  reviewConfig,
+  runReview,
+  SAMPLE_SSH_CIDR,
+  TOGETHER_FOLDER,
+} from '../tools/review/run';
 import { configWith, SSH_OPERATOR_ENV } from './helpers/synth';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -99,6 +106,42 @@ describe('offline review (without Terraform)', () => {
       expect(outcome.ok).toBe(false);
       expect(outcome.failure).toEqual({ step: 'plan', message: 'Error: Invalid provider configuration (fake)' });
     }
+    expect(result.reportFile).toBeUndefined();
+  });
+
+  test("GIVEN one broken stack WHEN the plan of all stacks fails THEN each stack is planned alone, and only the broken one fails, in Terraform's words", async () => {
+    const outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-one-')), '.review');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-terraform-'));
+    const script = path.join(dir, 'terraform');
+    // Fails the plan where lab-ssh is: alone in its folder, and in the root that holds every stack.
+    fs.writeFileSync(
+      script,
+      [
+        '#!/bin/sh',
+        'case "$1:$(basename "$PWD")" in',
+        `  plan:lab-ssh|plan:${TOGETHER_FOLDER}) echo "Error: Unsupported argument (fake, lab-ssh)" >&2; exit 1 ;;`,
+        `  show:*) echo '{"resource_changes":[]}'; exit 0 ;;`,
+        'esac',
+        'echo "Terraform v0.0.0-fake"',
+        '',
+      ].join('\n'),
+    );
+    fs.chmodSync(script, 0o755);
+    const progress: string[] = [];
+    const result = await runReview({
+      outDir,
+      config: configWith(),
+      env: { ...process.env, TERRAFORM_BINARY: script },
+      progress: (line) => progress.push(line),
+    });
+    expect(result.outcomes.filter((outcome) => !outcome.ok)).toEqual([
+      expect.objectContaining({
+        stack: 'lab-ssh',
+        failure: { step: 'plan', message: 'Error: Unsupported argument (fake, lab-ssh)' },
+      }),
+    ]);
+    expect(result.outcomes.filter((outcome) => outcome.ok)).toHaveLength(5);
+    expect(progress[0]).toBe('✗ planned together, terraform plan failed; planning each stack alone to say which');
     expect(result.reportFile).toBeUndefined();
   });
 

@@ -4,8 +4,8 @@ import { applyFailures } from '../../tools/review/apply-checks';
 import { NetworkModel, PlanJson } from '../../tools/review/plan-model';
 import { Reachability, Verdict } from '../../tools/review/reachability';
 import { ReviewResult } from '../../tools/review/run';
-import { inParallel } from '../../tools/terraform-cli';
-import { plan } from './terraform';
+import { planTogether } from '../../tools/plan-together';
+import { terraformBinary, tfEnv } from './terraform';
 
 // Broken (and repaired) variants of the lab, each planned by the real Terraform and AWS provider:
 // the review's model of AWS's rules must give the verdict AWS would. The variants edit the
@@ -244,22 +244,25 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
       review = reviewed().review;
       const stacksDir = path.join(outDir, 'cdktf.out', 'stacks');
       NETWORK_JSON = path.join(stacksDir, 'lab-network', 'cdk.tf.json');
-      await inParallel(Object.entries(VARIANTS), 2, async ([name, [stack, edit]]) => {
-        // A sibling folder sharing the stack's initialised .terraform: same depth, so relative state paths hold.
+      const units = Object.entries(VARIANTS).map(([name, [stack, edit]]) => {
+        // A sibling folder of the stacks: same depth, so relative state paths hold.
         const dir = path.join(stacksDir, `${stack}--${name}`);
         fs.mkdirSync(dir);
-        fs.symlinkSync(path.join(stacksDir, stack, '.terraform'), path.join(dir, '.terraform'));
-        fs.copyFileSync(path.join(stacksDir, stack, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
         const json: Json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8'));
         edit(json);
         for (const [type, group] of Object.entries(json.resource))
           if (Object.keys(group).length === 0) delete json.resource[type];
         fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
-        const outcome = await plan(dir, [], name);
-        if (outcome.status !== 0)
-          failures[name] = outcome.diagnostics.map((d) => `${d.summary}: ${d.detail}`).join('\n');
-        else plans[name] = outcome.plan;
+        return { name, dir };
       });
+      // All variants in one Terraform plan (each provider start costs seconds).
+      const together = await planTogether(units, {
+        terraform: terraformBinary!,
+        env: tfEnv(),
+        rootDir: path.join(stacksDir, '.variants'),
+      });
+      if (together.ok) Object.assign(plans, together.plans);
+      else for (const { name } of units) failures[name] = together.message;
     });
 
     /** Verdicts with one stack's plan replaced by the variant's. */

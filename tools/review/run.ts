@@ -13,6 +13,7 @@ import { localStateFileName } from '../../stacks/lab-stack';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../../stacks/temporary-endpoints-sample';
 import { addOfflineReviewStacks, offlineEndpointsVars, offlineEnvironment } from './offline';
 import { findTerraform, inParallel, runTerraformAsync, terraformEnvironment } from '../terraform-cli';
+import { planTogether, PlanUnit } from '../plan-together';
 import { NetworkModel, PlanJson } from './plan-model';
 import { markdownReport, mermaidDiagram, ReviewFacts, textReport } from './report';
 
@@ -125,11 +126,56 @@ export function writePlaceholderState(
   return map;
 }
 
-function varsFor(stack: string, config: LabConfig): string[] {
+function varsFor(stack: string, config: LabConfig): (readonly [string, string])[] {
   if (!stack.endsWith(StackName.TEMPORARY_ENDPOINTS)) return [];
-  return [...SSM_ENDPOINTS_SAMPLE_VARS, ...offlineEndpointsVars(config)].map(
-    ([name, value]) => `-var=${name}=${value}`,
-  );
+  return [...SSM_ENDPOINTS_SAMPLE_VARS, ...offlineEndpointsVars(config)];
+}
+
+/** The folder of the root module that plans every stack together (beside them, so relative paths hold). */
+export const TOGETHER_FOLDER = '.all-stacks';
+
+/** One stack planned in its own folder: init, plan and show, each failure with Terraform's message. */
+async function planAlone(
+  unit: PlanUnit,
+  plansDir: string,
+  terraform: string,
+  tfEnv: NodeJS.ProcessEnv,
+  width: number,
+  options: ReviewOptions,
+): Promise<StackOutcome & { plan?: PlanJson }> {
+  const stack = unit.name;
+  const started = Date.now();
+  const planFile = path.join(plansDir, `${stack}.tfplan`);
+  const steps: [string, string[]][] = [
+    ['init', ['init', '-input=false']],
+    [
+      'plan',
+      [
+        'plan',
+        '-input=false',
+        '-lock=false',
+        `-out=${planFile}`,
+        ...(unit.vars ?? []).map(([k, v]) => `-var=${k}=${v}`),
+      ],
+    ],
+    ['show', ['show', '-json', planFile]],
+  ];
+  let plan: PlanJson = {};
+  for (const [step, args] of steps) {
+    const result = await runTerraformAsync(terraform, args, unit.dir, tfEnv);
+    const seconds = (Date.now() - started) / 1000;
+    if (result.status !== 0) {
+      options.progress?.(`✗ ${stack.padEnd(width)} terraform ${step} failed after ${seconds.toFixed(1)} s`);
+      return { stack, ok: false, seconds, failure: { step, message: (result.stderr || result.stdout).trim() } };
+    }
+    if (step === 'show') {
+      plan = JSON.parse(result.stdout);
+      fs.writeFileSync(path.join(plansDir, `${stack}.json`), result.stdout);
+    }
+  }
+  const seconds = (Date.now() - started) / 1000;
+  options.progress?.(`✓ ${stack.padEnd(width)} init, plan   ${seconds.toFixed(1)} s`);
+  return { stack, ok: true, seconds, plan };
 }
 
 export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
@@ -172,46 +218,51 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
   // The review owns its Terraform processes: nothing in the user's shell may point them elsewhere.
   const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), offlineEnvironment(env));
-  const version = await runTerraformAsync(terraform, ['version'], outDir, tfEnv);
+  const version = runTerraformAsync(terraform, ['version'], outDir, tfEnv);
   const plansDir = path.join(outDir, 'plans');
   fs.mkdirSync(plansDir, { recursive: true });
   const plans: Record<string, PlanJson> = {};
 
   const width = Math.max(...stacks.map((stack) => stack.length)) + 1;
-  const outcomes = await inParallel(stacks, 2, async (stack): Promise<StackOutcome> => {
-    const started = Date.now();
-    const dir = path.join(synthDir, 'stacks', stack);
-    const planFile = path.join(plansDir, `${stack}.tfplan`);
-    const steps: [string, string[]][] = [
-      ['init', ['init', '-input=false']],
-      ['plan', ['plan', '-input=false', '-lock=false', `-out=${planFile}`, ...varsFor(stack, config)]],
-      ['show', ['show', '-json', planFile]],
-    ];
-    for (const [step, args] of steps) {
-      const result = await runTerraformAsync(terraform, args, dir, tfEnv);
-      if (result.status !== 0) {
-        const seconds = (Date.now() - started) / 1000;
-        options.progress?.(`✗ ${stack.padEnd(width)} terraform ${step} failed after ${seconds.toFixed(1)} s`);
-        return { stack, ok: false, seconds, failure: { step, message: (result.stderr || result.stdout).trim() } };
-      }
-      if (step === 'show') {
-        plans[stack] = JSON.parse(result.stdout);
-        fs.writeFileSync(path.join(plansDir, `${stack}.json`), result.stdout);
-      }
-    }
-    const seconds = (Date.now() - started) / 1000;
-    const creates = (plans[stack].resource_changes ?? []).filter(
-      (c) => c.mode === 'managed' && c.change.actions.includes('create'),
-    ).length;
-    options.progress?.(
-      `✓ ${stack.padEnd(width)} init, plan: ${String(creates).padStart(2)} to create   ${seconds.toFixed(1)} s`,
-    );
-    return { stack, ok: true, seconds };
+  const units = stacks.map((stack) => ({
+    name: stack,
+    dir: path.join(synthDir, 'stacks', stack),
+    vars: varsFor(stack, config),
+  }));
+  const started = Date.now();
+  const together = await planTogether(units, {
+    terraform,
+    env: tfEnv,
+    rootDir: path.join(synthDir, 'stacks', TOGETHER_FOLDER),
   });
+  let outcomes: StackOutcome[];
+  if (together.ok) {
+    const seconds = (Date.now() - started) / 1000;
+    outcomes = stacks.map((stack) => {
+      plans[stack] = together.plans[stack];
+      fs.writeFileSync(path.join(plansDir, `${stack}.json`), `${JSON.stringify(plans[stack])}\n`);
+      const creates = (plans[stack].resource_changes ?? []).filter(
+        (c) => c.mode === 'managed' && c.change.actions.includes('create'),
+      ).length;
+      options.progress?.(`✓ ${stack.padEnd(width)} plan: ${String(creates).padStart(2)} to create`);
+      return { stack, ok: true, seconds };
+    });
+    options.progress?.(
+      `${stacks.length} stacks planned together in ${seconds.toFixed(1)} s (one terraform init, plan and show)`,
+    );
+  } else {
+    // Which stack broke, in Terraform's own words: plan each alone (only a broken lab pays for this).
+    options.progress?.(`✗ planned together, terraform ${together.step} failed; planning each stack alone to say which`);
+    const alone = await inParallel(units, 2, (unit) => planAlone(unit, plansDir, terraform, tfEnv, width, options));
+    outcomes = alone.map(({ plan, ...outcome }) => {
+      if (plan) plans[outcome.stack] = plan;
+      return outcome;
+    });
+  }
 
   const facts: ReviewFacts = {
     region: config.region,
-    terraformVersion: version.stdout.split('\n')[0] || 'Terraform',
+    terraformVersion: (await version).stdout.split('\n')[0] || 'Terraform',
     placeholders,
     acknowledged,
   };

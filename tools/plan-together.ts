@@ -1,0 +1,232 @@
+/**
+ * Plans several Terraform configurations with one `terraform plan` and one `terraform show`: each
+ * configuration becomes a module of one root, and the root's plan is split back into one plan per
+ * configuration, in the shape `terraform show -json` gives when that configuration is planned alone.
+ *
+ * Why: every Terraform process decodes the AWS provider's whole schema (about a second of CPU) and
+ * every plan starts the provider. Six stacks planned alone cost six inits, plans and shows; together
+ * one of each, with the provider started once per stack (each module keeps its own provider block).
+ *
+ * What differs from planning alone: each configuration's own state (its backend) is not read, so a
+ * configuration is planned as if nothing were deployed — the offline review's case. Backend blocks
+ * of the modules are ignored (Terraform warns, and this module drops that warning).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { PlanJson } from './review/plan-model';
+import { diagnosticsOf, runTerraformAsync, TerraformDiagnostic } from './terraform-cli';
+
+/** One configuration to plan. */
+export interface PlanUnit {
+  /** Module name in the root, and the key of its plan: letters, digits, `_` and `-`. */
+  readonly name: string;
+  /** The folder holding the configuration; siblings of the root folder, so relative paths hold. */
+  readonly dir: string;
+  /** `-var` values as the CLI would take them (`name`, `value`). */
+  readonly vars?: readonly (readonly [string, string])[];
+}
+
+export interface PlanTogetherOptions {
+  readonly terraform: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** The root module's folder: created, and a sibling of every unit's folder. */
+  readonly rootDir: string;
+}
+
+export type PlanTogetherResult =
+  | { readonly ok: true; readonly plans: Record<string, PlanJson>; readonly diagnostics: TerraformDiagnostic[] }
+  | {
+      readonly ok: false;
+      readonly step: string;
+      readonly message: string;
+      readonly diagnostics: TerraformDiagnostic[];
+    };
+
+/** Separates a module name from a forwarded variable's or output's own name in the root. */
+const SEPARATOR = '__';
+const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+interface ConfigurationJson {
+  readonly variable?: Record<string, { type?: unknown; default?: unknown; sensitive?: boolean; nullable?: boolean }>;
+  readonly output?: Record<string, { sensitive?: boolean }>;
+}
+
+/** The root module: one module call per unit, its variables and outputs forwarded under `<unit>__<name>`. */
+export function rootModule(units: readonly PlanUnit[], rootDir: string): Record<string, unknown> {
+  const modules: Record<string, Record<string, unknown>> = {};
+  const variables: Record<string, Record<string, unknown>> = {};
+  const outputs: Record<string, Record<string, unknown>> = {};
+  for (const unit of units) {
+    if (!NAME.test(unit.name) || unit.name.includes(SEPARATOR))
+      throw new Error(`plan unit name "${unit.name}": expected letters, digits, _ and - (not "${SEPARATOR}")`);
+    if (path.dirname(path.resolve(unit.dir)) !== path.dirname(path.resolve(rootDir)))
+      throw new Error(`plan unit ${unit.name}: ${unit.dir} is not a sibling of ${rootDir}`);
+    const json: ConfigurationJson = JSON.parse(fs.readFileSync(path.join(unit.dir, 'cdk.tf.json'), 'utf8'));
+    const call: Record<string, unknown> = { source: `../${path.basename(unit.dir)}` };
+    for (const [name, declared] of Object.entries(json.variable ?? {})) {
+      const forwarded = `${unit.name}${SEPARATOR}${name}`;
+      variables[forwarded] = Object.fromEntries(
+        (['type', 'default', 'sensitive', 'nullable'] as const)
+          .filter((key) => declared[key] !== undefined)
+          .map((key) => [key, declared[key]]),
+      );
+      call[name] = `\${var.${forwarded}}`;
+    }
+    for (const [name, declared] of Object.entries(json.output ?? {})) {
+      outputs[`${unit.name}${SEPARATOR}${name}`] = {
+        value: `\${module.${unit.name}.${name}}`,
+        ...(declared.sensitive ? { sensitive: true } : {}),
+      };
+    }
+    modules[unit.name] = call;
+  }
+  return {
+    module: modules,
+    ...(Object.keys(variables).length ? { variable: variables } : {}),
+    ...(Object.keys(outputs).length ? { output: outputs } : {}),
+  };
+}
+
+/** `terraform init`, `plan` and `show -json` of the units together; on success one plan per unit. */
+export async function planTogether(
+  units: readonly PlanUnit[],
+  options: PlanTogetherOptions,
+): Promise<PlanTogetherResult> {
+  const { terraform, env, rootDir } = options;
+  fs.mkdirSync(rootDir, { recursive: true });
+  fs.writeFileSync(path.join(rootDir, 'main.tf.json'), `${JSON.stringify(rootModule(units, rootDir), null, 2)}\n`);
+  const vars = units.flatMap((unit) =>
+    (unit.vars ?? []).map(([name, value]) => `-var=${unit.name}${SEPARATOR}${name}=${value}`),
+  );
+  const planFile = 'together.tfplan';
+  const init = await runTerraformAsync(terraform, ['init', '-input=false', '-backend=false'], rootDir, env);
+  if (init.status !== 0)
+    return { ok: false, step: 'init', message: (init.stderr || init.stdout).trim(), diagnostics: [] };
+  const planned = await runTerraformAsync(
+    terraform,
+    ['plan', '-input=false', '-lock=false', '-json', `-out=${planFile}`, ...vars],
+    rootDir,
+    env,
+  );
+  const diagnostics = diagnosticsOf(planned.stdout).filter((d) => d.summary !== 'Backend configuration ignored');
+  if (planned.status !== 0) {
+    const message = diagnostics.map((d) => `${d.severity}: ${d.summary}: ${d.detail}`).join('\n');
+    return { ok: false, step: 'plan', message: message || planned.stderr.trim(), diagnostics };
+  }
+  const shown = await runTerraformAsync(terraform, ['show', '-json', planFile], rootDir, env);
+  if (shown.status !== 0) return { ok: false, step: 'show', message: shown.stderr.trim(), diagnostics };
+  const combined: PlanJson = JSON.parse(shown.stdout);
+  return { ok: true, plans: Object.fromEntries(units.map((u) => [u.name, unitPlan(combined, u.name)])), diagnostics };
+}
+
+type Json = Record<string, unknown>;
+/** Keys whose string values are addresses, which carry the module's prefix in the root's plan. */
+const ADDRESS_KEYS = new Set(['address', 'to_display', 'resource', 'previous_address', 'provider_config_key']);
+
+/** A copy of `value` with `module.<unit>.` taken off every address, as if the unit were the root. */
+function localize(value: unknown, unit: string): unknown {
+  const prefix = `module.${unit}`;
+  if (Array.isArray(value)) return value.map((item) => localize(item, unit));
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Json = {};
+  for (const [key, item] of Object.entries(value as Json)) {
+    if ((key === 'module' || key === 'module_address') && item === prefix) continue;
+    if (ADDRESS_KEYS.has(key) && typeof item === 'string') {
+      if (item.startsWith(`${prefix}.`)) copy[key] = item.slice(prefix.length + 1);
+      else if (item.startsWith(`${prefix}:`)) copy[key] = item.slice(prefix.length + 1);
+      else copy[key] = item;
+      continue;
+    }
+    copy[key] = localize(item, unit);
+  }
+  return copy;
+}
+
+/** Root entries named `<unit>__<name>`, renamed `<name>`. */
+function forwarded<T>(entries: Readonly<Record<string, T>> | undefined, unit: string): Record<string, T> | undefined {
+  const own = Object.entries(entries ?? {}).filter(([name]) => name.startsWith(`${unit}${SEPARATOR}`));
+  if (own.length === 0) return undefined;
+  return Object.fromEntries(own.map(([name, item]) => [name.slice(unit.length + SEPARATOR.length), item]));
+}
+
+interface ModuleValues {
+  readonly address?: string;
+  readonly resources?: unknown[];
+  readonly child_modules?: ModuleValues[];
+}
+
+/** The unit's module in a `values` tree, as a root module (no address; empty when it holds nothing). */
+function moduleValues(root: ModuleValues | undefined, unit: string): Json {
+  const own = root?.child_modules?.find((child) => child.address === `module.${unit}`);
+  if (!own) return {};
+  const { address: _address, ...rest } = localize(own, unit) as ModuleValues & Json;
+  return rest;
+}
+
+/** One unit's plan, cut from the root's. */
+export function unitPlan(combined: PlanJson, unit: string): PlanJson {
+  const plan = combined as Json & {
+    variables?: Record<string, unknown>;
+    planned_values?: { outputs?: Record<string, unknown>; root_module?: ModuleValues };
+    prior_state?: Json & { values?: { outputs?: Record<string, unknown>; root_module?: ModuleValues } };
+    resource_changes?: { module_address?: string }[];
+    resource_drift?: { module_address?: string }[];
+    output_changes?: Record<string, unknown>;
+    configuration?: {
+      provider_config?: Record<string, { module_address?: string }>;
+      root_module?: { module_calls?: Record<string, { module?: unknown }> };
+    };
+    relevant_attributes?: { resource: string }[];
+    checks?: { address: { module?: string } }[];
+  };
+  const prefix = `module.${unit}`;
+  const inUnit = (item: { module_address?: string }) => item.module_address === prefix;
+  const changes = (plan.resource_changes ?? []).filter(inUnit);
+  const drift = (plan.resource_drift ?? []).filter(inUnit);
+  const outputChanges = forwarded(plan.output_changes, unit);
+  const variables = forwarded(plan.variables, unit);
+  const priorOutputs = forwarded(plan.prior_state?.values?.outputs, unit);
+  const plannedOutputs = forwarded(plan.planned_values?.outputs, unit);
+  const providers = Object.entries(plan.configuration?.provider_config ?? {}).filter(([, config]) => inUnit(config));
+  const relevant = (plan.relevant_attributes ?? []).filter((item) => item.resource.startsWith(`${prefix}.`));
+  const checks = (plan.checks ?? []).filter((check) => check.address.module === prefix);
+  const changing = (actions: string[]) => actions.some((action) => action !== 'no-op' && action !== 'read');
+  const result: Json = {
+    format_version: plan.format_version,
+    terraform_version: plan.terraform_version,
+    ...(variables ? { variables } : {}),
+    planned_values: {
+      ...(plannedOutputs ? { outputs: plannedOutputs } : {}),
+      root_module: moduleValues(plan.planned_values?.root_module, unit),
+    },
+    ...(drift.length ? { resource_drift: localize(drift, unit) } : {}),
+    ...(changes.length ? { resource_changes: localize(changes, unit) } : {}),
+    ...(outputChanges ? { output_changes: outputChanges } : {}),
+    ...(plan.prior_state
+      ? {
+          prior_state: {
+            ...plan.prior_state,
+            values: {
+              ...(priorOutputs ? { outputs: priorOutputs } : {}),
+              root_module: moduleValues(plan.prior_state.values?.root_module, unit),
+            },
+          },
+        }
+      : {}),
+    configuration: {
+      provider_config: Object.fromEntries(
+        providers.map(([key, config]) => [key.slice(prefix.length + 1), localize(config, unit)]),
+      ),
+      root_module: localize(plan.configuration?.root_module?.module_calls?.[unit]?.module ?? {}, unit),
+    },
+    ...(relevant.length ? { relevant_attributes: localize(relevant, unit) } : {}),
+    ...(checks.length ? { checks: localize(checks, unit) } : {}),
+    timestamp: plan.timestamp,
+    applyable:
+      changes.some((change) => changing((change as { change: { actions: string[] } }).change.actions)) ||
+      Object.values(outputChanges ?? {}).some((change) => changing((change as { actions: string[] }).actions)),
+    complete: plan.complete,
+    errored: plan.errored,
+  };
+  return result as PlanJson;
+}
