@@ -50,4 +50,7 @@ require.extensions['.ts'] = function compileTypeScript(module, filename) {
   module._compile(transpile(fs.readFileSync(filename, 'utf8'), filename), filename);
 };
 
-require(path.resolve(process.argv[2] || path.join(__dirname, '..', 'main.ts')));
+const entry = path.resolve(process.argv[2] || path.join(__dirname, '..', 'main.ts'));
+// Node maps stack traces through source maps only for the modules it compiles itself.
+if (!DEBUG && process.env.SSM_LAB_CODE_CACHE !== 'off') require('./code-cache').enableCodeCache(entry);
+require(entry);

@@ -27,7 +27,19 @@ export const REVIEW_DIR_VARIABLE: ToolVariable = {
   doc: 'where `npm run review` writes',
 };
 
-export const TOOL_VARIABLES: readonly ToolVariable[] = [PROVIDER_MIRROR_VARIABLE, REVIEW_DIR_VARIABLE, DEBUG_VARIABLE];
+/** Read by bin/app.js (plain JavaScript, so it names the variable itself). */
+export const CODE_CACHE_VARIABLE: ToolVariable = {
+  name: 'SSM_LAB_CODE_CACHE',
+  defaultDoc: 'on',
+  doc: "`off` compiles every module afresh instead of reusing V8's code cache in `node_modules/.cache`; always off under `SSM_LAB_DEBUG=1`",
+};
+
+export const TOOL_VARIABLES: readonly ToolVariable[] = [
+  PROVIDER_MIRROR_VARIABLE,
+  REVIEW_DIR_VARIABLE,
+  DEBUG_VARIABLE,
+  CODE_CACHE_VARIABLE,
+];
 
 /** Names of the tool variables, for `loadConfig(env, { otherVariables })`. */
 export const TOOL_VARIABLE_NAMES: readonly string[] = TOOL_VARIABLES.map((variable) => variable.name);
