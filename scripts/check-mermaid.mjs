@@ -3,16 +3,23 @@
 // files) with Mermaid itself, so a diagram that would not render fails a test.
 // Usage: node scripts/check-mermaid.mjs README.md .review/lab.mmd
 import fs from 'fs';
-import { JSDOM } from 'jsdom';
+import { createRequire } from 'module';
+import vm from 'vm';
 
-// Mermaid expects a browser; a jsdom window is enough for parsing.
-const dom = new JSDOM('<!doctype html><html><body></body></html>');
-globalThis.window = dom.window;
-globalThis.document = dom.window.document;
-globalThis.DOMParser = dom.window.DOMParser;
-globalThis.Element = dom.window.Element;
-Object.defineProperty(globalThis, 'navigator', { value: dom.window.navigator, configurable: true });
-const { default: mermaid } = await import('mermaid');
+const require = createRequire(import.meta.url);
+// Mermaid expects a browser (its sanitizer needs a DOM); a happy-dom window is enough for parsing.
+const { Window } = require('happy-dom');
+const window = new Window();
+globalThis.window = window;
+globalThis.document = window.document;
+globalThis.DOMParser = window.DOMParser;
+globalThis.Element = window.Element;
+Object.defineProperty(globalThis, 'navigator', { value: window.navigator, configurable: true });
+// Mermaid's own one-file build (@mermaid-js/tiny: every diagram type but mindmap and architecture,
+// no dependencies): a browser script, so it runs as one, in the global scope, and sets globalThis.mermaid.
+const tiny = require.resolve('@mermaid-js/tiny');
+vm.runInThisContext(fs.readFileSync(tiny, 'utf8'), { filename: tiny });
+const { mermaid } = globalThis;
 mermaid.initialize({ startOnLoad: false });
 
 let failures = 0;
@@ -38,4 +45,5 @@ for (const file of process.argv.slice(2)) {
   }
 }
 console.log(`${diagrams} diagram(s) checked, ${failures} failed`);
+await window.happyDOM.close();
 process.exit(failures > 0 || diagrams === 0 ? 1 : 0);
