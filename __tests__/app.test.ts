@@ -73,7 +73,7 @@ describe('the app (main.ts)', () => {
   // One bad value per kind of failure is enough here: config.test.ts checks every message in-process.
   test.each([
     [{ SSM_LAB_VPC1_CIDR: '10.0.0.0/33' }, 'SSM_LAB_VPC1_CIDR="10.0.0.0/33" is invalid: expected an IPv4 CIDR block'],
-  ])('GIVEN %p WHEN the app runs THEN one clear line, exit 1, and nothing written', (settings, message) => {
+  ])('GIVEN %j WHEN the app runs THEN one clear line, exit 1, and nothing written', (settings, message) => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-bad-')), 'cdktf.out');
     const result = runApp(outdir, settings);
     expect(result.status).toBe(1);

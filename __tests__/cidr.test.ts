@@ -8,7 +8,7 @@ describe('IPv4 CIDR helpers', () => {
   });
 
   test.each(['10.0.0.0', '10.0.0.0/33', '256.0.0.0/8', '10.0.1.5/24', '010.0.0.0/8', ' /16', 'a.b.c.d/8'])(
-    'GIVEN %p WHEN parsed THEN it is rejected',
+    'GIVEN %j WHEN parsed THEN it is rejected',
     (text) => expect(parseIpv4Cidr(text)).toBeUndefined(),
   );
 

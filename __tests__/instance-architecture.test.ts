@@ -15,7 +15,7 @@ describe('architectureOfInstanceType', () => {
     expect(architectureOfInstanceType(type)).toBe(architecture);
   });
 
-  test.each(['mac2.metal', 'nano', 'T4G.NANO', ''])('GIVEN %p WHEN inferred THEN unknown', (type) => {
+  test.each(['mac2.metal', 'nano', 'T4G.NANO', ''])('GIVEN %j WHEN inferred THEN unknown', (type) => {
     expect(architectureOfInstanceType(type)).toBeUndefined();
   });
 

@@ -94,6 +94,13 @@ function options(projectDir: string): LeftoverOptions {
   };
 }
 
+// Test files share a worker (vitest.config.mts): give the clients back to the next file.
+afterAll(() => {
+  tagging.restore();
+  iam.restore();
+  ec2.restore();
+});
+
 beforeEach(() => {
   tagging.reset();
   iam.reset();
@@ -236,7 +243,7 @@ describe('npm run leftovers', () => {
       Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
       /^AWS credentials are missing/,
     ],
-  ])('GIVEN %p from AWS WHEN listed THEN one clear line', async (error, message) => {
+  ])('GIVEN %j from AWS WHEN listed THEN one clear line', async (error, message) => {
     tagging.on(GetResourcesCommand).rejects(error);
     await expect(findLeftovers(options(project()))).rejects.toThrow(LeftoverError);
     await expect(findLeftovers(options(project()))).rejects.toThrow(message);
@@ -273,7 +280,7 @@ describe('npm run leftovers', () => {
     [[], { delete: false, yes: false }],
     [['--delete'], { delete: true, yes: false }],
     [['--delete', '--yes'], { delete: true, yes: true }],
-  ])('GIVEN %p WHEN parsed THEN %p', (argv, parsed) => {
+  ])('GIVEN %j WHEN parsed THEN %j', (argv, parsed) => {
     expect(parseLeftoverArguments(argv)).toEqual(parsed);
   });
 

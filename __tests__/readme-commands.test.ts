@@ -10,7 +10,7 @@ import { CdktfManifest, configWith, synthLab } from './helpers/synth';
 // Every cdktf command the README tells a user to run, checked against cdktf-cli 0.21's own
 // stack-selection rules (its cli-core helpers, the code `cdktf deploy|destroy` runs) and the stacks
 // and dependencies the app really declares. One refused command also goes through the real CLI.
-jest.setTimeout(60_000);
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const ROOT = path.resolve(__dirname, '..');
 /** The cdktf CLI that `npx cdktf` runs, with no network check and no user settings. */

@@ -44,7 +44,7 @@ describe('review arguments', () => {
     [['--account', '--stack'], '--stack needs a value'],
     [['--account', '--refresh=maybe'], '--refresh=maybe is invalid'],
     [['--var', 'ttl=4h'], 'apply to the account review: add --account'],
-  ])('GIVEN %p WHEN parsed THEN one clear error', (argv, message) => {
+  ])('GIVEN %j WHEN parsed THEN one clear error', (argv, message) => {
     expect(() => parseReviewArguments(argv)).toThrow(ReviewError);
     expect(() => parseReviewArguments(argv)).toThrow(message);
   });
@@ -72,7 +72,7 @@ describe('Terraform failures in one line', () => {
       'Error: Error loading state: AccessDenied: Access Denied',
       /^the state backend refused: Error loading state: AccessDenied: Access Denied — check SSM_LAB_STATE_BUCKET/,
     ],
-  ])('GIVEN %p WHEN explained THEN %p', (output, expected) => {
+  ])('GIVEN %j WHEN explained THEN %j', (output, expected) => {
     expect(explainFailure(output, 'lab-network')).toMatch(expected);
   });
 

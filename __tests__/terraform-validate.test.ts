@@ -6,7 +6,7 @@ import { configWith, SSH_OPERATOR_ENV, synthLab } from './helpers/synth';
 import { describeWithTerraform, init, tf } from './helpers/terraform';
 
 // Terraform's own verdict on everything we synthesize, against the real AWS provider schema.
-jest.setTimeout(180_000);
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 interface Verdict {
   valid: boolean;

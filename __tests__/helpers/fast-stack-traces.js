@@ -1,7 +1,7 @@
-// Jest setup: cdktf records a full stack trace for every token it creates (on a plain object,
-// not an Error). Under Jest each trace went through source-map-support, which maps every frame
-// through cdktf's inline source maps and made a synth ~4x slower than outside Jest. Those traces
-// are only diagnostics, so format them plainly; real errors keep their source-mapped stacks.
+// Test setup: cdktf records a full stack trace for every token it creates (on a plain object,
+// not an Error). Under a test runner each trace goes through its source-map support, which maps
+// every frame through cdktf's inline source maps (under Jest a synth was ~4x slower than outside).
+// Those traces are only diagnostics, so format them plainly; real errors keep their mapped stacks.
 'use strict';
 const mapped = Error.prepareStackTrace;
 Error.prepareStackTrace = function prepareStackTrace(error, frames) {
