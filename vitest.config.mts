@@ -1,9 +1,11 @@
-// Vitest: transpile only (esbuild); `tsc --noEmit` type-checks once before the suite (see npm test).
+// Vitest: transpile only (esbuild); `npm run typecheck` type-checks once before the suite (see npm test).
 import { defineConfig } from 'vitest/config';
+
+/** Files that run the real Terraform, or commands as processes (the app, the npm scripts, cdktf). */
+const END_TO_END = ['__tests__/**/*terraform*.test.ts', '__tests__/**/*.e2e.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['__tests__/**/*.test.ts'],
     globals: true,
     // Child processes (each file's Terraform and CLI runs), one per core. Files run one after
     // another in each, sharing loaded modules: cdktf and the provider bindings load once per
@@ -13,5 +15,11 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false } },
     setupFiles: ['__tests__/helpers/fast-stack-traces.js'],
     snapshotFormat: { escapeString: false, printBasicPrototype: false },
+    projects: [
+      // npm run test:unit: in process, milliseconds each.
+      { extends: true, test: { name: 'unit', include: ['__tests__/**/*.test.ts'], exclude: END_TO_END } },
+      // npm run test:e2e: a Terraform plan takes seconds, a review of five stacks a minute.
+      { extends: true, test: { name: 'e2e', include: END_TO_END, testTimeout: 240_000, hookTimeout: 240_000 } },
+    ],
   },
 });

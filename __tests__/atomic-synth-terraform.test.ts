@@ -6,7 +6,6 @@ import { describeWithTerraform, init, tf } from './helpers/terraform';
 
 // A synth must keep what `terraform init` wrote in each stack folder (as cdktf's own synth does):
 // the working directory and the provider lock file that pins the provider's checksums.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -1,47 +1,16 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parseReviewArguments } from '../tools/review/arguments';
 import { parseStatusArguments } from '../tools/status/arguments';
 import { parseLeftoverArguments } from '../tools/leftovers/arguments';
-import { CdktfManifest, configWith, synthLab } from './helpers/synth';
+import { CdktfCommand, cdktfRefusal, stacksOf } from './helpers/cdktf-cli';
+import { configWith, synthLab } from './helpers/synth';
 
 // Every cdktf command the README tells a user to run, checked against cdktf-cli 0.21's own
 // stack-selection rules (its cli-core helpers, the code `cdktf deploy|destroy` runs) and the stacks
-// and dependencies the app really declares. One refused command also goes through the real CLI.
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+// and dependencies the app really declares. readme-commands.e2e.test.ts runs the real CLI.
 
 const ROOT = path.resolve(__dirname, '..');
-/** The cdktf CLI that `npx cdktf` runs, with no network check and no user settings. */
-const CDKTF_CLI = path.join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf');
-const CLI_ENV = {
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  CHECKPOINT_DISABLE: '1',
-  CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1',
-  CI: '1',
-};
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const cdktfRules = require('@cdktf/cli-core/src/lib/helpers/stack-helpers') as {
-  getMultipleStacks(stacks: SynthesizedStack[], patterns: string[], action: string): SynthesizedStack[];
-  getSingleStack(stacks: SynthesizedStack[], name: string, action: string): SynthesizedStack;
-  checkIfAllDependenciesAreIncluded(stacksToRun: SynthesizedStack[]): void;
-  checkIfAllDependantsAreIncluded(stacksToRun: SynthesizedStack[], all: SynthesizedStack[]): void;
-};
-
-interface SynthesizedStack {
-  readonly name: string;
-  readonly dependencies: string[];
-}
-
-export interface CdktfCommand {
-  readonly line: string;
-  readonly verb: 'deploy' | 'destroy' | 'diff' | 'output';
-  readonly stacks: string[];
-  readonly flags: string[];
-}
-
 /**
  * `npx cdktf <verb> …` commands of a Markdown text: whole commands in code blocks (joined across
  * `\` continuations, `> ` quote marks removed) and inline code spans that name at least one stack.
@@ -86,30 +55,8 @@ export function cdktfCommands(markdown: string): CdktfCommand[] {
   return commands;
 }
 
-/** cdktf's refusal of a command, in cdktf's own words, or undefined when cdktf would run it. */
-function cdktfRefusal(command: CdktfCommand, all: SynthesizedStack[]): string | undefined {
-  try {
-    if (command.verb === 'diff') {
-      if (command.stacks.length !== 1) return 'cdktf diff takes exactly one stack';
-      cdktfRules.getSingleStack(all, command.stacks[0], 'diff');
-      return undefined;
-    }
-    const chosen = cdktfRules.getMultipleStacks(all, command.stacks, command.verb);
-    if (command.flags.includes('--ignore-missing-stack-dependencies')) return undefined;
-    if (command.verb === 'deploy') cdktfRules.checkIfAllDependenciesAreIncluded(chosen);
-    if (command.verb === 'destroy') cdktfRules.checkIfAllDependantsAreIncluded(chosen, all);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 describe('the README commands', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const stacksOf = (lab: ReturnType<typeof synthLab>): SynthesizedStack[] => {
-    const manifest: CdktfManifest = JSON.parse(fs.readFileSync(path.join(lab.outdir, 'manifest.json'), 'utf8'));
-    return Object.entries(manifest.stacks).map(([name, stack]) => ({ name, dependencies: stack.dependencies }));
-  };
   // The default app, and the app with the optional session audit (SSM_LAB_SESSION_AUDIT=true): a
   // command that names lab-session-audit is meant for the second, every other for the first.
   const stacks = stacksOf(synthLab());
@@ -174,30 +121,6 @@ describe('the README commands', () => {
       { verb: 'diff', stacks: ['lab-ssh'], flags: [] },
       { verb: 'deploy', stacks: ['lab-network', 'lab-ssm-nat'], flags: [] },
     ]);
-  });
-
-  test("GIVEN `npm run synth` (the README's synth-only command) WHEN the real cdktf CLI runs it THEN every stack is written", () => {
-    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.synth).toBe('cdktf synth');
-    const output = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-cli-synth-'));
-    const cli = spawnSync(process.execPath, [CDKTF_CLI, 'synth', '--output', output], {
-      cwd: ROOT,
-      env: CLI_ENV,
-      encoding: 'utf8',
-    });
-    expect(cli.status).toBe(0);
-    expect(fs.readdirSync(path.join(output, 'stacks')).sort()).toEqual(stacks.map((stack) => stack.name).sort());
-  });
-
-  test('GIVEN the real cdktf CLI WHEN it is given a refused command THEN it refuses it the same way, before any Terraform run', () => {
-    const cli = spawnSync(process.execPath, [CDKTF_CLI, 'destroy', 'lab-network'], {
-      cwd: ROOT,
-      env: CLI_ENV,
-      encoding: 'utf8',
-    });
-    expect(cli.status).not.toBe(0);
-    expect(cli.stdout + cli.stderr).toContain(
-      cdktfRefusal({ line: '', verb: 'destroy', stacks: ['lab-network'], flags: [] }, stacks),
-    );
   });
 });
 

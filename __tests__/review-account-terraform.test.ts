@@ -23,7 +23,6 @@ import { heldIdentifiers, readStackState } from '../tools/state';
 // `review --account` with the real Terraform and AWS provider against states a deployed lab would
 // leave (written from Terraform's own plans), planned with -refresh=false: only the provider's
 // start-up call reaches AWS, and a local STS stand-in answers it.
-vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
 const STACKS = ['lab-network', 'lab-ssm-nat'];
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -9,7 +9,6 @@ import { describeWithTerraform, tfEnv } from './helpers/terraform';
 // The offline review with the session audit on: Terraform plans lab-session-audit, the report gets
 // its cost and, per instance, where its sessions are logged. (review-terraform.test.ts reviews the
 // default lab, where every instance is "not logged".)
-vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 describeWithTerraform('npm run review with SSM_LAB_SESSION_AUDIT=true', () => {
   let result: ReviewResult;

@@ -15,7 +15,6 @@ import { offlineEndpointsVars } from '../tools/review/offline';
 
 // The offline review of the default lab, end to end with the real Terraform and AWS provider:
 // assertions on Terraform's own evaluated plans, on the verdicts, and on broken variants of them.
-vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 describeWithTerraform('npm run review (offline plan review)', () => {
   let result: ReviewResult;

@@ -8,7 +8,6 @@ import { describeWithTerraform, init, plan, PlanOutcome } from './helpers/terraf
 
 // "A deploy of lab-ssh without the operator's inputs is refused": Terraform's own plan, offline,
 // with lab-network's outputs from the review's placeholder state.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 describeWithTerraform('lab-ssh with Terraform', () => {
   let refused: PlanOutcome;

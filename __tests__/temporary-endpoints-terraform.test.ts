@@ -19,7 +19,6 @@ import { OFFLINE_ACCESS_KEY, offlineEndpointsVars } from '../tools/review/offlin
 // Terraform's own verdict on the ssm-endpoints stack: offline plans with sample inputs, every
 // validation rule with its message, and the preflight evaluated by `terraform test` against a
 // mocked provider. These run in one go; the steps share two initialised stack folders.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 /** What the review passes offline (a region, no lookups); the inputs after it win. */
 const OFFLINE_VARS = offlineEndpointsVars(configWith({}));

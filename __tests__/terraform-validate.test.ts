@@ -6,7 +6,6 @@ import { configWith, SSH_OPERATOR_ENV, synthLab } from './helpers/synth';
 import { describeWithTerraform, init, tf } from './helpers/terraform';
 
 // Terraform's own verdict on everything we synthesize, against the real AWS provider schema.
-vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 interface Verdict {
   valid: boolean;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point (default: main.ts) by transpiling each .ts file with SWC as it is
-// required: no type-checking here (`npm test` runs tsc --noEmit), so a synth starts in milliseconds.
+// required: no type-checking here (`npm test` runs `npm run typecheck`), so a synth starts in milliseconds.
 // Transpiled files are cached by content (node_modules/.cache), so an unchanged file costs a read:
 // SWC itself is loaded only when something changed.
 'use strict';
