@@ -1,6 +1,6 @@
 import * as os from 'os';
 import * as path from 'path';
-import { accountEnvironment, explainFailure } from '../tools/review/account';
+import { accountEnvironment, explainFailure, needsInit } from '../tools/review/account';
 import { offlineEnvironment } from '../tools/review/offline';
 import { parseReviewArguments } from '../tools/review/arguments';
 import { ReviewError } from '../tools/review/run';
@@ -42,6 +42,23 @@ describe('review arguments', () => {
   ])('GIVEN %j WHEN parsed THEN one clear error', (argv, message) => {
     expect(() => parseReviewArguments(argv)).toThrow(ReviewError);
     expect(() => parseReviewArguments(argv)).toThrow(message);
+  });
+});
+
+describe('when a stack folder needs terraform init', () => {
+  // Terraform 1.11's own first lines when `plan` runs before `init` would have been needed.
+  test.each([
+    'Error: Inconsistent dependency lock file\n\nThe following dependency selections recorded in the lock file are',
+    'Error: Backend initialization required, please run "terraform init"\n\nReason: Initial configuration of the requested backend "local"',
+    'Error: Backend initialization required: please run "terraform init"\n\nReason: Backend configuration block has changed',
+    'Error: Required plugins are not installed',
+  ])('GIVEN %j WHEN plan fails THEN init runs first', (output) => {
+    expect(needsInit(output)).toBe(true);
+  });
+
+  test('GIVEN a plan error of the configuration or of AWS WHEN plan fails THEN no init is tried', () => {
+    expect(needsInit('Error: Unsupported argument\n\n  on cdk.tf.json line 12')).toBe(false);
+    expect(needsInit('Error: No valid credential sources found')).toBe(false);
   });
 });
 

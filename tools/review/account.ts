@@ -17,6 +17,7 @@ import {
   findTerraform,
   inParallel,
   runTerraformAsync,
+  TerraformResult,
   terraformEnvironment,
 } from '../terraform-cli';
 import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan } from './plan-model';
@@ -161,6 +162,17 @@ export function explainFailure(output: string, networkStack: string): string | u
   return undefined;
 }
 
+/**
+ * Whether Terraform refused to plan until `terraform init` runs: every such refusal (working
+ * directory not initialised, backend or providers changed, lock file out of date, module missing)
+ * tells the user to run it.
+ */
+export function needsInit(output: string): boolean {
+  return /(run|running) "?terraform init"?|terraform init -(reconfigure|migrate-state|upgrade)|Backend initialization required|Required plugins are not installed|Inconsistent dependency lock file|Module not installed/.test(
+    output,
+  );
+}
+
 /** Terraform's first error line, without its box drawing. */
 function firstError(output: string): string {
   const line = output.split('\n').find((candidate) => /Error:/.test(candidate)) ?? output.trim().split('\n')[0] ?? '';
@@ -211,34 +223,34 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
     const started = Date.now();
     const dir = path.join(synthDir, 'stacks', stack);
     const planFile = path.join(outDir, 'plans', `${stack}.tfplan`);
-    const steps: [string, string[]][] = [
-      ['init', ['init', '-input=false']],
-      [
-        'plan',
-        [
-          'plan',
-          '-input=false',
-          ...(options.refresh === false ? ['-refresh=false'] : []),
-          `-out=${planFile}`,
-          ...extraArgs,
-        ],
-      ],
-      ['show', ['show', '-json', planFile]],
+    const run = (args: string[]) => runTerraformAsync(terraform, args, dir, tfEnv);
+    const failed = (step: string, result: TerraformResult): StackReviewOutcome => {
+      const output = `${result.stderr}\n${result.stdout}`;
+      const logFile = path.join(outDir, 'logs', `${stack}.${step}.log`);
+      fs.writeFileSync(logFile, output);
+      const reason = explainFailure(output, network) ?? `terraform ${step} failed: ${firstError(output)}`;
+      return { stack, status: 'failed', reason, logFile, seconds: (Date.now() - started) / 1000 };
+    };
+    const planArgs = [
+      'plan',
+      '-input=false',
+      ...(options.refresh === false ? ['-refresh=false'] : []),
+      `-out=${planFile}`,
+      ...extraArgs,
     ];
-    for (const [step, args] of steps) {
-      const result = await runTerraformAsync(terraform, args, dir, tfEnv);
-      if (result.status !== 0) {
-        const output = `${result.stderr}\n${result.stdout}`;
-        const logFile = path.join(outDir, 'logs', `${stack}.${step}.log`);
-        fs.writeFileSync(logFile, output);
-        const reason = explainFailure(output, network) ?? `terraform ${step} failed: ${firstError(output)}`;
-        return { stack, status: 'failed', reason, logFile, seconds: (Date.now() - started) / 1000 };
-      }
-      if (step === 'show') {
-        plans[stack] = JSON.parse(result.stdout);
-        fs.writeFileSync(path.join(outDir, 'plans', `${stack}.json`), result.stdout);
-      }
+    // The stack folder keeps its .terraform between reviews, so the plan usually runs as it is;
+    // Terraform itself says when it needs `terraform init` first (new folder, backend or providers).
+    let planned = await run(planArgs);
+    if (planned.status !== 0 && needsInit(`${planned.stderr}\n${planned.stdout}`)) {
+      const init = await run(['init', '-input=false']);
+      if (init.status !== 0) return failed('init', init);
+      planned = await run(planArgs);
     }
+    if (planned.status !== 0) return failed('plan', planned);
+    const shown = await run(['show', '-json', planFile]);
+    if (shown.status !== 0) return failed('show', shown);
+    plans[stack] = JSON.parse(shown.stdout);
+    fs.writeFileSync(path.join(outDir, 'plans', `${stack}.json`), shown.stdout);
     return { stack, status: 'planned', seconds: (Date.now() - started) / 1000 };
   };
   const report = (outcome: StackReviewOutcome) => {
