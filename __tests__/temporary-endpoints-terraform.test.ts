@@ -11,6 +11,7 @@ import {
   plan,
   PlanOutcome,
   plannedValues,
+  planUnits,
   tf,
 } from './helpers/terraform';
 import { diagnosticsOf, inParallel } from '../tools/terraform-cli';
@@ -203,13 +204,34 @@ describeWithTerraform('ssm-endpoints with Terraform', () => {
     normalJson = normal.raw['ssm-endpoints'];
     const offlineDir = path.join(offline.outdir, 'stacks', 'ssm-endpoints');
     const normalDir = path.join(normal.outdir, 'stacks', 'ssm-endpoints');
-    await Promise.all([init(offlineDir, true), init(normalDir)]);
+    await init(normalDir);
+    // The stack as a module of one root per group (each Terraform run costs seconds): the valid
+    // inputs in one plan, the invalid ones in another, each failure traced to its inputs.
+    const offlineUnit = (name: string, vars: readonly (readonly [string, string])[]) => ({
+      name,
+      dir: offlineDir,
+      vars: [...OFFLINE_VARS, ...vars],
+    });
+    const stacksDir = path.dirname(offlineDir);
     const steps: (() => Promise<void>)[] = [
-      async () => void (sample = await planOffline(offlineDir, SSM_ENDPOINTS_SAMPLE_VARS, 'sample')),
-      async () => void (cidrs = await planOffline(offlineDir, CIDR_COMBINATION, 'cidrs')),
-      async () => void (badFormats = await planOffline(offlineDir, BAD_FORMATS, 'bad-formats')),
-      async () => void (badCombination = await planOffline(offlineDir, BAD_COMBINATION, 'bad-combination')),
-      async () => void (badSecurityGroup = await planOffline(offlineDir, BAD_SECURITY_GROUP, 'bad-security-group')),
+      async () =>
+        void ({ sample, cidrs } = await planUnits(
+          [offlineUnit('sample', SSM_ENDPOINTS_SAMPLE_VARS), offlineUnit('cidrs', CIDR_COMBINATION)],
+          path.join(stacksDir, '.valid'),
+        )),
+      async () =>
+        void ({
+          'bad-formats': badFormats,
+          'bad-combination': badCombination,
+          'bad-security-group': badSecurityGroup,
+        } = await planUnits(
+          [
+            offlineUnit('bad-formats', BAD_FORMATS),
+            offlineUnit('bad-combination', BAD_COMBINATION),
+            offlineUnit('bad-security-group', BAD_SECURITY_GROUP),
+          ],
+          path.join(stacksDir, '.invalid'),
+        )),
       async () => void (tests = await terraformTest(normalDir)),
       async () => void (expired = await expiredWindow(root, offlineJson)),
     ];

@@ -33,14 +33,37 @@ export interface PlanTogetherOptions {
   readonly rootDir: string;
 }
 
+interface Diagnosed {
+  readonly diagnostics: TerraformDiagnostic[];
+  /** Per unit its own diagnostics, and with them every one no unit can be named for. */
+  readonly byUnit: Record<string, TerraformDiagnostic[]>;
+}
+
 export type PlanTogetherResult =
-  | { readonly ok: true; readonly plans: Record<string, PlanJson>; readonly diagnostics: TerraformDiagnostic[] }
-  | {
-      readonly ok: false;
-      readonly step: string;
-      readonly message: string;
-      readonly diagnostics: TerraformDiagnostic[];
-    };
+  | (Diagnosed & { readonly ok: true; readonly plans: Record<string, PlanJson> })
+  | (Diagnosed & { readonly ok: false; readonly step: string; readonly message: string });
+
+/**
+ * Which unit a diagnostic of the root's plan belongs to: the module its address or its block
+ * (`snippet.context`, e.g. `module.bad-formats` for an invalid input) names.
+ */
+export function diagnosticsByUnit(
+  diagnostics: readonly TerraformDiagnostic[],
+  units: readonly PlanUnit[],
+): Record<string, TerraformDiagnostic[]> {
+  const owner = (diagnostic: TerraformDiagnostic) =>
+    units.find((unit) =>
+      [diagnostic.address, diagnostic.snippet?.context].some(
+        (where) => where === `module.${unit.name}` || where?.startsWith(`module.${unit.name}.`),
+      ),
+    )?.name;
+  const byUnit: Record<string, TerraformDiagnostic[]> = Object.fromEntries(units.map((unit) => [unit.name, []]));
+  for (const diagnostic of diagnostics) {
+    const name = owner(diagnostic);
+    for (const unit of name ? [name] : Object.keys(byUnit)) byUnit[unit].push(diagnostic);
+  }
+  return byUnit;
+}
 
 /** Separates a module name from a forwarded variable's or output's own name in the root. */
 const SEPARATOR = '__';
@@ -100,8 +123,10 @@ export async function planTogether(
   );
   const planFile = 'together.tfplan';
   const init = await runTerraformAsync(terraform, ['init', '-input=false', '-backend=false'], rootDir, env);
-  if (init.status !== 0)
-    return { ok: false, step: 'init', message: (init.stderr || init.stdout).trim(), diagnostics: [] };
+  if (init.status !== 0) {
+    const message = (init.stderr || init.stdout).trim();
+    return { ok: false, step: 'init', message, diagnostics: [], byUnit: diagnosticsByUnit([], units) };
+  }
   const planned = await runTerraformAsync(
     terraform,
     ['plan', '-input=false', '-lock=false', '-json', `-out=${planFile}`, ...vars],
@@ -109,14 +134,16 @@ export async function planTogether(
     env,
   );
   const diagnostics = diagnosticsOf(planned.stdout).filter((d) => d.summary !== 'Backend configuration ignored');
+  const byUnit = diagnosticsByUnit(diagnostics, units);
   if (planned.status !== 0) {
     const message = diagnostics.map((d) => `${d.severity}: ${d.summary}: ${d.detail}`).join('\n');
-    return { ok: false, step: 'plan', message: message || planned.stderr.trim(), diagnostics };
+    return { ok: false, step: 'plan', message: message || planned.stderr.trim(), diagnostics, byUnit };
   }
   const shown = await runTerraformAsync(terraform, ['show', '-json', planFile], rootDir, env);
-  if (shown.status !== 0) return { ok: false, step: 'show', message: shown.stderr.trim(), diagnostics };
+  if (shown.status !== 0) return { ok: false, step: 'show', message: shown.stderr.trim(), diagnostics, byUnit };
   const combined: PlanJson = JSON.parse(shown.stdout);
-  return { ok: true, plans: Object.fromEntries(units.map((u) => [u.name, unitPlan(combined, u.name)])), diagnostics };
+  const plans = Object.fromEntries(units.map((unit) => [unit.name, unitPlan(combined, unit.name)]));
+  return { ok: true, plans, diagnostics, byUnit };
 }
 
 type Json = Record<string, unknown>;

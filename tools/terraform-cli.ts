@@ -161,6 +161,9 @@ export interface TerraformDiagnostic {
   readonly summary: string;
   readonly detail: string;
   readonly address?: string;
+  /** Where in the configuration: the file and, as `context`, the block (`module.x`, `resource "…"`). */
+  readonly range?: { readonly filename: string };
+  readonly snippet?: { readonly context?: string | null };
 }
 
 /** Diagnostics from the JSON lines `terraform plan -json` / `terraform test -json` print. */

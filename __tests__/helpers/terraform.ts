@@ -10,6 +10,7 @@ import {
   TerraformResult,
 } from '../../tools/terraform-cli';
 import { PlanJson, PlannedValues } from '../../tools/review/plan-model';
+import { planTogether, PlanUnit } from '../../tools/plan-together';
 
 /**
  * Terraform for the tests. Required under CI=true; elsewhere a machine without terraform skips
@@ -67,6 +68,22 @@ export async function plan(
   const shown = await tf(['show', '-json', planFile], stackDir);
   if (shown.status !== 0) throw new Error(`terraform show failed:\n${shown.stderr}`);
   return { status: 0, diagnostics, plan: JSON.parse(shown.stdout) };
+}
+
+/**
+ * Several plans in one Terraform run (tools/plan-together.ts): each unit's outcome as {@link plan}
+ * gives it. When any unit fails, none has a plan, and each gets the diagnostics that name it.
+ */
+export async function planUnits(units: readonly PlanUnit[], rootDir: string): Promise<Record<string, PlanOutcome>> {
+  const result = await planTogether(units, { terraform: terraformBinary!, env: tfEnv(), rootDir });
+  return Object.fromEntries(
+    units.map((unit) => [
+      unit.name,
+      result.ok
+        ? { status: 0, diagnostics: result.byUnit[unit.name], plan: result.plans[unit.name] }
+        : { status: 1, diagnostics: result.byUnit[unit.name], plan: {} },
+    ]),
+  );
 }
 
 /** Planned creations as `type` → count, from a plan JSON. */
