@@ -1,11 +1,13 @@
 import { synthesizeAtomically } from './lib/atomic-synth';
 import { loadConfig, SETTINGS } from './lib/config';
 import { describeFinding } from './lib/guardrails';
+import { recordTokenCreationStacks } from './lib/token-creation-stacks';
 import { addLabStacks } from './stacks';
 import { debugging, TOOL_VARIABLE_NAMES } from './tools/variables';
 
 // Configuration and guardrails are checked before anything is written; the synth itself goes to a
 // staging folder that replaces cdktf.out only when every stack succeeded.
+recordTokenCreationStacks(debugging());
 try {
   const config = loadConfig(process.env, { otherVariables: TOOL_VARIABLE_NAMES });
   synthesizeAtomically(process.env.CDKTF_OUTDIR || 'cdktf.out', (app) => {

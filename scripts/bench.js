@@ -139,8 +139,20 @@ for (const r of rows) {
   );
 }
 const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
-console.log(`\npackages npm ci installs: ${Object.keys(lock.packages).filter((key) => key !== '').length}`);
-const misses = rows.filter((r) => !r.ok).length + (app.mib > 120 ? 1 : 0) + (ratioToTsNode < 8 ? 1 : 0);
+/** npm's rule for `os` / `cpu` lists: a match, or no `!`-exclusion of this value when all are exclusions. */
+const allows = (list, value) =>
+  !list || list.includes(value) || (list.every((entry) => entry.startsWith('!')) && !list.includes(`!${value}`));
+const listed = Object.entries(lock.packages).filter(([key]) => key !== '');
+// Optional packages built for other systems (esbuild's, SWC's, Rollup's binaries) are listed but not installed.
+const installed = listed.filter(([, entry]) => allows(entry.os, process.platform) && allows(entry.cpu, process.arch));
+console.log(
+  `\npackages npm ci installs: ${installed.length} on ${process.platform}-${process.arch} (${listed.length} in the lock file, with other systems' binaries; target: fewer than 938)`,
+);
+const misses =
+  rows.filter((r) => !r.ok).length +
+  (app.mib > 120 ? 1 : 0) +
+  (ratioToTsNode < 8 ? 1 : 0) +
+  (listed.length >= 938 ? 1 : 0);
 if (misses > 0) {
   console.error(`bench: ${misses} figure(s) over target`);
   process.exit(1);
