@@ -1,30 +1,18 @@
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { noCredentialsShell } from './helpers/no-credentials';
 
 // npm run leftovers as a user types it: a process of its own, no AWS credentials, nothing reaches AWS.
 
 describe('npm run leftovers (the command)', () => {
   const ROOT = path.resolve(__dirname, '..');
-  // No credentials anywhere; endpoints nobody answers, so nothing leaves this machine even by mistake.
-  const run = (...args: string[]) => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-leftovers-cli-'));
-    return spawnSync('npm', ['run', '--silent', 'leftovers', ...(args.length ? ['--', ...args] : [])], {
+  const run = (...args: string[]) =>
+    spawnSync('npm', ['run', '--silent', 'leftovers', ...(args.length ? ['--', ...args] : [])], {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: home,
-        AWS_CONFIG_FILE: path.join(home, 'none'),
-        AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none'),
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-        SSM_LAB_NAME: 'cli-leftovers',
-      },
+      env: noCredentialsShell('cli-leftovers'),
       encoding: 'utf8',
       timeout: 60_000,
     });
-  };
 
   test('GIVEN no AWS credentials WHEN npm run leftovers runs THEN one line says how to sign in, exit 1', () => {
     const result = run();

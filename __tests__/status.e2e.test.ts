@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { noCredentialsShell } from './helpers/no-credentials';
 
 const NAT_INSTANCE = 'i-0aaaaaaaaaaaaaaa1';
 
@@ -9,25 +9,14 @@ const NAT_INSTANCE = 'i-0aaaaaaaaaaaaaaa1';
 
 describe('npm run status (the command)', () => {
   const ROOT = path.resolve(__dirname, '..');
-  // No credentials anywhere; endpoints nobody answers, so nothing leaves this machine even by mistake.
-  const env = (home: string): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: path.join(home, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-    SSM_LAB_NAME: 'cli-status',
-  });
 
   test('GIVEN a deployed stack and no AWS credentials WHEN npm run status runs THEN one line says how to sign in, exit 1', () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-status-cli-'));
     const stateFile = path.join(ROOT, 'terraform.cli-status.lab-ssm-nat.tfstate');
     fs.writeFileSync(stateFile, JSON.stringify({ outputs: { instance_id: { value: NAT_INSTANCE } }, resources: [{}] }));
     try {
       const result = spawnSync('npm', ['run', '--silent', 'status'], {
         cwd: ROOT,
-        env: env(home),
+        env: noCredentialsShell('cli-status'),
         encoding: 'utf8',
         timeout: 60_000,
       });
@@ -42,10 +31,9 @@ describe('npm run status (the command)', () => {
   });
 
   test('GIVEN nothing deployed WHEN npm run status -- --wait 1m runs THEN it says what to deploy, exit 1, without waiting', () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-status-cli-'));
     const result = spawnSync('npm', ['run', '--silent', 'status', '--', '--wait', '1m'], {
       cwd: ROOT,
-      env: env(home),
+      env: noCredentialsShell('cli-status'),
       encoding: 'utf8',
       timeout: 60_000,
     });
