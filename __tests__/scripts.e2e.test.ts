@@ -1,0 +1,58 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { stripVTControlCharacters } from 'util';
+
+// The README's development commands as a user types them: npm run typecheck and npm run test:unit
+// run here; npm run test:e2e would run this file again, so the files its Vitest project selects
+// are listed instead (with the same arguments, `list` for `run`).
+
+const ROOT = path.resolve(__dirname, '..');
+const SCRIPTS: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
+const npm = (...args: string[]) => spawnSync('npm', ['run', '--silent', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+/** The test files a script's `vitest run …` selects, relative to the project. */
+function filesOf(script: string): string[] {
+  const vitest = /vitest run(.*)$/.exec(SCRIPTS[script]);
+  if (!vitest) throw new Error(`npm run ${script} runs no vitest: ${SCRIPTS[script]}`);
+  const args = vitest[1].trim().split(/\s+/).filter(Boolean);
+  const listed = spawnSync(
+    process.execPath,
+    ['node_modules/vitest/vitest.mjs', 'list', ...args, '--filesOnly', '--json'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  expect(listed.status).toBe(0);
+  return (JSON.parse(listed.stdout) as { file: string }[]).map((entry) => path.relative(ROOT, entry.file)).sort();
+}
+
+describe('the development commands', () => {
+  test('GIVEN an unchanged project WHEN npm run typecheck runs THEN it passes and prints nothing', () => {
+    const result = npm('typecheck');
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  test('GIVEN the project WHEN npm run test:unit runs THEN it type-checks, lints and passes the in-process tests', () => {
+    const result = npm('test:unit');
+    expect(result.status).toBe(0);
+    const output = stripVTControlCharacters(result.stdout); // Vitest colours its report
+    expect(output).toMatch(/Test Files {2}\d+ passed/);
+    expect(output).not.toMatch(/terraform\.test\.ts|\.e2e\.test\.ts/);
+  });
+
+  test('GIVEN test:unit and test:e2e WHEN their files are listed THEN every test file is in exactly one of them, by its kind', () => {
+    const all = (fs.readdirSync(path.join(ROOT, '__tests__')) as string[])
+      .filter((file) => file.endsWith('.test.ts'))
+      .map((file) => path.join('__tests__', file))
+      .sort();
+    const unit = filesOf('test:unit');
+    const e2e = filesOf('test:e2e');
+    expect([...unit, ...e2e].sort()).toEqual(all);
+    expect(e2e.every((file) => /terraform.*\.test\.ts$|\.e2e\.test\.ts$/.test(file))).toBe(true);
+    expect(unit.some((file) => /terraform.*\.test\.ts$|\.e2e\.test\.ts$/.test(file))).toBe(false);
+    expect(e2e).toContain(path.join('__tests__', 'scripts.e2e.test.ts'));
+  });
+});
