@@ -140,4 +140,4 @@ function enableCodeCache(entry, { nodeModules = NODE_MODULES, cacheDir = CACHE_D
   });
 }
 
-module.exports = { enableCodeCache, CACHE_DIR };
+module.exports = { enableCodeCache, installStamp, CACHE_DIR };

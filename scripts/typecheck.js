@@ -8,6 +8,7 @@
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { installStamp } = require('../bin/code-cache');
 
 const ROOT = path.resolve(__dirname, '..');
 const BUILD_INFO = path.join(
@@ -16,16 +17,7 @@ const BUILD_INFO = path.join(
 );
 const STAMP = `${BUILD_INFO}.install`;
 
-function installStamp() {
-  try {
-    const stat = fs.statSync(path.join(ROOT, 'node_modules', '.package-lock.json'));
-    return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-  } catch {
-    return 'none';
-  }
-}
-
-const stamp = installStamp();
+const stamp = installStamp(path.join(ROOT, 'node_modules')) ?? 'none';
 let checkedWith;
 try {
   checkedWith = fs.readFileSync(STAMP, 'utf8');

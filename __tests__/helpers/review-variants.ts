@@ -4,13 +4,12 @@ import { applyFailures } from '../../tools/review/apply-checks';
 import { NetworkModel, PlanJson } from '../../tools/review/plan-model';
 import { Reachability, Verdict } from '../../tools/review/reachability';
 import { ReviewResult } from '../../tools/review/run';
-import { planTogether } from '../../tools/plan-together';
-import { terraformBinary, tfEnv } from './terraform';
+import { planUnits } from './terraform';
 
 // Broken (and repaired) variants of the lab, each planned by the real Terraform and AWS provider:
 // the review's model of AWS's rules must give the verdict AWS would. The variants edit the
 // synthesized JSON of one stack; every other stack keeps the review's own plan. Run inside the
-// review's suite (review-terraform.test.ts), so they reuse its synthesized, initialised stacks.
+// review's suite (review-terraform.test.ts), so they reuse its synthesized stacks.
 
 /** A synthesized stack as a variant edits it: every body a mutable map. */
 interface Json {
@@ -256,13 +255,10 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
         return { name, dir };
       });
       // All variants in one Terraform plan (each provider start costs seconds).
-      const together = await planTogether(units, {
-        terraform: terraformBinary!,
-        env: tfEnv(),
-        rootDir: path.join(stacksDir, '.variants'),
-      });
-      if (together.ok) Object.assign(plans, together.plans);
-      else for (const { name } of units) failures[name] = together.message;
+      for (const [name, outcome] of Object.entries(await planUnits(units, path.join(stacksDir, '.variants')))) {
+        if (outcome.status === 0) plans[name] = outcome.plan;
+        else failures[name] = outcome.diagnostics.map((d) => `${d.summary}: ${d.detail}`).join('\n');
+      }
     });
 
     /** Verdicts with one stack's plan replaced by the variant's. */

@@ -14,7 +14,6 @@ import { addLabStacks, LabStacks } from '../../stacks';
 import { signInAgain } from '../aws-errors';
 import {
   AWS_PROVIDER_VERSION,
-  findTerraform,
   inParallel,
   runTerraformAsync,
   TerraformResult,
@@ -24,7 +23,7 @@ import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan } fro
 import { PRICES_AS_OF, stackCost } from './prices';
 import { Reachability, Verdict } from './reachability';
 import { usd } from './report';
-import { ReviewError } from './run';
+import { ReviewError, terraformOrExplain } from './run';
 
 /** Exit codes a CI job can gate on. */
 export const AccountExit = {
@@ -181,12 +180,7 @@ function firstError(output: string): string {
 
 export async function runAccountReview(options: AccountReviewOptions): Promise<AccountReviewResult> {
   const env = options.env ?? process.env;
-  const terraform = findTerraform(env);
-  if (!terraform) {
-    throw new ReviewError(
-      'terraform was not found on PATH. Install Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install), or point TERRAFORM_BINARY at it.',
-    );
-  }
+  const terraform = terraformOrExplain(env);
   const { config } = options;
   const outDir = path.resolve(options.outDir);
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -216,6 +210,7 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   const { env: accountEnv, notices } = accountEnvironment(env);
   for (const notice of notices) options.progress?.(`note: ${notice}`);
   const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), accountEnv);
+  const version = runTerraformAsync(terraform, ['version'], outDir, tfEnv);
   const plans: Record<string, PlanJson> = {};
   const outcomes: StackReviewOutcome[] = [];
 
@@ -303,8 +298,11 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   const headlines = headlinesOf(instances, ordered, after);
   const failed = outcomes.some((outcome) => outcome.status === 'failed');
   const exitCode = failed ? AccountExit.ERROR : headlines.length > 0 ? AccountExit.PATH_LOST : AccountExit.OK;
-  const version = await runTerraformAsync(terraform, ['version'], outDir, tfEnv);
-  const facts = { region: config.region, terraformVersion: version.stdout.split('\n')[0] || 'Terraform', acknowledged };
+  const facts = {
+    region: config.region,
+    terraformVersion: (await version).stdout.split('\n')[0] || 'Terraform',
+    acknowledged,
+  };
   const reportFile = path.join(outDir, 'report.md');
   const result = { outcomes, plans: ordered, instances, stacks: stackSummaries, headlines, exitCode, reportFile };
   fs.writeFileSync(reportFile, accountMarkdown(result, facts));

@@ -1,6 +1,7 @@
 /**
- * `npm run review`: synthesize every stack for offline review, then per stack `terraform init`,
- * `plan` (which validates first) and `show -json`, and build the report from Terraform's own plans.
+ * `npm run review`: synthesize every stack for offline review, plan them together with one
+ * `terraform init`, `plan` (which validates first) and `show -json` (tools/plan-together.ts), and
+ * build the report from Terraform's own plans.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -53,6 +54,15 @@ export interface ReviewResult {
 }
 
 export class ReviewError extends Error {}
+
+/** The Terraform binary, or a {@link ReviewError} saying how to get one (and `then`, what to run again). */
+export function terraformOrExplain(env: NodeJS.ProcessEnv, then = ''): string {
+  const terraform = findTerraform(env);
+  if (terraform) return terraform;
+  throw new ReviewError(
+    `terraform was not found on PATH. Install Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install), or point TERRAFORM_BINARY at it${then}.`,
+  );
+}
 
 /** The lab configuration the review plans: the user's, with samples only where a plan needs a value. */
 export function reviewConfig(config: LabConfig): { config: LabConfig; placeholders: string[] } {
@@ -180,12 +190,7 @@ async function planAlone(
 
 export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const env = options.env ?? process.env;
-  const terraform = findTerraform(env);
-  if (!terraform) {
-    throw new ReviewError(
-      'terraform was not found on PATH. Install Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install), or point TERRAFORM_BINARY at it, then run npm run review again.',
-    );
-  }
+  const terraform = terraformOrExplain(env, ', then run npm run review again');
   const outDir = path.resolve(options.outDir);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
