@@ -1,13 +1,22 @@
 import { httpsToInternet, LabInstance } from '../lib/lab-instance';
-import { onlyResource, referenceTo, resourcesOfType, synthConstruct } from './helpers/synth';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import {
+  onlyResource,
+  referenceTo,
+  resourcesOfType,
+  synthConstruct,
+  synthConstructText,
+  TerraformJson,
+} from './helpers/synth';
 import { TerraformStack, Testing } from 'cdktf';
 
 const base = { name: 'lab', scenario: 'test', vpcId: 'vpc-1', subnetId: 'subnet-1' };
 
 describe('LabInstance', () => {
-  const json = synthConstruct((scope) => {
+  const text = synthConstructText((scope) => {
     new LabInstance(scope, 'instance', { ...base, httpsEgress: [httpsToInternet()] });
   });
+  const json: TerraformJson = JSON.parse(text);
 
   test('GIVEN defaults WHEN synthesized THEN IMDSv2 is required with hop limit 1', () => {
     expect(onlyResource(json, 'aws_instance').metadata_options).toEqual({
@@ -40,8 +49,9 @@ describe('LabInstance', () => {
   });
 
   test('GIVEN no pinned AMI WHEN synthesized THEN the latest AL2023 for arm64 is read from SSM and AMI drift is ignored', () => {
-    const parameter = onlyResource({ resource: json.data } as never, 'aws_ssm_parameter');
-    expect(parameter.name).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64');
+    expect(text).toHaveDataSourceWithProperties(DataAwsSsmParameter, {
+      name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+    });
     const instance = onlyResource(json, 'aws_instance');
     expect(instance.ami).toMatch(/^\$\{data\.aws_ssm_parameter\.[^.]+\.insecure_value\}$/);
     expect(instance.ami).not.toContain('resolve:ssm');

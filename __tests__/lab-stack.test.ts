@@ -1,3 +1,4 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, Testing } from 'cdktf';
 import { addLabStacks, StackName } from '../stacks';
 import { configWith, resourcesOfType, SSH_OPERATOR_ENV, synthLab, tagsOf } from './helpers/synth';
@@ -67,7 +68,9 @@ describe('LabStack: state, names and tags shared by every stack', () => {
       ).toEqual([`${labName}-vpc1`, `${labName}-vpc2`]);
       expect(resourcesOfType(network, 'aws_iam_role')[0].name_prefix).toBe(`${labName}-instance-`);
       expect(resourcesOfType(network, 'aws_key_pair')[0].key_name_prefix).toBe(`${labName}-ssh-`);
-      expect(network.provider?.aws[0].default_tags?.[0].tags.Lab).toBe(labName);
+      expect(lab.raw['lab-network']).toHaveProviderWithProperties(AwsProvider, {
+        default_tags: [{ tags: expect.objectContaining({ Lab: labName }) }],
+      });
       expect(network.terraform?.backend).toEqual({
         local: { path: `../../../terraform.${labName}.lab-network.tfstate` },
       });

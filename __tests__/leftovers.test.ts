@@ -93,13 +93,6 @@ function options(projectDir: string): LeftoverOptions {
   };
 }
 
-// Test files share a worker (vitest.config.mts): give the clients back to the next file.
-afterAll(() => {
-  tagging.restore();
-  iam.restore();
-  ec2.restore();
-});
-
 beforeEach(() => {
   tagging.reset();
   iam.reset();

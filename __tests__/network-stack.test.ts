@@ -1,3 +1,5 @@
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import {
   configWith,
   onlyResource,
@@ -5,36 +7,46 @@ import {
   resourcesOfType,
   SSH_OPERATOR_ENV,
   synthLab,
-  tagsOf,
   TerraformJson,
 } from './helpers/synth';
 
 describe('lab-network stack', () => {
   let json: TerraformJson;
+  let raw: string;
   beforeAll(() => {
-    json = synthLab().stacks['lab-network'];
+    const lab = synthLab();
+    json = lab.stacks['lab-network'];
+    raw = lab.raw['lab-network'];
   });
 
-  const vpcByName = (name: string) => resourcesOfType(json, 'aws_vpc').find((v) => tagsOf(v).Name === name)!;
-  const subnetByCidr = (cidr: string) => resourcesOfType(json, 'aws_subnet').find((s) => s.cidr_block === cidr)!;
-
   test('GIVEN defaults WHEN synthesized THEN VPC 1 is 10.0.0.0/16 with AWS DNS defaults and VPC 2 is 10.1.0.0/16 with both DNS attributes', () => {
-    expect(vpcByName('ssm-lab-vpc1')).toMatchObject({
+    expect(raw).toHaveResourceWithProperties(Vpc, {
       cidr_block: '10.0.0.0/16',
       enable_dns_support: true,
       enable_dns_hostnames: false,
+      tags: expect.objectContaining({ Name: 'ssm-lab-vpc1' }),
     });
-    expect(vpcByName('ssm-lab-vpc2')).toMatchObject({
+    expect(raw).toHaveResourceWithProperties(Vpc, {
       cidr_block: '10.1.0.0/16',
       enable_dns_support: true,
       enable_dns_hostnames: true,
+      tags: expect.objectContaining({ Name: 'ssm-lab-vpc2' }),
     });
   });
 
   test('GIVEN defaults WHEN synthesized THEN subnets sit in the reference AZs', () => {
-    expect(subnetByCidr('10.0.1.0/24').availability_zone).toBe('ap-northeast-1a');
-    expect(subnetByCidr('10.0.2.0/24').availability_zone).toBe('ap-northeast-1a');
-    expect(subnetByCidr('10.1.3.0/24').availability_zone).toBe('ap-northeast-1c');
+    expect(raw).toHaveResourceWithProperties(Subnet, {
+      cidr_block: '10.0.1.0/24',
+      availability_zone: 'ap-northeast-1a',
+    });
+    expect(raw).toHaveResourceWithProperties(Subnet, {
+      cidr_block: '10.0.2.0/24',
+      availability_zone: 'ap-northeast-1a',
+    });
+    expect(raw).toHaveResourceWithProperties(Subnet, {
+      cidr_block: '10.1.3.0/24',
+      availability_zone: 'ap-northeast-1c',
+    });
   });
 
   test('GIVEN defaults WHEN synthesized THEN only the public subnet has a default route, to the internet gateway', () => {

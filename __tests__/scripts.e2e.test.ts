@@ -4,28 +4,24 @@ import * as path from 'path';
 import { stripVTControlCharacters } from 'util';
 
 // The README's development commands as a user types them: npm run typecheck and npm run test:unit
-// run here; npm run test:e2e would run this file again, so the files its Vitest project selects
-// are listed instead (with the same arguments, `list` for `run`).
+// run here; npm run test:e2e would run this file again, so the files its Jest project selects
+// are listed instead (with the same arguments and `--listTests`).
 
 const ROOT = path.resolve(__dirname, '..');
 const SCRIPTS: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
 const npm = (...args: string[]) => spawnSync('npm', ['run', '--silent', ...args], { cwd: ROOT, encoding: 'utf8' });
 
-/** The test files a script's `vitest run …` selects, relative to the project. */
+/** The test files a script's `jest …` selects, relative to the project. */
 function filesOf(script: string): string[] {
-  const vitest = /vitest run(.*)$/.exec(SCRIPTS[script]);
-  if (!vitest) throw new Error(`npm run ${script} runs no vitest: ${SCRIPTS[script]}`);
-  const args = vitest[1].trim().split(/\s+/).filter(Boolean);
-  const listed = spawnSync(
-    process.execPath,
-    ['node_modules/vitest/vitest.mjs', 'list', ...args, '--filesOnly', '--json'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  );
+  const jest = /(?:^|&& )jest(.*)$/.exec(SCRIPTS[script]);
+  if (!jest) throw new Error(`npm run ${script} runs no jest: ${SCRIPTS[script]}`);
+  const args = jest[1].trim().split(/\s+/).filter(Boolean);
+  const listed = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), ...args, '--listTests', '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   expect(listed.status).toBe(0);
-  return (JSON.parse(listed.stdout) as { file: string }[]).map((entry) => path.relative(ROOT, entry.file)).sort();
+  return (JSON.parse(listed.stdout) as string[]).map((file) => path.relative(ROOT, file)).sort();
 }
 
 describe('the development commands', () => {
@@ -38,8 +34,8 @@ describe('the development commands', () => {
   test('GIVEN the project WHEN npm run test:unit runs THEN it type-checks, lints and passes the in-process tests', () => {
     const result = npm('test:unit');
     expect(result.status).toBe(0);
-    const output = stripVTControlCharacters(result.stdout); // Vitest colours its report
-    expect(output).toMatch(/Test Files {2}\d+ passed/);
+    const output = stripVTControlCharacters(result.stderr); // Jest reports on stderr, in colour
+    expect(output).toMatch(/Test Suites: \d+ passed, \d+ total/);
     expect(output).not.toMatch(/terraform\.test\.ts|\.e2e\.test\.ts/);
   });
 

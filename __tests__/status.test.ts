@@ -88,13 +88,6 @@ function registration(
   });
 }
 
-// Test files share a worker (vitest.config.mts): give the clients back to the next file.
-afterAll(() => {
-  ec2.restore();
-  ssm.restore();
-  s3.restore();
-});
-
 beforeEach(() => {
   ec2.reset();
   ssm.reset();
@@ -247,8 +240,8 @@ describe('npm run status', () => {
 });
 
 describe('npm run status -- --wait', () => {
-  beforeEach(() => vi.useFakeTimers({ now: NOW }));
-  afterEach(() => vi.useRealTimers());
+  beforeEach(() => jest.useFakeTimers({ now: NOW }));
+  afterEach(() => jest.useRealTimers());
 
   test('GIVEN an agent that comes Online after a while WHEN waiting 5m THEN it polls with back-off and exits 0', async () => {
     const states = ['not registered', 'not registered', 'ConnectionLost', 'Online'];
@@ -284,7 +277,7 @@ describe('npm run status -- --wait', () => {
     );
     let settled = false;
     void done.then(() => (settled = true));
-    for (let i = 0; i < 100 && !settled; i++) await vi.advanceTimersByTimeAsync(5_000);
+    for (let i = 0; i < 100 && !settled; i++) await jest.advanceTimersByTimeAsync(5_000);
     const result = await done;
     expect(result.exitCode).toBe(0);
     expect(pauses).toEqual(POLL_BACKOFF_MS.slice(0, 3));
@@ -303,7 +296,7 @@ describe('npm run status -- --wait', () => {
         },
       }),
     );
-    await vi.advanceTimersByTimeAsync(120_000);
+    await jest.advanceTimersByTimeAsync(120_000);
     const result = await done;
     expect(result.exitCode).toBe(1);
     expect(pauses.reduce((a, b) => a + b, 0)).toBe(60_000);

@@ -1,11 +1,17 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { LabConfig, loadConfig } from '../../lib/config';
-import { addLabStacks } from '../../stacks';
-import { addOfflineReviewStacks } from '../../tools/review/offline';
+import { recordTokenCreationStacks } from '../../lib/token-creation-stacks';
+import { debugging } from '../../tools/variables';
+
+// Synthesize as the app does (main.ts) unless SSM_LAB_DEBUG=1: without a stack trace per token,
+// which only says where an unresolvable token was made (token-creation-stacks.test.ts shows the
+// output is the same either way). Each trace was a tenth of a synthesizing test file's time.
+recordTokenCreationStacks(debugging());
 
 export interface Condition {
   readonly condition: string;
@@ -75,7 +81,12 @@ export interface CdktfManifest {
 
 /** Synthesizes whatever `build` adds to a bare test stack (with a provider) and parses it. */
 export function synthConstruct(build: (scope: Construct) => void): TerraformJson {
-  return JSON.parse(Testing.synthScope(build));
+  return JSON.parse(synthConstructText(build));
+}
+
+/** The same as Terraform JSON text, what CDKTF's matchers (`toHaveResourceWithProperties`…) read. */
+export function synthConstructText(build: (scope: Construct) => void): string {
+  return Testing.synthScope(build);
 }
 
 /** Every resource body of `type`, in the order of their logical ids. */
@@ -121,40 +132,80 @@ export interface SynthesizedLab {
   readonly stacks: Record<string, TerraformJson>;
 }
 
-const synthesized = new Map<string, SynthesizedLab>();
-
-/**
- * The whole app as `app.synth()` writes it, cross-stack references resolved. Without an outdir
- * the result is shared by every test of the file that asks for the same configuration (synth is
- * deterministic, and tests only read it).
- */
 /** How to synthesize: as `cdktf deploy` does, or as the offline review does. */
 export interface SynthMode {
   readonly offlineReview?: boolean;
 }
 
+/**
+ * Where the test files of one `jest` run share what they synthesize without an outdir: a folder
+ * that jest-global-setup.js makes and removes. Outside such a run each file synthesizes for itself.
+ */
+export const SHARED_SYNTH_VARIABLE = 'JEST_SSM_LAB_SHARED_SYNTH';
+
+const synthesized = new Map<string, SynthesizedLab>();
+
+/**
+ * The whole app as `app.synth()` writes it, cross-stack references resolved. With an outdir it is
+ * written there, for the caller alone. Without one the result is shared, read-only, by every test
+ * of the run that asks for the same configuration and mode (synth is deterministic): Jest runs each
+ * file in a fresh module registry, so the first file to ask synthesizes and later files, in either
+ * worker, read what it wrote.
+ */
 export function synthLab(config: LabConfig = loadConfig({}), outdir?: string, mode: SynthMode = {}): SynthesizedLab {
   if (outdir !== undefined) return synthInto(config, outdir, mode);
-  const key = JSON.stringify([config, mode]);
-  if (!synthesized.has(key))
-    synthesized.set(key, synthInto(config, fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-synth-')), mode));
+  const key = crypto
+    .createHash('sha1')
+    .update(JSON.stringify([config, mode]))
+    .digest('hex');
+  if (!synthesized.has(key)) synthesized.set(key, sharedSynth(key, config, mode));
   return synthesized.get(key)!;
 }
 
+function sharedSynth(key: string, config: LabConfig, mode: SynthMode): SynthesizedLab {
+  const shared = process.env[SHARED_SYNTH_VARIABLE];
+  if (!shared) return synthInto(config, fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-synth-')), mode);
+  const outdir = path.join(shared, key);
+  if (!fs.existsSync(outdir)) {
+    // Written aside and renamed into place whole: a reader never sees half a synth. When the other
+    // worker got there first, its folder stands and this one is dropped.
+    const staging = fs.mkdtempSync(`${outdir}.staging-`);
+    synthInto(config, staging, mode);
+    try {
+      fs.renameSync(staging, outdir);
+    } catch (error) {
+      if (!fs.existsSync(outdir)) throw error;
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return readSynth(outdir);
+}
+
 function synthInto(config: LabConfig, outdir: string, mode: SynthMode): SynthesizedLab {
-  const dir = outdir;
-  fs.mkdirSync(dir, { recursive: true });
-  const app = new App({ outdir: dir, stackTraces: false });
-  if (mode.offlineReview) addOfflineReviewStacks(app, config);
-  else addLabStacks(app, config);
+  fs.mkdirSync(outdir, { recursive: true });
+  // Loaded here, not at the top: a file that reads a shared synth needs none of the stacks.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const app = new App({ outdir, stackTraces: false });
+  if (mode.offlineReview)
+    (require('../../tools/review/offline') as typeof import('../../tools/review/offline')).addOfflineReviewStacks(
+      app,
+      config,
+    );
+  else (require('../../stacks') as typeof import('../../stacks')).addLabStacks(app, config);
+  /* eslint-enable @typescript-eslint/no-require-imports */
   app.synth();
+  return readSynth(outdir);
+}
+
+/** Every stack's `cdk.tf.json` in a synthesized outdir. */
+function readSynth(outdir: string): SynthesizedLab {
   const raw: Record<string, string> = {};
   const stacks: Record<string, TerraformJson> = {};
-  for (const name of fs.readdirSync(path.join(dir, 'stacks')).sort()) {
-    raw[name] = fs.readFileSync(path.join(dir, 'stacks', name, 'cdk.tf.json'), 'utf8');
+  for (const name of fs.readdirSync(path.join(outdir, 'stacks')).sort()) {
+    raw[name] = fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
     stacks[name] = JSON.parse(raw[name]);
   }
-  return { outdir: dir, raw, stacks };
+  return { outdir, raw, stacks };
 }
 
 /** A configuration from `SSM_LAB_*` variables over the defaults. */
