@@ -220,6 +220,62 @@ const VARIANTS: Record<string, [string, Edit]> = {
       }
     },
   ],
+  // The metadata service turned off: the agent has no way to the role's credentials.
+  'imds-off': [
+    'lab-ssm-public',
+    (j) => {
+      const instance = j.resource.aws_instance[idOf(j, 'aws_instance', 'instance')];
+      (instance.metadata_options as Record<string, unknown>).http_endpoint = 'disabled';
+    },
+  ],
+  // The instance's 443 egress written inline in its security group instead of as a rule resource.
+  'inline-egress': [
+    'lab-ssm-public',
+    (j) => {
+      delete j.resource.aws_vpc_security_group_egress_rule[idOf(j, 'aws_vpc_security_group_egress_rule', 'instance')];
+      j.resource.aws_security_group[idOf(j, 'aws_security_group', 'instance')].egress = [
+        {
+          description: 'https out',
+          protocol: 'tcp',
+          from_port: 443,
+          to_port: 443,
+          cidr_blocks: ['0.0.0.0/0'],
+          ipv6_cidr_blocks: [],
+          prefix_list_ids: [],
+          security_groups: [],
+          self: false,
+        },
+      ];
+    },
+  ],
+  // The same egress as an aws_security_group_rule (the older rule resource).
+  'security-group-rule': [
+    'lab-ssm-nat',
+    (j) => {
+      delete j.resource.aws_vpc_security_group_egress_rule[idOf(j, 'aws_vpc_security_group_egress_rule', 'instance')];
+      add(j, 'aws_security_group_rule', 'https_out', {
+        type: 'egress',
+        security_group_id: ref(j, 'aws_security_group', 'instance'),
+        protocol: '6',
+        from_port: 443,
+        to_port: 443,
+        cidr_blocks: ['0.0.0.0/0'],
+      });
+    },
+  ],
+  // The ssm endpoint's policy denies the agent's registration call.
+  'endpoint-policy': [
+    'lab-ssm-endpoint',
+    (j) => {
+      j.resource.aws_vpc_endpoint[idOf(j, 'aws_vpc_endpoint', 'endpoints_ssm-')].policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+          { Effect: 'Deny', Principal: '*', Action: 'ssm:UpdateInstance*', Resource: '*' },
+        ],
+      });
+    },
+  ],
   'endpoint-sg-by-range': [
     'lab-ssm-endpoint',
     (j) => {
@@ -357,6 +413,30 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
         expect.stringContaining('and the two VPCs are not peered: AWS refuses a security-group reference across VPCs'),
       ]);
       expect(applyFailures(new NetworkModel(review.plans, review.placeholders))).toEqual([]);
+    });
+
+    test('GIVEN the metadata service off WHEN judged THEN the instance is cut: the agent gets no credentials', () => {
+      expect(withVariant('imds-off').ssm('ssm-lab-ssm-public').text).toBe(
+        'Session Manager: NOT reachable — its instance metadata service is off (metadata_options http_endpoint = "disabled"), and the SSM Agent takes the role\'s credentials from it',
+      );
+    });
+
+    test('GIVEN the 443 egress written inline in the security group WHEN judged THEN the public instance is reachable', () => {
+      expect(withVariant('inline-egress').ssm('ssm-lab-ssm-public').text).toBe(
+        'Session Manager: reachable via internet gateway (public address; 0.0.0.0/0 → internet gateway; 443 out)',
+      );
+    });
+
+    test('GIVEN the 443 egress as an aws_security_group_rule (protocol "6") WHEN judged THEN the NAT instance is reachable', () => {
+      expect(withVariant('security-group-rule').ssm('ssm-lab-ssm-nat').text).toBe(
+        'Session Manager: reachable via NAT gateway (0.0.0.0/0 → NAT gateway in ssm-lab-vpc1-public → internet gateway; 443 out)',
+      );
+    });
+
+    test('GIVEN an ssm endpoint policy that denies the agent registration WHEN judged THEN the endpoint instance is cut, naming the action', () => {
+      expect(withVariant('endpoint-policy').ssm('ssm-lab-ssm-endpoint').text).toBe(
+        "Session Manager: NOT reachable — the ssm endpoint's policy does not allow ssm:UpdateInstanceInformation (a request through an endpoint needs its policy's Allow too)",
+      );
     });
 
     test('GIVEN the endpoint SG admitting the instance subnet by range WHEN judged THEN the reason says so', () => {

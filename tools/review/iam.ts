@@ -138,3 +138,39 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
     unknownPolicies.length > 0 ? ` (the content of ${unknownPolicies.join(', ')} is not in the plan)` : '';
   return { ok: false, problem: `the role ${name} is not allowed ${missing.join(', ')}${unknown}` };
 }
+
+/** Whether a policy statement's `Principal` takes in the instance role (its ARN, when the plan knows it). */
+function principalCovers(principal: unknown, roleArn: string | undefined): boolean {
+  if (principal === undefined || principal === '*') return true;
+  if (typeof principal !== 'object' || principal === null) return false;
+  const aws = list((principal as { AWS?: unknown }).AWS);
+  return aws.includes('*') || (roleArn !== undefined && aws.includes(roleArn));
+}
+
+/**
+ * The agent's calls to one service that an Interface endpoint's policy refuses. A request through
+ * the endpoint must be allowed by the endpoint policy as well as by the caller's own policies
+ * (AWS PrivateLink, "Control access to VPC endpoints using endpoint policies"); no policy written
+ * means AWS's default, full access. A statement naming other principals does not allow the role;
+ * one naming principals the plan cannot tell apart yet (the role's ARN unknown) is given the doubt.
+ */
+export function endpointPolicyRefuses(policy: unknown, service: string, roleArn: string | undefined): string[] {
+  const actions = SESSION_MANAGER_ACTIONS.filter((action) => action.startsWith(`${service}:`));
+  if (policy === undefined || policy === null || policy === '') return [];
+  const statements = statementsOf(policy);
+  if (!statements) return [];
+  const applies = (s: Statement) => principalCovers(s.Principal, roleArn) || roleArn === undefined;
+  return actions.filter((action) => {
+    const allowed = statements.some(
+      (s) => s.Effect === 'Allow' && statementCovers(s, action) && resourceCoversInstances(s) && applies(s),
+    );
+    const denied = statements.some(
+      (s) =>
+        s.Effect === 'Deny' &&
+        statementCovers(s, action) &&
+        list(s.Resource ?? '*').includes('*') &&
+        principalCovers(s.Principal, roleArn),
+    );
+    return !allowed || denied;
+  });
+}

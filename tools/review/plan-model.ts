@@ -89,7 +89,11 @@ export interface ResourceChange {
     readonly after: PlannedValues | null;
     /** Attribute → true when known only after apply (nested like the values). */
     readonly after_unknown?: Readonly<Record<string, unknown>>;
+    /** For a replacement: the paths of the attributes whose change forces it. */
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
   };
+  /** Why Terraform plans this action, when it says (`replace_because_cannot_update`, …). */
+  readonly action_reason?: string;
 }
 
 /** A configuration expression: references and/or a constant, possibly nested in blocks. */
@@ -136,6 +140,25 @@ export interface Entity {
   readonly actions: string[];
 }
 
+/**
+ * Attributes the AWS provider fills on every refresh with what is in force, whoever manages it:
+ * a route table's `route` lists the routes `aws_route` resources add, a security group's
+ * `ingress`/`egress` the rules of `aws_vpc_security_group_*_rule` and `aws_security_group_rule`, a
+ * network ACL's the entries of `aws_network_acl_rule`, a role's `inline_policy` and
+ * `managed_policy_arns` its `aws_iam_role_policy` and attachments. Such an attribute is the
+ * resource's own only where its configuration writes it; otherwise it mirrors the separately
+ * managed resources, whose own planned state says what is in force after the change.
+ */
+export const MIRRORED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_route_table: ['route'],
+  aws_default_route_table: ['route'],
+  aws_security_group: ['ingress', 'egress'],
+  aws_default_security_group: ['ingress', 'egress'],
+  aws_network_acl: ['ingress', 'egress'],
+  aws_default_network_acl: ['ingress', 'egress'],
+  aws_iam_role: ['inline_policy', 'managed_policy_arns'],
+};
+
 export class NetworkModel {
   private readonly byId = new Map<string, Entity>();
   private readonly byBase = new Map<string, Entity[]>();
@@ -153,10 +176,18 @@ export class NetworkModel {
       for (const resource of plan.configuration?.root_module?.resources ?? []) {
         if (resource.mode === 'managed') expressions.set(resource.address, resource.expressions ?? {});
       }
+      const configured = plan.configuration?.root_module?.resources !== undefined;
       for (const change of plan.resource_changes ?? []) {
         // A deleted resource is gone after the plan; a replaced one (delete and create) is there, anew.
         if (change.mode !== 'managed' || !change.change.after) continue;
         const baseAddress = `${change.type}.${change.name}`;
+        const values = knownValues(change.change.after ?? {}, change.change.after_unknown ?? {});
+        // Without a configuration section nothing says who writes what: the values stand as planned.
+        if (configured) {
+          const written = expressions.get(baseAddress) ?? {};
+          for (const attribute of MIRRORED_ATTRIBUTES[change.type] ?? [])
+            if (!(attribute in written)) delete (values as Record<string, unknown>)[attribute];
+        }
         const entity: Entity = {
           id: `${stack}/${change.address}`,
           stack,
@@ -164,7 +195,7 @@ export class NetworkModel {
           baseAddress,
           type: change.type,
           index: change.index,
-          values: knownValues(change.change.after ?? {}, change.change.after_unknown ?? {}),
+          values,
           references: referencesOf(expressions.get(baseAddress) ?? {}),
           actions: change.change.actions,
         };

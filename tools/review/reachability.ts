@@ -14,9 +14,9 @@
  */
 import { cidrContains, ipv4Range, parseIpv4Cidr } from '../../lib/cidr';
 import { REQUIRED_SESSION_MANAGER_SERVICES } from '../../lib/endpoint-services';
-import { judgeRole } from './iam';
+import { endpointPolicyRefuses, judgeRole } from './iam';
 import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
-import { Entity, NetworkModel } from './plan-model';
+import { Entity, NetworkModel, PlannedRuleBlock } from './plan-model';
 
 export type AccessPath = 'vpc-endpoints' | 'internet-gateway' | 'nat-gateway';
 
@@ -61,19 +61,60 @@ export class Reachability {
     return this.model.targets(entity, attribute);
   }
 
+  /**
+   * The rules of one direction in force on these groups, however they are written: rule resources
+   * (`aws_vpc_security_group_*_rule`, `aws_security_group_rule`) and blocks written inline in the
+   * group (only where its configuration writes them: plan-model.ts, MIRRORED_ATTRIBUTES). One
+   * entry per source or destination.
+   */
   rules(type: 'ingress' | 'egress', groups: readonly Entity[]): Rule[] {
     const ids = new Set(groups.map((group) => group.id));
-    return this.model
+    const onGroups = (rule: Entity) => this.model.targets(rule, 'security_group_id').some((g) => ids.has(g.id));
+    const found: Rule[] = this.model
       .all(`aws_vpc_security_group_${type}_rule`)
-      .filter((rule) => this.model.targets(rule, 'security_group_id').some((group) => ids.has(group.id)))
+      .filter(onGroups)
       .map((rule) => ({
         entity: rule,
-        protocol: String(rule.values.ip_protocol ?? ''),
+        protocol: protocolName(rule.values.ip_protocol),
         fromPort: Number(rule.values.from_port ?? -1),
         toPort: Number(rule.values.to_port ?? -1),
         cidr: rule.values.cidr_ipv4 ?? undefined,
         securityGroup: this.model.target(rule, 'referenced_security_group_id'),
       }));
+    for (const rule of this.model.all('aws_security_group_rule').filter((r) => r.values.type === type && onGroups(r))) {
+      const owner = this.model.target(rule, 'security_group_id');
+      const peers = [
+        ...this.model.targets(rule, 'source_security_group_id'),
+        ...(rule.values.self === true && owner ? [owner] : []),
+      ];
+      found.push(...this.expand(rule, rule.values as PlannedRuleBlock, peers));
+    }
+    for (const group of groups) {
+      const blocks = group.values[type];
+      if (!Array.isArray(blocks)) continue;
+      // Ids known in the plan name their groups; unknown ones come from the attribute's references.
+      const referenced = this.model.targets(group, type).filter((e) => e.type.endsWith('security_group'));
+      for (const block of blocks as PlannedRuleBlock[]) {
+        const named = (block.security_groups ?? []).flatMap((id) => this.model.byValue(id));
+        const peers = [...(named.length > 0 ? named : referenced), ...(block.self === true ? [group] : [])];
+        found.push(...this.expand(group, block, peers));
+      }
+    }
+    return found;
+  }
+
+  /** One Rule per CIDR and per peer group of a rule written with lists. */
+  private expand(entity: Entity, rule: PlannedRuleBlock, peers: readonly Entity[]): Rule[] {
+    const base = {
+      entity,
+      protocol: protocolName(rule.protocol),
+      fromPort: Number(rule.from_port ?? -1),
+      toPort: Number(rule.to_port ?? -1),
+    };
+    return [
+      ...(rule.cidr_blocks ?? []).map((cidr) => ({ ...base, cidr })),
+      ...peers.map((securityGroup) => ({ ...base, securityGroup })),
+    ];
   }
 
   hasPublicAddress(instance: Entity): boolean {
@@ -146,6 +187,12 @@ export class Reachability {
     if (!role) return fail(`the instance profile ${this.model.label(profile)} has no role`);
     const roleVerdict = judgeRole(this.model, role);
     if (!roleVerdict.ok) return fail(roleVerdict.problem!);
+    const metadata = blockOf(instance.values.metadata_options);
+    if (metadata?.http_endpoint === 'disabled')
+      return fail(
+        'its instance metadata service is off (metadata_options http_endpoint = "disabled"), and the SSM Agent takes the role\'s credentials from it',
+      );
+    const roleArn = typeof role.values.arn === 'string' ? role.values.arn : undefined;
 
     const subnet = this.subnetOf(instance);
     const vpc = subnet ? this.vpcOf(subnet) : undefined;
@@ -170,7 +217,7 @@ export class Reachability {
       const endpoint = this.interfaceEndpoint(vpc, service);
       if (endpoint?.values.private_dns_enabled === true && dnsHostnames) {
         // Private DNS answers with the endpoint's addresses: this path, and only this one, is taken.
-        const result = this.endpointPath(endpoint, groups, subnet, egress);
+        const result = this.endpointPath(endpoint, groups, subnet, egress, roleArn);
         if ('problem' in result) problems.push({ service, problem: result.problem });
         else works.push({ service, path: 'vpc-endpoints', detail: result.detail });
         continue;
@@ -281,7 +328,17 @@ export class Reachability {
     instanceGroups: Entity[],
     subnet: Entity,
     egress: Rule[],
+    roleArn: string | undefined,
   ): { detail: string } | { problem: string } {
+    const service =
+      String(endpoint.values.service_name ?? '')
+        .split('.')
+        .pop() ?? '';
+    const refused = endpointPolicyRefuses(endpoint.values.policy, service, roleArn);
+    if (refused.length > 0)
+      return {
+        problem: `{endpoints'} policy does not allow ${refused.join(', ')} (a request through an endpoint needs its policy's Allow too)`,
+      };
     const endpointGroups = this.securityGroupsOf(endpoint, 'security_group_ids');
     const instanceIds = new Set(instanceGroups.map((group) => group.id));
     const subnetCidr = parseIpv4Cidr(String(subnet.values.cidr_block ?? ''));
@@ -403,6 +460,26 @@ const PATH_NAMES: Record<AccessPath, string> = {
   'internet-gateway': 'internet gateway',
   'nat-gateway': 'NAT gateway',
 };
+
+/** A nested block as the plan shows it: a one-element list (or the object itself). */
+function blockOf(value: unknown): Record<string, unknown> | undefined {
+  const block = Array.isArray(value) ? value[0] : value;
+  return typeof block === 'object' && block !== null ? (block as Record<string, unknown>) : undefined;
+}
+
+/** A rule's protocol as `tcp`, `udp`, `icmp` or `-1` (all): AWS takes names and numbers alike. */
+function protocolName(value: unknown): string {
+  const text = String(value ?? '').toLowerCase();
+  return text === 'all' || text === '-1'
+    ? '-1'
+    : text === '6'
+      ? 'tcp'
+      : text === '17'
+        ? 'udp'
+        : text === '1'
+          ? 'icmp'
+          : text;
+}
 
 function allowsTcp(rule: Rule, port: number): boolean {
   if (rule.protocol === '-1') return true;
