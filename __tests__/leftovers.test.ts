@@ -4,8 +4,11 @@ import * as path from 'path';
 import {
   DeleteNatGatewayCommand,
   DeleteSecurityGroupCommand,
+  DescribeAddressesCommand,
   DescribeInstancesCommand,
   DescribeNatGatewaysCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVolumesCommand,
   EC2Client,
   ReleaseAddressCommand,
   TerminateInstancesCommand,
@@ -33,6 +36,7 @@ import {
   findLeftovers,
   LeftoverError,
   LeftoverOptions,
+  leftoversExitCode,
   leftoversText,
   parseArn,
 } from '../tools/leftovers/leftovers';
@@ -56,7 +60,7 @@ const ec2 = mockClient(EC2Client);
 /** A project folder whose lab-network and lab-ssm-nat states hold some resources (as Terraform writes them). */
 function project(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-leftovers-'));
-  const state = (resources: [string, Record<string, string>][]) =>
+  const state = (resources: [string, Record<string, unknown>][]) =>
     JSON.stringify({
       version: 4,
       outputs: {},
@@ -73,7 +77,13 @@ function project(): string {
   );
   fs.writeFileSync(
     path.join(dir, 'terraform.lab-ssm-nat.tfstate'),
-    state([['aws_instance', { id: 'i-0held', arn: arn('instance', 'i-0held') }]]),
+    state([
+      [
+        'aws_instance',
+        // The root volume's id is nested, as Terraform writes it.
+        { id: 'i-0held', arn: arn('instance', 'i-0held'), root_block_device: [{ volume_id: 'vol-0held' }] } as never,
+      ],
+    ]),
   );
   return dir;
 }
@@ -138,12 +148,44 @@ beforeEach(() => {
     .resolves({ Tags: LAB_TAGS('lab-network', 'ssm-lab-instance') });
   iam.on(ListInstanceProfilesCommand).resolves({ InstanceProfiles: [] });
   iam.on(ListInstanceProfileTagsCommand).resolves({ Tags: [] });
+  // EC2 confirms each candidate: the orphans exist; the instance runs, with a public address and a gp3 root volume.
+  ec2.on(DescribeInstancesCommand, { InstanceIds: ['i-0orphan'] }).resolves({
+    Reservations: [
+      {
+        Instances: [
+          {
+            InstanceId: 'i-0orphan',
+            InstanceType: 't4g.nano',
+            State: { Name: 'running' },
+            PublicIpAddress: '198.51.100.7',
+            BlockDeviceMappings: [{ Ebs: { VolumeId: 'vol-0orphan' } }],
+          },
+        ],
+      },
+    ],
+  });
+  ec2
+    .on(DescribeVolumesCommand, { VolumeIds: ['vol-0orphan'] })
+    .resolves({ Volumes: [{ VolumeId: 'vol-0orphan', Size: 8, VolumeType: 'gp3', State: 'in-use' }] });
+  ec2
+    .on(DescribeNatGatewaysCommand, { NatGatewayIds: ['nat-0orphan'] })
+    .resolves({ NatGateways: [{ NatGatewayId: 'nat-0orphan', State: 'available' }] });
+  ec2
+    .on(DescribeAddressesCommand, { AllocationIds: ['eipalloc-0orphan'] })
+    .resolves({ Addresses: [{ AllocationId: 'eipalloc-0orphan' }] });
+  ec2
+    .on(DescribeSecurityGroupsCommand, { GroupIds: ['sg-0orphan'] })
+    .resolves({ SecurityGroups: [{ GroupId: 'sg-0orphan' }] });
 });
+
+/** t4g.nano + its public IPv4 + 8 GiB gp3 (Tokyo), as the review prices an instance. */
+const ORPHAN_INSTANCE_USD = 0.0054 + 0.005 + (8 * 0.096) / 730;
 
 describe('npm run leftovers', () => {
   test('GIVEN a killed apply WHEN listed THEN exactly the orphans appear, in deletion order, with price and commands; held ones do not', async () => {
     const synthesized = { 'lab-ssm-nat': { aws_nat_gateway: { 'nat-gateway': 'ssm-lab-nat' } } };
-    const leftovers = await findLeftovers(options(project()), synthesized);
+    const listing = await findLeftovers(options(project()), synthesized);
+    const { leftovers } = listing;
     expect(leftovers.map((l) => [l.type, l.id, l.stack])).toEqual([
       ['instance', 'i-0orphan', 'lab-ssm-nat'],
       ['natgateway', 'nat-0orphan', 'lab-ssm-nat'],
@@ -161,10 +203,15 @@ describe('npm run leftovers', () => {
       "cd cdktf.out/stacks/lab-ssm-nat && terraform import 'aws_nat_gateway.nat-gateway' nat-0orphan",
     );
     expect(leftovers[4].created).toEqual(new Date('2026-11-25T10:00:00Z'));
-    const text = leftoversText(configWith(), leftovers);
+    expect(leftovers[0].usdPerHour).toBeCloseTo(ORPHAN_INSTANCE_USD, 10);
+    const text = leftoversText(configWith(), listing);
     expect(text).toContain(
-      '5 resource(s) tagged Project=ssm-access-lab, Lab=ssm-lab that no state holds (ap-northeast-1; about USD 0.0670/h):',
+      `5 resource(s) tagged Project=ssm-access-lab, Lab=ssm-lab that no state holds (ap-northeast-1; about USD ${(0.067 + ORPHAN_INSTANCE_USD).toFixed(4)}/h):`,
     );
+    expect(text).toContain(
+      `  instance i-0orphan (ssm-lab-ssm-nat) — from lab-ssm-nat, USD ${ORPHAN_INSTANCE_USD.toFixed(4)}/h`,
+    );
+    expect(leftoversExitCode(listing)).toBe(2);
     expect(text).toContain('  natgateway nat-0orphan (ssm-lab-nat) — from lab-ssm-nat, USD 0.0620/h');
     // Only the lab's own tags were asked for.
     expect(tagging.commandCalls(GetResourcesCommand)[0].args[0].input.TagFilters).toEqual([
@@ -175,7 +222,7 @@ describe('npm run leftovers', () => {
 
   test('GIVEN the leftovers WHEN deleted THEN exactly those, NAT gateway gone before its EIP, the role detached first, nothing else', async () => {
     const opts = options(project());
-    const leftovers = await findLeftovers(opts);
+    const { leftovers } = await findLeftovers(opts);
     ec2
       .on(DescribeNatGatewaysCommand)
       .resolvesOnce({ NatGateways: [{ State: 'deleting' }] })
@@ -215,37 +262,158 @@ describe('npm run leftovers', () => {
       ResourceTagMappingList: [{ ResourceARN: arn('vpc', 'vpc-0held'), Tags: LAB_TAGS('lab-network', 'v') }],
     });
     iam.on(ListRolesCommand).resolves({ Roles: [] });
-    const leftovers = await findLeftovers(options(project()));
-    expect(leftovers).toEqual([]);
-    expect(leftoversText(configWith(), leftovers)).toBe(
+    const listing = await findLeftovers(options(project()));
+    expect(listing).toEqual({ leftovers: [], goingAway: [], unchecked: [] });
+    expect(leftoversExitCode(listing)).toBe(0);
+    expect(leftoversText(configWith(), listing)).toBe(
       'Nothing left over: every resource tagged Project=ssm-access-lab, Lab=ssm-lab in ap-northeast-1 (and IAM) is held by a state.\n',
     );
   });
 
   test.each([
     [
-      Object.assign(new Error('no'), { name: 'AccessDeniedException' }),
-      /^not allowed to call tag:GetResources \(AccessDeniedException\): grant it/,
-    ],
-    [
-      Object.assign(new Error('slow down'), { name: 'ThrottlingException' }),
-      /^AWS throttled tag:GetResources \(ThrottlingException\)/,
-    ],
-    [
       Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
       /^AWS credentials are missing/,
     ],
-  ])('GIVEN %j from AWS WHEN listed THEN one clear line', async (error, message) => {
+    [
+      Object.assign(new Error('The security token included in the request is invalid'), {
+        name: 'InvalidClientTokenId',
+      }),
+      /^AWS refused the credentials \(InvalidClientTokenId\) on tag:GetResources/,
+    ],
+  ])('GIVEN %j from AWS WHEN listed THEN one clear line, nothing listed', async (error, message) => {
     tagging.on(GetResourcesCommand).rejects(error);
     await expect(findLeftovers(options(project()))).rejects.toThrow(LeftoverError);
     await expect(findLeftovers(options(project()))).rejects.toThrow(message);
   });
 
-  test('GIVEN IAM denied WHEN listed THEN the missing action is named', async () => {
-    iam.on(ListRolesCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDenied' }));
-    await expect(findLeftovers(options(project()))).rejects.toThrow(
-      'not allowed to call iam:ListRoles / iam:ListInstanceProfiles and their tags (AccessDenied)',
+  test.each([
+    [
+      Object.assign(new Error('no'), { name: 'AccessDeniedException' }),
+      'Not checked: Resource Groups Tagging API GetResources — not allowed to call tag:GetResources (AccessDeniedException): grant it',
+    ],
+    [
+      Object.assign(new Error('slow down'), { name: 'ThrottlingException' }),
+      'Not checked: Resource Groups Tagging API GetResources — AWS throttled tag:GetResources (ThrottlingException)',
+    ],
+  ])(
+    'GIVEN %j from the tagging API WHEN listed THEN IAM is still checked, the part is named, exit 1',
+    async (error, line) => {
+      tagging.on(GetResourcesCommand).rejects(error);
+      const listing = await findLeftovers(options(project()));
+      expect(listing.leftovers.map((l) => l.id)).toEqual(['ssm-lab-instance-2026']);
+      expect(leftoversText(configWith(), listing)).toContain(line);
+      expect(leftoversExitCode(listing)).toBe(1);
+    },
+  );
+
+  test('GIVEN IAM answering with an HTML error page WHEN listed THEN the EC2 findings stand, the call and its answer are named, exit 1', async () => {
+    // What the SDK throws when the body is not AWS's XML (seen from an API implementation).
+    const notXml = Object.assign(
+      new Error(
+        'Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+      ),
+      { name: 'Error', $metadata: { httpStatusCode: 500 } },
     );
+    iam.on(ListInstanceProfilesCommand).resolves({
+      InstanceProfiles: [
+        {
+          InstanceProfileName: 'ssm-lab-instance-1',
+          Arn: `arn:aws:iam::${ACCOUNT}:instance-profile/ssm-lab-instance-1`,
+          Path: '/',
+          InstanceProfileId: 'P1',
+          CreateDate: new Date(),
+          Roles: [],
+        },
+      ],
+    });
+    iam.on(ListInstanceProfileTagsCommand).rejects(notXml);
+    const listing = await findLeftovers(options(project()));
+    expect(listing.leftovers.map((l) => l.id)).toContain('nat-0orphan');
+    expect(listing.unchecked).toEqual([
+      {
+        call: 'IAM ListInstanceProfiles / ListInstanceProfileTags',
+        answer: 'an answer that is not an AWS API response (HTTP 500)',
+      },
+    ]);
+    const text = leftoversText(configWith(), listing);
+    expect(text).toContain(
+      'Not checked: IAM ListInstanceProfiles / ListInstanceProfileTags — an answer that is not an AWS API response (HTTP 500)',
+    );
+    expect(text).not.toContain('Deserialization error');
+    expect(leftoversExitCode(listing)).toBe(1);
+  });
+
+  test('GIVEN the tagging API still returning what is gone or going WHEN listed THEN gone ones are dropped and going ones get one line', async () => {
+    // "Previously tagged" resources: a terminated instance, a deleted NAT gateway, a released EIP, a deleting volume.
+    ec2
+      .on(DescribeInstancesCommand, { InstanceIds: ['i-0orphan'] })
+      .resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0orphan', State: { Name: 'terminated' } }] }] });
+    ec2
+      .on(DescribeNatGatewaysCommand, { NatGatewayIds: ['nat-0orphan'] })
+      .resolves({ NatGateways: [{ NatGatewayId: 'nat-0orphan', State: 'deleting' }] });
+    ec2
+      .on(DescribeAddressesCommand)
+      .rejects(Object.assign(new Error('gone'), { name: 'InvalidAllocationID.NotFound' }));
+    ec2.on(DescribeSecurityGroupsCommand).rejects(Object.assign(new Error('gone'), { name: 'InvalidGroup.NotFound' }));
+    iam.on(ListRolesCommand).resolves({ Roles: [] });
+    const listing = await findLeftovers(options(project()));
+    expect(listing.leftovers).toEqual([]);
+    expect(listing.goingAway.map((l) => [l.type, l.id, l.goingAway])).toEqual([
+      ['natgateway', 'nat-0orphan', 'deleting'],
+    ]);
+    const text = leftoversText(configWith(), listing);
+    expect(text).toContain('Going away: natgateway nat-0orphan (ssm-lab-nat) is deleting; nothing to do.');
+    expect(text).not.toContain('USD');
+    expect(leftoversExitCode(listing)).toBe(0);
+  });
+
+  test("GIVEN an instance's tagged root volume WHEN its instance is held THEN the volume is held too (nested id)", async () => {
+    tagging.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [{ ResourceARN: arn('volume', 'vol-0held'), Tags: LAB_TAGS('lab-ssm-nat', 'root') }],
+    });
+    ec2
+      .on(DescribeVolumesCommand, { VolumeIds: ['vol-0held'] })
+      .resolves({ Volumes: [{ VolumeId: 'vol-0held', Size: 8, VolumeType: 'gp3', State: 'in-use' }] });
+    iam.on(ListRolesCommand).resolves({ Roles: [] });
+    expect((await findLeftovers(options(project()))).leftovers).toEqual([]);
+  });
+
+  test('GIVEN an orphan instance and its root volume (DeleteOnTermination) WHEN listed THEN the volume goes with the instance, priced with it', async () => {
+    tagging.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [
+        { ResourceARN: arn('instance', 'i-0orphan'), Tags: LAB_TAGS('lab-ssm-nat', 'ssm-lab-ssm-nat') },
+        { ResourceARN: arn('volume', 'vol-0orphan'), Tags: LAB_TAGS('lab-ssm-nat', 'ssm-lab-ssm-nat-root') },
+      ],
+    });
+    ec2.on(DescribeVolumesCommand, { VolumeIds: ['vol-0orphan'] }).resolves({
+      Volumes: [
+        {
+          VolumeId: 'vol-0orphan',
+          Size: 8,
+          VolumeType: 'gp3',
+          State: 'in-use',
+          Attachments: [{ InstanceId: 'i-0orphan', DeleteOnTermination: true }],
+        },
+      ],
+    });
+    iam.on(ListRolesCommand).resolves({ Roles: [] });
+    const { leftovers } = await findLeftovers(options(project()));
+    expect(leftovers.map((l) => [l.type, l.id])).toEqual([['instance', 'i-0orphan']]);
+    expect(leftovers[0].usdPerHour).toBeCloseTo(ORPHAN_INSTANCE_USD, 10);
+  });
+
+  test('GIVEN a leftover already gone when deleted WHEN --delete runs THEN it says so and goes on', async () => {
+    const opts = options(project());
+    const { leftovers } = await findLeftovers(opts);
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ State: { Name: 'terminated' } }] }] });
+    ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [{ State: 'deleted' }] });
+    ec2.on(ReleaseAddressCommand).rejects(Object.assign(new Error('gone'), { name: 'InvalidAllocationID.NotFound' }));
+    iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+    iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
+    const done = await deleteLeftovers(opts, leftovers);
+    expect(done).toContain('elastic-ip eipalloc-0orphan was already gone');
+    expect(done).toContain('deleted security-group sg-0orphan');
   });
 
   test('GIVEN ARNs WHEN parsed THEN type and id', () => {

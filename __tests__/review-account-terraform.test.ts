@@ -10,7 +10,7 @@ import { resourceSchemasOf, ResourceSchemas, writeDeployedState } from './helper
 import { FakeSts, startFakeSts } from './helpers/fake-sts';
 import { configWith } from './helpers/synth';
 import { describeWithTerraform } from './helpers/terraform';
-import { DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeNatGatewaysCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient, ListInstanceProfilesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -203,7 +203,12 @@ describeWithTerraform('review --account with Terraform', () => {
     tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [...held_, ...orphans] });
     iam.on(ListRolesCommand).resolves({ Roles: [] });
     iam.on(ListInstanceProfilesCommand).resolves({ InstanceProfiles: [] });
-    ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [{ State: 'deleted' }] });
+    // EC2 confirms both orphans first; then the NAT gateway's deletion is awaited.
+    ec2
+      .on(DescribeNatGatewaysCommand)
+      .resolvesOnce({ NatGateways: [{ NatGatewayId: 'nat-0killedapply000001', State: 'available' }] })
+      .resolves({ NatGateways: [{ State: 'deleted' }] });
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0killedapply0000001' }] });
     const options = {
       config,
       projectDir: root,
@@ -217,13 +222,16 @@ describeWithTerraform('review --account with Terraform', () => {
       sleep: async () => undefined,
     };
     const found = await findLeftovers(options, synthesizedNames(config));
-    expect(found.map((leftover) => leftover.id)).toEqual(['nat-0killedapply000001', 'sg-0killedapply0000001']);
+    expect(found.leftovers.map((leftover) => leftover.id)).toEqual([
+      'nat-0killedapply000001',
+      'sg-0killedapply0000001',
+    ]);
     expect(leftoversExitCode(found)).toBe(2);
     // The README's sample listing is this fixture's, line for line.
     const listing = leftoversText(config, found);
     const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
     for (const line of listing.split('\n').filter((l) => l.trim() !== '')) expect(readme).toContain(line);
-    expect(await deleteLeftovers(options, found)).toEqual([
+    expect(await deleteLeftovers(options, found.leftovers)).toEqual([
       'deleted natgateway nat-0killedapply000001',
       'deleted security-group sg-0killedapply0000001',
     ]);

@@ -185,6 +185,30 @@ describe('npm run status', () => {
     expect(result.instances.find((i) => i.stack === 'lab-ssm-nat')?.matches).toBe(true);
   });
 
+  test("GIVEN Systems Manager answering with something that is not AWS's WHEN checked THEN what EC2 said stands, the failed call is named, exit 1", async () => {
+    // What the SDK throws when the body is not an AWS response (seen from an API implementation without this call).
+    ssm
+      .on(DescribeInstanceInformationCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            'Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+          ),
+          { $metadata: { httpStatusCode: 404 } },
+        ),
+      );
+    const result = await checkStatus(options(deployedProject()));
+    expect(result.exitCode).toBe(1);
+    const nat = result.instances.find((i) => i.stack === 'lab-ssm-nat')!;
+    expect(nat.observed?.instanceState).toBe('running');
+    expect(nat.observed?.registration).toBe('not checked');
+    expect(nat.causes).toEqual([]);
+    expect(result.text).toContain(
+      'observed: instance running; registration not checked: Systems Manager DescribeInstanceInformation — an answer that is not an AWS API response (HTTP 404)',
+    );
+    expect(result.text).not.toContain('Deserialization');
+  });
+
   test('GIVEN access denied WHEN checked THEN the missing read-only permissions are named', async () => {
     ssm
       .on(DescribeInstanceInformationCommand)

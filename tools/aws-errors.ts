@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
 /**
  * AWS failures in one line each, naming what to do — the same words for every tool that talks to
  * AWS (`review --account`, `status`, `leftovers`). `command` is how the user runs the tool again.
@@ -52,4 +56,65 @@ export function explainAwsFailure(
     default:
       return undefined;
   }
+}
+
+/** AWS settings that cannot work, found before any call: one line, naming the fix. */
+export class AwsSettingsError extends Error {}
+
+/** The profile names of an AWS config file (`[profile x]`, `[default]`) or credentials file (`[x]`). */
+function profilesIn(file: string, configFile: boolean): string[] | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const names: string[] = [];
+  for (const match of text.matchAll(/^\s*\[\s*([^\]]+?)\s*\]\s*$/gm)) {
+    const section = match[1];
+    if (!configFile) names.push(section);
+    else if (section === 'default') names.push(section);
+    else if (section.startsWith('profile ')) names.push(section.slice('profile '.length).trim());
+  }
+  return names;
+}
+
+/**
+ * Whether the profile the AWS settings name exists: the AWS CLI, the SDK and Terraform all stop
+ * on a missing one, each in its own words (Terraform once per stack). Checked once, before any
+ * call, in the files the SDK reads (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE or ~/.aws).
+ */
+export function checkAwsProfile(env: NodeJS.ProcessEnv, command: string): void {
+  const profile = env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE;
+  if (!profile) return;
+  const home = env.HOME || os.homedir();
+  const configFile = env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config');
+  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, '.aws', 'credentials');
+  const known = [...(profilesIn(configFile, true) ?? []), ...(profilesIn(credentialsFile, false) ?? [])];
+  if (known.includes(profile)) return;
+  const variable = env.AWS_PROFILE ? 'AWS_PROFILE' : 'AWS_DEFAULT_PROFILE';
+  throw new AwsSettingsError(
+    `${variable}=${profile} names no profile in ${configFile} or ${credentialsFile}${known.length > 0 ? ` (they have: ${[...new Set(known)].join(', ')})` : ''}: run aws configure list-profiles to see yours, aws configure sso --profile ${profile} (or aws sso login --profile ${profile}) to set it up, or unset ${variable}; then run ${command} again.`,
+  );
+}
+
+/**
+ * What came back instead of an answer, in one line, for a call whose failure stops only its part:
+ * the advice for a failure a user can act on, else the status and the error — and for a body that
+ * is no AWS response (an HTML error page), that, not the SDK's deserialization message.
+ */
+export function whatCameBack(error: unknown, action: string, command: string): string {
+  const advice = explainAwsFailure(error, action, command);
+  if (advice) return advice;
+  const status =
+    (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ??
+    (error as { $response?: { statusCode?: number } })?.$response?.statusCode;
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  const notAws = /Deserialization error|Unexpected token|not valid JSON|Expected closing tag|non-whitespace/i.test(
+    message,
+  );
+  const what = notAws
+    ? 'an answer that is not an AWS API response'
+    : `${(error as Error)?.name ?? 'Error'}: ${message}`;
+  return `${what}${status ? ` (HTTP ${status})` : ''}`;
 }

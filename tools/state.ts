@@ -49,17 +49,29 @@ export async function readStackState(source: StateSource, stack: string): Promis
   return JSON.parse(text ?? '{}') as TerraformState;
 }
 
-/** Every id and ARN a state holds (of every resource instance). */
+/** Attribute names that hold an identifier of something AWS created, at any depth. */
+const IDENTIFIER_KEY = /^(id|arn|name|key_name|allocation_id)$|_(id|arn)$/;
+
+/**
+ * Every id and ARN a state holds, nested ones included: a resource holds ids of what it created
+ * with it (an instance's root volume in `root_block_device[0].volume_id`, its network interface in
+ * `primary_network_interface_id`, an endpoint's interfaces in `network_interface_ids`).
+ */
 export function heldIdentifiers(state: TerraformState | undefined): Set<string> {
   const held = new Set<string>();
+  const collect = (value: unknown, key: string): void => {
+    if (typeof value === 'string') {
+      if (value !== '' && IDENTIFIER_KEY.test(key)) held.add(value);
+    } else if (Array.isArray(value)) {
+      // A list of ids (`network_interface_ids`) or of nested blocks.
+      for (const item of value) collect(item, key.endsWith('_ids') ? key.slice(0, -1) : key);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [name, inner] of Object.entries(value)) collect(inner, name);
+    }
+  };
   for (const resource of state?.resources ?? []) {
     if (resource.mode !== undefined && resource.mode !== 'managed') continue;
-    for (const instance of resource.instances ?? []) {
-      for (const key of ['id', 'arn', 'name', 'key_name', 'allocation_id']) {
-        const value = instance.attributes?.[key];
-        if (typeof value === 'string' && value !== '') held.add(value);
-      }
-    }
+    for (const instance of resource.instances ?? []) collect(instance.attributes ?? {}, '');
   }
   return held;
 }

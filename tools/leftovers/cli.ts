@@ -7,6 +7,7 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { loadConfig } from '../../lib/config';
+import { checkAwsProfile } from '../aws-errors';
 import { runCli } from '../cli';
 import { TOOL_VARIABLE_NAMES } from '../variables';
 import { parseLeftoverArguments } from './arguments';
@@ -29,6 +30,7 @@ async function confirm(count: number): Promise<boolean> {
 async function main(): Promise<number> {
   const args = parseLeftoverArguments(process.argv.slice(3));
   const config = loadConfig(process.env, { otherVariables: TOOL_VARIABLE_NAMES });
+  checkAwsProfile(process.env, 'npm run leftovers');
   const clients = {
     tagging: new ResourceGroupsTaggingAPIClient({ region: config.region }),
     iam: new IAMClient({ region: config.region }),
@@ -37,16 +39,21 @@ async function main(): Promise<number> {
     s3: new S3Client({ region: config.stateBackend?.region ?? config.region }),
   };
   const options = { config, projectDir: path.join(__dirname, '..', '..'), clients };
-  const leftovers = await findLeftovers(options, synthesizedNames(config));
-  process.stdout.write(leftoversText(config, leftovers));
-  if (leftovers.length === 0 || !args.delete) return leftoversExitCode(leftovers);
+  const listing = await findLeftovers(options, synthesizedNames(config));
+  process.stdout.write(leftoversText(config, listing));
+  const { leftovers } = listing;
+  if (leftovers.length === 0 || !args.delete) return leftoversExitCode(listing);
   if (!args.yes && !(await confirm(leftovers.length))) {
     process.stdout.write('Nothing deleted.\n');
     return 2;
   }
   for (const line of await deleteLeftovers(options, leftovers)) process.stdout.write(`  ${line}\n`);
   const after = await findLeftovers(options, {});
-  process.stdout.write(after.length === 0 ? 'Nothing left over now.\n' : leftoversText(config, after));
+  process.stdout.write(
+    after.leftovers.length === 0 && after.unchecked.length === 0
+      ? 'Nothing left over now.\n'
+      : leftoversText(config, after),
+  );
   return leftoversExitCode(after);
 }
 

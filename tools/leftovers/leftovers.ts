@@ -15,10 +15,20 @@ import {
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
+  DeleteVolumeCommand,
   DeleteVpcEndpointsCommand,
+  DescribeAddressesCommand,
   DescribeInternetGatewaysCommand,
+  DescribeKeyPairsCommand,
   DescribeNatGatewaysCommand,
   DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVolumesCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
   DetachInternetGatewayCommand,
   EC2Client,
   ReleaseAddressCommand,
@@ -44,8 +54,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DeleteScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LabConfig } from '../../lib/config';
 import { stackName, StackName } from '../../stacks/names';
-import { PRICES } from '../review/prices';
-import { explainAwsFailure } from '../aws-errors';
+import { HOURS_PER_MONTH, PRICES } from '../review/prices';
+import { awsFailure, explainAwsFailure, whatCameBack } from '../aws-errors';
 import { heldIdentifiers, readStackState } from '../state';
 
 export interface LeftoverClients {
@@ -76,9 +86,30 @@ export interface Leftover {
   readonly created?: Date;
   /** Estimated USD per hour while it exists; undefined when it is free or unknown. */
   readonly usdPerHour?: number;
+  /** What the price leaves out (a type the price table does not have). */
+  readonly priceNote?: string;
+  /** Its service says it is being deleted (an instance shutting down, a NAT gateway deleting). */
+  readonly goingAway?: string;
   readonly deleteCommand: string;
   /** `terraform import …` in the stack that created it, when its address is known. */
   readonly importCommand?: string;
+}
+
+/** A part of the account the listing could not check: which call, and what came back instead. */
+export interface Unchecked {
+  /** `IAM ListInstanceProfileTags`, `EC2 DescribeInstances`, … */
+  readonly call: string;
+  readonly answer: string;
+}
+
+/** What `npm run leftovers` found. */
+export interface LeftoverListing {
+  /** Resources the lab's tags claim, no state holds, and their service says exist. */
+  readonly leftovers: readonly Leftover[];
+  /** Such resources their service says are being deleted: nothing to do but wait. */
+  readonly goingAway: readonly Leftover[];
+  /** Parts that could not be checked: the listing is then incomplete. */
+  readonly unchecked: readonly Unchecked[];
 }
 
 /** An error that ends `leftovers` with one line. */
@@ -87,6 +118,7 @@ export class LeftoverError extends Error {}
 /** Deletion order: what holds others first, the VPC last; IAM after EC2. */
 export const DELETE_ORDER = [
   'instance',
+  'volume',
   'natgateway',
   'vpc-endpoint',
   'elastic-ip',
@@ -139,6 +171,8 @@ function deleteCommand(type: string, id: string, region: string): string {
   switch (type) {
     case 'instance':
       return ec2(`terminate-instances --instance-ids ${id}`);
+    case 'volume':
+      return ec2(`delete-volume --volume-id ${id}`);
     case 'natgateway':
       return ec2(`delete-nat-gateway --nat-gateway-id ${id}`);
     case 'elastic-ip':
@@ -187,6 +221,7 @@ function hourlyPrice(type: string, region: string): number | undefined {
 /** The Terraform resource type of an ARN's resource type, for `terraform import`. */
 const TERRAFORM_TYPE: Readonly<Record<string, string>> = {
   instance: 'aws_instance',
+  volume: 'aws_ebs_volume',
   natgateway: 'aws_nat_gateway',
   'elastic-ip': 'aws_eip',
   'security-group': 'aws_security_group',
@@ -205,20 +240,47 @@ const TERRAFORM_TYPE: Readonly<Record<string, string>> = {
 };
 
 /**
+ * A failure that stops the whole listing (every other call would fail the same way): credentials
+ * missing or refused. Anything else stops only the part it happened in.
+ */
+function fatal(error: unknown, action: string): Error | undefined {
+  const kind = awsFailure(error)?.kind;
+  return kind === 'credentials' || kind === 'refused' ? explain(error, action) : undefined;
+}
+
+/**
  * Lists the lab's leftovers. `synthesized` maps a stack to its synthesized resources (type →
  * logical id → Name tag), to name the address a `terraform import` adopts the resource at.
+ *
+ * The Resource Groups Tagging API also returns resources that are gone or going ("previously
+ * tagged": a terminated instance stays visible for about an hour), so every candidate is
+ * confirmed by its own service's describe call before it is listed.
  */
 export async function findLeftovers(
   options: LeftoverOptions,
   synthesized: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, string | undefined>>>>>> = {},
-): Promise<Leftover[]> {
+): Promise<LeftoverListing> {
   const { config, clients } = options;
+  const unchecked: Unchecked[] = [];
+  /** Runs one part of the listing; a failure that is not fatal is reported and the rest goes on. */
+  const part = async (call: string, action: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (error) {
+      if (error instanceof LeftoverError) throw error;
+      const stop = fatal(error, action);
+      if (stop) throw stop;
+      unchecked.push({ call, answer: whatCameBack(error, action, 'npm run leftovers') });
+    }
+  };
+
   const held = new Set<string>();
   for (const stack of labStacks(config)) {
     let state;
     try {
       state = await readStackState({ config, projectDir: options.projectDir, s3: clients.s3 }, stack);
     } catch (error) {
+      // Without every state, anything could look left over: no listing at all.
       throw explain(error, 's3:GetObject on the state bucket');
     }
     for (const id of heldIdentifiers(state)) held.add(id);
@@ -229,7 +291,7 @@ export async function findLeftovers(
     { Key: 'Project', Values: [config.projectTag] },
     { Key: 'Lab', Values: [config.labName] },
   ];
-  try {
+  await part('Resource Groups Tagging API GetResources', 'tag:GetResources', async () => {
     let token: string | undefined;
     do {
       const page = await clients.tagging.send(new GetResourcesCommand({ TagFilters: filters, PaginationToken: token }));
@@ -239,16 +301,14 @@ export async function findLeftovers(
       }
       token = page.PaginationToken || undefined;
     } while (token);
-  } catch (error) {
-    throw explain(error, 'tag:GetResources');
-  }
+  });
 
   // IAM is global and not in the tagging API: the lab's roles and profiles carry its name first.
   const labTagged = (tags: { Key?: string; Value?: string }[] | undefined) => {
     const map = Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
     return map.Project === config.projectTag && map.Lab === config.labName ? map : undefined;
   };
-  try {
+  await part('IAM ListRoles / ListRoleTags', 'iam:ListRoles / iam:ListRoleTags', async () => {
     let marker: string | undefined;
     do {
       const page = await clients.iam.send(new ListRolesCommand({ Marker: marker }));
@@ -260,30 +320,34 @@ export async function findLeftovers(
       }
       marker = page.IsTruncated ? page.Marker : undefined;
     } while (marker);
-    marker = undefined;
-    do {
-      const page: ListInstanceProfilesCommandOutput = await clients.iam.send(
-        new ListInstanceProfilesCommand({ Marker: marker }),
-      );
-      for (const profile of (page.InstanceProfiles ?? []).filter((candidate) =>
-        candidate.InstanceProfileName?.startsWith(`${config.labName}-`),
-      )) {
-        const tags = labTagged(
-          (
-            await clients.iam.send(
-              new ListInstanceProfileTagsCommand({ InstanceProfileName: profile.InstanceProfileName }),
-            )
-          ).Tags,
+  });
+  await part(
+    'IAM ListInstanceProfiles / ListInstanceProfileTags',
+    'iam:ListInstanceProfiles / iam:ListInstanceProfileTags',
+    async () => {
+      let marker: string | undefined;
+      do {
+        const page: ListInstanceProfilesCommandOutput = await clients.iam.send(
+          new ListInstanceProfilesCommand({ Marker: marker }),
         );
-        if (tags && profile.Arn) tagged.push({ arn: profile.Arn, tags, created: profile.CreateDate });
-      }
-      marker = page.IsTruncated ? page.Marker : undefined;
-    } while (marker);
-  } catch (error) {
-    throw explain(error, 'iam:ListRoles / iam:ListInstanceProfiles and their tags');
-  }
+        for (const profile of (page.InstanceProfiles ?? []).filter((candidate) =>
+          candidate.InstanceProfileName?.startsWith(`${config.labName}-`),
+        )) {
+          const tags = labTagged(
+            (
+              await clients.iam.send(
+                new ListInstanceProfileTagsCommand({ InstanceProfileName: profile.InstanceProfileName }),
+              )
+            ).Tags,
+          );
+          if (tags && profile.Arn) tagged.push({ arn: profile.Arn, tags, created: profile.CreateDate });
+        }
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker);
+    },
+  );
 
-  const leftovers: Leftover[] = [];
+  const candidates: Leftover[] = [];
   for (const { arn, tags, created } of tagged) {
     const { type, id } = parseArn(arn);
     // Security group rules go with their group; the review's model treats them as part of it.
@@ -295,7 +359,7 @@ export async function findLeftovers(
       stack && terraformType && tags.Name
         ? Object.entries(synthesized[stack]?.[terraformType] ?? {}).find(([, name]) => name === tags.Name)?.[0]
         : undefined;
-    leftovers.push({
+    candidates.push({
       type,
       id,
       arn,
@@ -310,7 +374,177 @@ export async function findLeftovers(
           : undefined,
     });
   }
-  return leftovers.sort((a, b) => deleteRank(a.type) - deleteRank(b.type) || a.id.localeCompare(b.id));
+
+  const leftovers: Leftover[] = [];
+  const goingAway: Leftover[] = [];
+  for (const candidate of candidates) {
+    let seen: Presence = { exists: true };
+    await part(`EC2 describe of ${candidate.type} ${candidate.id}`, `describing ${candidate.type}`, async () => {
+      seen = await presence(clients.ec2, candidate, config.region);
+    });
+    if (!seen.exists) continue;
+    const confirmed = { ...candidate, ...seen.update };
+    (confirmed.goingAway ? goingAway : leftovers).push(confirmed);
+  }
+  const byDeleteOrder = (a: Leftover, b: Leftover) =>
+    deleteRank(a.type) - deleteRank(b.type) || a.id.localeCompare(b.id);
+  return { leftovers: leftovers.sort(byDeleteOrder), goingAway: goingAway.sort(byDeleteOrder), unchecked };
+}
+
+interface Presence {
+  readonly exists: boolean;
+  /** What the describe call adds: a state that says it is going, a price from what it is. */
+  readonly update?: Partial<Pick<Leftover, 'goingAway' | 'usdPerHour' | 'priceNote'>>;
+}
+
+const GONE: Presence = { exists: false };
+
+/** AWS's answer for an id that no longer exists (`InvalidInstanceID.NotFound`, `NatGatewayNotFound`, …). */
+const isNotFound = (error: unknown) => /NotFound/.test((error as { name?: string })?.name ?? '');
+
+/**
+ * Whether a candidate still exists, by its own service's describe call. Types without one here
+ * (IAM, schedule groups, keys, log groups, documents) come from listings of what exists.
+ */
+async function presence(ec2: LeftoverClients['ec2'], leftover: Leftover, region: string): Promise<Presence> {
+  const { id } = leftover;
+  const describe = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  };
+  switch (leftover.type) {
+    case 'instance': {
+      const found = await describe(() => ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })));
+      const instance = found?.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === id);
+      const state = instance?.State?.Name;
+      if (!instance || state === 'terminated') return GONE;
+      if (state === 'shutting-down')
+        return { exists: true, update: { goingAway: 'shutting down', usdPerHour: undefined } };
+      return { exists: true, update: await instancePrice(ec2, instance, region) };
+    }
+    case 'natgateway': {
+      const found = await describe(() => ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] })));
+      const state = found?.NatGateways?.find((g) => g.NatGatewayId === id)?.State;
+      if (!state || state === 'deleted' || state === 'failed') return GONE;
+      return state === 'deleting'
+        ? { exists: true, update: { goingAway: 'deleting', usdPerHour: undefined } }
+        : { exists: true };
+    }
+    case 'vpc-endpoint': {
+      const found = await describe(() => ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] })));
+      const endpoint = found?.VpcEndpoints?.find((e) => e.VpcEndpointId === id);
+      const state = endpoint?.State?.toLowerCase();
+      if (!endpoint || state === 'deleted' || state === 'failed') return GONE;
+      if (state === 'deleting') return { exists: true, update: { goingAway: 'deleting', usdPerHour: undefined } };
+      const azHour = PRICES[region]?.interfaceEndpointAzHour.usd;
+      // An Interface endpoint bills per AZ (one subnet each); a Gateway endpoint is free.
+      return {
+        exists: true,
+        update: {
+          usdPerHour:
+            endpoint.VpcEndpointType === 'Interface' && azHour !== undefined
+              ? azHour * Math.max(1, endpoint.SubnetIds?.length ?? 1)
+              : endpoint.VpcEndpointType === 'Interface'
+                ? undefined
+                : 0,
+        },
+      };
+    }
+    case 'volume': {
+      const found = await describe(() => ec2.send(new DescribeVolumesCommand({ VolumeIds: [id] })));
+      const volume = found?.Volumes?.find((v) => v.VolumeId === id);
+      if (!volume || volume.State === 'deleted') return GONE;
+      if (volume.State === 'deleting') return { exists: true, update: { goingAway: 'deleting' } };
+      // A volume that goes with its instance (a root volume) is that instance's: listed and priced with it.
+      if (volume.Attachments?.some((a) => a.InstanceId && a.DeleteOnTermination)) return GONE;
+      return { exists: true, update: volumePrice([volume], region) };
+    }
+    case 'elastic-ip': {
+      const found = await describe(() => ec2.send(new DescribeAddressesCommand({ AllocationIds: [id] })));
+      return found?.Addresses?.some((a) => a.AllocationId === id) ? { exists: true } : GONE;
+    }
+    case 'security-group':
+      return exists(
+        await describe(() => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }))),
+        'SecurityGroups',
+      );
+    case 'subnet':
+      return exists(await describe(() => ec2.send(new DescribeSubnetsCommand({ SubnetIds: [id] }))), 'Subnets');
+    case 'route-table':
+      return exists(
+        await describe(() => ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [id] }))),
+        'RouteTables',
+      );
+    case 'internet-gateway':
+      return exists(
+        await describe(() => ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [id] }))),
+        'InternetGateways',
+      );
+    case 'vpc':
+      return exists(await describe(() => ec2.send(new DescribeVpcsCommand({ VpcIds: [id] }))), 'Vpcs');
+    case 'key-pair':
+      return exists(await describe(() => ec2.send(new DescribeKeyPairsCommand({ KeyPairIds: [id] }))), 'KeyPairs');
+    case 'network-interface':
+      return exists(
+        await describe(() => ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }))),
+        'NetworkInterfaces',
+      );
+    default:
+      return { exists: true };
+  }
+}
+
+function exists(answer: object | undefined, list: string): Presence {
+  const items = (answer as Record<string, unknown> | undefined)?.[list];
+  return Array.isArray(items) && items.length > 0 ? { exists: true } : GONE;
+}
+
+/** gp3 storage per hour, as the review prices it; other volume types are named as not priced. */
+function volumePrice(volumes: readonly { Size?: number; VolumeType?: string }[], region: string) {
+  const gbMonth = PRICES[region]?.gp3GbMonth.usd;
+  let usdPerHour = 0;
+  const unpriced: string[] = [];
+  for (const volume of volumes) {
+    if (volume.VolumeType === 'gp3' && gbMonth !== undefined && volume.Size !== undefined)
+      usdPerHour += (volume.Size * gbMonth) / HOURS_PER_MONTH;
+    else unpriced.push(`${volume.VolumeType ?? 'unknown'} volume`);
+  }
+  return { usdPerHour, priceNote: unpriced.length > 0 ? `not priced: ${unpriced.join(', ')}` : undefined };
+}
+
+/** An instance bills by its type while running, plus its volumes and its public IPv4 address. */
+async function instancePrice(
+  ec2: LeftoverClients['ec2'],
+  instance: {
+    InstanceType?: string;
+    PublicIpAddress?: string;
+    State?: { Name?: string };
+    BlockDeviceMappings?: { Ebs?: { VolumeId?: string } }[];
+  },
+  region: string,
+): Promise<Pick<Leftover, 'usdPerHour' | 'priceNote'>> {
+  const prices = PRICES[region];
+  if (!prices) return { usdPerHour: undefined, priceNote: `no prices for ${region}` };
+  const notes: string[] = [];
+  let usd = 0;
+  if (instance.State?.Name === 'running' || instance.State?.Name === 'pending') {
+    const typePrice = instance.InstanceType ? prices.instanceHour[instance.InstanceType]?.usd : undefined;
+    if (typePrice === undefined) notes.push(`instance type ${instance.InstanceType ?? 'unknown'}`);
+    else usd += typePrice;
+  }
+  if (instance.PublicIpAddress) usd += prices.publicIpv4Hour.usd;
+  const volumeIds = (instance.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId).filter((v): v is string => !!v);
+  if (volumeIds.length > 0) {
+    const volumes = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }))).Volumes ?? [];
+    const storage = volumePrice(volumes, region);
+    usd += storage.usdPerHour;
+    if (storage.priceNote) notes.push(storage.priceNote.replace(/^not priced: /, ''));
+  }
+  return { usdPerHour: usd, priceNote: notes.length > 0 ? `not priced: ${notes.join(', ')}` : undefined };
 }
 
 /** Waits until a deleted NAT gateway or terminated instance is gone, so what it holds can go next. */
@@ -355,6 +589,9 @@ export async function deleteLeftovers(options: LeftoverOptions, leftovers: reado
           break;
         case 'vpc-endpoint':
           await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [id] }));
+          break;
+        case 'volume':
+          await ec2.send(new DeleteVolumeCommand({ VolumeId: id }));
           break;
         case 'elastic-ip':
           await ec2.send(new ReleaseAddressCommand({ AllocationId: id }));
@@ -414,6 +651,11 @@ export async function deleteLeftovers(options: LeftoverOptions, leftovers: reado
       }
     } catch (error) {
       if (error instanceof LeftoverError) throw error;
+      // Gone already (a volume that went with its instance): nothing left to delete.
+      if (isNotFound(error)) {
+        done.push(`${leftover.type} ${id} was already gone`);
+        continue;
+      }
       throw explain(error, `deleting ${leftover.type} ${id}`);
     }
     done.push(`deleted ${leftover.type} ${id}`);
@@ -421,34 +663,53 @@ export async function deleteLeftovers(options: LeftoverOptions, leftovers: reado
   return done;
 }
 
-/** The command's exit code for a listing: 0 nothing left over, 2 leftovers (CI can gate on it). */
-export function leftoversExitCode(leftovers: readonly Leftover[]): 0 | 2 {
-  return leftovers.length === 0 ? 0 : 2;
+/** The command's exit code: 1 when a part could not be checked, 2 leftovers (CI can gate on it), else 0. */
+export function leftoversExitCode(listing: LeftoverListing): 0 | 1 | 2 {
+  if (listing.unchecked.length > 0) return 1;
+  return listing.leftovers.length === 0 ? 0 : 2;
 }
 
-/** The listing: one block per leftover, with its price and its commands. */
-export function leftoversText(config: LabConfig, leftovers: readonly Leftover[]): string {
+/** The listing: one block per leftover, with its price and its commands; then what is going and what was not checked. */
+export function leftoversText(config: LabConfig, listing: LeftoverListing): string {
+  const { leftovers, goingAway, unchecked } = listing;
+  const out: string[] = [];
   if (leftovers.length === 0) {
-    return `Nothing left over: every resource tagged Project=${config.projectTag}, Lab=${config.labName} in ${config.region} (and IAM) is held by a state.\n`;
+    out.push(
+      unchecked.length === 0
+        ? `Nothing left over: every resource tagged Project=${config.projectTag}, Lab=${config.labName} in ${config.region} (and IAM) is held by a state.`
+        : `Nothing left over in what could be checked (resources tagged Project=${config.projectTag}, Lab=${config.labName} in ${config.region}, and IAM).`,
+    );
+  } else {
+    const perHour = leftovers.reduce((sum, leftover) => sum + (leftover.usdPerHour ?? 0), 0);
+    const partly = leftovers.some((leftover) => leftover.priceNote) ? 'at least ' : '';
+    out.push(
+      `${leftovers.length} resource(s) tagged Project=${config.projectTag}, Lab=${config.labName} that no state holds (${config.region}; about USD ${partly}${perHour.toFixed(4)}/h):`,
+      '',
+    );
+    for (const leftover of leftovers) {
+      const price =
+        leftover.usdPerHour !== undefined && leftover.usdPerHour > 0
+          ? `USD ${leftover.usdPerHour.toFixed(4)}/h${leftover.priceNote ? ` (${leftover.priceNote})` : ''}`
+          : (leftover.priceNote ?? 'no hourly charge');
+      const facts = [
+        leftover.stack ? `from ${leftover.stack}` : 'no Stack tag',
+        leftover.created ? `created ${leftover.created.toISOString()}` : undefined,
+        price,
+      ].filter(Boolean);
+      out.push(`  ${leftover.type} ${leftover.id}${leftover.name ? ` (${leftover.name})` : ''} — ${facts.join(', ')}`);
+      out.push(`    remove: ${leftover.deleteCommand}`);
+      if (leftover.importCommand) out.push(`    or adopt: ${leftover.importCommand}`);
+    }
+    out.push(
+      '',
+      'To remove exactly these, in dependency order: `npm run leftovers -- --delete` (it asks first; add --yes not to).',
+    );
   }
-  const perHour = leftovers.reduce((sum, leftover) => sum + (leftover.usdPerHour ?? 0), 0);
-  const out = [
-    `${leftovers.length} resource(s) tagged Project=${config.projectTag}, Lab=${config.labName} that no state holds (${config.region}; about USD ${perHour.toFixed(4)}/h):`,
-    '',
-  ];
-  for (const leftover of leftovers) {
-    const facts = [
-      leftover.stack ? `from ${leftover.stack}` : 'no Stack tag',
-      leftover.created ? `created ${leftover.created.toISOString()}` : undefined,
-      leftover.usdPerHour !== undefined ? `USD ${leftover.usdPerHour.toFixed(4)}/h` : 'no hourly charge',
-    ].filter(Boolean);
-    out.push(`  ${leftover.type} ${leftover.id}${leftover.name ? ` (${leftover.name})` : ''} — ${facts.join(', ')}`);
-    out.push(`    remove: ${leftover.deleteCommand}`);
-    if (leftover.importCommand) out.push(`    or adopt: ${leftover.importCommand}`);
-  }
-  out.push(
-    '',
-    'To remove exactly these, in dependency order: `npm run leftovers -- --delete` (it asks first; add --yes not to).',
-  );
+  for (const leftover of goingAway)
+    out.push(
+      `Going away: ${leftover.type} ${leftover.id}${leftover.name ? ` (${leftover.name})` : ''} is ${leftover.goingAway}; nothing to do.`,
+    );
+  for (const part of unchecked) out.push(`Not checked: ${part.call} — ${part.answer}`);
+  if (unchecked.length > 0) out.push('The listing is incomplete: run npm run leftovers again once those calls answer.');
   return `${out.join('\n')}\n`;
 }

@@ -11,6 +11,7 @@ import { App, TerraformStack } from 'cdktf';
 import { LabConfig } from '../../lib/config';
 import { describeFinding } from '../../lib/guardrails';
 import { addLabStacks, LabStacks } from '../../stacks';
+import { SSH_INPUTS_MISSING } from '../../stacks/ssh-stack';
 import { signInAgain } from '../aws-errors';
 import {
   AWS_PROVIDER_VERSION,
@@ -82,9 +83,19 @@ export interface InstanceChange {
   readonly after?: { readonly sessionManager: Verdict; readonly ssh: Verdict };
 }
 
+/** One resource the plan changes, as a reviewer reads it in a plan comment. */
+export interface ResourceChangeLine {
+  readonly address: string;
+  readonly kind: ChangeKind;
+  /** For a replacement: the attributes that force it (`associate_public_ip_address`, `ami`). */
+  readonly forcedBy: readonly string[];
+}
+
 export interface StackSummary {
   readonly stack: string;
   readonly counts: Readonly<Record<ChangeKind, number>>;
+  /** Every resource the plan creates, updates, replaces or deletes: deletions and replacements first. */
+  readonly changes: readonly ResourceChangeLine[];
   readonly usdPerHourNow: number;
   readonly usdPerHourAfter: number;
   /** Prices missing from the table (then the totals are lower bounds). */
@@ -133,6 +144,20 @@ export function accountEnvironment(env: NodeJS.ProcessEnv): { env: NodeJS.Proces
     delete kept[name];
   }
   return { env: kept, notices };
+}
+
+/** Terraform's output as running text: box drawing and line wrapping removed. */
+function runningText(output: string): string {
+  return output.replace(/[│╷╵]/g, ' ').replace(/\s+/g, ' ');
+}
+
+/**
+ * A stack whose plan stops at the lab's own precondition for missing operator inputs (lab-ssh
+ * without SSM_LAB_SSH_ALLOWED_CIDRS and a key): not a failure of the review, a stack it cannot
+ * judge until those are set. The precondition's message, or undefined.
+ */
+export function missingInputs(output: string): string | undefined {
+  return runningText(output).includes(SSH_INPUTS_MISSING) ? SSH_INPUTS_MISSING : undefined;
 }
 
 /** One line for an error Terraform gave, or undefined when it is none of the known kinds. */
@@ -223,6 +248,8 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
       const output = `${result.stderr}\n${result.stdout}`;
       const logFile = path.join(outDir, 'logs', `${stack}.${step}.log`);
       fs.writeFileSync(logFile, output);
+      const inputs = missingInputs(output);
+      if (inputs) return { stack, status: 'skipped', reason: inputs, seconds: (Date.now() - started) / 1000 };
       const reason = explainFailure(output, network) ?? `terraform ${step} failed: ${firstError(output)}`;
       return { stack, status: 'failed', reason, logFile, seconds: (Date.now() - started) / 1000 };
     };
@@ -343,18 +370,40 @@ function summarizeStack(
   region: string,
 ): StackSummary {
   const counts: Record<ChangeKind, number> = { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0, read: 0 };
+  const changes: ResourceChangeLine[] = [];
   for (const change of plan.resource_changes ?? []) {
-    if (change.mode === 'managed') counts[changeKind(change.change.actions)] += 1;
+    if (change.mode !== 'managed') continue;
+    const kind = changeKind(change.change.actions);
+    counts[kind] += 1;
+    if (kind === 'unchanged' || kind === 'read') continue;
+    const forcedBy =
+      kind === 'replace'
+        ? [...new Set((change.change.replace_paths ?? []).map((p) => p.filter((s) => typeof s === 'string').join('.')))]
+        : [];
+    changes.push({ address: change.address, kind, forcedBy });
   }
+  changes.sort(
+    (a, b) => CHANGE_ORDER.indexOf(a.kind) - CHANGE_ORDER.indexOf(b.kind) || a.address.localeCompare(b.address),
+  );
   const now = stackCost(before, stack, region, true);
   const later = stackCost(after, stack, region, true);
   return {
     stack,
     counts,
+    changes,
     usdPerHourNow: now.knownUsdPerHour,
     usdPerHourAfter: later.knownUsdPerHour,
     unpriced: [...new Set([...now.unknown, ...later.unknown])],
   };
+}
+
+/** The order a reviewer reads changes in: what is lost first. */
+const CHANGE_ORDER: readonly ChangeKind[] = ['delete', 'replace', 'create', 'update'];
+
+/** One change in words: `replace aws_instance.x (forced by ami)`. */
+function changeWords(change: ResourceChangeLine): string {
+  const forced = change.forcedBy.length > 0 ? ` (forced by ${change.forcedBy.join(', ')})` : '';
+  return `${change.kind === 'delete' ? 'destroy' : change.kind} ${change.address}${forced}`;
 }
 
 /** What the plan deletes or replaces, in words: `aws_route.x (0.0.0.0/0 → nat-0abc…)`. */
@@ -444,6 +493,29 @@ function accountMarkdown(result: ResultForReport, facts: Facts): string {
       `| \`${stack.stack}\` | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${c.unchanged} | ${bound}${usd(stack.usdPerHourNow)} | ${bound}${usd(stack.usdPerHourAfter)} |`,
     );
   }
+  for (const stack of result.stacks.filter((s) => s.changes.length > 0)) {
+    // Folded, as plan comments on pull requests are: the verdicts above are what a reviewer reads first.
+    const c = stack.counts;
+    const summary = [
+      c.delete > 0 ? `${c.delete} to destroy` : '',
+      c.replace > 0 ? `${c.replace} to replace` : '',
+      c.create > 0 ? `${c.create} to create` : '',
+      c.update > 0 ? `${c.update} to update` : '',
+    ].filter(Boolean);
+    out.push(
+      '',
+      `<details><summary><code>${stack.stack}</code>: ${summary.join(', ')}</summary>`,
+      '',
+      '| action | resource | forces replacement |',
+      '|---|---|---|',
+      ...stack.changes.map(
+        (change) =>
+          `| ${change.kind === 'delete' ? 'destroy' : change.kind} | \`${change.address}\` | ${change.forcedBy.map((a) => `\`${a}\``).join(', ')} |`,
+      ),
+      '',
+      '</details>',
+    );
+  }
   const notPlanned = result.outcomes.filter((outcome) => outcome.status !== 'planned');
   if (notPlanned.length > 0) {
     out.push(
@@ -501,6 +573,9 @@ function accountText(result: ResultForReport): string {
     out.push(
       `  ${stack.stack.padEnd(width)} +${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.unchanged}   ${usd(stack.usdPerHourNow)}/h → ${usd(stack.usdPerHourAfter)}/h`,
     );
+    // What is lost, by name; the creates and updates are in the report.
+    for (const change of stack.changes.filter((ch) => ch.kind === 'delete' || ch.kind === 'replace'))
+      out.push(`      ${changeWords(change)}`);
   }
   out.push('');
   for (const i of result.instances) {

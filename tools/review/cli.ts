@@ -9,6 +9,7 @@ import * as path from 'path';
 import { loadConfig } from '../../lib/config';
 import { runCli } from '../cli';
 import { REVIEW_DIR_VARIABLE, TOOL_VARIABLE_NAMES } from '../variables';
+import { checkAwsProfile } from '../aws-errors';
 import { ACCOUNT_SYNTH_DIR, runAccountReview } from './account';
 import { parseReviewArguments, ReviewArguments } from './arguments';
 import { ReviewError, runReview } from './run';
@@ -37,6 +38,7 @@ async function offline(outDir: string, started: number): Promise<number> {
 
 async function account(args: ReviewArguments, outDir: string, started: number): Promise<number> {
   const config = loadConfig(process.env, { otherVariables: TOOL_VARIABLE_NAMES });
+  checkAwsProfile(process.env, 'npm run review -- --account');
   process.stdout.write(
     `ssm-access-lab review --account: planning against the account with your AWS settings (nothing is applied; synthesized in ${ACCOUNT_SYNTH_DIR}/)…\n`,
   );

@@ -31,7 +31,7 @@ const AWS_LIST = `AWS on-demand price list as published on ${PRICES_AS_OF} (reco
 const IPV4 = 'AWS public IPv4 address charge, all regions, in force since 2024-02-01';
 const KMS_PRICES = `AWS KMS pricing page, customer managed key (https://aws.amazon.com/kms/pricing/), as published on ${PRICES_AS_OF} (recorded by hand, not fetched)`;
 const LOGS_PRICES = `Amazon CloudWatch pricing page, Logs ingestion (https://aws.amazon.com/cloudwatch/pricing/), as published on ${PRICES_AS_OF} (recorded by hand, not fetched)`;
-const HOURS_PER_MONTH = 730;
+export const HOURS_PER_MONTH = 730;
 
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
   'ap-northeast-1': {

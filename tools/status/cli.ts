@@ -7,6 +7,7 @@ import { loadConfig } from '../../lib/config';
 import { runCli } from '../cli';
 import { TOOL_VARIABLE_NAMES } from '../variables';
 import { parseStatusArguments } from './arguments';
+import { checkAwsProfile } from '../aws-errors';
 import { checkStatus, StatusError } from './status';
 
 // The pinned SDK supports the Node 20 this project runs on; its notice about later releases
@@ -16,6 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 async function main(): Promise<number> {
   const { waitMs } = parseStatusArguments(process.argv.slice(3));
   const config = loadConfig(process.env, { otherVariables: TOOL_VARIABLE_NAMES });
+  checkAwsProfile(process.env, 'npm run status');
   const clients = {
     ec2: new EC2Client({ region: config.region }),
     ssm: new SSMClient({ region: config.region }),

@@ -6,11 +6,11 @@
  */
 import { DescribeInstancesCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeInstanceInformationCommand, InstanceInformation, SSMClient } from '@aws-sdk/client-ssm';
 import { LabConfig } from '../../lib/config';
 import { stackName, StackName } from '../../stacks/names';
 import { SCENARIO_LABELS, Scenario } from '../../stacks/scenario-stack';
-import { awsFailure, explainAwsFailure } from '../aws-errors';
+import { awsFailure, explainAwsFailure, whatCameBack } from '../aws-errors';
 import { readStackState } from '../state';
 
 /** The scenario stacks `status` checks, what each is built for, and whether Session Manager should be online. */
@@ -25,12 +25,14 @@ export const CHECKED_STACKS: readonly {
   { base: StackName.SSM_ENDPOINT, scenario: Scenario.SSM_VPC_ENDPOINTS, sessionManager: true },
 ];
 
-/** Agent registration as Systems Manager reports it (`PingStatus`), or not registered at all. */
-export type Registration = 'Online' | 'ConnectionLost' | 'Inactive' | 'not registered';
+/** Agent registration as Systems Manager reports it (`PingStatus`), not registered at all, or not checked (the call failed). */
+export type Registration = 'Online' | 'ConnectionLost' | 'Inactive' | 'not registered' | 'not checked';
 
 export interface Observation {
   readonly instanceState: string;
   readonly registration: Registration;
+  /** Why the registration is not known: the call and what came back. */
+  readonly registrationUnchecked?: string;
   readonly agentVersion?: string;
   readonly lastPing?: Date;
   readonly launchTime?: Date;
@@ -137,10 +139,19 @@ async function observe(
   const { ec2, ssm } = options.clients;
   const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
   const instance = described.Reservations?.flatMap((reservation) => reservation.Instances ?? [])[0];
-  const information = await ssm.send(
-    new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] }),
-  );
-  const registered = information.InstanceInformationList?.find((entry) => entry.InstanceId === instanceId);
+  // A failing Systems Manager call does not hide what EC2 said: the registration is then unknown.
+  let registered: InstanceInformation | undefined;
+  let registrationUnchecked: string | undefined;
+  try {
+    const information = await ssm.send(
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] }),
+    );
+    registered = information.InstanceInformationList?.find((entry) => entry.InstanceId === instanceId);
+  } catch (error) {
+    // Failures a user acts on (sign in, a permission, wait) keep their one-line advice for the instance.
+    if (awsFailure(error)) throw error;
+    registrationUnchecked = `Systems Manager DescribeInstanceInformation — ${whatCameBack(error, 'ssm:DescribeInstanceInformation', 'npm run status')}`;
+  }
   const endpoints =
     endpointIds.length === 0
       ? []
@@ -153,7 +164,10 @@ async function observe(
         }));
   return {
     instanceState: instance?.State?.Name ?? 'not found',
-    registration: (registered?.PingStatus as Registration | undefined) ?? 'not registered',
+    registration: registrationUnchecked
+      ? 'not checked'
+      : ((registered?.PingStatus as Registration | undefined) ?? 'not registered'),
+    registrationUnchecked,
     agentVersion: registered?.AgentVersion,
     lastPing: registered?.LastPingDateTime,
     launchTime: instance?.LaunchTime,
@@ -246,7 +260,7 @@ async function checkOnce(options: StatusOptions, deployed: readonly Deployed[]):
       ? online
       : observed.instanceState === 'running' && observed.registration === 'not registered';
     const causes =
-      matches || !target.expectOnline
+      matches || !target.expectOnline || observed.registrationUnchecked
         ? []
         : likelyCauses(target.scenario, target.instanceId, observed, options.config.region, now);
     results.push({ ...base, observed, matches, causes });
@@ -325,9 +339,12 @@ function statusText(
   const out = [`ssm-access-lab status — lab ${config.labName}, ${config.region}`, ''];
   for (const instance of instances) {
     const expected = instance.expectOnline ? 'Session Manager Online' : 'not registered (no Systems Manager role)';
+    const observed = instance.observed;
     const seen = instance.error
       ? `could not check: ${instance.error}`
-      : `${instance.observed!.registration}${instance.observed!.registration === 'not registered' ? '' : ` (agent ${instance.observed!.agentVersion ?? '?'}, last ping ${ago(instance.observed!.lastPing, now)})`}, instance ${instance.observed!.instanceState}`;
+      : observed!.registrationUnchecked
+        ? `instance ${observed!.instanceState}; registration not checked: ${observed!.registrationUnchecked}`
+        : `${observed!.registration}${observed!.registration === 'not registered' ? '' : ` (agent ${observed!.agentVersion ?? '?'}, last ping ${ago(observed!.lastPing, now)})`}, instance ${observed!.instanceState}`;
     out.push(
       `${instance.matches ? '✓' : '✗'} ${instance.stack} ${instance.instanceId} — ${SCENARIO_LABELS[instance.scenario]}`,
       `    expected: ${expected}`,

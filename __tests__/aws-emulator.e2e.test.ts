@@ -1,0 +1,316 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { stripVTControlCharacters } from 'util';
+import { TerraformResource } from 'cdktf';
+import { loadConfig } from '../lib/config';
+import { LabStacks } from '../stacks';
+import { AccountExit, AccountReviewResult, runAccountReview } from '../tools/review/account';
+import { describeWithEmulator, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
+
+// The lab deployed with the README's commands against an implementation of the AWS APIs (moto's
+// server, ../shared/aws-emulator), then used as a user would: the account review after a refresh
+// (what fixtures written from plans cannot show), and `leftovers` after a teardown and after a
+// killed apply. Where moto differs from AWS (its README), the test says so and accounts for it
+// here; the product follows AWS.
+//
+// - `cdktf deploy` gets --skip-provider-lock: its first init asks the public registry for the
+//   provider's checksums, which this machine cannot reach (the provider comes from the mirror).
+// - moto gives every instance a public IPv4, even with associate_public_ip_address = false, so a
+//   refresh would plan to replace the private instances. The project copy ignores that attribute
+//   on the instances (lib/lab-instance.ts of the copy), and so do the in-process reviews.
+
+/** What a command printed and how it ended. */
+interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command as a user's shell would, without blocking the test process (Terraform takes seconds). */
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** The copy's instances ignore the attribute moto reports wrongly (see the header). */
+function ignoreMotoPublicAddress(project: string): void {
+  const file = path.join(project, 'lib', 'lab-instance.ts');
+  const source = fs.readFileSync(file, 'utf8');
+  const edited = source.replace(
+    "lifecycle: props.amiId === undefined ? { ignoreChanges: ['ami'] } : undefined,",
+    "lifecycle: { ignoreChanges: props.amiId === undefined ? ['ami', 'associate_public_ip_address'] : ['associate_public_ip_address'] },",
+  );
+  if (edited === source) throw new Error('lib/lab-instance.ts changed: update ignoreMotoPublicAddress in this test');
+  fs.writeFileSync(file, edited);
+}
+
+/** The same for an in-process review: every instance ignores associate_public_ip_address. */
+function ignorePublicAddressInApp(stacks: LabStacks): void {
+  for (const stack of [stacks.ssmNat, stacks.ssmPublic, stacks.ssmEndpoint, stacks.ssh]) {
+    for (const node of stack.node.findAll()) {
+      if (node instanceof TerraformResource && node.terraformResourceType === 'aws_instance')
+        // Added to the construct's own list (cdktf appends an overridden list to the one it has).
+        node.addOverride('lifecycle.ignore_changes', ['associate_public_ip_address']);
+    }
+  }
+}
+
+/** The resource of `type` under `path` (construct ids) in a stack. */
+function resourceAt(stacks: LabStacks, stack: keyof LabStacks, type: string, idPrefix: string): TerraformResource {
+  const found = (stacks[stack] as unknown as { node: { findAll(): unknown[] } }).node
+    .findAll()
+    .filter(
+      (node): node is TerraformResource =>
+        node instanceof TerraformResource &&
+        node.terraformResourceType === type &&
+        node.friendlyUniqueId.startsWith(idPrefix),
+    );
+  if (found.length !== 1)
+    throw new Error(`expected one ${type} ${idPrefix}* in ${String(stack)}, found ${found.length}`);
+  return found[0];
+}
+
+describeWithEmulator('the lab against an AWS API implementation (moto), as a user runs it', () => {
+  let project: string;
+  let shell: NodeJS.ProcessEnv;
+  const cdktf = (...args: string[]) =>
+    run('npx', ['cdktf', ...args, '--auto-approve', '--skip-provider-lock'], project, shell);
+  const npmRun = (script: string, ...args: string[]) =>
+    run('npm', ['run', '--silent', script, ...(args.length > 0 ? ['--', ...args] : [])], project, shell);
+  /** The account review in process, as `npm run review -- --account --stack …` runs it, with a code change. */
+  const accountReview = (
+    label: string,
+    change?: (stacks: LabStacks) => void,
+    settings: Record<string, string> = {},
+  ): Promise<AccountReviewResult> =>
+    runAccountReview({
+      projectDir: project,
+      outDir: path.join(project, '.review', label),
+      config: loadConfig(settings),
+      stacks: ['lab-network', 'lab-ssm-nat'],
+      env: shell,
+      editApp: (stacks) => {
+        ignorePublicAddressInApp(stacks);
+        change?.(stacks);
+      },
+    });
+
+  beforeAll(async () => {
+    await resetEmulator();
+    project = projectCopy();
+    ignoreMotoPublicAddress(project);
+    shell = emulatorShell();
+  });
+
+  describe('lab-network and lab-ssm-nat deployed with npx cdktf deploy', () => {
+    let deployed: Ran;
+    const reviews: Record<string, AccountReviewResult> = {};
+    beforeAll(async () => {
+      deployed = await cdktf('deploy', 'lab-network', 'lab-ssm-nat');
+      if (deployed.status !== 0) return;
+      reviews.routeRemoved = await accountReview('route-removed', (stacks) =>
+        resourceAt(stacks, 'ssmNat', 'aws_route', 'private-1-default-route').addOverride('count', 0),
+      );
+      reviews.egressRemoved = await accountReview('egress-removed', (stacks) =>
+        resourceAt(stacks, 'ssmNat', 'aws_vpc_security_group_egress_rule', 'instance_https-egress').addOverride(
+          'count',
+          0,
+        ),
+      );
+      reviews.policyDetached = await accountReview('policy-detached', (stacks) =>
+        resourceAt(stacks, 'network', 'aws_iam_role_policy_attachment', 'session-manager-role').addOverride('count', 0),
+      );
+      reviews.naclDenies = await accountReview('nacl-denies', (stacks) => {
+        // A network ACL on private subnet 1 whose first outbound rule denies 443.
+        const vpc = resourceAt(stacks, 'network', 'aws_vpc', 'vpc1_');
+        const subnet = resourceAt(stacks, 'network', 'aws_subnet', 'vpc1_private-1');
+        const entry = (rule_no: number, action: string, protocol: string, from_port: number, to_port: number) => ({
+          rule_no,
+          action,
+          protocol,
+          cidr_block: '0.0.0.0/0',
+          from_port,
+          to_port,
+          icmp_code: 0,
+          icmp_type: 0,
+          ipv6_cidr_block: null,
+        });
+        stacks.network.addOverride('resource.aws_network_acl.deny_https', {
+          vpc_id: vpc.getStringAttribute('id'),
+          subnet_ids: [subnet.getStringAttribute('id')],
+          egress: [entry(100, 'deny', 'tcp', 443, 443), entry(200, 'allow', '-1', 0, 0)],
+          ingress: [entry(100, 'allow', '-1', 0, 0)],
+          tags: { Name: 'deny-https' },
+        });
+      });
+      // Another AMI, as a user pins one (SSM_LAB_AMI_ID): the instance is replaced.
+      reviews.newAmi = await accountReview('new-ami', undefined, { SSM_LAB_AMI_ID: 'ami-0fedcba9876543210' });
+    });
+
+    test('GIVEN the README command WHEN deployed THEN both stacks apply and their state files are in the project', () => {
+      expect(deployed.stderr + deployed.stdout).not.toMatch(/Error:/);
+      expect(deployed.status).toBe(0);
+      expect(fs.existsSync(path.join(project, 'terraform.lab-network.tfstate'))).toBe(true);
+      expect(fs.existsSync(path.join(project, 'terraform.lab-ssm-nat.tfstate'))).toBe(true);
+    });
+
+    test('GIVEN the deployed lab and the same code WHEN npm run review -- --account runs THEN nothing changes, no path is cut, exit 0', async () => {
+      const review = await npmRun('review', '--account');
+      // moto reads some attributes back differently (its README): an in-place update of the
+      // stack's rule descriptions may show; nothing is created, replaced or destroyed.
+      expect(review.stdout).toMatch(
+        /ssm-lab-ssm-nat \((unchanged|update)\): Session Manager reachable → reachable; SSH NOT reachable → NOT reachable/,
+      );
+      expect(review.stdout).not.toContain(' ! ');
+      expect(review.stdout).toMatch(/lab-network +\+0 ~0 ±0 -0 =\d+/);
+      expect(review.stdout).toMatch(/lab-ssm-nat +\+0 ~\d+ ±0 -0 =\d+/);
+      expect(review.status).toBe(AccountExit.OK);
+    });
+
+    test("GIVEN a change that deletes lab-ssm-nat's default route WHEN reviewed after a refresh THEN the cut is the headline, exit 2", () => {
+      const { instances, headlines, exitCode, stacks } = reviews.routeRemoved;
+      // After a refresh the route table's own `route` lists this route too: the model must not count it.
+      const nat = instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
+      expect(nat.before?.sessionManager.reachable).toBe(true);
+      expect(nat.after?.sessionManager.text).toBe(
+        'Session Manager: NOT reachable — ssm-lab-vpc1-private-1 has no default route (0.0.0.0/0) to the internet, and ssm-lab-vpc1 has no Session Manager endpoints',
+      );
+      expect(headlines[0]).toMatch(
+        /^This plan cuts Session Manager to ssm-lab-ssm-nat: .* The plan deletes lab-ssm-nat\/aws_route\.private-1-default-route\S* \(0\.0\.0\.0\/0 → nat-/,
+      );
+      // Deletions first; moto may add an in-place update of the instance (it reads some attributes back differently).
+      const [first, ...rest] = stacks.find((s) => s.stack === 'lab-ssm-nat')!.changes;
+      expect(first).toEqual({
+        address: expect.stringMatching(/^aws_route\.private-1-default-route/),
+        kind: 'delete',
+        forcedBy: [],
+      });
+      expect(rest.every((change) => change.kind === 'update')).toBe(true);
+      expect(exitCode).toBe(AccountExit.PATH_LOST);
+    });
+
+    test("GIVEN a change that deletes the instance SG's 443 egress rule WHEN reviewed THEN the cut is named, exit 2", () => {
+      const nat = reviews.egressRemoved.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
+      expect(nat.after?.sessionManager.text).toBe(
+        'Session Manager: NOT reachable — the instance security groups allow no outbound 443',
+      );
+      expect(reviews.egressRemoved.exitCode).toBe(AccountExit.PATH_LOST);
+    });
+
+    test('GIVEN a change that detaches the SSM policy from the role WHEN reviewed THEN the missing actions are named, exit 2', () => {
+      const nat = reviews.policyDetached.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
+      expect(nat.after?.sessionManager.text).toMatch(
+        /^Session Manager: NOT reachable — the role ssm-lab-instance is not allowed ssm:UpdateInstanceInformation, ssmmessages:/,
+      );
+      expect(reviews.policyDetached.exitCode).toBe(AccountExit.PATH_LOST);
+    });
+
+    test('GIVEN a network ACL that denies 443 out before allowing all WHEN reviewed THEN the rule is named, exit 2', () => {
+      const nat = reviews.naclDenies.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
+      expect(nat.after?.sessionManager.text).toContain('network ACL deny-https rule 100 denies outbound tcp 443');
+      expect(reviews.naclDenies.exitCode).toBe(AccountExit.PATH_LOST);
+    });
+
+    test('GIVEN another AMI WHEN reviewed THEN the instance replacement is the headline, with the attribute that forces it', () => {
+      const { headlines, exitCode, stacks } = reviews.newAmi;
+      expect(headlines).toEqual([
+        expect.stringMatching(/^This plan replaces ssm-lab-ssm-nat \(lab-ssm-nat\/aws_instance\./),
+      ]);
+      expect(stacks.find((s) => s.stack === 'lab-ssm-nat')!.changes).toEqual([
+        { address: expect.stringMatching(/^aws_instance\./), kind: 'replace', forcedBy: ['ami'] },
+      ]);
+      const report = fs.readFileSync(reviews.newAmi.reportFile, 'utf8');
+      expect(report).toContain('<details><summary><code>lab-ssm-nat</code>: 1 to replace</summary>');
+      expect(report).toMatch(/\| replace \| `aws_instance\.instance_[0-9A-F]+` \| `ami` \|/);
+      expect(exitCode).toBe(AccountExit.PATH_LOST);
+    });
+
+    test('GIVEN the lab destroyed with npx cdktf destroy WHEN npm run leftovers runs THEN nothing is left over, exit 0', async () => {
+      // The README's teardown line: every lab stack in one command, scenarios first.
+      const destroyed = await cdktf(
+        'destroy',
+        'lab-ssh',
+        'lab-ssm-public',
+        'lab-ssm-nat',
+        'lab-ssm-endpoint',
+        'lab-network',
+      );
+      expect(destroyed.status).toBe(0);
+      // moto, like AWS, still returns the terminated instance and the deleted NAT gateway through the tagging API.
+      const leftovers = await npmRun('leftovers');
+      expect(leftovers.stdout).toMatch(/^Nothing left over: /);
+      expect(leftovers.stdout).not.toContain('USD');
+      expect(leftovers.status).toBe(0);
+    });
+  });
+
+  describe('an apply killed with SIGKILL', () => {
+    let listed: Ran;
+    let deleted: Ran;
+    let after: Ran;
+    beforeAll(async () => {
+      await resetEmulator();
+      for (const file of fs.readdirSync(project).filter((f) => f.endsWith('.tfstate') || f.endsWith('.backup')))
+        fs.rmSync(path.join(project, file));
+      const network = await cdktf('deploy', 'lab-network');
+      if (network.status !== 0) throw new Error(`deploy lab-network failed:\n${network.stdout}${network.stderr}`);
+      // The README's deploy of lab-ssm-nat, killed (process group and all) while the instance is being created.
+      const child = spawn(
+        'npx',
+        ['cdktf', 'deploy', 'lab-network', 'lab-ssm-nat', '--auto-approve', '--skip-provider-lock'],
+        {
+          cwd: project,
+          env: shell,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      await new Promise<void>((resolve) => {
+        let output = '';
+        child.stdout.on('data', (chunk) => {
+          output += chunk;
+          if (/aws_instance\.[^:]+: Creating/.test(stripVTControlCharacters(output))) {
+            process.kill(-child.pid!, 'SIGKILL');
+            resolve();
+          }
+        });
+        child.on('close', () => resolve());
+      });
+      listed = await npmRun('leftovers');
+      deleted = await npmRun('leftovers', '--delete', '--yes');
+      after = await npmRun('leftovers');
+    });
+
+    test('GIVEN the killed apply WHEN npm run leftovers runs THEN the orphan instance is listed, priced with its volume, exit 2', () => {
+      // Terraform had written the NAT gateway and the rest to the state; the instance was still being created.
+      expect(listed.stdout).toMatch(/^\d resource\(s\) tagged Project=ssm-access-lab, Lab=ssm-lab that no state holds/);
+      // t4g.nano and its 8 GiB gp3 root volume; moto gives some instances a public IPv4 (0.005/h more).
+      const withoutAddress = 0.0054 + (8 * 0.096) / 730;
+      const price = `(${withoutAddress.toFixed(4)}|${(withoutAddress + 0.005).toFixed(4)})`;
+      expect(listed.stdout).toMatch(
+        new RegExp(`instance i-\\w+ \\(ssm-lab-ssm-nat\\) — from lab-ssm-nat, USD ${price}/h`),
+      );
+      // Its root volume goes with it in AWS (DeleteOnTermination) and is then priced with it; moto's
+      // DescribeVolumes omits DeleteOnTermination, so there the volume is listed on its own too.
+      expect(listed.stdout.match(/^ {2}\S+ /gm)).toEqual(expect.arrayContaining(['  instance ']));
+      expect(listed.stdout.match(/^ {2}\S+ /gm)!.every((type) => ['  instance ', '  volume '].includes(type))).toBe(
+        true,
+      );
+      expect(listed.status).toBe(2);
+    });
+
+    test('GIVEN that orphan WHEN deleted with --delete --yes THEN a new listing finds nothing, exit 0', () => {
+      expect(deleted.stdout).toMatch(/deleted instance i-\w+/);
+      expect(after.stdout).toMatch(/^Nothing left over: /);
+      expect(after.status).toBe(0);
+    });
+  });
+});
