@@ -2,9 +2,17 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { stripVTControlCharacters } from 'util';
+import {
+  CreateSecurityGroupCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { TerraformResource } from 'cdktf';
 import { loadConfig } from '../lib/config';
 import { LabStacks } from '../stacks';
+import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { AccountExit, AccountReviewResult, runAccountReview } from '../tools/review/account';
 import { describeWithEmulator, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
 
@@ -233,6 +241,18 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       expect(exitCode).toBe(AccountExit.PATH_LOST);
     });
 
+    test('GIVEN the deployed NAT scenario WHEN npm run status runs THEN the EC2 part is shown and the failed Systems Manager call is named, exit 1', async () => {
+      // moto has no DescribeInstanceInformation (its README): it answers with an HTML page. The
+      // registration verdicts themselves are tested on mocked answers (status.test.ts).
+      const status = await npmRun('status');
+      expect(status.stdout).toMatch(/✗ lab-ssm-nat i-\w+ — Session Manager via NAT gateway/);
+      expect(status.stdout).toContain(
+        'observed: instance running; registration not checked: Systems Manager DescribeInstanceInformation — an answer that is not an AWS API response (HTTP 500)',
+      );
+      expect(status.stderr).not.toContain('Deserialization');
+      expect(status.status).toBe(1);
+    });
+
     test('GIVEN the lab destroyed with npx cdktf destroy WHEN npm run leftovers runs THEN nothing is left over, exit 0', async () => {
       // The README's teardown line: every lab stack in one command, scenarios first.
       const destroyed = await cdktf(
@@ -311,6 +331,65 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       expect(deleted.stdout).toMatch(/deleted instance i-\w+/);
       expect(after.stdout).toMatch(/^Nothing left over: /);
       expect(after.status).toBe(0);
+    });
+  });
+  describe('ssm-endpoints deployed into an existing VPC with the README inputs', () => {
+    const ec2 = () =>
+      new EC2Client({
+        region: 'ap-northeast-1',
+        endpoint: shell.AWS_ENDPOINT_URL,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+    let vars: string[];
+    let deployed: Ran;
+    beforeAll(async () => {
+      // The "existing" VPC: lab-network's VPC 2 (DNS support and hostnames on), and an instance SG made by hand.
+      if (!fs.existsSync(path.join(project, 'terraform.lab-network.tfstate'))) await cdktf('deploy', 'lab-network');
+      const client = ec2();
+      const vpc = (
+        await client.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['ssm-lab-vpc2'] }] }))
+      ).Vpcs![0].VpcId!;
+      const subnet = (await client.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }] })))
+        .Subnets![0].SubnetId!;
+      const group = (
+        await client.send(
+          new CreateSecurityGroupCommand({ GroupName: 'existing-instances', Description: 'existing', VpcId: vpc }),
+        )
+      ).GroupId!;
+      // The README's inputs (stacks/temporary-endpoints-sample.ts), with this VPC's ids.
+      const ids: Record<string, string> = {
+        vpc_id: vpc,
+        subnet_ids: JSON.stringify([subnet]),
+        allowed_security_group_ids: JSON.stringify([group]),
+      };
+      vars = SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `--var=${name}=${ids[name] ?? value}`);
+      deployed = await cdktf('deploy', 'ssm-endpoints', ...vars);
+    });
+
+    test('GIVEN the inputs WHEN deployed THEN the endpoints, their SG and the expiry apply', () => {
+      expect(stripVTControlCharacters(deployed.stdout)).toMatch(
+        /Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/,
+      );
+      expect(deployed.status).toBe(0);
+    });
+
+    test('GIVEN the same inputs WHEN reviewed with --var THEN nothing is created, replaced or destroyed, exit 0', async () => {
+      const review = await npmRun('review', '--account', '--stack', 'ssm-endpoints', ...vars);
+      // moto reads some attributes back differently (its README): in-place updates may show.
+      expect(review.stdout).toMatch(/ssm-endpoints +\+0 ~\d+ ±0 -0 =\d+ +USD 0\.0280\/h → USD 0\.0280\/h/);
+      expect(review.status).toBe(AccountExit.OK);
+    });
+
+    test('GIVEN the same inputs WHEN destroyed THEN exactly what it created is gone, and the VPC stays', async () => {
+      const destroyed = await cdktf('destroy', 'ssm-endpoints', ...vars);
+      expect(stripVTControlCharacters(destroyed.stdout)).toMatch(/Destroy complete! Resources: \d+ destroyed/);
+      expect(destroyed.status).toBe(0);
+      const endpoints = await ec2().send(new DescribeVpcEndpointsCommand({}));
+      expect((endpoints.VpcEndpoints ?? []).filter((e) => !/deleted/i.test(String(e.State)))).toEqual([]);
+      const vpcs = await ec2().send(
+        new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['ssm-lab-vpc2'] }] }),
+      );
+      expect(vpcs.Vpcs).toHaveLength(1);
     });
   });
 });

@@ -27,6 +27,12 @@ export const REVIEW_DIR_VARIABLE: ToolVariable = {
   doc: 'where `npm run review` writes',
 };
 
+export const TEST_AWS_ENDPOINT_VARIABLE: ToolVariable = {
+  name: 'SSM_LAB_TEST_AWS_ENDPOINT',
+  defaultDoc: 'unset',
+  doc: 'tests: an implementation of the AWS APIs (moto, LocalStack) for the emulator tier; unset, the tier is skipped (required under `CI=true`)',
+};
+
 /** Read by bin/app.js (plain JavaScript, so it names the variable itself). */
 export const CODE_CACHE_VARIABLE: ToolVariable = {
   name: 'SSM_LAB_CODE_CACHE',
@@ -39,6 +45,7 @@ export const TOOL_VARIABLES: readonly ToolVariable[] = [
   REVIEW_DIR_VARIABLE,
   DEBUG_VARIABLE,
   CODE_CACHE_VARIABLE,
+  TEST_AWS_ENDPOINT_VARIABLE,
 ];
 
 /** Names of the tool variables, for `loadConfig(env, { otherVariables })`. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { TEST_AWS_ENDPOINT_VARIABLE } from '../../tools/variables';
 import { tfEnv } from './terraform';
 
 /**
@@ -9,7 +10,7 @@ import { tfEnv } from './terraform';
  * AWS SDK v3 both honour AWS_ENDPOINT_URL. Required under CI=true (.ci/run starts moto); elsewhere
  * the tier is skipped with one notice.
  */
-export const EMULATOR_ENDPOINT = process.env.SSM_LAB_TEST_AWS_ENDPOINT || undefined;
+export const EMULATOR_ENDPOINT = process.env[TEST_AWS_ENDPOINT_VARIABLE.name] || undefined;
 if (!EMULATOR_ENDPOINT && process.env.CI === 'true') {
   throw new Error(
     'SSM_LAB_TEST_AWS_ENDPOINT is not set, and CI=true requires the AWS emulator tier (.ci/run starts it)',

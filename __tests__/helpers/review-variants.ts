@@ -263,6 +263,16 @@ const VARIANTS: Record<string, [string, Edit]> = {
       });
     },
   ],
+  // The instance kept stopped by an aws_ec2_instance_state resource.
+  stopped: [
+    'lab-ssm-nat',
+    (j) => {
+      add(j, 'aws_ec2_instance_state', 'stopped', {
+        instance_id: ref(j, 'aws_instance', 'instance'),
+        state: 'stopped',
+      });
+    },
+  ],
   // The ssm endpoint's policy denies the agent's registration call.
   'endpoint-policy': [
     'lab-ssm-endpoint',
@@ -430,6 +440,12 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
     test('GIVEN the 443 egress as an aws_security_group_rule (protocol "6") WHEN judged THEN the NAT instance is reachable', () => {
       expect(withVariant('security-group-rule').ssm('ssm-lab-ssm-nat').text).toBe(
         'Session Manager: reachable via NAT gateway (0.0.0.0/0 → NAT gateway in ssm-lab-vpc1-public → internet gateway; 443 out)',
+      );
+    });
+
+    test('GIVEN the instance kept stopped WHEN judged THEN it is cut, saying why', () => {
+      expect(withVariant('stopped').ssm('ssm-lab-ssm-nat').text).toBe(
+        'Session Manager: NOT reachable — the instance is stopped (aws_ec2_instance_state.stopped sets its state to "stopped")',
       );
     });
 

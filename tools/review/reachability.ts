@@ -181,6 +181,8 @@ export class Reachability {
       text: `Session Manager: NOT reachable — ${reason}`,
     });
 
+    const stopped = this.notRunning(instance);
+    if (stopped) return fail(stopped);
     const profile = this.model.target(instance, 'iam_instance_profile');
     if (!profile) return fail('no instance profile, so the SSM Agent has no Systems Manager role');
     const role = this.model.target(profile, 'role');
@@ -274,6 +276,8 @@ export class Reachability {
       paths: [],
       text: `SSH: NOT reachable — ${reason}`,
     });
+    const stopped = this.notRunning(instance);
+    if (stopped) return fail(stopped);
     const open = this.rules('ingress', this.securityGroupsOf(instance)).filter((rule) => allowsTcp(rule, 22));
     const cidrs = open.map((rule) => rule.cidr).filter((cidr): cidr is string => cidr !== undefined);
     const key = this.keyPairOf(instance);
@@ -302,6 +306,20 @@ export class Reachability {
       reason: `port 22 open from ${cidrs.join(', ')}; public address; route to the internet gateway; ${key}`,
       text: `SSH: reachable from ${client ?? cidrs.join(', ')} (port 22 open from ${cidrs.join(', ')}; public address; route to the internet gateway; ${key})`,
     };
+  }
+
+  /**
+   * Why the instance is not running, or undefined: stopped by an `aws_ec2_instance_state`
+   * resource, or (in a deployed state) stopped or stopping. Nothing answers on a stopped instance.
+   */
+  notRunning(instance: Entity): string | undefined {
+    const managed = this.model
+      .pointingAt('aws_ec2_instance_state', 'instance_id', instance)
+      .find((state) => state.values.state === 'stopped');
+    if (managed) return `the instance is stopped (${managed.address} sets its state to "stopped")`;
+    const state = instance.values.instance_state;
+    if (state === 'stopped' || state === 'stopping') return `the instance is ${state}`;
+    return undefined;
   }
 
   /** "key pair <name>" / "existing key pair <name>", or undefined without one. */
