@@ -15,6 +15,7 @@ import { LabStacks } from '../stacks';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { AccountExit, AccountReviewResult, runAccountReview } from '../tools/review/account';
 import { describeWithEmulator, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
+import { inlineAclEntry } from './helpers/synth';
 
 // The lab deployed with the README's commands against an implementation of the AWS APIs (moto's
 // server, ../shared/aws-emulator), then used as a user would: the account review after a refresh
@@ -140,22 +141,11 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         // A network ACL on private subnet 1 whose first outbound rule denies 443.
         const vpc = resourceAt(stacks, 'network', 'aws_vpc', 'vpc1_');
         const subnet = resourceAt(stacks, 'network', 'aws_subnet', 'vpc1_private-1');
-        const entry = (rule_no: number, action: string, protocol: string, from_port: number, to_port: number) => ({
-          rule_no,
-          action,
-          protocol,
-          cidr_block: '0.0.0.0/0',
-          from_port,
-          to_port,
-          icmp_code: 0,
-          icmp_type: 0,
-          ipv6_cidr_block: null,
-        });
         stacks.network.addOverride('resource.aws_network_acl.deny_https', {
           vpc_id: vpc.getStringAttribute('id'),
           subnet_ids: [subnet.getStringAttribute('id')],
-          egress: [entry(100, 'deny', 'tcp', 443, 443), entry(200, 'allow', '-1', 0, 0)],
-          ingress: [entry(100, 'allow', '-1', 0, 0)],
+          egress: [inlineAclEntry(100, 'deny', 'tcp', 443, 443), inlineAclEntry(200, 'allow', '-1', 0, 0)],
+          ingress: [inlineAclEntry(100, 'allow', '-1', 0, 0)],
           tags: { Name: 'deny-https' },
         });
       });

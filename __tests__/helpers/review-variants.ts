@@ -4,6 +4,7 @@ import { applyFailures } from '../../tools/review/apply-checks';
 import { NetworkModel, PlanJson } from '../../tools/review/plan-model';
 import { Reachability, Verdict } from '../../tools/review/reachability';
 import { ReviewResult } from '../../tools/review/run';
+import { inlineAclEntry } from './synth';
 import { planUnits } from './terraform';
 
 // Broken (and repaired) variants of the lab, each planned by the real Terraform and AWS provider:
@@ -142,22 +143,11 @@ const VARIANTS: Record<string, [string, Edit]> = {
           ],
         }),
       });
-      const inlineRule = (rule_no: number, from_port: number, to_port: number) => ({
-        rule_no,
-        action: 'allow',
-        protocol: 'tcp',
-        cidr_block: '0.0.0.0/0',
-        from_port,
-        to_port,
-        icmp_code: 0,
-        icmp_type: 0,
-        ipv6_cidr_block: null,
-      });
       add(n, 'aws_network_acl', 'private1', {
         vpc_id: ref(n, 'aws_vpc', 'vpc1_'),
         subnet_ids: [ref(n, 'aws_subnet', 'vpc1_private-1')],
-        egress: [inlineRule(100, 443, 443)],
-        ingress: [inlineRule(100, 1024, 2000)],
+        egress: [inlineAclEntry(100, 'allow', 'tcp', 443, 443)],
+        ingress: [inlineAclEntry(100, 'allow', 'tcp', 1024, 2000)],
         tags: { Name: 'acl-private-1-no-replies' },
       });
       n.resource.aws_vpc[idOf(n, 'aws_vpc', 'vpc2_')].enable_dns_support = false;

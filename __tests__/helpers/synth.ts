@@ -218,3 +218,27 @@ export const SSH_OPERATOR_ENV = {
   SSM_LAB_SSH_ALLOWED_CIDRS: '203.0.113.7/32,198.51.100.0/24',
   SSM_LAB_SSH_PUBLIC_KEY: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBKfakekeyfortestsonlyAAAAAAAAAAAAAAAAAAAA lab@example',
 };
+
+/**
+ * A network ACL entry written inline (`aws_network_acl.ingress`/`egress`) for IPv4, with every
+ * attribute the provider's JSON form asks for.
+ */
+export function inlineAclEntry(
+  rule_no: number,
+  action: 'allow' | 'deny',
+  protocol: string,
+  from_port: number,
+  to_port: number,
+) {
+  return {
+    rule_no,
+    action,
+    protocol,
+    cidr_block: '0.0.0.0/0',
+    from_port,
+    to_port,
+    icmp_code: 0,
+    icmp_type: 0,
+    ipv6_cidr_block: null,
+  };
+}
