@@ -15,6 +15,7 @@ import { LabStacks } from '../stacks';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { AccountExit, AccountReviewResult, runAccountReview } from '../tools/review/account';
 import { describeWithEmulator, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
+import { addMirrorFixture } from './helpers/mirror-fixture';
 import { inlineAclEntry } from './helpers/synth';
 
 // The lab deployed with the README's commands against an implementation of the AWS APIs (moto's
@@ -85,6 +86,32 @@ function resourceAt(stacks: LabStacks, stack: keyof LabStacks, type: string, idP
   if (found.length !== 1)
     throw new Error(`expected one ${type} ${idPrefix}* in ${String(stack)}, found ${found.length}`);
   return found[0];
+}
+
+/** A project copy whose app adds the mirror fixture to the lab. */
+function projectWithMirrorFixture(): string {
+  const dir = projectCopy();
+  ignoreMotoPublicAddress(dir);
+  // The fixture's own source, its imports pointed at the copy's folders.
+  const fixture = fs
+    .readFileSync(path.join(__dirname, 'helpers', 'mirror-fixture.ts'), 'utf8')
+    .replace(/'\.\.\/\.\.\/stacks/g, "'./stacks");
+  fs.writeFileSync(path.join(dir, 'mirror-fixture.ts'), fixture);
+  const main = path.join(dir, 'main.ts');
+  const source = fs.readFileSync(main, 'utf8');
+  const edited = source
+    .replace(
+      "import { addLabStacks } from './stacks';",
+      "import { addLabStacks } from './stacks';\nimport { addMirrorFixture } from './mirror-fixture';",
+    )
+    .replace(
+      'const { guardrails } = addLabStacks(app, config);',
+      'const stacks = addLabStacks(app, config);\n    addMirrorFixture(stacks);\n    const { guardrails } = stacks;',
+    );
+  if (!edited.includes('addMirrorFixture(stacks)'))
+    throw new Error('main.ts changed: update projectWithMirrorFixture in this test');
+  fs.writeFileSync(main, edited);
+  return dir;
 }
 
 describeWithEmulator('the lab against an AWS API implementation (moto), as a user runs it', () => {
@@ -380,6 +407,72 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['ssm-lab-vpc2'] }] }),
       );
       expect(vpcs.Vpcs).toHaveLength(1);
+    });
+  });
+  describe('a lab whose ACL entries and role policy are separate resources (the other refresh mirrors)', () => {
+    let fixtureProject: string;
+    let deployed: Ran;
+    const reviews: Record<string, AccountReviewResult> = {};
+    // The inline role policy is what guardrail SSMLAB-IAM-1 refuses: acknowledged, as a user would.
+    const acknowledge = {
+      SSM_LAB_ACKNOWLEDGE: 'SSMLAB-IAM-1@lab-network=the emulator tier tests the inline-policy mirror',
+    };
+    beforeAll(async () => {
+      await resetEmulator();
+      fixtureProject = projectWithMirrorFixture();
+      deployed = await run(
+        'npx',
+        ['cdktf', 'deploy', 'lab-network', 'lab-ssm-nat', '--auto-approve', '--skip-provider-lock'],
+        fixtureProject,
+        { ...shell, ...acknowledge },
+      );
+      if (deployed.status !== 0) return;
+      // The in-process app gets the same fixture, then the change.
+      const review = (label: string, change: (stacks: LabStacks) => void) =>
+        runAccountReview({
+          projectDir: fixtureProject,
+          outDir: path.join(fixtureProject, '.review', label),
+          config: loadConfig(acknowledge),
+          stacks: ['lab-network', 'lab-ssm-nat'],
+          env: shell,
+          editApp: (stacks) => {
+            ignorePublicAddressInApp(stacks);
+            addMirrorFixture(stacks);
+            change(stacks);
+          },
+        });
+      reviews.unchanged = await review('unchanged', () => undefined);
+      reviews.aclRuleRemoved = await review('acl-rule-removed', (stacks) =>
+        resourceAt(stacks, 'network', 'aws_network_acl_rule', 'fixture-acl-out').addOverride('count', 0),
+      );
+      reviews.inlinePolicyRemoved = await review('inline-policy-removed', (stacks) =>
+        resourceAt(stacks, 'network', 'aws_iam_role_policy', 'fixture-inline-ssm').addOverride('count', 0),
+      );
+    });
+
+    const nat = (result: AccountReviewResult) => result.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
+
+    test('GIVEN the fixture deployed WHEN reviewed unchanged THEN the NAT instance is reachable through the ACL and the inline policy', () => {
+      expect(stripVTControlCharacters(deployed.stderr + deployed.stdout)).not.toMatch(/Error/);
+      expect(deployed.status).toBe(0);
+      expect(nat(reviews.unchanged).after?.sessionManager.reachable).toBe(true);
+      expect(reviews.unchanged.exitCode).toBe(AccountExit.OK);
+    });
+
+    test("GIVEN a change that deletes the ACL's outbound aws_network_acl_rule WHEN reviewed after a refresh THEN the cut is named, exit 2", () => {
+      // After a refresh the ACL's own `egress` lists that entry too: the model must not count it.
+      expect(nat(reviews.aclRuleRemoved).after?.sessionManager.text).toContain(
+        'network ACL fixture-acl allows no outbound tcp 443',
+      );
+      expect(reviews.aclRuleRemoved.exitCode).toBe(AccountExit.PATH_LOST);
+    });
+
+    test('GIVEN a change that deletes the inline aws_iam_role_policy WHEN reviewed after a refresh THEN the missing actions are named, exit 2', () => {
+      // After a refresh the role's own `inline_policy` lists that policy too.
+      expect(nat(reviews.inlinePolicyRemoved).after?.sessionManager.text).toMatch(
+        /^Session Manager: NOT reachable — the role ssm-lab-instance is not allowed ssm:UpdateInstanceInformation/,
+      );
+      expect(reviews.inlinePolicyRemoved.exitCode).toBe(AccountExit.PATH_LOST);
     });
   });
 });
