@@ -4,6 +4,7 @@ import * as path from 'path';
 import { stripVTControlCharacters } from 'util';
 import {
   CreateSecurityGroupCommand,
+  DescribeInstancesCommand,
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
@@ -47,6 +48,15 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** The SDK's EC2 client on the emulator, for what a test itself asks or sets up. */
+function emulatorEc2(shell: NodeJS.ProcessEnv): EC2Client {
+  return new EC2Client({
+    region: 'ap-northeast-1',
+    endpoint: shell.AWS_ENDPOINT_URL,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
 }
 
@@ -299,28 +309,26 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         fs.rmSync(path.join(project, file));
       const network = await cdktf('deploy', 'lab-network');
       if (network.status !== 0) throw new Error(`deploy lab-network failed:\n${network.stdout}${network.stderr}`);
-      // The README's deploy of lab-ssm-nat, killed (process group and all) while the instance is being created.
+      // The README's deploy of lab-ssm-nat, killed (process group and all) as soon as the instance
+      // exists: Terraform is then still waiting for it to run, so no state records it.
       const child = spawn(
         'npx',
         ['cdktf', 'deploy', 'lab-network', 'lab-ssm-nat', '--auto-approve', '--skip-provider-lock'],
-        {
-          cwd: project,
-          env: shell,
-          detached: true,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
+        { cwd: project, env: shell, detached: true, stdio: 'ignore' },
       );
-      await new Promise<void>((resolve) => {
-        let output = '';
-        child.stdout.on('data', (chunk) => {
-          output += chunk;
-          if (/aws_instance\.[^:]+: Creating/.test(stripVTControlCharacters(output))) {
-            process.kill(-child.pid!, 'SIGKILL');
-            resolve();
-          }
-        });
-        child.on('close', () => resolve());
-      });
+      let exited = false;
+      child.on('close', () => (exited = true));
+      const client = emulatorEc2(shell);
+      for (let attempt = 0; attempt < 480 && !exited; attempt++) {
+        const found = await client.send(
+          new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Stack', Values: ['lab-ssm-nat'] }] }),
+        );
+        if ((found.Reservations ?? []).some((r) => (r.Instances ?? []).length > 0)) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      if (exited) throw new Error('the deploy ended before its instance was created; nothing to kill');
+      process.kill(-child.pid!, 'SIGKILL');
+      await new Promise<void>((resolve) => (exited ? resolve() : child.on('close', () => resolve())));
       listed = await npmRun('leftovers');
       deleted = await npmRun('leftovers', '--delete', '--yes');
       after = await npmRun('leftovers');
@@ -351,12 +359,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
     });
   });
   describe('ssm-endpoints deployed into an existing VPC with the README inputs', () => {
-    const ec2 = () =>
-      new EC2Client({
-        region: 'ap-northeast-1',
-        endpoint: shell.AWS_ENDPOINT_URL,
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      });
+    const ec2 = () => emulatorEc2(shell);
     let vars: string[];
     let deployed: Ran;
     beforeAll(async () => {
