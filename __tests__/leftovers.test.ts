@@ -8,6 +8,7 @@ import {
   DescribeInstancesCommand,
   DescribeNatGatewaysCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
   DescribeVolumesCommand,
   EC2Client,
   ReleaseAddressCommand,
@@ -81,7 +82,13 @@ function project(): string {
       [
         'aws_instance',
         // The root volume's id is nested, as Terraform writes it.
-        { id: 'i-0held', arn: arn('instance', 'i-0held'), root_block_device: [{ volume_id: 'vol-0held' }] } as never,
+        {
+          id: 'i-0held',
+          arn: arn('instance', 'i-0held'),
+          root_block_device: [{ volume_id: 'vol-0held' }],
+          // A reference to another resource: it holds nothing.
+          subnet_id: 'subnet-0orphan',
+        } as never,
       ],
     ]),
   );
@@ -414,6 +421,15 @@ describe('npm run leftovers', () => {
     const done = await deleteLeftovers(opts, leftovers);
     expect(done).toContain('elastic-ip eipalloc-0orphan was already gone');
     expect(done).toContain('deleted security-group sg-0orphan');
+  });
+
+  test('GIVEN a state that only refers to a subnet (subnet_id) WHEN that subnet is tagged and no state holds it THEN it is listed', async () => {
+    tagging.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [{ ResourceARN: arn('subnet', 'subnet-0orphan'), Tags: LAB_TAGS('lab-network', 's') }],
+    });
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0orphan' }] });
+    iam.on(ListRolesCommand).resolves({ Roles: [] });
+    expect((await findLeftovers(options(project()))).leftovers.map((l) => l.id)).toEqual(['subnet-0orphan']);
   });
 
   test('GIVEN ARNs WHEN parsed THEN type and id', () => {

@@ -49,29 +49,45 @@ export async function readStackState(source: StateSource, stack: string): Promis
   return JSON.parse(text ?? '{}') as TerraformState;
 }
 
-/** Attribute names that hold an identifier of something AWS created, at any depth. */
-const IDENTIFIER_KEY = /^(id|arn|name|key_name|allocation_id)$|_(id|arn)$/;
+/**
+ * Attributes that hold the id of the resource itself or of something AWS created with it. Other
+ * `*_id` attributes (`vpc_id`, `subnet_id`) refer to other resources and hold nothing.
+ */
+const OWN_IDENTIFIERS = new Set([
+  'id',
+  'arn',
+  'name',
+  'key_name',
+  'allocation_id',
+  // Interfaces AWS made for the resource: an instance's, a NAT gateway's.
+  'primary_network_interface_id',
+  'network_interface_id',
+]);
+/** In nested blocks: what the block created (`root_block_device[0].volume_id`, an interface). */
+const CREATED_IN_BLOCK = new Set(['id', 'arn', 'volume_id', 'network_interface_id']);
 
 /**
- * Every id and ARN a state holds, nested ones included: a resource holds ids of what it created
- * with it (an instance's root volume in `root_block_device[0].volume_id`, its network interface in
- * `primary_network_interface_id`, an endpoint's interfaces in `network_interface_ids`).
+ * Every id and ARN a state holds, nested ones included: a resource holds the ids of what AWS
+ * created with it (an instance's root volume in `root_block_device[0].volume_id`, its network
+ * interface in `primary_network_interface_id`, an endpoint's in `network_interface_ids`).
  */
 export function heldIdentifiers(state: TerraformState | undefined): Set<string> {
   const held = new Set<string>();
-  const collect = (value: unknown, key: string): void => {
+  const collect = (value: unknown, key: string, nested: boolean): void => {
     if (typeof value === 'string') {
-      if (value !== '' && IDENTIFIER_KEY.test(key)) held.add(value);
+      if (value !== '' && (nested ? CREATED_IN_BLOCK : OWN_IDENTIFIERS).has(key)) held.add(value);
     } else if (Array.isArray(value)) {
-      // A list of ids (`network_interface_ids`) or of nested blocks.
-      for (const item of value) collect(item, key.endsWith('_ids') ? key.slice(0, -1) : key);
+      // A list of ids the resource created (`network_interface_ids`), or nested blocks.
+      for (const item of value)
+        if (key === 'network_interface_ids') collect(item, 'id', false);
+        else if (typeof item === 'object') collect(item, key, true);
     } else if (typeof value === 'object' && value !== null) {
-      for (const [name, inner] of Object.entries(value)) collect(inner, name);
+      for (const [name, inner] of Object.entries(value)) collect(inner, name, nested);
     }
   };
   for (const resource of state?.resources ?? []) {
     if (resource.mode !== undefined && resource.mode !== 'managed') continue;
-    for (const instance of resource.instances ?? []) collect(instance.attributes ?? {}, '');
+    for (const instance of resource.instances ?? []) collect(instance.attributes ?? {}, '', false);
   }
   return held;
 }
