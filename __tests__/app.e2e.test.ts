@@ -6,7 +6,15 @@ import * as path from 'path';
 // The app as cdktf runs it: a process of its own (bin/app.js main.ts), its exit code and its output.
 
 const ROOT = path.resolve(__dirname, '..');
-const STACKS = ['lab-network', 'lab-ssh', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public', 'ssm-endpoints'];
+const STACKS = [
+  'lab-eice',
+  'lab-network',
+  'lab-ssh',
+  'lab-ssm-endpoint',
+  'lab-ssm-nat',
+  'lab-ssm-public',
+  'ssm-endpoints',
+];
 
 /** Runs the app exactly as cdktf.json's `app` does, with only the given SSM_LAB_* settings. */
 function runApp(outdir: string, settings: Record<string, string> = {}) {

@@ -4,7 +4,15 @@ import * as path from 'path';
 import { configWith, SSH_OPERATOR_ENV, synthLab } from './helpers/synth';
 
 const ROOT = path.resolve(__dirname, '..');
-const STACKS = ['lab-network', 'lab-ssh', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public', 'ssm-endpoints'];
+const STACKS = [
+  'lab-eice',
+  'lab-network',
+  'lab-ssh',
+  'lab-ssm-endpoint',
+  'lab-ssm-nat',
+  'lab-ssm-public',
+  'ssm-endpoints',
+];
 
 describe('the app (main.ts)', () => {
   test('GIVEN defaults WHEN app.synth() runs THEN every stack matches its snapshot, with no machine path in it', () => {

@@ -3,7 +3,15 @@ import { App, Testing } from 'cdktf';
 import { addLabStacks, StackName } from '../stacks';
 import { configWith, resourcesOfType, SSH_OPERATOR_ENV, synthLab, tagsOf } from './helpers/synth';
 
-const LAB_STACKS = ['lab-network', 'lab-ssh', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public', 'ssm-endpoints'];
+const LAB_STACKS = [
+  'lab-eice',
+  'lab-network',
+  'lab-ssh',
+  'lab-ssm-endpoint',
+  'lab-ssm-nat',
+  'lab-ssm-public',
+  'ssm-endpoints',
+];
 const S3_ENV = {
   SSM_LAB_STATE_BUCKET: 'team-terraform-state',
   SSM_LAB_STATE_KEY_PREFIX: 'platform/labs',
@@ -98,6 +106,7 @@ describe('LabStack: state, names and tags shared by every stack', () => {
         stacks.ssmPublic,
         stacks.ssmNat,
         stacks.ssmEndpoint,
+        stacks.eice,
         stacks.sessionAudit!,
         stacks.temporaryEndpoints,
       ].map((s) => s.node.id),

@@ -5,6 +5,7 @@ import {
   DeleteNatGatewayCommand,
   DeleteSecurityGroupCommand,
   DescribeAddressesCommand,
+  DescribeInstanceConnectEndpointsCommand,
   DescribeInstancesCommand,
   DescribeNatGatewaysCommand,
   DescribeSecurityGroupsCommand,
@@ -430,6 +431,37 @@ describe('npm run leftovers', () => {
     ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0orphan' }] });
     iam.on(ListRolesCommand).resolves({ Roles: [] });
     expect((await findLeftovers(options(project()))).leftovers.map((l) => l.id)).toEqual(['subnet-0orphan']);
+  });
+
+  test('GIVEN an orphaned EC2 Instance Connect Endpoint WHEN listed THEN it is named with its delete command and no hourly charge; deleting, it is going away', async () => {
+    tagging.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [
+        {
+          ResourceARN: arn('instance-connect-endpoint', 'eice-0orphan'),
+          Tags: LAB_TAGS('lab-eice', 'ssm-lab-ssh-eice'),
+        },
+      ],
+    });
+    ec2
+      .on(DescribeInstanceConnectEndpointsCommand, { InstanceConnectEndpointIds: ['eice-0orphan'] })
+      .resolvesOnce({
+        InstanceConnectEndpoints: [{ InstanceConnectEndpointId: 'eice-0orphan', State: 'create-complete' }],
+      })
+      .resolves({
+        InstanceConnectEndpoints: [{ InstanceConnectEndpointId: 'eice-0orphan', State: 'delete-in-progress' }],
+      });
+    iam.on(ListRolesCommand).resolves({ Roles: [] });
+    const listing = await findLeftovers(options(project()));
+    expect(listing.leftovers.map((l) => [l.type, l.id, l.usdPerHour, l.deleteCommand])).toEqual([
+      [
+        'instance-connect-endpoint',
+        'eice-0orphan',
+        0,
+        'aws ec2 delete-instance-connect-endpoint --instance-connect-endpoint-id eice-0orphan --region ap-northeast-1',
+      ],
+    ]);
+    expect(leftoversText(configWith(), listing)).toContain('from lab-eice, no hourly charge');
+    expect((await findLeftovers(options(project()))).goingAway.map((l) => l.id)).toEqual(['eice-0orphan']);
   });
 
   test('GIVEN ARNs WHEN parsed THEN type and id', () => {

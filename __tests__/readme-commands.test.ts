@@ -81,18 +81,18 @@ describe('the README commands', () => {
 
   test('GIVEN the session audit on WHEN the default teardown is used THEN cdktf refuses it, so the README gives the audit its own', () => {
     const teardown = cdktfCommands(
-      '`npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-network`',
+      '`npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-eice lab-network`',
     )[0];
     expect(cdktfRefusal(teardown, auditStacks)).toContain('not included in the stacks to run: lab-session-audit');
     expect(readme).toContain(
-      'npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-session-audit lab-network',
+      'npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-eice lab-session-audit lab-network',
     );
   });
 
   test('GIVEN the rule WHEN applied to the commands the README used to give THEN each is refused as cdktf refused it', () => {
     const refusal = (line: string) => cdktfRefusal(cdktfCommands(`\`${line}\``)[0], stacks);
     expect(refusal('npx cdktf destroy lab-network')).toContain(
-      'The following dependant stacks are not included in the stacks to run: lab-ssh, lab-ssm-endpoint, lab-ssm-nat, lab-ssm-public',
+      'The following dependant stacks are not included in the stacks to run: lab-eice, lab-ssh, lab-ssm-endpoint, lab-ssm-nat, lab-ssm-public',
     );
     expect(refusal('npx cdktf deploy lab-ssm-public')).toContain(
       'The following dependencies are not included in the stacks to run: lab-network',
@@ -152,7 +152,7 @@ describe('the README and example npm commands of the review and status tools', (
     expect(commands.some((argv) => argv.includes('--delete'))).toBe(true);
     for (const argv of commands) expect(() => parseLeftoverArguments(argv)).not.toThrow();
     expect(sources).toMatch(
-      /npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-network\n> npm run leftovers\n/,
+      /npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-eice lab-network\n> npm run leftovers\n/,
     );
   });
 

@@ -76,8 +76,9 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     (plan(stack).resource_changes ?? []).find((change) => change.type === type && match(change.change.after ?? {}))!
       .address;
 
-  test('GIVEN the default lab WHEN reviewed THEN all six stacks are planned together (plan validates), one progress line each and one for the plan', () => {
+  test('GIVEN the default lab WHEN reviewed THEN all seven stacks are planned together (plan validates), one progress line each and one for the plan', () => {
     expect(result.outcomes.map((o) => [o.stack, o.ok])).toEqual([
+      ['lab-eice', true],
       ['lab-network', true],
       ['lab-ssh', true],
       ['lab-ssm-endpoint', true],
@@ -85,15 +86,15 @@ describeWithTerraform('npm run review (offline plan review)', () => {
       ['lab-ssm-public', true],
       ['ssm-endpoints', true],
     ]);
-    expect(progress).toHaveLength(7);
-    expect(progress[6]).toMatch(/^6 stacks planned together in \d+\.\d s \(one terraform init, plan and show\)$/);
+    expect(progress).toHaveLength(8);
+    expect(progress[7]).toMatch(/^7 stacks planned together in \d+\.\d s \(one terraform init, plan and show\)$/);
     for (const stack of Object.keys(result.plans)) {
       expect(fs.existsSync(path.join(outDir, 'plans', `${stack}.json`))).toBe(true);
       expect(progress.some((line) => line.includes(stack) && line.includes('to create'))).toBe(true);
     }
   });
 
-  test('GIVEN the plans of all six stacks WHEN their outputs are read THEN none is null (cdktf-cli 0.21 cannot print one)', () => {
+  test('GIVEN the plans of all seven stacks WHEN their outputs are read THEN none is null (cdktf-cli 0.21 cannot print one)', () => {
     for (const stack of Object.keys(result.plans)) expect([stack, nullOutputs(plan(stack))]).toEqual([stack, []]);
   });
 
@@ -165,6 +166,10 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     for (const name of ['ssm-lab-ssm-public', 'ssm-lab-ssm-nat', 'ssm-lab-ssm-endpoint']) {
       expect(ssh(name).text).toBe('SSH: NOT reachable — no inbound rule opens port 22');
     }
+    expect(ssh('ssm-lab-eice').text).toBe(
+      'SSH: reachable via EC2 Instance Connect Endpoint (ssm-lab-ssh-eice in ssm-lab-vpc2; instance SG admits tcp/22 from the endpoint SG; endpoint SG sends tcp/22 to the instance; no key pair needed: the CLI pushes a one-minute key)',
+    );
+    expect(of('ssm-lab-eice').reachable).toBe(false);
   });
 
   const endpointIngress = () => addressOf('lab-ssm-endpoint', 'aws_vpc_security_group_ingress_rule');

@@ -73,7 +73,7 @@ describe('offline review (without Terraform)', () => {
       config: configWith(),
       env: { ...process.env, TERRAFORM_BINARY: fakeTerraform() },
     });
-    expect(result.outcomes).toHaveLength(6);
+    expect(result.outcomes).toHaveLength(7);
     for (const outcome of result.outcomes) {
       expect(outcome.ok).toBe(false);
       expect(outcome.failure).toEqual({ step: 'plan', message: 'Error: Invalid provider configuration (fake)' });
@@ -112,7 +112,7 @@ describe('offline review (without Terraform)', () => {
         failure: { step: 'plan', message: 'Error: Unsupported argument (fake, lab-ssh)' },
       }),
     ]);
-    expect(result.outcomes.filter((outcome) => outcome.ok)).toHaveLength(5);
+    expect(result.outcomes.filter((outcome) => outcome.ok)).toHaveLength(6);
     expect(progress[0]).toBe('✗ planned together, terraform plan failed; planning each stack alone to say which');
     expect(result.reportFile).toBeUndefined();
   });

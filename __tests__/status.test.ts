@@ -1,7 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DescribeInstancesCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceConnectEndpointsCommand,
+  DescribeInstancesCommand,
+  DescribeVpcEndpointsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -108,7 +113,7 @@ describe('npm run status', () => {
       ['lab-ssh', false, 'not registered', true],
       ['lab-ssm-nat', true, 'Online', true],
     ]);
-    expect(result.notDeployed).toEqual(['lab-ssm-public', 'lab-ssm-endpoint']);
+    expect(result.notDeployed).toEqual(['lab-ssm-public', 'lab-ssm-endpoint', 'lab-eice']);
     expect(result.text).toContain('✓ lab-ssm-nat i-0aaaaaaaaaaaaaaa1 — Session Manager via NAT gateway');
     expect(result.text).toContain('observed: Online (agent 3.3.1142.0, last ping 30 s ago), instance running');
   });
@@ -209,6 +214,30 @@ describe('npm run status', () => {
     expect(result.text).not.toContain('Deserialization');
   });
 
+  test('GIVEN lab-eice WHEN its endpoint is still being created THEN it does not match yet; once create-complete it does', async () => {
+    const EICE_INSTANCE = 'i-0eeeeeeeeeeeeeee5';
+    const project = deployedProject({
+      'lab-eice': { instance_id: EICE_INSTANCE, endpoint_id: 'eice-0123456789abcdef0' },
+    });
+    ec2
+      .on(DescribeInstancesCommand, { InstanceIds: [EICE_INSTANCE] })
+      .resolves(running(EICE_INSTANCE, NOW - 3_600_000, false));
+    registration(EICE_INSTANCE);
+    ec2
+      .on(DescribeInstanceConnectEndpointsCommand, { InstanceConnectEndpointIds: ['eice-0123456789abcdef0'] })
+      .resolvesOnce({ InstanceConnectEndpoints: [{ State: 'create-in-progress' }] })
+      .resolves({ InstanceConnectEndpoints: [{ State: 'create-complete' }] });
+    const pending = await checkStatus(options(project));
+    expect(pending.exitCode).toBe(1);
+    expect(pending.text).toContain(
+      'EC2 Instance Connect Endpoint eice-0123456789abcdef0: create-in-progress (usable once create-complete)',
+    );
+    const ready = await checkStatus(options(project));
+    expect(ready.instances.map((i) => [i.stack, i.matches])).toEqual([['lab-eice', true]]);
+    expect(ready.text).toContain('✓ lab-eice i-0eeeeeeeeeeeeeee5 — SSH via EC2 Instance Connect Endpoint');
+    expect(ready.exitCode).toBe(0);
+  });
+
   test('GIVEN access denied WHEN checked THEN the missing read-only permissions are named', async () => {
     ssm
       .on(DescribeInstanceInformationCommand)
@@ -234,7 +263,7 @@ describe('npm run status', () => {
     const result = await checkStatus(options(deployedProject({})));
     expect(result.exitCode).toBe(1);
     expect(result.text).toBe(
-      'No scenario stack of lab ssm-lab is deployed (no state for lab-ssh, lab-ssm-public, lab-ssm-nat, lab-ssm-endpoint): deploy one first, e.g. npx cdktf deploy lab-network lab-ssm-nat.\n',
+      'No scenario stack of lab ssm-lab is deployed (no state for lab-ssh, lab-ssm-public, lab-ssm-nat, lab-ssm-endpoint, lab-eice): deploy one first, e.g. npx cdktf deploy lab-network lab-ssm-nat.\n',
     );
   });
 

@@ -28,7 +28,7 @@ describe('recordTokenCreationStacks', () => {
     const withStacks = synthLab(configWith(), path.join(scratch, 'on')).raw;
     recordTokenCreationStacks(false);
     const without = synthLab(configWith(), path.join(scratch, 'off')).raw;
-    expect(Object.keys(without)).toHaveLength(6);
+    expect(Object.keys(without)).toHaveLength(7);
     expect(without).toEqual(withStacks);
   });
 });

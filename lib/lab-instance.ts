@@ -59,6 +59,12 @@ export interface LabInstanceProps {
    */
   readonly httpsEgress?: readonly HttpsEgressTarget[];
   /**
+   * An instance reached without an agent (SSH through an EC2 Instance Connect Endpoint): it needs
+   * no outbound rule at all, since replies to inbound connections pass a security group anyway.
+   * @default false (the SSM Agent needs HTTPS out, and synth fails without an egress rule)
+   */
+  readonly agentless?: boolean;
+  /**
    * Resources that must exist before the instance boots (its SSM Agent registers at start-up).
    * @default []
    */
@@ -148,7 +154,7 @@ export class LabInstance extends Construct {
 
     this.node.addValidation({
       validate: () =>
-        this.egressRuleCount === 0
+        this.egressRuleCount === 0 && !props.agentless
           ? [
               `LabInstance ${this.name}: no egress rule; the SSM Agent needs HTTPS out (use httpsEgress or allowHttpsTo)`,
             ]
@@ -162,6 +168,19 @@ export class LabInstance extends Construct {
    */
   bootAfter(...resources: TerraformResource[]): void {
     this.instance.dependsOn = [...(this.instance.dependsOn ?? []), ...resources.map(addressOf)];
+  }
+
+  /** Admits tcp `port` from one security group only (by reference, not by address). */
+  allowFromSecurityGroup(port: number, securityGroupId: string, description: string): VpcSecurityGroupIngressRule {
+    return new VpcSecurityGroupIngressRule(this, `ingress-${port}-from-security-group`, {
+      securityGroupId: this.securityGroup.id,
+      description,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: securityGroupId,
+      tags: { Name: `${this.name}-in-${port}-from-sg` },
+    });
   }
 
   /** Adds an outbound tcp/443 rule to the instance security group. */

@@ -1,6 +1,7 @@
 import { Aspects, App } from 'cdktf';
 import { LabConfig } from '../lib/config';
 import { GuardrailAspect } from '../lib/guardrails';
+import { EiceStack } from './eice-stack';
 import { NetworkStack } from './network-stack';
 import { SshStack } from './ssh-stack';
 import { SsmEndpointStack } from './ssm-endpoint-stack';
@@ -19,6 +20,7 @@ export interface LabStacks {
   readonly ssmPublic: SsmPublicStack;
   readonly ssmNat: SsmNatStack;
   readonly ssmEndpoint: SsmEndpointStack;
+  readonly eice: EiceStack;
   readonly temporaryEndpoints: TemporaryEndpointsStack;
   /** `lab-session-audit`, with SSM_LAB_SESSION_AUDIT=true. */
   readonly sessionAudit?: SessionAuditStack;
@@ -36,6 +38,7 @@ export function addLabStacks(app: App, config: LabConfig): LabStacks {
     ssmPublic: new SsmPublicStack(app, name(StackName.SSM_PUBLIC), { config, network }),
     ssmNat: new SsmNatStack(app, name(StackName.SSM_NAT), { config, network }),
     ssmEndpoint: new SsmEndpointStack(app, name(StackName.SSM_ENDPOINT), { config, network }),
+    eice: new EiceStack(app, name(StackName.EICE), { config, network }),
     temporaryEndpoints: new TemporaryEndpointsStack(app, name(StackName.TEMPORARY_ENDPOINTS), { config }),
     sessionAudit: config.sessionAudit
       ? new SessionAuditStack(app, name(StackName.SESSION_AUDIT), { config, network })

@@ -8,6 +8,8 @@ export const StackName = {
   SSM_PUBLIC: 'lab-ssm-public',
   SSM_NAT: 'lab-ssm-nat',
   SSM_ENDPOINT: 'lab-ssm-endpoint',
+  /** SSH through an EC2 Instance Connect Endpoint: private, no agent, no NAT, no hourly charge. */
+  EICE: 'lab-eice',
   /** Session audit (with SSM_LAB_SESSION_AUDIT=true): KMS key, encrypted log group, the lab's Session document. */
   SESSION_AUDIT: 'lab-session-audit',
   /** Temporary Session Manager endpoints for an existing VPC; independent of the lab. */

@@ -11,6 +11,7 @@ export const Scenario = {
   SSM_INTERNET_GATEWAY: 'ssm-internet-gateway',
   SSM_NAT_GATEWAY: 'ssm-nat-gateway',
   SSM_VPC_ENDPOINTS: 'ssm-vpc-endpoints',
+  SSH_EICE: 'ssh-eice',
 } as const;
 export type Scenario = (typeof Scenario)[keyof typeof Scenario];
 
@@ -20,6 +21,7 @@ export const SCENARIO_LABELS: Readonly<Record<Scenario, string>> = {
   [Scenario.SSM_INTERNET_GATEWAY]: 'Session Manager via internet gateway',
   [Scenario.SSM_NAT_GATEWAY]: 'Session Manager via NAT gateway',
   [Scenario.SSM_VPC_ENDPOINTS]: 'Session Manager via VPC endpoints',
+  [Scenario.SSH_EICE]: 'SSH via EC2 Instance Connect Endpoint',
 };
 
 /** Scenarios whose instance has a public address on purpose (the guardrails know them). */

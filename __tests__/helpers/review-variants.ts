@@ -276,6 +276,47 @@ const VARIANTS: Record<string, [string, Edit]> = {
       });
     },
   ],
+  // EC2 Instance Connect Endpoint: its SG sends nothing to the instance (the reference missing).
+  'eice-no-egress': [
+    'lab-eice',
+    (j) => {
+      delete j.resource.aws_vpc_security_group_egress_rule[
+        idOf(j, 'aws_vpc_security_group_egress_rule', 'instance-connect-endpoint')
+      ];
+    },
+  ],
+  // preserve_client_ip = true, while the instance SG admits only the endpoint's SG.
+  'eice-preserve-client-ip': [
+    'lab-eice',
+    (j) => {
+      j.resource.aws_ec2_instance_connect_endpoint[
+        idOf(j, 'aws_ec2_instance_connect_endpoint', 'instance-connect-endpoint')
+      ].preserve_client_ip = true;
+    },
+  ],
+  // The endpoint in a subnet of its own, and an ACL on the instance's subnet that lets tcp/22 in
+  // but no replies out.
+  'eice-acl-no-replies': [
+    'lab-eice',
+    (j) => {
+      add(j, 'aws_subnet', 'eice', {
+        vpc_id: remoteOutput(j, 'aws_vpcvpc2'),
+        cidr_block: '10.1.4.0/24',
+        availability_zone: 'ap-northeast-1c',
+        tags: { Name: 'eice-subnet' },
+      });
+      j.resource.aws_ec2_instance_connect_endpoint[
+        idOf(j, 'aws_ec2_instance_connect_endpoint', 'instance-connect-endpoint')
+      ].subnet_id = '${aws_subnet.eice.id}';
+      add(j, 'aws_network_acl', 'instance', {
+        vpc_id: remoteOutput(j, 'aws_vpcvpc2'),
+        subnet_ids: [remoteOutput(j, 'aws_subnetvpc2_private-2')],
+        ingress: [inlineAclEntry(100, 'allow', 'tcp', 22, 22)],
+        egress: [inlineAclEntry(100, 'allow', 'tcp', 443, 443)],
+        tags: { Name: 'acl-no-ssh-replies' },
+      });
+    },
+  ],
   'endpoint-sg-by-range': [
     'lab-ssm-endpoint',
     (j) => {
@@ -324,7 +365,11 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
       const model = new NetworkModel({ ...review.plans, [stack]: plans[name] }, review.placeholders);
       const reach = new Reachability(model);
       const byName = new Map(reach.instances().map((instance) => [model.label(instance), instance]));
-      return { model, ssm: (instance: string): Verdict => reach.sessionManager(byName.get(instance)!) };
+      return {
+        model,
+        ssm: (instance: string): Verdict => reach.sessionManager(byName.get(instance)!),
+        sshOf: (instance: string): Verdict => reach.ssh(byName.get(instance)!),
+      };
     };
 
     test('GIVEN every variant WHEN Terraform plans it THEN the plan succeeds (the variants are real configurations)', () => {
@@ -442,6 +487,24 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
     test('GIVEN an ssm endpoint policy that denies the agent registration WHEN judged THEN the endpoint instance is cut, naming the action', () => {
       expect(withVariant('endpoint-policy').ssm('ssm-lab-ssm-endpoint').text).toBe(
         "Session Manager: NOT reachable — the ssm endpoint's policy does not allow ssm:UpdateInstanceInformation (a request through an endpoint needs its policy's Allow too)",
+      );
+    });
+
+    test('GIVEN the EC2 Instance Connect Endpoint SG sending nothing to the instance WHEN judged THEN SSH is cut, saying so', () => {
+      expect(withVariant('eice-no-egress').sshOf('ssm-lab-eice').text).toBe(
+        "SSH: NOT reachable — the EC2 Instance Connect Endpoint ssm-lab-ssh-eice's security group sends no tcp/22 to the instance (neither to its security group nor to a range covering its subnet)",
+      );
+    });
+
+    test('GIVEN preserve_client_ip = true and only the SG reference WHEN judged THEN SSH is cut: the client address is the source', () => {
+      expect(withVariant('eice-preserve-client-ip').sshOf('ssm-lab-eice').text).toBe(
+        "SSH: NOT reachable — the EC2 Instance Connect Endpoint ssm-lab-ssh-eice keeps the client's address (preserve_client_ip = true), and the instance SG admits tcp/22 from no address range — only from security groups, which a client's address never matches",
+      );
+    });
+
+    test('GIVEN an ACL on the instance subnet without the replies WHEN the endpoint sits in another subnet THEN SSH is cut, naming the ACL', () => {
+      expect(withVariant('eice-acl-no-replies').sshOf('ssm-lab-eice').text).toBe(
+        'SSH: NOT reachable — between the EC2 Instance Connect Endpoint ssm-lab-ssh-eice and the instance, network ACL acl-no-ssh-replies allows no outbound tcp 1024-65535',
       );
     });
 

@@ -15,9 +15,11 @@ import {
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
+  DeleteInstanceConnectEndpointCommand,
   DeleteVolumeCommand,
   DeleteVpcEndpointsCommand,
   DescribeAddressesCommand,
+  DescribeInstanceConnectEndpointsCommand,
   DescribeInternetGatewaysCommand,
   DescribeKeyPairsCommand,
   DescribeNatGatewaysCommand,
@@ -121,6 +123,7 @@ export const DELETE_ORDER = [
   'volume',
   'natgateway',
   'vpc-endpoint',
+  'instance-connect-endpoint',
   'elastic-ip',
   'security-group',
   'route-table',
@@ -181,6 +184,8 @@ function deleteCommand(type: string, id: string, region: string): string {
       return ec2(`delete-security-group --group-id ${id}`);
     case 'vpc-endpoint':
       return ec2(`delete-vpc-endpoints --vpc-endpoint-ids ${id}`);
+    case 'instance-connect-endpoint':
+      return ec2(`delete-instance-connect-endpoint --instance-connect-endpoint-id ${id}`);
     case 'subnet':
       return ec2(`delete-subnet --subnet-id ${id}`);
     case 'route-table':
@@ -226,6 +231,7 @@ const TERRAFORM_TYPE: Readonly<Record<string, string>> = {
   'elastic-ip': 'aws_eip',
   'security-group': 'aws_security_group',
   'vpc-endpoint': 'aws_vpc_endpoint',
+  'instance-connect-endpoint': 'aws_ec2_instance_connect_endpoint',
   subnet: 'aws_subnet',
   'route-table': 'aws_route_table',
   'internet-gateway': 'aws_internet_gateway',
@@ -463,6 +469,17 @@ async function presence(ec2: LeftoverClients['ec2'], leftover: Leftover, region:
       if (volume.Attachments?.some((a) => a.InstanceId && a.DeleteOnTermination)) return GONE;
       return { exists: true, update: volumePrice([volume], region) };
     }
+    case 'instance-connect-endpoint': {
+      const found = await describe(() =>
+        ec2.send(new DescribeInstanceConnectEndpointsCommand({ InstanceConnectEndpointIds: [id] })),
+      );
+      const state = found?.InstanceConnectEndpoints?.find((e) => e.InstanceConnectEndpointId === id)?.State;
+      if (!state || state === 'delete-complete' || state === 'create-failed') return GONE;
+      // No hourly charge (EC2 User Guide): listed, since it keeps its security group and subnet in use.
+      return state === 'delete-in-progress'
+        ? { exists: true, update: { goingAway: 'deleting' } }
+        : { exists: true, update: { usdPerHour: 0 } };
+    }
     case 'elastic-ip': {
       const found = await describe(() => ec2.send(new DescribeAddressesCommand({ AllocationIds: [id] })));
       return found?.Addresses?.some((a) => a.AllocationId === id) ? { exists: true } : GONE;
@@ -592,6 +609,9 @@ export async function deleteLeftovers(options: LeftoverOptions, leftovers: reado
           break;
         case 'volume':
           await ec2.send(new DeleteVolumeCommand({ VolumeId: id }));
+          break;
+        case 'instance-connect-endpoint':
+          await ec2.send(new DeleteInstanceConnectEndpointCommand({ InstanceConnectEndpointId: id }));
           break;
         case 'elastic-ip':
           await ec2.send(new ReleaseAddressCommand({ AllocationId: id }));

@@ -231,7 +231,9 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   const unknownStacks = stackFilterError(options.stacks ?? [], synthesized);
   if (unknownStacks) throw new ReviewError(unknownStacks);
   const wanted = new Set(options.stacks ?? synthesized);
-  const scenarioStacks = [stacks.ssh, stacks.ssmPublic, stacks.ssmNat, stacks.ssmEndpoint].map((s) => s.node.id);
+  const scenarioStacks = [stacks.ssh, stacks.ssmPublic, stacks.ssmNat, stacks.ssmEndpoint, stacks.eice].map(
+    (s) => s.node.id,
+  );
   const { env: accountEnv, notices } = accountEnvironment(env);
   for (const notice of notices) options.progress?.(`note: ${notice}`);
   const tfEnv = terraformEnvironment(path.join(outDir, 'terraform-cli'), accountEnv);

@@ -158,6 +158,14 @@ export function stackCost(model: NetworkModel, stack: string, region: string, ev
           note: `+ ${prices?.logsIngestGb.usd ?? '?'} USD per GB of transcripts`,
         });
         break;
+      case 'aws_ec2_instance_connect_endpoint':
+        // EC2 User Guide, "EC2 Instance Connect Endpoint": no additional charge; data across AZs bills as usual.
+        lines.push({
+          item: `EC2 Instance Connect Endpoint ${model.label(entity)}`,
+          usdPerHour: 0,
+          note: 'no hourly charge; + cross-AZ data transfer only',
+        });
+        break;
       default:
         break; // VPCs, subnets, routes, gateways, SGs, IAM, schedules, documents: no hourly charge
     }

@@ -18,7 +18,7 @@ import { endpointPolicyRefuses, judgeRole } from './iam';
 import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
 import { Entity, NetworkModel, PlannedRuleBlock } from './plan-model';
 
-export type AccessPath = 'vpc-endpoints' | 'internet-gateway' | 'nat-gateway';
+export type AccessPath = 'vpc-endpoints' | 'internet-gateway' | 'nat-gateway' | 'instance-connect-endpoint';
 
 export interface Verdict {
   readonly reachable: boolean;
@@ -279,6 +279,14 @@ export class Reachability {
     const stopped = this.notRunning(instance);
     if (stopped) return fail(stopped);
     const open = this.rules('ingress', this.securityGroupsOf(instance)).filter((rule) => allowsTcp(rule, 22));
+    const eice = open.length > 0 ? this.instanceConnectPath(instance, open) : undefined;
+    if (eice && 'detail' in eice)
+      return {
+        reachable: true,
+        paths: ['instance-connect-endpoint'],
+        reason: eice.detail,
+        text: `SSH: reachable via EC2 Instance Connect Endpoint (${eice.detail})`,
+      };
     const cidrs = open.map((rule) => rule.cidr).filter((cidr): cidr is string => cidr !== undefined);
     const key = this.keyPairOf(instance);
     if (cidrs.length === 0) {
@@ -287,7 +295,7 @@ export class Reachability {
         const reason = `AWS-StartSSHSession over Session Manager; port 22 stays closed; ${key}`;
         return { reachable: true, paths: [], reason, text: `SSH: reachable through Session Manager (${reason})` };
       }
-      return fail('no inbound rule opens port 22');
+      return fail(eice && 'problem' in eice ? eice.problem : 'no inbound rule opens port 22');
     }
     if (client !== undefined) {
       const clientCidr = parseIpv4Cidr(client.includes('/') ? client : `${client}/32`);
@@ -320,6 +328,83 @@ export class Reachability {
     const state = instance.values.instance_state;
     if (state === 'stopped' || state === 'stopping') return `the instance is ${state}`;
     return undefined;
+  }
+
+  /**
+   * SSH through an EC2 Instance Connect Endpoint in the instance's VPC (EC2 User Guide, "EC2
+   * Instance Connect Endpoint"): the endpoint opens tcp/22 to the instance from its own interface
+   * (or, with `preserve_client_ip`, with the client's address as the source), so the instance SG
+   * must admit that source, the endpoint SG must send tcp/22 to the instance, and the subnets'
+   * network ACLs must pass it and the replies. No key pair is needed: the CLI pushes a key.
+   * Undefined when the VPC has no endpoint.
+   */
+  instanceConnectPath(instance: Entity, open: readonly Rule[]): { detail: string } | { problem: string } | undefined {
+    const subnet = this.subnetOf(instance);
+    const vpc = subnet ? this.vpcOf(subnet) : undefined;
+    if (!subnet || !vpc) return undefined;
+    const endpoint = this.model.all('aws_ec2_instance_connect_endpoint').find((candidate) => {
+      const endpointSubnet = this.model.target(candidate, 'subnet_id');
+      return endpointSubnet !== undefined && this.vpcOf(endpointSubnet)?.id === vpc.id;
+    });
+    if (!endpoint) return undefined;
+    const name = this.model.label(endpoint);
+    const endpointSubnet = this.model.target(endpoint, 'subnet_id')!;
+    const endpointGroups = this.securityGroupsOf(endpoint, 'security_group_ids');
+    const endpointIds = new Set(endpointGroups.map((group) => group.id));
+    const instanceIds = new Set(this.securityGroupsOf(instance).map((group) => group.id));
+    const endpointCidr = parseIpv4Cidr(String(endpointSubnet.values.cidr_block ?? ''));
+    const instanceCidr = parseIpv4Cidr(String(subnet.values.cidr_block ?? ''));
+    const preserve = endpoint.values.preserve_client_ip === true;
+    if (preserve) {
+      if (!open.some((rule) => rule.cidr !== undefined))
+        return {
+          problem: `the EC2 Instance Connect Endpoint ${name} keeps the client's address (preserve_client_ip = true), and the instance SG admits tcp/22 from no address range — only from security groups, which a client's address never matches`,
+        };
+    } else if (
+      !open.some(
+        (rule) =>
+          (rule.securityGroup && endpointIds.has(rule.securityGroup.id)) ||
+          (rule.cidr && endpointCidr && cidrContains(parseIpv4Cidr(rule.cidr)!, endpointCidr)),
+      )
+    ) {
+      return {
+        problem: `the instance SG admits tcp/22 neither from the EC2 Instance Connect Endpoint ${name}'s security group nor from a range covering its subnet (with preserve_client_ip = false the endpoint's interface is the source)`,
+      };
+    }
+    const sent = this.rules('egress', endpointGroups)
+      .filter((rule) => allowsTcp(rule, 22))
+      .some(
+        (rule) =>
+          (rule.securityGroup && instanceIds.has(rule.securityGroup.id)) ||
+          (rule.cidr && instanceCidr && cidrContains(parseIpv4Cidr(rule.cidr)!, instanceCidr)),
+      );
+    if (!sent)
+      return {
+        problem: `the EC2 Instance Connect Endpoint ${name}'s security group sends no tcp/22 to the instance (neither to its security group nor to a range covering its subnet)`,
+      };
+    if (endpointSubnet.id !== subnet.id) {
+      const there = ipv4Range(String(endpointSubnet.values.cidr_block ?? ''));
+      const here = ipv4Range(String(subnet.values.cidr_block ?? ''));
+      if (there && here) {
+        const blocked = [
+          this.acls.allowsTcp(endpointSubnet, 'out', [22, 22], [here]),
+          this.acls.allowsTcp(subnet, 'in', [22, 22], [there]),
+          this.acls.allowsTcp(subnet, 'out', NAT_PORTS, [there]),
+          this.acls.allowsTcp(endpointSubnet, 'in', NAT_PORTS, [here]),
+        ].find((verdict) => !verdict.allowed);
+        if (blocked)
+          return { problem: `between the EC2 Instance Connect Endpoint ${name} and the instance, ${blocked.why}` };
+      }
+    }
+    const admitted = preserve
+      ? `instance SG admits tcp/22 from ${open
+          .filter((r) => r.cidr)
+          .map((r) => r.cidr)
+          .join(', ')} (preserve_client_ip = true)`
+      : 'instance SG admits tcp/22 from the endpoint SG';
+    return {
+      detail: `${name} in ${this.model.label(vpc)}; ${admitted}; endpoint SG sends tcp/22 to the instance; no key pair needed: the CLI pushes a one-minute key`,
+    };
   }
 
   /** "key pair <name>" / "existing key pair <name>", or undefined without one. */
@@ -477,6 +562,7 @@ const PATH_NAMES: Record<AccessPath, string> = {
   'vpc-endpoints': 'VPC endpoints',
   'internet-gateway': 'internet gateway',
   'nat-gateway': 'NAT gateway',
+  'instance-connect-endpoint': 'EC2 Instance Connect Endpoint',
 };
 
 /** A nested block as the plan shows it: a one-element list (or the object itself). */

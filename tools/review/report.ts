@@ -121,7 +121,15 @@ export function natVersusEndpoints(model: NetworkModel, region: string): string[
   const endpointLines = stackCost(model, endpointStack, region).lines.filter((line) =>
     line.item.startsWith('Interface endpoint'),
   );
-  if (natLines.length === 0 || endpointLines.length === 0) return [];
+  const eiceStack = stackEnding(StackName.EICE);
+  const eice = stackCost(model, eiceStack, region).lines.some((line) =>
+    line.item.startsWith('EC2 Instance Connect Endpoint'),
+  )
+    ? [
+        `EC2 Instance Connect Endpoint path (${eiceStack}): ${usd(0)}/h for the endpoint (cross-AZ data only); SSH with no agent, no NAT and no interface endpoints. Audit: CloudTrail records each tunnel and key push (OpenTunnel, SendSSHPublicKey), not what is typed; Session Manager can log the session's transcript.`,
+      ]
+    : [];
+  if (natLines.length === 0 || endpointLines.length === 0) return eice;
   const sum = (lines: typeof natLines) => lines.reduce((total, line) => total + (line.usdPerHour ?? NaN), 0);
   const nat = sum(natLines);
   const endpoints = sum(endpointLines);
@@ -133,6 +141,7 @@ export function natVersusEndpoints(model: NetworkModel, region: string): string[
     endpoints < nat
       ? `Endpoints are cheaper by ${usd(nat - endpoints)}/h (${usd((nat - endpoints) * 4)} over a 4-hour window); a NAT gateway becomes cheaper beyond about ${Math.floor(nat / perEndpoint)} Interface endpoints (one per AWS service to reach).`
       : `The NAT gateway is cheaper by ${usd(endpoints - nat)}/h with this many endpoints.`,
+    ...eice,
   ];
 }
 

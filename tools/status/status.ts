@@ -4,7 +4,12 @@
  * endpoints, Systems Manager for the agent's registration — and compares what it observes with
  * what the lab is built to do. With `wait`, polls (with back-off) until every path is as expected.
  */
-import { DescribeInstancesCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceConnectEndpointsCommand,
+  DescribeInstancesCommand,
+  DescribeVpcEndpointsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeInstanceInformationCommand, InstanceInformation, SSMClient } from '@aws-sdk/client-ssm';
 import { LabConfig } from '../../lib/config';
@@ -23,6 +28,8 @@ export const CHECKED_STACKS: readonly {
   { base: StackName.SSM_PUBLIC, scenario: Scenario.SSM_INTERNET_GATEWAY, sessionManager: true },
   { base: StackName.SSM_NAT, scenario: Scenario.SSM_NAT_GATEWAY, sessionManager: true },
   { base: StackName.SSM_ENDPOINT, scenario: Scenario.SSM_VPC_ENDPOINTS, sessionManager: true },
+  // SSH through an EC2 Instance Connect Endpoint: no agent; the endpoint must be create-complete.
+  { base: StackName.EICE, scenario: Scenario.SSH_EICE, sessionManager: false },
 ];
 
 /** Agent registration as Systems Manager reports it (`PingStatus`), not registered at all, or not checked (the call failed). */
@@ -31,6 +38,8 @@ export type Registration = 'Online' | 'ConnectionLost' | 'Inactive' | 'not regis
 export interface Observation {
   readonly instanceState: string;
   readonly registration: Registration;
+  /** `lab-eice`: its EC2 Instance Connect Endpoint and its state (`create-complete` when usable). */
+  readonly instanceConnectEndpoint?: { readonly id: string; readonly state: string };
   /** Why the registration is not known: the call and what came back. */
   readonly registrationUnchecked?: string;
   readonly agentVersion?: string;
@@ -249,6 +258,20 @@ async function checkOnce(options: StatusOptions, deployed: readonly Deployed[]):
     let observed: Observation;
     try {
       observed = await observe(options, target.instanceId, target.endpointIds);
+      if (target.instanceConnectEndpointId) {
+        const described = await options.clients.ec2.send(
+          new DescribeInstanceConnectEndpointsCommand({
+            InstanceConnectEndpointIds: [target.instanceConnectEndpointId],
+          }),
+        );
+        observed = {
+          ...observed,
+          instanceConnectEndpoint: {
+            id: target.instanceConnectEndpointId,
+            state: String(described.InstanceConnectEndpoints?.[0]?.State ?? 'not found'),
+          },
+        };
+      }
     } catch (error) {
       const explained = perInstanceError(error, 'the status calls');
       if (!explained) throw translate(error, `checking ${target.instanceId}`);
@@ -256,9 +279,11 @@ async function checkOnce(options: StatusOptions, deployed: readonly Deployed[]):
       continue;
     }
     const online = observed.instanceState === 'running' && observed.registration === 'Online';
+    const endpointReady =
+      observed.instanceConnectEndpoint === undefined || observed.instanceConnectEndpoint.state === 'create-complete';
     const matches = target.expectOnline
       ? online
-      : observed.instanceState === 'running' && observed.registration === 'not registered';
+      : observed.instanceState === 'running' && observed.registration === 'not registered' && endpointReady;
     const causes =
       matches || !target.expectOnline || observed.registrationUnchecked
         ? []
@@ -274,6 +299,8 @@ interface Deployed {
   readonly instanceId: string;
   readonly expectOnline: boolean;
   readonly endpointIds: readonly string[];
+  /** `lab-eice`'s EC2 Instance Connect Endpoint (its `endpoint_id` output). */
+  readonly instanceConnectEndpointId?: string;
 }
 
 export async function checkStatus(options: StatusOptions): Promise<StatusResult> {
@@ -295,7 +322,15 @@ export async function checkStatus(options: StatusOptions): Promise<StatusResult>
     const endpointIds = Object.entries(outputs ?? {})
       .filter(([name, output]) => name.endsWith('_endpoint_id') && typeof output.value === 'string')
       .map(([, output]) => String(output.value));
-    deployed.push({ stack, scenario: checked.scenario, instanceId, expectOnline: checked.sessionManager, endpointIds });
+    const eice = outputs?.endpoint_id?.value;
+    deployed.push({
+      stack,
+      scenario: checked.scenario,
+      instanceId,
+      expectOnline: checked.sessionManager,
+      endpointIds,
+      instanceConnectEndpointId: typeof eice === 'string' ? eice : undefined,
+    });
   }
   if (deployed.length === 0) {
     return {
@@ -338,7 +373,11 @@ function statusText(
 ): string {
   const out = [`ssm-access-lab status — lab ${config.labName}, ${config.region}`, ''];
   for (const instance of instances) {
-    const expected = instance.expectOnline ? 'Session Manager Online' : 'not registered (no Systems Manager role)';
+    const expected = instance.expectOnline
+      ? 'Session Manager Online'
+      : instance.scenario === Scenario.SSH_EICE
+        ? 'not registered (no agent role), its EC2 Instance Connect Endpoint create-complete'
+        : 'not registered (no Systems Manager role)';
     const observed = instance.observed;
     const seen = instance.error
       ? `could not check: ${instance.error}`
@@ -350,6 +389,12 @@ function statusText(
       `    expected: ${expected}`,
       `    observed: ${seen}`,
     );
+    if (instance.observed?.instanceConnectEndpoint) {
+      const { id, state } = instance.observed.instanceConnectEndpoint;
+      out.push(
+        `    EC2 Instance Connect Endpoint ${id}: ${state}${state === 'create-complete' ? '' : ' (usable once create-complete)'}`,
+      );
+    }
     for (const endpoint of instance.observed?.endpoints ?? []) {
       out.push(`    endpoint ${endpoint.id}: ${endpoint.state}, private DNS ${endpoint.privateDns ? 'on' : 'off'}`);
     }
