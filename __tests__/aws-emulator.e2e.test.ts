@@ -288,8 +288,10 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         'lab-ssm-public',
         'lab-ssm-nat',
         'lab-ssm-endpoint',
+        'lab-eice',
         'lab-network',
       );
+      expect(stripVTControlCharacters(destroyed.stderr + destroyed.stdout)).not.toMatch(/Error/);
       expect(destroyed.status).toBe(0);
       // moto, like AWS, still returns the terminated instance and the deleted NAT gateway through the tagging API.
       const leftovers = await npmRun('leftovers');

@@ -99,7 +99,7 @@ describeWithTerraform('review --account with Terraform', () => {
 
   test('GIVEN --stack with a name the app lacks WHEN reviewed THEN one line names it and the stacks there are, before any plan', async () => {
     await expect(review('typo', AMI, undefined, ['lab-network', 'lab-ssm-natt'])).rejects.toThrow(
-      '--stack lab-ssm-natt is not a stack of this app; expected one of lab-network, lab-ssh, lab-ssm-endpoint, lab-ssm-nat, lab-ssm-public, ssm-endpoints',
+      '--stack lab-ssm-natt is not a stack of this app; expected one of lab-eice, lab-network, lab-ssh, lab-ssm-endpoint, lab-ssm-nat, lab-ssm-public, ssm-endpoints',
     );
   });
 
