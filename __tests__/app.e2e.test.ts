@@ -2,19 +2,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DEFAULT_STACKS } from './helpers/synth';
 
 // The app as cdktf runs it: a process of its own (bin/app.js main.ts), its exit code and its output.
 
 const ROOT = path.resolve(__dirname, '..');
-const STACKS = [
-  'lab-eice',
-  'lab-network',
-  'lab-ssh',
-  'lab-ssm-endpoint',
-  'lab-ssm-nat',
-  'lab-ssm-public',
-  'ssm-endpoints',
-];
+const STACKS = DEFAULT_STACKS;
 
 /** Runs the app exactly as cdktf.json's `app` does, with only the given SSM_LAB_* settings. */
 function runApp(outdir: string, settings: Record<string, string> = {}) {

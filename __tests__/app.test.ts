@@ -1,18 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { configWith, SSH_OPERATOR_ENV, synthLab } from './helpers/synth';
+import { configWith, DEFAULT_STACKS, SSH_OPERATOR_ENV, synthLab } from './helpers/synth';
 
 const ROOT = path.resolve(__dirname, '..');
-const STACKS = [
-  'lab-eice',
-  'lab-network',
-  'lab-ssh',
-  'lab-ssm-endpoint',
-  'lab-ssm-nat',
-  'lab-ssm-public',
-  'ssm-endpoints',
-];
+const STACKS = DEFAULT_STACKS;
 
 describe('the app (main.ts)', () => {
   test('GIVEN defaults WHEN app.synth() runs THEN every stack matches its snapshot, with no machine path in it', () => {

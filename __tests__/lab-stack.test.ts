@@ -1,17 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, Testing } from 'cdktf';
 import { addLabStacks, StackName } from '../stacks';
-import { configWith, resourcesOfType, SSH_OPERATOR_ENV, synthLab, tagsOf } from './helpers/synth';
+import { configWith, DEFAULT_STACKS, resourcesOfType, SSH_OPERATOR_ENV, synthLab, tagsOf } from './helpers/synth';
 
-const LAB_STACKS = [
-  'lab-eice',
-  'lab-network',
-  'lab-ssh',
-  'lab-ssm-endpoint',
-  'lab-ssm-nat',
-  'lab-ssm-public',
-  'ssm-endpoints',
-];
+const LAB_STACKS = DEFAULT_STACKS;
 const S3_ENV = {
   SSM_LAB_STATE_BUCKET: 'team-terraform-state',
   SSM_LAB_STATE_KEY_PREFIX: 'platform/labs',

@@ -242,3 +242,14 @@ export function inlineAclEntry(
     ipv6_cidr_block: null,
   };
 }
+
+/** The stacks the default app synthesizes, in the order `app.synth()` writes their folders. */
+export const DEFAULT_STACKS: readonly string[] = [
+  'lab-eice',
+  'lab-network',
+  'lab-ssh',
+  'lab-ssm-endpoint',
+  'lab-ssm-nat',
+  'lab-ssm-public',
+  'ssm-endpoints',
+];
