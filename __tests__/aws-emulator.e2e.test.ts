@@ -105,7 +105,7 @@ function projectWithMirrorFixture(): string {
   // The fixture's own source, its imports pointed at the copy's folders.
   const fixture = fs
     .readFileSync(path.join(__dirname, 'helpers', 'mirror-fixture.ts'), 'utf8')
-    .replace(/'\.\.\/\.\.\/stacks/g, "'./stacks");
+    .replace(/'\.\.\/\.\.\//g, "'./");
   fs.writeFileSync(path.join(dir, 'mirror-fixture.ts'), fixture);
   const main = path.join(dir, 'main.ts');
   const source = fs.readFileSync(main, 'utf8');

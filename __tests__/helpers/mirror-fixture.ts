@@ -7,6 +7,7 @@ import { NetworkAcl } from '@cdktf/provider-aws/lib/network-acl';
 import { NetworkAclRule } from '@cdktf/provider-aws/lib/network-acl-rule';
 import { TerraformResource } from 'cdktf';
 import type { LabStacks } from '../../stacks';
+import { SESSION_MANAGER_ACTIONS } from '../../tools/review/iam';
 import { PRIVATE_SUBNET_1 } from '../../stacks/network-stack';
 
 export function addMirrorFixture(stacks: LabStacks): void {
@@ -21,13 +22,7 @@ export function addMirrorFixture(stacks: LabStacks): void {
       Statement: [
         {
           Effect: 'Allow',
-          Action: [
-            'ssm:UpdateInstanceInformation',
-            'ssmmessages:CreateControlChannel',
-            'ssmmessages:CreateDataChannel',
-            'ssmmessages:OpenControlChannel',
-            'ssmmessages:OpenDataChannel',
-          ],
+          Action: [...SESSION_MANAGER_ACTIONS],
           Resource: '*',
         },
       ],

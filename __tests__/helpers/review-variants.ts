@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { applyFailures } from '../../tools/review/apply-checks';
+import { SESSION_MANAGER_ACTIONS } from '../../tools/review/iam';
 import { NetworkModel, PlanJson } from '../../tools/review/plan-model';
 import { Reachability, Verdict } from '../../tools/review/reachability';
 import { ReviewResult } from '../../tools/review/run';
@@ -131,13 +132,7 @@ const VARIANTS: Record<string, [string, Edit]> = {
           Statement: [
             {
               Effect: 'Allow',
-              Action: [
-                'ssm:UpdateInstanceInformation',
-                'ssmmessages:CreateControlChannel',
-                'ssmmessages:CreateDataChannel',
-                'ssmmessages:OpenControlChannel',
-                'ssmmessages:OpenDataChannel',
-              ],
+              Action: [...SESSION_MANAGER_ACTIONS],
               Resource: '*',
             },
           ],
