@@ -1,4 +1,4 @@
-import { onlyResource, synthLab, TerraformJson } from './helpers/synth';
+import { onlyExceptForwardingHop, onlyResource, synthLab, TerraformJson } from './helpers/synth';
 
 describe('lab-eice stack', () => {
   let json: TerraformJson;
@@ -17,11 +17,11 @@ describe('lab-eice stack', () => {
 
   test('GIVEN defaults WHEN synthesized THEN tcp/22 flows from the endpoint SG to the instance SG only, by reference', () => {
     const instanceGroup = `\${aws_security_group.instance_security-group_5E4E7627.id}`;
-    const ingress = onlyResource(json, 'aws_vpc_security_group_ingress_rule');
+    const ingress = onlyExceptForwardingHop(json, 'aws_vpc_security_group_ingress_rule');
     expect(ingress).toMatchObject({ security_group_id: instanceGroup, ip_protocol: 'tcp', from_port: 22, to_port: 22 });
     expect(ingress.referenced_security_group_id).toMatch(/instance-connect-endpoint_security-group/);
     expect(ingress.cidr_ipv4).toBeUndefined();
-    const egress = onlyResource(json, 'aws_vpc_security_group_egress_rule');
+    const egress = onlyExceptForwardingHop(json, 'aws_vpc_security_group_egress_rule');
     expect(egress).toMatchObject({ referenced_security_group_id: instanceGroup, from_port: 22, to_port: 22 });
     expect(egress.security_group_id).toMatch(/instance-connect-endpoint_security-group/);
   });
@@ -30,6 +30,7 @@ describe('lab-eice stack', () => {
     expect(Object.keys(json.output!).sort()).toEqual([
       'connect_command',
       'endpoint_id',
+      'forward_to_target_command',
       'instance_id',
       'operator_policy',
       'private_ip',

@@ -7,6 +7,7 @@ import {
   resourcesOfType,
   SSH_OPERATOR_ENV,
   synthLab,
+  tagsOf,
   TerraformJson,
 } from './helpers/synth';
 
@@ -81,18 +82,48 @@ describe('lab-network stack', () => {
     expect(resourcesOfType(json, 'aws_key_pair')).toHaveLength(0);
   });
 
-  test('GIVEN defaults WHEN synthesized THEN nothing billable is declared', () => {
-    expect(Object.keys(resourceCounts(json)).sort()).toEqual([
-      'aws_default_security_group',
-      'aws_iam_instance_profile',
-      'aws_iam_role',
-      'aws_iam_role_policy_attachment',
-      'aws_internet_gateway',
-      'aws_route',
-      'aws_route_table',
-      'aws_route_table_association',
-      'aws_subnet',
-      'aws_vpc',
+  test('GIVEN defaults WHEN synthesized THEN nothing billable is declared but the two forwarding targets (two small instances)', () => {
+    expect(resourceCounts(json)).toEqual({
+      aws_default_security_group: 2,
+      aws_iam_instance_profile: 1,
+      aws_iam_role: 1,
+      aws_iam_role_policy_attachment: 1,
+      aws_instance: 2,
+      aws_internet_gateway: 1,
+      aws_route: 1,
+      aws_route_table: 3,
+      aws_route_table_association: 3,
+      aws_security_group: 2,
+      aws_subnet: 3,
+      aws_vpc: 2,
+    });
+    expect(resourcesOfType(json, 'aws_instance').map((instance) => instance.instance_type)).toEqual([
+      't4g.nano',
+      't4g.nano',
+    ]);
+  });
+
+  test("GIVEN defaults WHEN synthesized THEN one forwarding target sits in each VPC's private subnet: private, no key, no profile, no rule of its own", () => {
+    const targets = resourcesOfType(json, 'aws_instance');
+    expect(targets.map((target) => [tagsOf(target).Name, target.subnet_id])).toEqual([
+      ['ssm-lab-target-vpc1', expect.stringContaining('vpc1_private-1-subnet')],
+      ['ssm-lab-target-vpc2', expect.stringContaining('vpc2_private-2-subnet')],
+    ]);
+    for (const target of targets) {
+      expect(target).toMatchObject({ associate_public_ip_address: false, user_data_replace_on_change: true });
+      expect(target.key_name).toBeUndefined();
+      expect(target.iam_instance_profile).toBeUndefined();
+      expect(target.tags).toMatchObject({ Scenario: 'forwarding-target' });
+      expect(String(target.user_data)).toContain('python3 -m http.server 8080');
+    }
+    // Inbound is added by each client scenario (its own stack); here there is no rule at all.
+    expect(resourcesOfType(json, 'aws_vpc_security_group_ingress_rule')).toEqual([]);
+    expect(resourcesOfType(json, 'aws_vpc_security_group_egress_rule')).toEqual([]);
+    expect(Object.keys(json.output ?? {}).filter((name) => /^vpc\d_target/.test(name))).toEqual([
+      'vpc1_target_address',
+      'vpc1_target_instance_id',
+      'vpc2_target_address',
+      'vpc2_target_instance_id',
     ]);
   });
 

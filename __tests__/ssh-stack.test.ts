@@ -1,6 +1,8 @@
 import { SSH_INPUTS_MISSING } from '../stacks/ssh-stack';
 import {
   configWith,
+  exceptForwardingHop,
+  onlyExceptForwardingHop,
   onlyResource,
   resourcesOfType,
   SSH_OPERATOR_ENV,
@@ -31,7 +33,7 @@ describe('lab-ssh stack', () => {
   });
 
   test('GIVEN operator CIDRs WHEN synthesized THEN tcp/22 is open only to them', () => {
-    const rules = resourcesOfType(configured, 'aws_vpc_security_group_ingress_rule');
+    const rules = exceptForwardingHop(configured, 'aws_vpc_security_group_ingress_rule');
     expect(rules.map((r) => [r.ip_protocol, r.from_port, r.to_port, r.cidr_ipv4])).toEqual([
       ['tcp', 22, 22, '203.0.113.7/32'],
       ['tcp', 22, 22, '198.51.100.0/24'],
@@ -50,7 +52,7 @@ describe('lab-ssh stack', () => {
   });
 
   test('GIVEN no operator inputs WHEN synthesized THEN synth succeeds, nothing is opened, and plan is refused by a precondition', () => {
-    expect(resourcesOfType(unconfigured, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
+    expect(exceptForwardingHop(unconfigured, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
     expect(resourcesOfType(unconfigured, 'aws_key_pair')).toHaveLength(0);
     expect(unconfigured.locals).toEqual({ ssh_operator_inputs_set: false });
     expect(onlyResource(unconfigured, 'aws_instance').lifecycle?.precondition).toEqual([
@@ -59,8 +61,8 @@ describe('lab-ssh stack', () => {
     expect(SSH_INPUTS_MISSING).toContain('SSM_LAB_SSH_ALLOWED_CIDRS');
   });
 
-  test('GIVEN any config WHEN synthesized THEN egress is tcp/443 only', () => {
-    expect(onlyResource(configured, 'aws_vpc_security_group_egress_rule')).toMatchObject({
+  test('GIVEN any config WHEN synthesized THEN egress is tcp/443 only (besides the forwarding hop)', () => {
+    expect(onlyExceptForwardingHop(configured, 'aws_vpc_security_group_egress_rule')).toMatchObject({
       from_port: 443,
       to_port: 443,
       ip_protocol: 'tcp',
@@ -70,6 +72,7 @@ describe('lab-ssh stack', () => {
   test('GIVEN operator inputs WHEN synthesized THEN outputs give id, IPs and the ssh line', () => {
     expect(Object.keys(configured.output ?? {}).sort()).toEqual([
       'connect_command',
+      'forward_to_target_command',
       'instance_id',
       'private_ip',
       'public_ip',

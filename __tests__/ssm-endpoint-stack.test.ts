@@ -1,5 +1,6 @@
 import {
   configWith,
+  onlyExceptForwardingHop,
   onlyResource,
   referenceTo,
   resourceIds,
@@ -36,7 +37,7 @@ describe('lab-ssm-endpoint stack', () => {
   });
 
   test('GIVEN defaults WHEN synthesized THEN endpoint SG admits 443 only from the instance SG, by reference', () => {
-    expect(onlyResource(json, 'aws_vpc_security_group_ingress_rule')).toMatchObject({
+    expect(onlyExceptForwardingHop(json, 'aws_vpc_security_group_ingress_rule')).toMatchObject({
       security_group_id: sgRef('ssm-lab-endpoints'),
       referenced_security_group_id: sgRef('ssm-lab-ssm-endpoint-instance'),
       ip_protocol: 'tcp',
@@ -46,7 +47,7 @@ describe('lab-ssm-endpoint stack', () => {
   });
 
   test('GIVEN defaults WHEN synthesized THEN instance SG sends 443 only to the endpoint SG', () => {
-    const egress = onlyResource(json, 'aws_vpc_security_group_egress_rule');
+    const egress = onlyExceptForwardingHop(json, 'aws_vpc_security_group_egress_rule');
     expect(egress).toMatchObject({
       security_group_id: sgRef('ssm-lab-ssm-endpoint-instance'),
       referenced_security_group_id: sgRef('ssm-lab-endpoints'),
@@ -91,7 +92,10 @@ describe('lab-ssm-endpoint stack', () => {
   test('GIVEN defaults WHEN synthesized THEN outputs give the endpoints and the start-session command', () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual([
       'connect_command',
+      'forward_to_target_command',
       'instance_id',
+      'operator_policy',
+      'port_forward_command',
       'private_ip',
       'ssm_endpoint_id',
       'ssmmessages_endpoint_id',

@@ -1,4 +1,11 @@
-import { onlyResource, referenceTo, resourcesOfType, synthLab, TerraformJson } from './helpers/synth';
+import {
+  exceptForwardingHop,
+  onlyExceptForwardingHop,
+  onlyResource,
+  referenceTo,
+  synthLab,
+  TerraformJson,
+} from './helpers/synth';
 
 describe('lab-ssm-nat stack', () => {
   let json: TerraformJson;
@@ -28,8 +35,8 @@ describe('lab-ssm-nat stack', () => {
     expect(instance.iam_instance_profile).toContain('session-manager-role_instance-profile');
     expect(instance.key_name).toBeUndefined();
     expect(instance.depends_on).toEqual([`aws_route.${Object.keys(json.resource!.aws_route)[0]}`]);
-    expect(resourcesOfType(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
-    expect(onlyResource(json, 'aws_vpc_security_group_egress_rule')).toMatchObject({
+    expect(exceptForwardingHop(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
+    expect(onlyExceptForwardingHop(json, 'aws_vpc_security_group_egress_rule')).toMatchObject({
       from_port: 443,
       to_port: 443,
       cidr_ipv4: '0.0.0.0/0',
@@ -39,8 +46,11 @@ describe('lab-ssm-nat stack', () => {
   test('GIVEN defaults WHEN synthesized THEN outputs have no public IP of the instance', () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual([
       'connect_command',
+      'forward_to_target_command',
       'instance_id',
       'nat_public_ip',
+      'operator_policy',
+      'port_forward_command',
       'private_ip',
     ]);
   });

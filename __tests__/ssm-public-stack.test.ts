@@ -1,4 +1,12 @@
-import { configWith, onlyResource, resourcesOfType, SSH_OPERATOR_ENV, synthLab, TerraformJson } from './helpers/synth';
+import {
+  configWith,
+  exceptForwardingHop,
+  onlyExceptForwardingHop,
+  onlyResource,
+  SSH_OPERATOR_ENV,
+  synthLab,
+  TerraformJson,
+} from './helpers/synth';
 
 describe('lab-ssm-public stack', () => {
   let json: TerraformJson;
@@ -12,13 +20,17 @@ describe('lab-ssm-public stack', () => {
     expect(instance.subnet_id).toContain('vpc1_public-subnet');
     expect(instance.iam_instance_profile).toContain('session-manager-role_instance-profile');
     expect(instance.key_name).toBeUndefined();
-    expect(instance.tags).toEqual({ Name: 'ssm-lab-ssm-public', Scenario: 'ssm-internet-gateway' });
+    expect(instance.tags).toEqual({
+      Name: 'ssm-lab-ssm-public',
+      Scenario: 'ssm-internet-gateway',
+      ForwardsTo: 'ssm-lab-target-vpc1:8080',
+    });
   });
 
-  test('GIVEN defaults WHEN synthesized THEN no inbound rule and outbound only 443', () => {
-    expect(resourcesOfType(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
+  test('GIVEN defaults WHEN synthesized THEN no inbound rule and outbound only 443 (besides the forwarding hop)', () => {
+    expect(exceptForwardingHop(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
     expect(onlyResource(json, 'aws_security_group').ingress).toBeUndefined();
-    expect(onlyResource(json, 'aws_vpc_security_group_egress_rule')).toMatchObject({
+    expect(onlyExceptForwardingHop(json, 'aws_vpc_security_group_egress_rule')).toMatchObject({
       ip_protocol: 'tcp',
       from_port: 443,
       to_port: 443,
@@ -29,7 +41,10 @@ describe('lab-ssm-public stack', () => {
   test('GIVEN defaults WHEN synthesized THEN outputs include the start-session command', () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual([
       'connect_command',
+      'forward_to_target_command',
       'instance_id',
+      'operator_policy',
+      'port_forward_command',
       'private_ip',
       'public_ip',
     ]);
@@ -43,7 +58,7 @@ describe('lab-ssm-public stack', () => {
     expect(onlyResource(json, 'aws_instance').key_name).toMatch(
       /cross-stack-reference-input-lab-network\.outputs\.[^}]*aws_key_pair/,
     );
-    expect(resourcesOfType(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
+    expect(exceptForwardingHop(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
     expect(json.output?.ssh_config.value).toBe(
       'host i-* mi-*\n    ProxyCommand sh -c "aws ssm start-session --target %h --document-name AWS-StartSSHSession --parameters \'portNumber=%p\' --region ap-northeast-1"',
     );

@@ -69,6 +69,17 @@ export interface LabInstanceProps {
    * @default []
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * A script cloud-init runs at first boot. A change replaces the instance: the script runs only
+   * once per instance, so an edited one would otherwise never take effect.
+   * @default none
+   */
+  readonly userData?: string;
+  /**
+   * Tags besides `Name` and `Scenario` (e.g. `ForwardsTo`, which the review reads).
+   * @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** HTTPS anywhere: the smallest egress that lets the SSM Agent reach the public service endpoints. */
@@ -83,12 +94,17 @@ export function httpsToInternet(): HttpsEgressTarget {
 export class LabInstance extends Construct {
   readonly instance: Instance;
   readonly securityGroup: SecurityGroup;
+  /** Whether an instance profile was given (the instance's own attribute is a token, never undefined). */
+  readonly hasInstanceProfile: boolean;
   private egressRuleCount = 0;
+  /** Egress rules other than HTTPS (the forwarding hop); kept apart so the HTTPS rules keep their ids. */
+  private otherEgressRuleCount = 0;
   private readonly name: string;
 
   constructor(scope: Construct, id: string, props: LabInstanceProps) {
     super(scope, id);
     this.name = props.name;
+    this.hasInstanceProfile = props.instanceProfileName !== undefined;
     const architecture = props.architecture ?? InstanceArchitecture.ARM64;
     const instanceType = props.instanceType ?? 't4g.nano';
     const rootVolumeGiB = props.rootVolumeGiB ?? 8;
@@ -146,15 +162,17 @@ export class LabInstance extends Construct {
       },
       // Burstable types default to "unlimited" credits on some families: a lab should never bill surplus CPU.
       creditSpecification: instanceType.startsWith('t') ? { cpuCredits: 'standard' } : undefined,
+      userData: props.userData,
+      userDataReplaceOnChange: props.userData !== undefined ? true : undefined,
       dependsOn: props.dependsOn,
       // A new AL2023 release must not replace a running lab instance on the next plan.
       lifecycle: props.amiId === undefined ? { ignoreChanges: ['ami'] } : undefined,
-      tags: { Name: props.name, Scenario: props.scenario },
+      tags: { ...props.tags, Name: props.name, Scenario: props.scenario },
     });
 
     this.node.addValidation({
       validate: () =>
-        this.egressRuleCount === 0 && !props.agentless
+        this.egressRuleCount + this.otherEgressRuleCount === 0 && !props.agentless
           ? [
               `LabInstance ${this.name}: no egress rule; the SSM Agent needs HTTPS out (use httpsEgress or allowHttpsTo)`,
             ]
@@ -180,6 +198,23 @@ export class LabInstance extends Construct {
       toPort: port,
       referencedSecurityGroupId: securityGroupId,
       tags: { Name: `${this.name}-in-${port}-from-sg` },
+    });
+  }
+
+  /**
+   * Sends tcp `port` to one security group only (by reference): the hop from this instance to a
+   * service behind it, and nothing wider.
+   */
+  allowTcpToSecurityGroup(port: number, securityGroupId: string, description: string): VpcSecurityGroupEgressRule {
+    this.otherEgressRuleCount++;
+    return new VpcSecurityGroupEgressRule(this, `egress-${port}-to-security-group`, {
+      securityGroupId: this.securityGroup.id,
+      description,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: securityGroupId,
+      tags: { Name: `${this.name}-out-${port}-to-sg` },
     });
   }
 

@@ -26,6 +26,7 @@ export class EiceStack extends ScenarioStack {
       vpcId,
       subnetId,
       agentless: true,
+      forwardTo: network.forwardingTargets.vpc2,
     });
     this.endpoint = new InstanceConnectEndpoint(this, 'instance-connect-endpoint', {
       name: this.named('ssh'),
@@ -48,6 +49,20 @@ export class EiceStack extends ScenarioStack {
       'connect_command',
       `aws ec2-instance-connect ssh --instance-id ${lab.instance.id} --connection-type eice --os-user ec2-user --region ${config.region}`,
       'Command that opens an SSH session through the endpoint (AWS CLI v2)',
+    );
+    // The endpoint itself tunnels only ports 22 and 3389 (EC2 User Guide, EC2 Instance Connect
+    // Endpoint limitations): the target's port rides ssh -L over a tunnel to the instance's sshd.
+    // Without a key pair on the instance, the operator's own key is pushed first (valid 60 s).
+    const target = network.forwardingTargets.vpc2;
+    const region = `--region ${config.region}`;
+    this.output(
+      'forward_to_target_command',
+      `aws ec2-instance-connect send-ssh-public-key --instance-id ${lab.instance.id} --instance-os-user ec2-user --ssh-public-key file://~/.ssh/id_ed25519.pub ${region} && ` +
+        this.sshForwardCommand(
+          `-i ~/.ssh/id_ed25519 -o ProxyCommand='aws ec2-instance-connect open-tunnel --instance-id ${lab.instance.id} ${region}'`,
+          `ec2-user@${lab.instance.id}`,
+        ),
+      `Forwards localhost:${target.port} to ${target.name} (tcp/${target.port}): ssh -L through an EC2 Instance Connect tunnel to the instance's sshd`,
     );
     // What the operator needs, and no more (Service Authorization Reference, EC2 Instance Connect):
     // a tunnel through this endpoint to port 22 of this address, a key pushed for ec2-user on this

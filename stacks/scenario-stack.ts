@@ -1,7 +1,10 @@
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { LabConfig } from '../lib/config';
+import { FORWARDS_TO_TAG, ForwardingTarget, forwardsToTag } from '../lib/forwarding-target';
 import { LabInstance, LabInstanceProps } from '../lib/lab-instance';
 import { sessionAuditDocumentName } from '../lib/session-audit-facts';
+import { SessionDocument, sessionManagerOperatorPolicy } from '../lib/session-manager-operator-policy';
 import { LabStack, LabStackProps } from './lab-stack';
 import { NetworkStack } from './network-stack';
 
@@ -40,9 +43,14 @@ export interface ScenarioStackProps extends LabStackProps {
   readonly network: NetworkStack;
 }
 
+/** The local port the forwarding commands listen on for a port of the instance itself (its sshd, 22). */
+export const INSTANCE_PORT_FORWARD = { remote: 22, local: 2222 } as const;
+
 /** A stack that adds one instance (and what its path needs) on top of `lab-network`. */
 export abstract class ScenarioStack extends LabStack {
   readonly network: NetworkStack;
+  /** The private service this scenario's instance forwards to (set by {@link labInstance}). */
+  forwardingTarget?: ForwardingTarget;
 
   constructor(scope: Construct, id: string, props: ScenarioStackProps) {
     super(scope, id, props);
@@ -57,24 +65,98 @@ export abstract class ScenarioStack extends LabStack {
 
   /**
    * The lab instance with the configured type, architecture, AMI and volume size. Session
-   * Manager instances get the key pair only when SSH through Session Manager is on.
+   * Manager instances get the key pair only when SSH through Session Manager is on. Its
+   * forwarding hop to `forwardTo` is built here too: the instance SG sends the target's port to
+   * the target's SG only, the target SG admits it from this instance's SG only (the rule lives in
+   * this stack, so it goes with it), and the `ForwardsTo` tag tells the review which hop to judge.
    */
   protected labInstance(
-    props: Omit<LabInstanceProps, 'instanceType' | 'architecture' | 'amiId' | 'rootVolumeGiB' | 'name'> & {
+    props: Omit<LabInstanceProps, 'instanceType' | 'architecture' | 'amiId' | 'rootVolumeGiB' | 'name' | 'tags'> & {
       name: string;
+      forwardTo: ForwardingTarget;
     },
   ): LabInstance {
+    const { forwardTo, ...instanceProps } = props;
     const sessionManagerKey =
       props.instanceProfileName !== undefined && this.config.sshOverSessionManager ? this.network.keyName : undefined;
-    return new LabInstance(this, 'instance', {
+    const lab = new LabInstance(this, 'instance', {
       keyName: sessionManagerKey,
-      ...props,
+      ...instanceProps,
       name: this.named(props.name),
       instanceType: this.config.instanceType,
       architecture: this.config.instanceArchitecture,
       amiId: this.config.amiId,
       rootVolumeGiB: this.config.rootVolumeGiB,
+      tags: { [FORWARDS_TO_TAG]: forwardsToTag(forwardTo.name, forwardTo.port) },
     });
+    lab.allowTcpToSecurityGroup(
+      forwardTo.port,
+      forwardTo.lab.securityGroup.id,
+      `Port forwarding: tcp/${forwardTo.port} to ${forwardTo.name} only`,
+    );
+    forwardTo.admit(
+      this,
+      'forwarding-target-ingress',
+      lab.securityGroup.id,
+      `Port forwarding: tcp/${forwardTo.port} from ${this.named(props.name)} only`,
+    );
+    this.forwardingTarget = forwardTo;
+    return lab;
+  }
+
+  /**
+   * The target's private address, for an output. It comes through lab-network's state, where
+   * cdktf marks every cross-stack output sensitive; an address is no secret, and Terraform refuses
+   * an output holding a sensitive value that is not itself marked sensitive.
+   */
+  protected forwardingTargetAddress(): string {
+    return Fn.nonsensitive(this.forwardingTarget!.lab.instance.privateIp);
+  }
+
+  /** `ssh -L` from a local port to the forwarding target, through `host` (the instance's sshd). */
+  protected sshForwardCommand(sshOptions: string, host: string): string {
+    const { port } = this.forwardingTarget!;
+    return `ssh ${sshOptions} -N -L ${port}:${this.forwardingTargetAddress()}:${port} ${host}`;
+  }
+
+  /**
+   * The Session Manager forwarding outputs: a local port to a port on the instance, a local port
+   * to the target through the instance, and the operator's least-privilege policy for every
+   * document these commands use.
+   */
+  private sessionManagerForwardingOutputs(lab: LabInstance): void {
+    const target = this.forwardingTarget!;
+    const region = `--region ${this.config.region}`;
+    this.output(
+      'port_forward_command',
+      `aws ssm start-session --target ${lab.instance.id} --document-name ${SessionDocument.PORT_FORWARDING} --parameters portNumber=${INSTANCE_PORT_FORWARD.remote},localPortNumber=${INSTANCE_PORT_FORWARD.local} ${region}`,
+      `Forwards localhost:${INSTANCE_PORT_FORWARD.local} to port ${INSTANCE_PORT_FORWARD.remote} on the instance (its sshd) through Session Manager`,
+    );
+    this.output(
+      'forward_to_target_command',
+      `aws ssm start-session --target ${lab.instance.id} --document-name ${SessionDocument.PORT_FORWARDING_TO_REMOTE_HOST} --parameters host=${this.forwardingTargetAddress()},portNumber=${target.port},localPortNumber=${target.port} ${region}`,
+      `Forwards localhost:${target.port} to ${target.name} (tcp/${target.port}) through the instance; then curl http://localhost:${target.port}/`,
+    );
+    const shellDocument = this.config.sessionAudit
+      ? sessionAuditDocumentName(this.config.labName)
+      : SessionDocument.SHELL;
+    this.output(
+      'operator_policy',
+      sessionManagerOperatorPolicy({
+        partition: this.config.partition,
+        region: this.config.region,
+        // The instance's ARN names its account: no lookup (which would need AWS at plan time).
+        account: Fn.element(Fn.split(':', lab.instance.arn), 4),
+        instanceArn: lab.instance.arn,
+        shellDocument,
+        awsDocuments: [
+          ...(this.config.sshOverSessionManager ? [SessionDocument.SSH] : []),
+          SessionDocument.PORT_FORWARDING,
+          SessionDocument.PORT_FORWARDING_TO_REMOTE_HOST,
+        ],
+      }),
+      'Least-privilege IAM policy for the operator who opens sessions and forwards ports (attach to their role)',
+    );
   }
 
   /** instance_id, private_ip, public_ip (when there is one), connect_command, and the SSH-over-SSM pair. */
@@ -83,7 +165,8 @@ export abstract class ScenarioStack extends LabStack {
     this.output('private_ip', lab.instance.privateIp, 'Private IPv4 address of the instance');
     if (hasPublicIp) this.output('public_ip', lab.instance.publicIp, 'Public IPv4 address of the instance');
     this.output('connect_command', connectCommand, 'Command that opens a shell on the instance');
-    if (this.config.sshOverSessionManager && lab.instance.iamInstanceProfile !== undefined) {
+    if (lab.hasInstanceProfile) this.sessionManagerForwardingOutputs(lab);
+    if (this.config.sshOverSessionManager && lab.hasInstanceProfile) {
       this.output(
         'ssh_config',
         sshProxyConfig(this.config.region),

@@ -34,6 +34,7 @@ export class SshStack extends ScenarioStack {
           : [],
       // dnf and the SSH session itself need nothing else; HTTPS keeps package updates working.
       httpsEgress: [httpsToInternet()],
+      forwardTo: network.forwardingTargets.vpc1,
     });
 
     // Synth must succeed with the defaults; the deploy is what gets refused, at plan time, before
@@ -49,5 +50,11 @@ export class SshStack extends ScenarioStack {
     };
 
     this.instanceOutputs(lab, `ssh -i ${privateKeyHint(config)} ec2-user@${lab.instance.publicIp}`, true);
+    const target = network.forwardingTargets.vpc1;
+    this.output(
+      'forward_to_target_command',
+      this.sshForwardCommand(`-i ${privateKeyHint(config)}`, `ec2-user@${lab.instance.publicIp}`),
+      `Forwards localhost:${target.port} to ${target.name} (tcp/${target.port}) through the instance's sshd; then curl http://localhost:${target.port}/`,
+    );
   }
 }

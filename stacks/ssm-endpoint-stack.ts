@@ -24,6 +24,7 @@ export class SsmEndpointStack extends ScenarioStack {
       vpcId,
       subnetId,
       instanceProfileName: network.sessionManagerRole.instanceProfile.name,
+      forwardTo: network.forwardingTargets.vpc2,
     });
     this.endpoints = new SessionManagerEndpoints(this, 'endpoints', {
       name: config.labName,

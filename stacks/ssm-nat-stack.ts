@@ -43,6 +43,7 @@ export class SsmNatStack extends ScenarioStack {
       httpsEgress: [httpsToInternet()],
       // The agent registers at boot; without the route it would start in back-off.
       dependsOn: [defaultRoute],
+      forwardTo: network.forwardingTargets.vpc1,
     });
     this.instanceOutputs(lab, this.sessionManagerCommand(lab), false);
     this.output('nat_public_ip', this.elasticIp.publicIp, 'Elastic IP the NAT gateway uses for outbound traffic');

@@ -19,6 +19,7 @@ export class SsmPublicStack extends ScenarioStack {
       associatePublicIpAddress: true,
       instanceProfileName: network.sessionManagerRole.instanceProfile.name,
       httpsEgress: [httpsToInternet()],
+      forwardTo: network.forwardingTargets.vpc1,
     });
     this.instanceOutputs(lab, this.sessionManagerCommand(lab), true);
   }

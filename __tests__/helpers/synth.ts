@@ -109,6 +109,22 @@ export function onlyResource(json: TerraformJson, type: string): Block {
   return found[0];
 }
 
+/** What every scenario adds for its forwarding hop: its rules are described "Port forwarding: …". */
+export const isForwardingHopRule = (rule: Block): boolean => String(rule.description).startsWith('Port forwarding:');
+
+/** The resources of `type` other than the forwarding hop's rules (which forwarding-hop.test.ts checks). */
+export function exceptForwardingHop(json: TerraformJson, type: string): Block[] {
+  return resourcesOfType(json, type).filter((rule) => !isForwardingHopRule(rule));
+}
+
+/** The single resource of `type` other than the forwarding hop's rules. */
+export function onlyExceptForwardingHop(json: TerraformJson, type: string): Block {
+  const found = exceptForwardingHop(json, type);
+  if (found.length !== 1)
+    throw new Error(`expected exactly one ${type} besides the forwarding hop, found ${found.length}`);
+  return found[0];
+}
+
 /** `${aws_x.logical_id.attribute}` for the single resource of `type`. */
 export function referenceTo(json: TerraformJson, type: string, attribute = 'id'): string {
   const ids = resourceIds(json, type);
