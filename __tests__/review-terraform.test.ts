@@ -121,8 +121,9 @@ describeWithTerraform('npm run review (offline plan review)', () => {
       ['com.amazonaws.ap-northeast-1.ssm', true, 'Interface'],
       ['com.amazonaws.ap-northeast-1.ssmmessages', true, 'Interface'],
     ]);
-    const sshRule = plan('lab-ssh').resource_changes!.find((c) => c.type === 'aws_vpc_security_group_ingress_rule')!
-      .change.after!;
+    const sshRule = plan('lab-ssh').resource_changes!.find(
+      (c) => c.type === 'aws_vpc_security_group_ingress_rule' && c.change.after?.from_port === 22,
+    )!.change.after!;
     expect(sshRule).toMatchObject({ from_port: 22, to_port: 22, cidr_ipv4: '203.0.113.0/24', ip_protocol: 'tcp' });
     const natRoute = plan('lab-ssm-nat').resource_changes!.find((c) => c.type === 'aws_route')!.change.after!;
     expect(natRoute.destination_cidr_block).toBe('0.0.0.0/0');
@@ -133,16 +134,34 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(publicInstance).toMatchObject({
       associate_public_ip_address: true,
       iam_instance_profile: 'placeholder-session-manager-role_instance-profile_4DD63473',
-      tags: { Name: 'ssm-lab-ssm-public', Scenario: 'ssm-internet-gateway' },
+      tags: { Name: 'ssm-lab-ssm-public', Scenario: 'ssm-internet-gateway', ForwardsTo: 'ssm-lab-target-vpc1:8080' },
     });
     expect(publicInstance.key_name).toBeUndefined();
-    const publicEgress = plan('lab-ssm-public').resource_changes!.find(
-      (c) => c.type === 'aws_vpc_security_group_egress_rule',
-    )!.change.after!;
-    expect(publicEgress).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' });
+    const publicEgress = plan('lab-ssm-public')
+      .resource_changes!.filter((c) => c.type === 'aws_vpc_security_group_egress_rule')
+      .map((c) => c.change.after!);
+    expect(publicEgress).toEqual([
+      expect.objectContaining({ ip_protocol: 'tcp', from_port: 8080, to_port: 8080, cidr_ipv4: null }),
+      expect.objectContaining({ ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' }),
+    ]);
+    // Its one inbound rule is on the forwarding target's group (a placeholder id of lab-network), not its own.
+    const ingress = plan('lab-ssm-public')
+      .resource_changes!.filter((c) => c.type === 'aws_vpc_security_group_ingress_rule')
+      .map((c) => c.change.after!);
+    expect(ingress).toEqual([
+      expect.objectContaining({ from_port: 8080, security_group_id: expect.stringMatching(/^sg-[0-9a-f]{17}$/) }),
+    ]);
+    // The target's address comes through lab-network's state and is printed, not hidden.
+    const forward = plan('lab-ssm-public').output_changes!.forward_to_target_command;
+    expect(forward.after_unknown).toBe(true);
     expect(
-      plan('lab-ssm-public').resource_changes!.filter((c) => c.type === 'aws_vpc_security_group_ingress_rule'),
-    ).toEqual([]);
+      plan('lab-network')
+        .resource_changes!.filter((c) => c.type === 'aws_instance')
+        .map((c) => c.change.after!.tags),
+    ).toEqual([
+      { Name: 'ssm-lab-target-vpc1', Scenario: 'forwarding-target' },
+      { Name: 'ssm-lab-target-vpc2', Scenario: 'forwarding-target' },
+    ]);
   });
 
   test('GIVEN the default lab WHEN reachability is computed THEN each scenario gets its expected verdict', () => {
@@ -172,7 +191,44 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(of('ssm-lab-eice').reachable).toBe(false);
   });
 
-  const endpointIngress = () => addressOf('lab-ssm-endpoint', 'aws_vpc_security_group_ingress_rule');
+  test('GIVEN the default lab WHEN the forwarding hop is judged THEN all five instances reach their target, each through its own first hop', () => {
+    const model = result.model!;
+    const reach = new Reachability(model);
+    const forwarding = Object.fromEntries(
+      reach.instances().map((instance) => [model.label(instance), reach.forwarding(instance)?.text]),
+    );
+    const sameSubnet = (subnet: string) =>
+      `same subnet ${subnet}; instance SG sends tcp/8080 to the target SG; target SG admits tcp/8080 from the instance SG`;
+    const sameVpc =
+      'same VPC ssm-lab-vpc1 (local route; ssm-lab-vpc1-public → ssm-lab-vpc1-private-1); instance SG sends tcp/8080 to the target SG; target SG admits tcp/8080 from the instance SG';
+    expect(forwarding).toEqual({
+      'ssm-lab-ssh': `Port forwarding to ssm-lab-target-vpc1:8080: reachable via SSH over the internet gateway, ssh -L (${sameVpc})`,
+      'ssm-lab-ssm-public': `Port forwarding to ssm-lab-target-vpc1:8080: reachable via Session Manager over the internet gateway, document AWS-StartPortForwardingSessionToRemoteHost (${sameVpc})`,
+      'ssm-lab-ssm-nat': `Port forwarding to ssm-lab-target-vpc1:8080: reachable via Session Manager over the NAT gateway, document AWS-StartPortForwardingSessionToRemoteHost (${sameSubnet('ssm-lab-vpc1-private-1')})`,
+      'ssm-lab-ssm-endpoint': `Port forwarding to ssm-lab-target-vpc2:8080: reachable via Session Manager over the VPC endpoints, document AWS-StartPortForwardingSessionToRemoteHost (${sameSubnet('ssm-lab-vpc2-private-2')})`,
+      'ssm-lab-eice': `Port forwarding to ssm-lab-target-vpc2:8080: reachable via the EC2 Instance Connect Endpoint, ssh -L over open-tunnel to the instance (${sameSubnet('ssm-lab-vpc2-private-2')})`,
+    });
+    expect(reach.forwardingTargets().map((target) => model.label(target))).toEqual([
+      'ssm-lab-target-vpc1',
+      'ssm-lab-target-vpc2',
+    ]);
+    expect(result.text).toContain(
+      '    Port forwarding to ssm-lab-target-vpc1:8080: reachable via Session Manager over the NAT gateway',
+    );
+  });
+
+  test("GIVEN the first hop cut WHEN the forwarding hop is judged THEN it is NOT reachable, with the first hop's reasons", () => {
+    const plans = variant('lab-ssm-nat', addressOf('lab-ssm-nat', 'aws_route'), 'remove');
+    const model = new NetworkModel(plans, result.placeholders);
+    const reach = new Reachability(model);
+    const nat = reach.instances().find((instance) => model.label(instance) === 'ssm-lab-ssm-nat')!;
+    expect(reach.forwarding(nat)!.text).toBe(
+      'Port forwarding to ssm-lab-target-vpc1:8080: NOT reachable — no first hop reaches the instance (Session Manager: ssm-lab-vpc1-private-1 has no default route (0.0.0.0/0) to the internet, and ssm-lab-vpc1 has no Session Manager endpoints; SSH: no inbound rule opens port 22)',
+    );
+  });
+
+  const endpointIngress = () =>
+    addressOf('lab-ssm-endpoint', 'aws_vpc_security_group_ingress_rule', (after) => after.from_port === 443);
   const endpointFor = (service: string) =>
     addressOf('lab-ssm-endpoint', 'aws_vpc_endpoint', (after) => String(after.service_name).endsWith(`.${service}`));
   const brokenVariants: [string, () => Record<string, PlanJson>, string, string][] = [
@@ -235,8 +291,10 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     [
       'instance egress without 443',
       () =>
-        variant('lab-ssm-public', addressOf('lab-ssm-public', 'aws_vpc_security_group_egress_rule'), (after) =>
-          Object.assign(after, { from_port: 80, to_port: 80 }),
+        variant(
+          'lab-ssm-public',
+          addressOf('lab-ssm-public', 'aws_vpc_security_group_egress_rule', (after) => after.from_port === 443),
+          (after) => Object.assign(after, { from_port: 80, to_port: 80 }),
         ),
       'ssm-lab-ssm-public',
       'the instance security groups allow no outbound 443',
@@ -277,7 +335,11 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     const cost = stackCost(result.model!, 'lab-ssm-nat', 'ap-northeast-1');
     expect(cost.knownUsdPerHour).toBeCloseTo(expected, 10);
     expect(cost.unknown).toEqual([]);
-    expect(stackCost(result.model!, 'lab-network', 'ap-northeast-1').knownUsdPerHour).toBe(0);
+    // lab-network: the two forwarding targets, each a t4g.nano with 8 GiB gp3, and nothing else.
+    expect(stackCost(result.model!, 'lab-network', 'ap-northeast-1').knownUsdPerHour).toBeCloseTo(
+      2 * (0.0054 + (8 * 0.096) / 730),
+      10,
+    );
     expect(stackCost(result.model!, 'lab-ssm-endpoint', 'ap-northeast-1').knownUsdPerHour).toBeCloseTo(
       0.028 + 0.0054 + (8 * 0.096) / 730,
       10,
@@ -305,8 +367,38 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(diagram).toMatch(/^flowchart LR\n/);
     expect(diagram).toContain('ssm-lab-ssm-endpoint<br/>SSM ✓ via vpc-endpoints · SSH ✗');
     expect(report).toContain(
-      '| `lab-ssm-nat` | aws_eip × 1, aws_instance × 1, aws_nat_gateway × 1, aws_route × 1, aws_security_group × 1, aws_vpc_security_group_egress_rule × 1 | USD 0.0735 |',
+      '| `lab-ssm-nat` | aws_eip × 1, aws_instance × 1, aws_nat_gateway × 1, aws_route × 1, aws_security_group × 1, aws_vpc_security_group_egress_rule × 2, aws_vpc_security_group_ingress_rule × 1 | USD 0.0735 |',
     );
+    expect(report).toContain('| `lab-network` | aws_default_security_group × 2');
+    expect(report).toMatch(/\| `lab-network` \| [^|]*aws_instance × 2[^|]* \| USD 0\.0129 \|/);
+    // The forwarding targets and the path comparison with its forwarding column.
+    expect(report).toContain('### Forwarding targets');
+    expect(report).toContain(
+      '| ssm-lab-target-vpc1 | `lab-network` | ssm-lab-vpc1-private-1 | no | tcp/8080 SG ssm-lab-ssh-instance, tcp/8080 SG ssm-lab-ssm-nat-instance, tcp/8080 SG ssm-lab-ssm-public-instance | none | ssm-lab-ssh, ssm-lab-ssm-nat, ssm-lab-ssm-public |',
+    );
+    expect(report).toContain(
+      '| path | stack | USD/h | shell | port forwarding | what forwarding costs | what AWS records of it |',
+    );
+    expect(report).toMatch(
+      /\| Session Manager via NAT gateway \| `lab-ssm-nat` \| USD 0\.0735 \| `aws ssm start-session` \| `AWS-StartPortForwardingSession` \(a port on the instance\), `AWS-StartPortForwardingSessionToRemoteHost` \(the target\) \| no Session Manager charge; every forwarded byte crosses the NAT gateway: 0\.062 USD\/GB processed \| CloudTrail: StartSession/,
+    );
+    // Every hop in the diagram: through the Instance Connect Endpoint, and on to the target.
+    expect(diagram).toMatch(
+      /operator\(\["operator"\]\) -- "OpenTunnel" --> n_lab_eice_aws_ec2_instance_connect_endpoint_\w+\n {2}n_lab_eice_aws_ec2_instance_connect_endpoint_\w+ -- "tcp\/22" --> n_lab_eice_aws_instance_\w+/,
+    );
+    expect(diagram).not.toMatch(/operator\(\["operator"\]\) -- "tcp\/22" --> n_lab_eice/);
+    for (const client of ['lab_ssh', 'lab_ssm_public', 'lab_ssm_nat'])
+      expect(diagram).toMatch(
+        new RegExp(
+          `n_${client}_aws_instance_\\w+ -\\. "tcp/8080 forwarded" \\.-> n_lab_network_aws_instance_target_vpc1_`,
+        ),
+      );
+    for (const client of ['lab_ssm_endpoint', 'lab_eice'])
+      expect(diagram).toMatch(
+        new RegExp(
+          `n_${client}_aws_instance_\\w+ -\\. "tcp/8080 forwarded" \\.-> n_lab_network_aws_instance_target_vpc2_`,
+        ),
+      );
     expect(result.text).toContain('Endpoints are cheaper by USD 0.0390/h');
   });
 

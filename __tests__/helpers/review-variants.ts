@@ -20,6 +20,8 @@ interface Json {
   [key: string]: unknown;
 }
 type Edit = (json: Json) => void;
+/** A variant: the stack it edits and how; optionally a second stack and its edit, planned beside it. */
+type Variant = [string, Edit] | [string, Edit, [string, Edit]];
 
 /** The logical id of the one resource of `type` whose id starts with `prefix`. */
 function idOf(json: Json, type: string, prefix: string): string {
@@ -57,7 +59,18 @@ const naclRule = (
   to_port: to,
 });
 
-const VARIANTS: Record<string, [string, Edit]> = {
+/** The lab-ssm-endpoint instance's forwarding hop pointed at VPC 1's target (tag and both rules). */
+const forwardToVpc1Target: Edit = (j) => {
+  const instance = j.resource.aws_instance[idOf(j, 'aws_instance', 'instance')];
+  (instance.tags as Record<string, string>).ForwardsTo = 'ssm-lab-target-vpc1:8080';
+  const target = remoteOutput(j, 'aws_security_grouptarget-vpc1');
+  j.resource.aws_vpc_security_group_egress_rule[
+    idOf(j, 'aws_vpc_security_group_egress_rule', 'instance_egress-8080')
+  ].referenced_security_group_id = target;
+  j.resource.aws_vpc_security_group_ingress_rule['forwarding-target-ingress'].security_group_id = target;
+};
+
+const VARIANTS: Record<string, Variant> = {
   // NACLs: a deny before the allow on private subnet 1; a correct ACL on the public subnet; VPC 2's
   // default ACL managed with no rules (instance and endpoints share a subnet: NACLs do not apply).
   nacls: [
@@ -217,7 +230,9 @@ const VARIANTS: Record<string, [string, Edit]> = {
   'inline-egress': [
     'lab-ssm-public',
     (j) => {
-      delete j.resource.aws_vpc_security_group_egress_rule[idOf(j, 'aws_vpc_security_group_egress_rule', 'instance')];
+      delete j.resource.aws_vpc_security_group_egress_rule[
+        idOf(j, 'aws_vpc_security_group_egress_rule', 'instance_https-egress')
+      ];
       j.resource.aws_security_group[idOf(j, 'aws_security_group', 'instance')].egress = [
         {
           description: 'https out',
@@ -237,7 +252,9 @@ const VARIANTS: Record<string, [string, Edit]> = {
   'security-group-rule': [
     'lab-ssm-nat',
     (j) => {
-      delete j.resource.aws_vpc_security_group_egress_rule[idOf(j, 'aws_vpc_security_group_egress_rule', 'instance')];
+      delete j.resource.aws_vpc_security_group_egress_rule[
+        idOf(j, 'aws_vpc_security_group_egress_rule', 'instance_https-egress')
+      ];
       add(j, 'aws_security_group_rule', 'https_out', {
         type: 'egress',
         security_group_id: ref(j, 'aws_security_group', 'instance'),
@@ -312,6 +329,77 @@ const VARIANTS: Record<string, [string, Edit]> = {
       });
     },
   ],
+  // Port forwarding: the target's SG admits another group than the NAT instance's.
+  'forwarding-other-group': [
+    'lab-ssm-nat',
+    (j) => {
+      add(j, 'aws_security_group', 'someone_else', {
+        name_prefix: 'someone-else-',
+        description: 'another client',
+        vpc_id: remoteOutput(j, 'aws_vpcvpc1'),
+        tags: { Name: 'someone-else' },
+      });
+      j.resource.aws_vpc_security_group_ingress_rule['forwarding-target-ingress'].referenced_security_group_id =
+        '${aws_security_group.someone_else.id}';
+    },
+  ],
+  // Port forwarding: the public instance's egress sends 9090, not the target's 8080.
+  'forwarding-egress-port': [
+    'lab-ssm-public',
+    (j) => {
+      const rule =
+        j.resource.aws_vpc_security_group_egress_rule[
+          idOf(j, 'aws_vpc_security_group_egress_rule', 'instance_egress-8080')
+        ];
+      rule.from_port = 9090;
+      rule.to_port = 9090;
+    },
+  ],
+  // Port forwarding: private subnet 1 (the VPC 1 target's) denies tcp/8080 in from the VPC before
+  // allowing all: it stops the hop from the public subnet, not from inside its own subnet.
+  'forwarding-target-acl': [
+    'lab-network',
+    (n) => {
+      add(n, 'aws_network_acl', 'target1', {
+        vpc_id: ref(n, 'aws_vpc', 'vpc1_'),
+        subnet_ids: [ref(n, 'aws_subnet', 'vpc1_private-1')],
+        ingress: [
+          inlineAclEntry(100, 'deny', 'tcp', 8080, 8080, '10.0.0.0/16'),
+          inlineAclEntry(200, 'allow', '-1', 0, 0),
+        ],
+        egress: [inlineAclEntry(100, 'allow', '-1', 0, 0)],
+        tags: { Name: 'acl-target-no-8080' },
+      });
+    },
+  ],
+  // Port forwarding: the endpoint instance's hop pointed at VPC 1's target, with no route between the VPCs.
+  'forwarding-other-vpc': ['lab-ssm-endpoint', forwardToVpc1Target],
+  // The same, with a peering connection and routes both ways in lab-network.
+  'forwarding-peered': [
+    'lab-ssm-endpoint',
+    forwardToVpc1Target,
+    [
+      'lab-network',
+      (n) => {
+        add(n, 'aws_vpc_peering_connection', 'vpc2_vpc1', {
+          vpc_id: ref(n, 'aws_vpc', 'vpc2_'),
+          peer_vpc_id: ref(n, 'aws_vpc', 'vpc1_'),
+          auto_accept: true,
+          tags: { Name: 'peering-vpc2-vpc1' },
+        });
+        add(n, 'aws_route', 'vpc2_to_vpc1', {
+          route_table_id: ref(n, 'aws_route_table', 'vpc2_private-2'),
+          destination_cidr_block: '10.0.0.0/16',
+          vpc_peering_connection_id: '${aws_vpc_peering_connection.vpc2_vpc1.id}',
+        });
+        add(n, 'aws_route', 'vpc1_to_vpc2', {
+          route_table_id: ref(n, 'aws_route_table', 'vpc1_private-1'),
+          destination_cidr_block: '10.1.0.0/16',
+          vpc_peering_connection_id: '${aws_vpc_peering_connection.vpc2_vpc1.id}',
+        });
+      },
+    ],
+  ],
   'endpoint-sg-by-range': [
     'lab-ssm-endpoint',
     (j) => {
@@ -335,7 +423,11 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
       review = reviewed().review;
       const stacksDir = path.join(outDir, 'cdktf.out', 'stacks');
       NETWORK_JSON = path.join(stacksDir, 'lab-network', 'cdk.tf.json');
-      const units = Object.entries(VARIANTS).map(([name, [stack, edit]]) => {
+      const edits = Object.entries(VARIANTS).flatMap(([name, [stack, edit, also]]) => [
+        { name, stack, edit },
+        ...(also ? [{ name: `${name}-with-${also[0]}`, stack: also[0], edit: also[1] }] : []),
+      ]);
+      const units = edits.map(({ name, stack, edit }) => {
         // A sibling folder of the stacks: same depth, so relative state paths hold.
         const dir = path.join(stacksDir, `${stack}--${name}`);
         fs.mkdirSync(dir);
@@ -355,21 +447,31 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
 
     /** Verdicts with one stack's plan replaced by the variant's. */
     const withVariant = (name: string) => {
-      const [stack] = VARIANTS[name];
-      if (failures[name]) throw new Error(`terraform refused variant ${name}:\n${failures[name]}`);
-      const model = new NetworkModel({ ...review.plans, [stack]: plans[name] }, review.placeholders);
+      const [stack, , also] = VARIANTS[name];
+      const second = also ? `${name}-with-${also[0]}` : undefined;
+      for (const unit of [name, second].filter((u): u is string => u !== undefined))
+        if (failures[unit]) throw new Error(`terraform refused variant ${unit}:\n${failures[unit]}`);
+      const model = new NetworkModel(
+        { ...review.plans, [stack]: plans[name], ...(also ? { [also[0]]: plans[second!] } : {}) },
+        review.placeholders,
+      );
       const reach = new Reachability(model);
       const byName = new Map(reach.instances().map((instance) => [model.label(instance), instance]));
       return {
         model,
         ssm: (instance: string): Verdict => reach.sessionManager(byName.get(instance)!),
         sshOf: (instance: string): Verdict => reach.ssh(byName.get(instance)!),
+        forwardingOf: (instance: string): Verdict => reach.forwarding(byName.get(instance)!)!,
       };
     };
 
     test('GIVEN every variant WHEN Terraform plans it THEN the plan succeeds (the variants are real configurations)', () => {
       expect(failures).toEqual({});
-      expect(Object.keys(plans).sort()).toEqual(Object.keys(VARIANTS).sort());
+      expect(Object.keys(plans).sort()).toEqual(
+        Object.entries(VARIANTS)
+          .flatMap(([name, [, , also]]) => [name, ...(also ? [`${name}-with-${also[0]}`] : [])])
+          .sort(),
+      );
     });
 
     test('GIVEN a NACL that denies 443 out before allowing all WHEN judged THEN the NAT instance is cut, naming the rule', () => {
@@ -500,6 +602,43 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
     test('GIVEN an ACL on the instance subnet without the replies WHEN the endpoint sits in another subnet THEN SSH is cut, naming the ACL', () => {
       expect(withVariant('eice-acl-no-replies').sshOf('ssm-lab-eice').text).toBe(
         'SSH: NOT reachable — between the EC2 Instance Connect Endpoint ssm-lab-ssh-eice and the instance, network ACL acl-no-ssh-replies allows no outbound tcp 1024-65535',
+      );
+    });
+
+    test('GIVEN the target SG admitting another group WHEN judged THEN forwarding from the NAT instance is cut, naming the group', () => {
+      expect(withVariant('forwarding-other-group').forwardingOf('ssm-lab-ssm-nat').text).toBe(
+        "Port forwarding to ssm-lab-target-vpc1:8080: NOT reachable — the target's security group ssm-lab-target-vpc1-instance admits no tcp/8080 from the instance (neither from its security group nor from a range covering it)",
+      );
+      // The other clients of the same target keep their own rules.
+      expect(withVariant('forwarding-other-group').forwardingOf('ssm-lab-ssm-public').reachable).toBe(true);
+    });
+
+    test("GIVEN the instance's egress sending another port WHEN judged THEN forwarding is cut, naming the port", () => {
+      expect(withVariant('forwarding-egress-port').forwardingOf('ssm-lab-ssm-public').text).toBe(
+        'Port forwarding to ssm-lab-target-vpc1:8080: NOT reachable — the instance security groups send no tcp/8080 to the target (neither to its security group ssm-lab-target-vpc1-instance nor to a range covering it)',
+      );
+    });
+
+    test("GIVEN an ACL on the target's subnet denying tcp/8080 WHEN judged THEN the hop from another subnet is cut and the one inside the subnet is not", () => {
+      const { forwardingOf } = withVariant('forwarding-target-acl');
+      expect(forwardingOf('ssm-lab-ssm-public').text).toBe(
+        'Port forwarding to ssm-lab-target-vpc1:8080: NOT reachable — in ssm-lab-vpc1-private-1, network ACL acl-target-no-8080 rule 100 denies inbound tcp 8080 (10.0.0.0/16) before any allow',
+      );
+      expect(forwardingOf('ssm-lab-ssh').reachable).toBe(false);
+      expect(forwardingOf('ssm-lab-ssm-nat').text).toMatch(
+        /^Port forwarding to ssm-lab-target-vpc1:8080: reachable via Session Manager over the NAT gateway.*same subnet ssm-lab-vpc1-private-1/,
+      );
+    });
+
+    test('GIVEN the target in the other VPC with no route between them WHEN judged THEN forwarding is cut, saying so', () => {
+      expect(withVariant('forwarding-other-vpc').forwardingOf('ssm-lab-ssm-endpoint').text).toBe(
+        "Port forwarding to ssm-lab-target-vpc1:8080: NOT reachable — the instance is in ssm-lab-vpc2 and the target in ssm-lab-vpc1, and no route joins them (ssm-lab-vpc2-private-2 has no route to the target's addresses; ssm-lab-vpc1-private-1 sends the instance's addresses to ssm-lab-nat, which joins no VPCs; a VPC peering connection or a transit gateway with routes both ways would)",
+      );
+    });
+
+    test('GIVEN the same with a peering connection and routes both ways WHEN judged THEN forwarding is reachable through the peering', () => {
+      expect(withVariant('forwarding-peered').forwardingOf('ssm-lab-ssm-endpoint').text).toBe(
+        'Port forwarding to ssm-lab-target-vpc1:8080: reachable via Session Manager over the VPC endpoints, document AWS-StartPortForwardingSessionToRemoteHost (peering connection peering-vpc2-vpc1 routes both ways; instance SG sends tcp/8080 to the target SG; target SG admits tcp/8080 from the instance SG)',
       );
     });
 

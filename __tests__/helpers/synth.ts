@@ -245,12 +245,13 @@ export function inlineAclEntry(
   protocol: string,
   from_port: number,
   to_port: number,
+  cidr_block = '0.0.0.0/0',
 ) {
   return {
     rule_no,
     action,
     protocol,
-    cidr_block: '0.0.0.0/0',
+    cidr_block,
     from_port,
     to_port,
     icmp_code: 0,

@@ -14,6 +14,7 @@
  */
 import { cidrContains, ipv4Range, parseIpv4Cidr } from '../../lib/cidr';
 import { REQUIRED_SESSION_MANAGER_SERVICES } from '../../lib/endpoint-services';
+import { FORWARDING_TARGET_SCENARIO, FORWARDS_TO_TAG, parseForwardsTo } from '../../lib/forwarding-target';
 import { endpointPolicyRefuses, judgeRole } from './iam';
 import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
 import { Entity, NetworkModel, PlannedRuleBlock } from './plan-model';
@@ -44,8 +45,18 @@ export class Reachability {
     this.acls = new NetworkAcls(model);
   }
 
+  /** The instances people connect to: every instance but the forwarding targets behind them. */
   instances(): Entity[] {
-    return this.model.all('aws_instance');
+    return this.model.all('aws_instance').filter((instance) => !this.isForwardingTarget(instance));
+  }
+
+  /** The private services the instances forward to (their `Scenario` tag says so). */
+  forwardingTargets(): Entity[] {
+    return this.model.all('aws_instance').filter((instance) => this.isForwardingTarget(instance));
+  }
+
+  isForwardingTarget(instance: Entity): boolean {
+    return instance.values.tags?.Scenario === FORWARDING_TARGET_SCENARIO;
   }
 
   subnetOf(instance: Entity): Entity | undefined {
@@ -314,6 +325,224 @@ export class Reachability {
       reason: `port 22 open from ${cidrs.join(', ')}; public address; route to the internet gateway; ${key}`,
       text: `SSH: reachable from ${client ?? cidrs.join(', ')} (port 22 open from ${cidrs.join(', ')}; public address; route to the internet gateway; ${key})`,
     };
+  }
+
+  /**
+   * The forwarding verdict of an instance that names a target in its `ForwardsTo` tag (undefined
+   * for one that names none): a local port reaches `<target>:<port>` only if the first hop (a
+   * Session Manager session, or SSH — directly or through an EC2 Instance Connect Endpoint) opens,
+   * and the instance itself can open tcp/<port> to the target by AWS's rules: a route between
+   * their subnets (the VPC's local route, or a peering or transit gateway route both ways), the
+   * instance's security groups sending the port to the target, the target's admitting it from the
+   * instance (by group reference or a covering range), and the network ACLs of both subnets
+   * passing the port one way and the replies the other (none between resources of one subnet).
+   * Every reason is given, not just the first.
+   */
+  forwarding(instance: Entity): Verdict | undefined {
+    const wanted = parseForwardsTo(instance.values.tags?.[FORWARDS_TO_TAG]);
+    if (!wanted) return undefined;
+    const label = `Port forwarding to ${wanted.name}:${wanted.port}`;
+    const problems: string[] = [];
+    const sessionManager = this.sessionManager(instance);
+    const ssh = sessionManager.reachable ? undefined : this.ssh(instance);
+    let hop: string | undefined;
+    let paths: readonly AccessPath[] = [];
+    if (sessionManager.reachable) {
+      paths = sessionManager.paths;
+      hop = `Session Manager over the ${paths.map((path) => PATH_NAMES[path]).join(' and ')}, document AWS-StartPortForwardingSessionToRemoteHost`;
+    } else if (ssh!.reachable && ssh!.paths.includes('instance-connect-endpoint')) {
+      hop = 'the EC2 Instance Connect Endpoint, ssh -L over open-tunnel to the instance';
+      paths = ssh!.paths;
+    } else if (ssh!.reachable) {
+      paths = ssh!.paths;
+      hop = `SSH over the ${paths.map((path) => PATH_NAMES[path]).join(' and ') || 'network'}, ssh -L`;
+    } else {
+      problems.push(
+        `no first hop reaches the instance (Session Manager: ${sessionManager.reason}; SSH: ${ssh!.reason})`,
+      );
+    }
+    const target = this.model
+      .all('aws_instance')
+      .find((candidate) => candidate.id !== instance.id && this.model.label(candidate) === wanted.name);
+    const fail = (reasons: string[]): Verdict => {
+      const reason = reasons.join('; ');
+      return { reachable: false, paths: [], reason, text: `${label}: NOT reachable — ${reason}` };
+    };
+    if (!target) return fail([...problems, `no instance named ${wanted.name} is in the plans`]);
+    const details: string[] = [];
+    const stopped = this.notRunning(target);
+    if (stopped) problems.push(stopped.replace('the instance', 'the target'));
+
+    const subnet = this.subnetOf(instance);
+    const targetSubnet = this.subnetOf(target);
+    if (!subnet || !targetSubnet)
+      return fail([...problems, "the instance's or the target's subnet is not in the plans"]);
+    const here = this.addressRange(instance, subnet);
+    const there = this.addressRange(target, targetSubnet);
+    const route = this.routeBetween(subnet, targetSubnet, here, there);
+    if ('problem' in route) problems.push(route.problem);
+    else details.push(route.detail);
+
+    const groups = this.securityGroupsOf(instance);
+    const targetGroups = this.securityGroupsOf(target);
+    const groupIds = new Set(groups.map((group) => group.id));
+    const targetGroupIds = new Set(targetGroups.map((group) => group.id));
+    const covers = (cidr: string | undefined, range: [number, number] | undefined) => {
+      const outer = cidr ? ipv4Range(cidr) : undefined;
+      return outer !== undefined && range !== undefined && outer[0] <= range[0] && range[1] <= outer[1];
+    };
+    const sent = this.rules('egress', groups)
+      .filter((rule) => allowsTcp(rule, wanted.port))
+      .find(
+        (rule) =>
+          (rule.securityGroup !== undefined && targetGroupIds.has(rule.securityGroup.id)) || covers(rule.cidr, there),
+      );
+    if (!sent)
+      problems.push(
+        `the instance security groups send no tcp/${wanted.port} to the target (neither to its security group ${targetGroups.map((g) => this.model.label(g)).join(', ') || '(none)'} nor to a range covering it)`,
+      );
+    else details.push(`instance SG sends tcp/${wanted.port} to ${sent.securityGroup ? 'the target SG' : sent.cidr}`);
+    const admitted = this.rules('ingress', targetGroups)
+      .filter((rule) => allowsTcp(rule, wanted.port))
+      .find(
+        (rule) => (rule.securityGroup !== undefined && groupIds.has(rule.securityGroup.id)) || covers(rule.cidr, here),
+      );
+    if (!admitted)
+      problems.push(
+        `the target's security group ${targetGroups.map((g) => this.model.label(g)).join(', ') || '(none)'} admits no tcp/${wanted.port} from the instance (neither from its security group nor from a range covering it)`,
+      );
+    else
+      details.push(
+        `target SG admits tcp/${wanted.port} from ${admitted.securityGroup ? 'the instance SG' : `${admitted.cidr} (covers the instance)`}`,
+      );
+    if (subnet.id !== targetSubnet.id && here && there) {
+      for (const [aclSubnet, verdict] of [
+        [subnet, this.acls.allowsTcp(subnet, 'out', [wanted.port, wanted.port], [there])],
+        [targetSubnet, this.acls.allowsTcp(targetSubnet, 'in', [wanted.port, wanted.port], [here])],
+        [targetSubnet, this.acls.allowsTcp(targetSubnet, 'out', EPHEMERAL_PORTS, [here])],
+        [subnet, this.acls.allowsTcp(subnet, 'in', EPHEMERAL_PORTS, [there])],
+      ] as const)
+        if (!verdict.allowed) problems.push(`in ${this.model.label(aclSubnet)}, ${verdict.why}`);
+    }
+    if (problems.length > 0 || !hop) return fail(problems);
+    const reason = details.join('; ');
+    return { reachable: true, paths, reason, text: `${label}: reachable via ${hop} (${reason})` };
+  }
+
+  /** The addresses an instance speaks from: its private address when the plan knows it, else its subnet. */
+  private addressRange(instance: Entity, subnet: Entity): [number, number] | undefined {
+    const ip = instance.values.private_ip;
+    if (typeof ip === 'string' && ipv4Range(`${ip}/32`)) return ipv4Range(`${ip}/32`);
+    return ipv4Range(String(subnet.values.cidr_block ?? ''));
+  }
+
+  /**
+   * Whether packets go from one subnet to the other and back: within one VPC its local route
+   * does it; across VPCs each subnet's route table needs a route covering the other side, through
+   * one VPC peering connection between the two VPCs (accepted) or a transit gateway (whose
+   * attachments and route tables are assumed to join them — the plans rarely hold them).
+   */
+  routeBetween(
+    from: Entity,
+    to: Entity,
+    fromRange: [number, number] | undefined,
+    toRange: [number, number] | undefined,
+  ): { detail: string } | { problem: string } {
+    const fromVpc = this.vpcOf(from);
+    const toVpc = this.vpcOf(to);
+    if (!fromVpc || !toVpc) return { problem: "the instance's or the target's VPC is not in the plans" };
+    if (fromVpc.id === toVpc.id)
+      return {
+        detail:
+          from.id === to.id
+            ? `same subnet ${this.model.label(from)}`
+            : `same VPC ${this.model.label(fromVpc)} (local route; ${this.model.label(from)} → ${this.model.label(to)})`,
+      };
+    const there = this.routeFor(from, toRange);
+    const back = this.routeFor(to, fromRange);
+    const between = `the instance is in ${this.model.label(fromVpc)} and the target in ${this.model.label(toVpc)}`;
+    const joins = (via: Entity | undefined) =>
+      via?.type === 'aws_vpc_peering_connection' || via?.type === 'aws_ec2_transit_gateway';
+    if (!joins(there.via) || !joins(back.via)) {
+      const side = (subnet: Entity, via: Entity | undefined, whose: string) =>
+        joins(via)
+          ? ''
+          : via
+            ? `${this.model.label(subnet)} sends ${whose} addresses to ${this.model.label(via)}, which joins no VPCs`
+            : `${this.model.label(subnet)} has no route to ${whose} addresses`;
+      return {
+        problem: `${between}, and no route joins them (${[
+          side(from, there.via, "the target's"),
+          side(to, back.via, "the instance's"),
+        ]
+          .filter(Boolean)
+          .join('; ')}; a VPC peering connection or a transit gateway with routes both ways would)`,
+      };
+    }
+    const [thereVia, backVia] = [there.via!, back.via!];
+    if (thereVia.type === 'aws_vpc_peering_connection' && backVia.type === 'aws_vpc_peering_connection') {
+      if (thereVia.id !== backVia.id)
+        return { problem: `${between}, and their routes use different peering connections` };
+      const joins = [this.model.target(thereVia, 'vpc_id')?.id, this.model.target(thereVia, 'peer_vpc_id')?.id];
+      if (!joins.includes(fromVpc.id) || !joins.includes(toVpc.id))
+        return {
+          problem: `${between}, and peering connection ${this.model.label(thereVia)} does not join those two VPCs`,
+        };
+      const accepted =
+        thereVia.values.auto_accept === true ||
+        thereVia.values.accept_status === 'active' ||
+        this.model.pointingAt('aws_vpc_peering_connection_accepter', 'vpc_peering_connection_id', thereVia).length > 0;
+      if (!accepted)
+        return {
+          problem: `${between}, and peering connection ${this.model.label(thereVia)} is never accepted (no auto_accept, no accepter)`,
+        };
+      return { detail: `peering connection ${this.model.label(thereVia)} routes both ways` };
+    }
+    if (thereVia.type === 'aws_ec2_transit_gateway' && backVia.type === 'aws_ec2_transit_gateway')
+      return {
+        detail: `transit gateway ${this.model.label(thereVia)} routes both ways (its attachments and route tables are assumed to join the VPCs)`,
+      };
+    return {
+      detail: `routes out through ${this.model.label(thereVia)} and back through ${this.model.label(backVia)} (asymmetric: assumed to pass)`,
+    };
+  }
+
+  /**
+   * The route a subnet's table uses for every address of `range` (longest prefix first): what it
+   * goes to, or nothing when no route covers the whole range.
+   */
+  private routeFor(subnet: Entity, range: [number, number] | undefined): { via?: Entity } {
+    const routeTable = this.routeTableOf(subnet);
+    if (!routeTable || !range) return {};
+    const candidates: { cidr: string; via: Entity[] }[] = [];
+    const attributes = ['vpc_peering_connection_id', 'transit_gateway_id', 'gateway_id', 'nat_gateway_id'];
+    for (const route of this.model.pointingAt('aws_route', 'route_table_id', routeTable)) {
+      const cidr = route.values.destination_cidr_block;
+      if (typeof cidr === 'string')
+        candidates.push({ cidr, via: attributes.flatMap((attribute) => this.model.targets(route, attribute)) });
+    }
+    const inline = Array.isArray(routeTable.values.route) ? routeTable.values.route : [];
+    const referenced = this.model.targets(routeTable, 'route');
+    for (const block of inline) {
+      if (typeof block?.cidr_block !== 'string') continue;
+      const known = attributes
+        .map((attribute) => block[attribute])
+        .filter((id): id is string => typeof id === 'string' && id !== '')
+        .flatMap((id) => this.model.byValue(id));
+      candidates.push({ cidr: block.cidr_block, via: known.length > 0 ? known : referenced });
+    }
+    const covering = candidates
+      .filter(({ cidr }) => {
+        const outer = ipv4Range(cidr);
+        return outer !== undefined && outer[0] <= range[0] && range[1] <= outer[1];
+      })
+      .sort((a, b) => Number(b.cidr.split('/')[1]) - Number(a.cidr.split('/')[1]));
+    const best = covering[0]?.via.find((entity) =>
+      ['aws_vpc_peering_connection', 'aws_ec2_transit_gateway', 'aws_internet_gateway', 'aws_nat_gateway'].includes(
+        entity.type,
+      ),
+    );
+    return { via: best };
   }
 
   /**

@@ -1,10 +1,11 @@
 /** The review report: Markdown (with a Mermaid diagram) and a short text for the terminal. */
 import { StackName } from '../../stacks';
-import { SCENARIO_LABELS } from '../../stacks/scenario-stack';
+import { Scenario, SCENARIO_LABELS } from '../../stacks/scenario-stack';
+import { FORWARDING_TARGET_PORT, FORWARDS_TO_TAG, parseForwardsTo } from '../../lib/forwarding-target';
 import { AWS_PROVIDER_VERSION } from '../terraform-cli';
 import { applyFailures } from './apply-checks';
 import { Entity, NetworkModel } from './plan-model';
-import { PRICES, PRICES_AS_OF, stackCost, StackCost } from './prices';
+import { PRICES, PRICES_AS_OF, RegionPrices, stackCost, StackCost } from './prices';
 import { Reachability, Verdict } from './reachability';
 
 export interface StackReview {
@@ -27,6 +28,20 @@ export interface InstanceReview {
   readonly audit: string;
   readonly sessionManager: Verdict;
   readonly ssh: Verdict;
+  /** Port forwarding to the target its `ForwardsTo` tag names; undefined when it names none. */
+  readonly forwarding?: Verdict;
+}
+
+/** A private service the instances forward to. */
+export interface ForwardingTargetReview {
+  readonly stack: string;
+  readonly name: string;
+  readonly subnet: string;
+  readonly publicAddress: boolean;
+  readonly inbound: string;
+  readonly egress: string;
+  /** The instances whose `ForwardsTo` names it. */
+  readonly clients: readonly string[];
 }
 
 export interface ReviewFacts {
@@ -46,25 +61,49 @@ export function reviewStacks(model: NetworkModel, region: string): StackReview[]
   });
 }
 
+/** Security group rules in a table cell: `tcp/443 0.0.0.0/0, tcp/8080 SG …`. */
+function describeRules(model: NetworkModel, rules: ReturnType<Reachability['rules']>): string {
+  return rules.length === 0
+    ? 'none'
+    : rules
+        .map((rule) => {
+          const ports =
+            rule.protocol === '-1'
+              ? 'all'
+              : rule.fromPort === rule.toPort
+                ? `${rule.protocol}/${rule.fromPort}`
+                : `${rule.protocol}/${rule.fromPort}-${rule.toPort}`;
+          const peer = rule.cidr ?? (rule.securityGroup ? `SG ${model.label(rule.securityGroup)}` : '?');
+          return `${ports} ${peer}`;
+        })
+        .join(', ');
+}
+
+export function reviewForwardingTargets(model: NetworkModel): ForwardingTargetReview[] {
+  const reach = new Reachability(model);
+  return reach.forwardingTargets().map((target) => {
+    const groups = reach.securityGroupsOf(target);
+    const name = model.label(target);
+    return {
+      stack: target.stack,
+      name,
+      subnet: model.label(reach.subnetOf(target)),
+      publicAddress: reach.hasPublicAddress(target),
+      inbound: describeRules(model, reach.rules('ingress', groups)),
+      egress: describeRules(model, reach.rules('egress', groups)),
+      clients: reach
+        .instances()
+        .filter((instance) => (instance.values.tags?.ForwardsTo ?? '').startsWith(`${name}:`))
+        .map((instance) => model.label(instance)),
+    };
+  });
+}
+
 export function reviewInstances(model: NetworkModel): InstanceReview[] {
   const reach = new Reachability(model);
   return reach.instances().map((instance) => {
     const groups = reach.securityGroupsOf(instance);
-    const describe = (rules: ReturnType<Reachability['rules']>) =>
-      rules.length === 0
-        ? 'none'
-        : rules
-            .map((rule) => {
-              const ports =
-                rule.protocol === '-1'
-                  ? 'all'
-                  : rule.fromPort === rule.toPort
-                    ? `${rule.protocol}/${rule.fromPort}`
-                    : `${rule.protocol}/${rule.fromPort}-${rule.toPort}`;
-              const peer = rule.cidr ?? (rule.securityGroup ? `SG ${model.label(rule.securityGroup)}` : '?');
-              return `${ports} ${peer}`;
-            })
-            .join(', ');
+    const describe = (rules: ReturnType<Reachability['rules']>) => describeRules(model, rules);
     const keyPair = model.target(instance, 'key_name');
     const profile = model.target(instance, 'iam_instance_profile');
     return {
@@ -84,6 +123,7 @@ export function reviewInstances(model: NetworkModel): InstanceReview[] {
       audit: sessionAudit(model, profile),
       sessionManager: reach.sessionManager(instance),
       ssh: reach.ssh(instance),
+      forwarding: reach.forwarding(instance),
     };
   });
 }
@@ -145,6 +185,74 @@ export function natVersusEndpoints(model: NetworkModel, region: string): string[
   ];
 }
 
+const SESSION_MANAGER_RECORD =
+  "CloudTrail: StartSession with the document and its parameters (host, port); Session Manager's session history; no transcript (session logging does not cover port forwarding)";
+
+/** What forwarding is on each path, what it costs and what AWS records of it (the report's path comparison). */
+const FORWARDING_FACTS: Readonly<
+  Record<string, { shell: string; forwarding: string; cost: (prices?: RegionPrices) => string; recorded: string }>
+> = {
+  [Scenario.SSH_INTERNET]: {
+    shell: '`ssh -i … ec2-user@<public IP>`',
+    forwarding: `\`ssh -N -L ${FORWARDING_TARGET_PORT}:<target>:${FORWARDING_TARGET_PORT} ec2-user@<public IP>\``,
+    cost: () => 'nothing beyond the instance and its public IPv4 address; internet data out per GB',
+    recorded:
+      "nothing in AWS: sshd's log on the instance (and VPC Flow Logs, if on) sees the connection; CloudTrail sees no SSH",
+  },
+  [Scenario.SSM_INTERNET_GATEWAY]: {
+    shell: '`aws ssm start-session`',
+    forwarding:
+      '`AWS-StartPortForwardingSession` (a port on the instance), `AWS-StartPortForwardingSessionToRemoteHost` (the target)',
+    cost: () =>
+      'no Session Manager charge for EC2 instances; the tunnel leaves through the internet gateway (no gateway charge)',
+    recorded: SESSION_MANAGER_RECORD,
+  },
+  [Scenario.SSM_NAT_GATEWAY]: {
+    shell: '`aws ssm start-session`',
+    forwarding:
+      '`AWS-StartPortForwardingSession` (a port on the instance), `AWS-StartPortForwardingSessionToRemoteHost` (the target)',
+    cost: (prices) =>
+      `no Session Manager charge; every forwarded byte crosses the NAT gateway: ${prices?.natGatewayGb.usd ?? '?'} USD/GB processed`,
+    recorded: SESSION_MANAGER_RECORD,
+  },
+  [Scenario.SSM_VPC_ENDPOINTS]: {
+    shell: '`aws ssm start-session`',
+    forwarding:
+      '`AWS-StartPortForwardingSession` (a port on the instance), `AWS-StartPortForwardingSessionToRemoteHost` (the target)',
+    cost: (prices) =>
+      `no Session Manager charge; every forwarded byte crosses the ssmmessages endpoint: ${prices?.interfaceEndpointGb.usd ?? '?'} USD/GB`,
+    recorded: SESSION_MANAGER_RECORD,
+  },
+  [Scenario.SSH_EICE]: {
+    shell: '`aws ec2-instance-connect ssh --connection-type eice`',
+    forwarding: `\`ssh -N -L ${FORWARDING_TARGET_PORT}:<target>:${FORWARDING_TARGET_PORT}\` with \`aws ec2-instance-connect open-tunnel\` as ProxyCommand (the endpoint tunnels only ports 22 and 3389, so the target is reached from the instance's sshd)`,
+    cost: () => 'no charge for the endpoint; cross-AZ data only',
+    recorded:
+      "CloudTrail: OpenTunnel (port 22, the instance's address) and SendSSHPublicKey; not the forwarded target nor what passes",
+  },
+};
+
+/** Every access path the plans hold, side by side: cost, shell, forwarding and what is recorded. */
+export function pathComparison(model: NetworkModel, region: string): string[] {
+  const reach = new Reachability(model);
+  const rows: string[] = [];
+  for (const instance of reach.instances()) {
+    const scenario = instance.values.tags?.Scenario ?? '';
+    const facts = FORWARDING_FACTS[scenario];
+    if (!facts) continue;
+    const cost = stackCost(model, instance.stack, region);
+    rows.push(
+      `| ${(SCENARIO_LABELS as Readonly<Record<string, string>>)[scenario]} | \`${instance.stack}\` | ${usd(cost.knownUsdPerHour)} | ${facts.shell} | ${facts.forwarding} | ${facts.cost(PRICES[region])} | ${facts.recorded} |`,
+    );
+  }
+  if (rows.length === 0) return [];
+  return [
+    '| path | stack | USD/h | shell | port forwarding | what forwarding costs | what AWS records of it |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
+}
+
 export function usd(value: number): string {
   return Number.isFinite(value) ? `USD ${value.toFixed(4)}` : 'unknown';
 }
@@ -172,7 +280,15 @@ export function mermaidDiagram(model: NetworkModel): string {
       lines.push(
         `    subgraph ${id(subnet)}["${text(model.label(subnet))} ${subnet.values.cidr_block ?? ''} — ${routeText}"]`,
       );
-      for (const instance of model.pointingAt('aws_instance', 'subnet_id', subnet)) {
+      for (const target of model
+        .pointingAt('aws_instance', 'subnet_id', subnet)
+        .filter((instance) => reach.isForwardingTarget(instance)))
+        lines.push(`      ${id(target)}[("${text(model.label(target))}<br/>private service")]`);
+      for (const endpoint of model.pointingAt('aws_ec2_instance_connect_endpoint', 'subnet_id', subnet))
+        lines.push(`      ${id(endpoint)}[/"EC2 Instance Connect Endpoint"/]`);
+      for (const instance of model
+        .pointingAt('aws_instance', 'subnet_id', subnet)
+        .filter((candidate) => !reach.isForwardingTarget(candidate))) {
         const ssm = reach.sessionManager(instance);
         const ssh = reach.ssh(instance);
         const verdict = [
@@ -215,7 +331,29 @@ export function mermaidDiagram(model: NetworkModel): string {
       lines.push(`  ${id(instance)} -- "443" --> ${id(route.gateway)}`);
     }
     const ssh = reach.ssh(instance);
-    if (ssh.reachable) lines.push(`  operator(["operator"]) -- "tcp/22" --> ${id(instance)}`);
+    const vpc = reach.vpcOf(instance);
+    const eice = ssh.paths.includes('instance-connect-endpoint')
+      ? model.all('aws_ec2_instance_connect_endpoint').find((endpoint) => {
+          const endpointSubnet = model.target(endpoint, 'subnet_id');
+          return endpointSubnet !== undefined && reach.vpcOf(endpointSubnet)?.id === vpc?.id;
+        })
+      : undefined;
+    // Every hop a path takes: through the Instance Connect Endpoint, not around it.
+    if (eice)
+      lines.push(
+        `  operator(["operator"]) -- "OpenTunnel" --> ${id(eice)}`,
+        `  ${id(eice)} -- "tcp/22" --> ${id(instance)}`,
+      );
+    else if (ssh.reachable) lines.push(`  operator(["operator"]) -- "tcp/22" --> ${id(instance)}`);
+    const forwarding = reach.forwarding(instance);
+    const wanted = parseForwardsTo(instance.values.tags?.[FORWARDS_TO_TAG]);
+    const target = wanted
+      ? reach.forwardingTargets().find((candidate) => model.label(candidate) === wanted.name)
+      : undefined;
+    if (forwarding && wanted && target)
+      lines.push(
+        `  ${id(instance)} -. "${forwarding.reachable ? '' : '✗ '}tcp/${wanted.port} forwarded" .-> ${id(target)}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -264,7 +402,28 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
   }
   out.push('', '### Reachability, computed from the plans', '');
   for (const i of instances)
-    out.push(`- **${i.name}** (${i.accessPath})`, `  - ${i.sessionManager.text}`, `  - ${i.ssh.text}`);
+    out.push(
+      `- **${i.name}** (${i.accessPath})`,
+      `  - ${i.sessionManager.text}`,
+      `  - ${i.ssh.text}`,
+      ...(i.forwarding ? [`  - ${i.forwarding.text}`] : []),
+    );
+  const targets = reviewForwardingTargets(model);
+  if (targets.length > 0) {
+    out.push(
+      '',
+      '### Forwarding targets',
+      '',
+      'The private services the instances forward a local port to (a second hop, judged above as "Port forwarding").',
+      '',
+      '| target | stack | subnet | public address | inbound | egress | forwarded to from |',
+      '|---|---|---|---|---|---|---|',
+      ...targets.map(
+        (t) =>
+          `| ${t.name} | \`${t.stack}\` | ${t.subnet} | ${t.publicAddress ? 'yes' : 'no'} | ${t.inbound} | ${t.egress} | ${t.clients.join(', ') || 'nothing'} |`,
+      ),
+    );
+  }
   const failures = applyFailures(model);
   if (failures.length > 0) {
     out.push(
@@ -289,6 +448,8 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
       );
     out.push('');
   }
+  const paths = pathComparison(model, facts.region);
+  if (paths.length > 0) out.push('## Access paths compared', '', ...paths, '');
   const comparison = natVersusEndpoints(model, facts.region);
   if (comparison.length > 0)
     out.push('## NAT gateway vs VPC endpoints', '', ...comparison.map((line) => `- ${line}`), '');
@@ -327,6 +488,7 @@ export function textReport(model: NetworkModel, facts: ReviewFacts): string {
       `  ${i.name} — ${i.accessPath}`,
       `    ${i.sessionManager.text}`,
       `    ${i.ssh.text}`,
+      ...(i.forwarding ? [`    ${i.forwarding.text}`] : []),
       `    Sessions: ${i.audit}`,
     );
   }
