@@ -71,7 +71,15 @@ describeWithTerraform('review --account with Terraform', () => {
       (stacks.ssmNat.node.findChild('private-1-default-route') as TerraformResource).addOverride('count', 0),
     );
     results.newAmi = await review('new-ami', 'ami-0fedcba9876543210');
+    // The route removed and every instance replaced at once: each cut names its own change only.
+    results.routeAndAmi = await review('route-and-ami', 'ami-0fedcba9876543210', (stacks) =>
+      (stacks.ssmNat.node.findChild('private-1-default-route') as TerraformResource).addOverride('count', 0),
+    );
+    results.targetRuleRemoved = await review('target-rule-removed', AMI, (stacks) =>
+      (stacks.ssmNat.node.findChild('forwarding-target-ingress') as TerraformResource).addOverride('count', 0),
+    );
   });
+  const instance = (result: AccountReviewResult, name: string) => result.instances.find((i) => i.name === name)!;
   afterAll(async () => {
     await sts?.close();
   });
@@ -89,7 +97,7 @@ describeWithTerraform('review --account with Terraform', () => {
     expect(outcomes[1].reason).toBe(
       'deploy lab-network first: its state has no outputs yet (npx cdktf deploy lab-network).',
     );
-    expect(stacks[0].counts).toMatchObject({ create: 18, unchanged: 0 });
+    expect(stacks[0].counts).toMatchObject({ create: 22, unchanged: 0 });
     expect(exitCode).toBe(AccountExit.OK);
     expect(sts.calls()).toBeGreaterThan(0);
     expect(fs.readFileSync(results.empty.reportFile, 'utf8')).toContain(
@@ -106,13 +114,16 @@ describeWithTerraform('review --account with Terraform', () => {
   test('GIVEN lab-network deployed WHEN reviewed THEN it is unchanged and the scenario would be created, reachable after', () => {
     const { stacks, instances, exitCode } = results.networkOnly;
     expect(stacks.map((s) => [s.stack, s.counts.create, s.counts.unchanged])).toEqual([
-      ['lab-network', 0, 18],
-      ['lab-ssm-nat', 6, 0],
+      ['lab-network', 0, 22],
+      ['lab-ssm-nat', 8, 0],
     ]);
     expect(instances).toEqual([
+      expect.objectContaining({ name: 'ssm-lab-target-vpc1', kind: 'unchanged', forwardingTarget: true }),
+      expect.objectContaining({ name: 'ssm-lab-target-vpc2', kind: 'unchanged', forwardingTarget: true }),
       expect.objectContaining({ name: 'ssm-lab-ssm-nat', kind: 'create', before: undefined }),
     ]);
-    expect(instances[0].after?.sessionManager.reachable).toBe(true);
+    expect(instance(results.networkOnly, 'ssm-lab-ssm-nat').after?.sessionManager.reachable).toBe(true);
+    expect(instance(results.networkOnly, 'ssm-lab-ssm-nat').after?.forwarding?.reachable).toBe(true);
     expect(exitCode).toBe(AccountExit.OK);
   });
 
@@ -127,11 +138,19 @@ describeWithTerraform('review --account with Terraform', () => {
         unchanged: stack.counts.unchanged,
         read: 0,
       });
-    expect(instances[0].before?.sessionManager.text).toBe(instances[0].after?.sessionManager.text);
-    expect(instances[0].before?.sessionManager.reachable).toBe(true);
-    const nat = stacks.find((s) => s.stack === 'lab-ssm-nat')!;
-    expect(nat.usdPerHourNow).toBeGreaterThan(0.06);
-    expect(nat.usdPerHourAfter).toBe(nat.usdPerHourNow);
+    const nat = instance(results.unchanged, 'ssm-lab-ssm-nat');
+    expect(nat.before?.sessionManager.text).toBe(nat.after?.sessionManager.text);
+    expect(nat.before?.sessionManager.reachable).toBe(true);
+    expect(nat.after?.forwarding?.text).toMatch(
+      /^Port forwarding to ssm-lab-target-vpc1:8080: reachable via Session Manager over the NAT gateway/,
+    );
+    expect(instances.filter((i) => i.forwardingTarget).map((i) => i.name)).toEqual([
+      'ssm-lab-target-vpc1',
+      'ssm-lab-target-vpc2',
+    ]);
+    const natStack = stacks.find((s) => s.stack === 'lab-ssm-nat')!;
+    expect(natStack.usdPerHourNow).toBeGreaterThan(0.06);
+    expect(natStack.usdPerHourAfter).toBe(natStack.usdPerHourNow);
     expect(headlines).toEqual([]);
     expect(exitCode).toBe(AccountExit.OK);
     expect(fs.readFileSync(results.unchanged.reportFile, 'utf8')).toContain(
@@ -140,19 +159,31 @@ describeWithTerraform('review --account with Terraform', () => {
   });
 
   test('GIVEN a change that removes the NAT route WHEN reviewed THEN the headline says Session Manager is cut, why, and exit code 2', () => {
-    const { headlines, instances, stacks, exitCode, reportFile } = results.natRouteRemoved;
+    const { headlines, stacks, exitCode, reportFile } = results.natRouteRemoved;
     expect(exitCode).toBe(AccountExit.PATH_LOST);
-    expect(headlines).toHaveLength(1);
-    expect(headlines[0]).toMatch(
-      /^This plan cuts Session Manager to ssm-lab-ssm-nat: ssm-lab-vpc1-private-1 has no default route \(0\.0\.0\.0\/0\) to the internet, and ssm-lab-vpc1 has no Session Manager endpoints\. The plan deletes lab-ssm-nat\/aws_route\.private-1-default-route(\[0\])? \(0\.0\.0\.0\/0 → nat-[0-9a-f]{17}\)\.$/,
-    );
-    expect(instances[0].before?.sessionManager.reachable).toBe(true);
-    expect(instances[0].after?.sessionManager.reachable).toBe(false);
-    expect(stacks.find((s) => s.stack === 'lab-ssm-nat')?.counts).toMatchObject({ delete: 1, unchanged: 5 });
+    const deletesRoute =
+      'The plan deletes lab-ssm-nat\\/aws_route\\.private-1-default-route(\\[0\\])? \\(0\\.0\\.0\\.0\\/0 → nat-[0-9a-f]{17}\\)\\.$';
+    expect(headlines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^This plan cuts Session Manager to ssm-lab-ssm-nat: ssm-lab-vpc1-private-1 has no default route \\(0\\.0\\.0\\.0\\/0\\) to the internet, and ssm-lab-vpc1 has no Session Manager endpoints\\. ${deletesRoute}`,
+        ),
+      ),
+      // Forwarding rides the session: its first hop is cut by the same route.
+      expect.stringMatching(
+        new RegExp(
+          `^This plan cuts port forwarding to ssm-lab-target-vpc1:8080 from ssm-lab-ssm-nat: no first hop reaches the instance \\(Session Manager: .*\\)\\. ${deletesRoute}`,
+        ),
+      ),
+    ]);
+    const nat = instance(results.natRouteRemoved, 'ssm-lab-ssm-nat');
+    expect(nat.before?.sessionManager.reachable).toBe(true);
+    expect(nat.after?.sessionManager.reachable).toBe(false);
+    expect(stacks.find((s) => s.stack === 'lab-ssm-nat')?.counts).toMatchObject({ delete: 1, unchanged: 7 });
     const report = fs.readFileSync(reportFile, 'utf8');
     expect(report).toContain('> [!CAUTION]');
     expect(report).toContain(
-      '| ssm-lab-ssm-nat | `lab-ssm-nat` | unchanged | reachable (nat-gateway) | NOT reachable |',
+      '| ssm-lab-ssm-nat | `lab-ssm-nat` | unchanged | reachable (nat-gateway) | NOT reachable | NOT reachable | NOT reachable | reachable (nat-gateway) | NOT reachable |',
     );
     // The README's sample output is this fixture's, line for line.
     const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -161,16 +192,42 @@ describeWithTerraform('review --account with Terraform', () => {
   });
 
   test('GIVEN a new AMI WHEN reviewed THEN the instance replacement is called out (new id, sessions and host keys) and exit code 2', () => {
-    const { headlines, instances, stacks, exitCode } = results.newAmi;
+    const { headlines, stacks, exitCode } = results.newAmi;
     expect(exitCode).toBe(AccountExit.PATH_LOST);
-    expect(instances[0].kind).toBe('replace');
+    expect(instance(results.newAmi, 'ssm-lab-ssm-nat').kind).toBe('replace');
     expect(stacks.find((s) => s.stack === 'lab-ssm-nat')?.counts.replace).toBe(1);
+    // The forwarding targets take the same AMI: their replacement changes the address the commands name.
     expect(headlines).toEqual([
+      expect.stringMatching(
+        /^This plan replaces ssm-lab-target-vpc1 \(lab-network\/aws_instance\.[^)]+\): it gets a new instance id and private address, so forwarded connections end and the scenarios' forwarding commands name the old address until they are applied again\.$/,
+      ),
+      expect.stringMatching(/^This plan replaces ssm-lab-target-vpc2 /),
       expect.stringMatching(
         /^This plan replaces ssm-lab-ssm-nat \(lab-ssm-nat\/aws_instance\.[^)]+\): it gets a new instance id, so open sessions end, saved targets break and SSH host keys change\.$/,
       ),
     ]);
-    expect(instances[0].after?.sessionManager.reachable).toBe(true);
+    expect(instance(results.newAmi, 'ssm-lab-ssm-nat').after?.sessionManager.reachable).toBe(true);
+  });
+
+  test('GIVEN the NAT route removed while every instance is replaced WHEN reviewed THEN each cut names the route and none of the replacements', () => {
+    const cuts = results.routeAndAmi.headlines.filter((line) => line.startsWith('This plan cuts'));
+    expect(cuts).toHaveLength(2);
+    for (const cut of cuts) {
+      expect(cut).toMatch(/ The plan deletes lab-ssm-nat\/aws_route\.private-1-default-route(\[0\])? \([^)]*\)\.$/);
+      expect(cut).not.toContain('replaces');
+    }
+    expect(results.routeAndAmi.headlines.filter((line) => line.startsWith('This plan replaces'))).toHaveLength(3);
+  });
+
+  test("GIVEN a change that removes the target's inbound rule WHEN reviewed THEN the forwarding hop is cut, naming the rule, and nothing else is", () => {
+    const { headlines, exitCode } = results.targetRuleRemoved;
+    expect(exitCode).toBe(AccountExit.PATH_LOST);
+    expect(headlines).toEqual([
+      expect.stringMatching(
+        /^This plan cuts port forwarding to ssm-lab-target-vpc1:8080 from ssm-lab-ssm-nat: the target's security group ssm-lab-target-vpc1-instance admits no tcp\/8080 from the instance \(neither from its security group nor from a range covering it\)\. The plan deletes lab-ssm-nat\/aws_vpc_security_group_ingress_rule\.forwarding-target-ingress(\[0\])? \(ssm-lab-target-vpc1-in-8080\)\.$/,
+      ),
+    ]);
+    expect(instance(results.targetRuleRemoved, 'ssm-lab-ssm-nat').after?.sessionManager.reachable).toBe(true);
   });
 
   test('GIVEN the deployed fixture and what a killed apply left WHEN leftovers are listed and deleted THEN only the orphans, then none', async () => {

@@ -58,6 +58,20 @@ function assigned(type: string, address: string, attribute: string, values: Valu
   return null;
 }
 
+/** Subnet id → CIDR of every state written so far (lab-network's first: the scenarios' subnets are there). */
+const SUBNET_CIDRS = new Map<string, string>();
+
+/** A host address inside `cidr` (an IPv4 /16–/28), chosen by `seed`; 10.255.x.y when the subnet is unknown. */
+function addressIn(cidr: string | undefined, seed: string): string {
+  const [base, bits] = (cidr ?? '10.255.0.0/16').split('/');
+  const size = 2 ** (32 - Number(bits));
+  // AWS keeps the first four addresses and the last one of a subnet.
+  const offset = 4 + (parseInt(hex(seed).slice(0, 6), 16) % (size - 5));
+  const start = base.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const address = start + offset;
+  return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join('.');
+}
+
 interface StateResource {
   mode: 'managed';
   type: string;
@@ -127,6 +141,17 @@ export function writeDeployedState(
         else if (isUnknown === true) values[attribute] = resolve(references[0]) ?? values[attribute];
       }
     }
+  }
+  // AWS gives every instance a private address in its subnet (and outputs build on it).
+  for (const change of changes) {
+    const values = filled.get(change.address)!;
+    if (change.type === 'aws_subnet' && typeof values.cidr_block === 'string')
+      SUBNET_CIDRS.set(String(values.id), values.cidr_block);
+  }
+  for (const change of changes) {
+    const values = filled.get(change.address)!;
+    if (change.type === 'aws_instance' && values.private_ip == null)
+      values.private_ip = addressIn(SUBNET_CIDRS.get(String(values.subnet_id)), change.address);
   }
   const resources = new Map<string, StateResource>();
   for (const change of changes) {

@@ -20,7 +20,7 @@ import {
   TerraformResult,
   terraformEnvironment,
 } from '../terraform-cli';
-import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan } from './plan-model';
+import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan, ResourceChange } from './plan-model';
 import { PRICES_AS_OF, stackCost } from './prices';
 import { Reachability, Verdict } from './reachability';
 import { usd } from './report';
@@ -74,13 +74,22 @@ export interface StackReviewOutcome {
   readonly seconds: number;
 }
 
+/** An instance's verdicts: the two ways in, and its forwarding hop when it names a target. */
+export interface InstanceVerdicts {
+  readonly sessionManager: Verdict;
+  readonly ssh: Verdict;
+  readonly forwarding?: Verdict;
+}
+
 export interface InstanceChange {
   readonly id: string;
   readonly stack: string;
   readonly name: string;
   readonly kind: ChangeKind;
-  readonly before?: { readonly sessionManager: Verdict; readonly ssh: Verdict };
-  readonly after?: { readonly sessionManager: Verdict; readonly ssh: Verdict };
+  /** A forwarding target: no way in of its own, the far end of the others' forwarding hop. */
+  readonly forwardingTarget: boolean;
+  readonly before?: InstanceVerdicts;
+  readonly after?: InstanceVerdicts;
 }
 
 /** One resource the plan changes, as a reviewer reads it in a plan comment. */
@@ -338,16 +347,20 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   return { ...result, text: accountText(result) };
 }
 
-function verdictsOf(reach: Reachability, instance: Entity) {
-  return { sessionManager: reach.sessionManager(instance), ssh: reach.ssh(instance) };
+function verdictsOf(reach: Reachability, instance: Entity): InstanceVerdicts {
+  return {
+    sessionManager: reach.sessionManager(instance),
+    ssh: reach.ssh(instance),
+    forwarding: reach.forwarding(instance),
+  };
 }
 
-/** Every instance before and after the plan, by its address in its stack. */
+/** Every instance before and after the plan (forwarding targets too: a replaced one changes address), by its address in its stack. */
 export function compareInstances(before: NetworkModel, after: NetworkModel): InstanceChange[] {
   const reachBefore = new Reachability(before);
   const reachAfter = new Reachability(after);
   const ids = [
-    ...new Set([...reachBefore.instances(), ...reachAfter.instances()].map((instance) => instance.id)),
+    ...new Set([...before.all('aws_instance'), ...after.all('aws_instance')].map((instance) => instance.id)),
   ].sort();
   return ids.map((id) => {
     const old = before.get(id);
@@ -358,11 +371,20 @@ export function compareInstances(before: NetworkModel, after: NetworkModel): Ins
       stack: entity.stack,
       name: after.label(planned ?? old),
       kind: planned ? changeKind(planned.actions) : 'delete',
+      forwardingTarget: reachAfter.isForwardingTarget(entity),
       before: old ? verdictsOf(reachBefore, old) : undefined,
       after: planned ? verdictsOf(reachAfter, planned) : undefined,
     };
   });
 }
+
+/** The paths a headline speaks of, with their words. */
+const PATHS = [
+  ['sessionManager', 'Session Manager'],
+  ['ssh', 'SSH'],
+  ['forwarding', 'port forwarding'],
+] as const;
+type PathKey = (typeof PATHS)[number][0];
 
 function summarizeStack(
   stack: string,
@@ -408,24 +430,65 @@ function changeWords(change: ResourceChangeLine): string {
   return `${change.kind === 'delete' ? 'destroy' : change.kind} ${change.address}${forced}`;
 }
 
-/** What the plan deletes or replaces, in words: `aws_route.x (0.0.0.0/0 → nat-0abc…)`. */
-function removals(plans: Readonly<Record<string, PlanJson>>): string[] {
-  const described: string[] = [];
+/** One change the plan makes, in words: `deletes lab-ssm-nat/aws_route.x (0.0.0.0/0 → nat-0abc…)`. */
+function describeChange(stack: string, change: ResourceChange): string {
+  const kind = changeKind(change.change.actions);
+  const was = change.change.before ?? {};
+  const detail =
+    change.type === 'aws_route'
+      ? ` (${was.destination_cidr_block ?? '?'} → ${String(was.nat_gateway_id ?? was.gateway_id ?? was.vpc_endpoint_id ?? was.vpc_peering_connection_id ?? '?')})`
+      : was.tags?.Name
+        ? ` (${was.tags.Name})`
+        : '';
+  const verb = kind === 'delete' ? 'deletes' : kind === 'replace' ? 'replaces' : 'updates';
+  return `${verb} ${stack}/${change.address}${detail}`;
+}
+
+/** The plans with one resource change swapped for another. */
+function swapChange(
+  plans: Readonly<Record<string, PlanJson>>,
+  stack: string,
+  address: string,
+  swap: (change: ResourceChange) => ResourceChange,
+): Record<string, PlanJson> {
+  const plan = plans[stack];
+  return {
+    ...plans,
+    [stack]: {
+      ...plan,
+      resource_changes: (plan.resource_changes ?? []).map((change) =>
+        change.address === address ? swap(change) : change,
+      ),
+    },
+  };
+}
+
+/**
+ * The changes a cut path is owed to, and only those: a change counts when undoing it alone gives
+ * the path back, or when making it alone takes the path away. Other changes of the same plan —
+ * an instance replaced in another scenario, say — are not named.
+ */
+export function changesOnPath(plans: Readonly<Record<string, PlanJson>>, instanceId: string, path: PathKey): string[] {
+  const reachable = (model: NetworkModel) => {
+    const instance = model.get(instanceId);
+    return instance !== undefined && verdictsOf(new Reachability(model), instance)[path]?.reachable === true;
+  };
+  const prior = Object.fromEntries(Object.entries(plans).map(([stack, plan]) => [stack, priorPlan(plan)]));
+  const named: string[] = [];
   for (const [stack, plan] of Object.entries(plans)) {
     for (const change of plan.resource_changes ?? []) {
       const kind = changeKind(change.change.actions);
-      if (change.mode !== 'managed' || (kind !== 'delete' && kind !== 'replace')) continue;
-      const was = change.change.before ?? {};
-      const route =
-        change.type === 'aws_route'
-          ? ` (${was.destination_cidr_block ?? '?'} → ${String(was.nat_gateway_id ?? was.gateway_id ?? was.vpc_endpoint_id ?? '?')})`
-          : was.tags?.Name
-            ? ` (${was.tags.Name})`
-            : '';
-      described.push(`${kind === 'delete' ? 'deletes' : 'replaces'} ${stack}/${change.address}${route}`);
+      if (change.mode !== 'managed' || !['delete', 'replace', 'update'].includes(kind)) continue;
+      const undone = swapChange(plans, stack, change.address, (c) => ({
+        ...c,
+        change: { ...c.change, actions: ['no-op'], after: c.change.before ?? null, after_unknown: {} },
+      }));
+      const alone = swapChange(prior, stack, change.address, () => change);
+      if (reachable(new NetworkModel(undone)) || !reachable(new NetworkModel(alone)))
+        named.push(describeChange(stack, change));
     }
   }
-  return described;
+  return named;
 }
 
 function headlinesOf(
@@ -434,24 +497,29 @@ function headlinesOf(
   after: NetworkModel,
 ): string[] {
   const lines: string[] = [];
-  const removed = removals(plans);
-  const because = removed.length > 0 ? ` The plan ${removed.join('; ')}.` : '';
   for (const instance of instances) {
     if (!instance.before) continue;
-    for (const [path, label] of [
-      ['sessionManager', 'Session Manager'],
-      ['ssh', 'SSH'],
-    ] as const) {
+    for (const [path, label] of PATHS) {
       const was = instance.before[path];
       const will = instance.after?.[path];
-      if (!was.reachable || will?.reachable) continue;
+      if (!was?.reachable || will?.reachable) continue;
       const why = will ? will.reason : 'the instance is destroyed';
-      lines.push(`This plan cuts ${label} to ${instance.name}: ${why}.${because}`);
+      // A destroyed instance is its own reason; otherwise the changes on this path, and no others.
+      const changes = instance.after ? changesOnPath(plans, instance.id, path) : [];
+      const because = changes.length > 0 ? ` The plan ${changes.join('; ')}.` : '';
+      const what =
+        path === 'forwarding'
+          ? `${was.text.slice(0, was.text.indexOf(': reachable')).replace('Port', 'port')} from`
+          : `${label} to`;
+      lines.push(`This plan cuts ${what} ${instance.name}: ${why}.${because}`);
     }
     if (instance.kind === 'replace') {
       const entity = after.get(instance.id);
+      const consequence = instance.forwardingTarget
+        ? "it gets a new instance id and private address, so forwarded connections end and the scenarios' forwarding commands name the old address until they are applied again"
+        : 'it gets a new instance id, so open sessions end, saved targets break and SSH host keys change';
       lines.push(
-        `This plan replaces ${instance.name} (${instance.stack}/${entity?.address ?? instance.id.split('/')[1]}): it gets a new instance id, so open sessions end, saved targets break and SSH host keys change.`,
+        `This plan replaces ${instance.name} (${instance.stack}/${entity?.address ?? instance.id.split('/')[1]}): ${consequence}.`,
       );
     }
   }
@@ -531,29 +599,37 @@ function accountMarkdown(result: ResultForReport, facts: Facts): string {
   if (result.instances.length === 0) out.push('No instance is deployed or planned in the reviewed stacks.');
   else {
     out.push(
-      '| instance | stack | change | Session Manager now | after | SSH now | after |',
-      '|---|---|---|---|---|---|---|',
+      '| instance | stack | change | Session Manager now | after | SSH now | after | port forwarding now | after |',
+      '|---|---|---|---|---|---|---|---|---|',
     );
     for (const i of result.instances) {
-      out.push(
-        `| ${i.name} | \`${i.stack}\` | ${i.kind} | ${verdictCell(i.before?.sessionManager, 'not deployed')} | ${verdictCell(i.after?.sessionManager, 'destroyed')} | ${verdictCell(i.before?.ssh, 'not deployed')} | ${verdictCell(i.after?.ssh, 'destroyed')} |`,
-      );
+      // A forwarding target is no way in: its row says what the plan does to it, and nothing more.
+      const cells = i.forwardingTarget
+        ? ['forwarding target', '—', '—', '—', '—', '—']
+        : [
+            verdictCell(i.before?.sessionManager, 'not deployed'),
+            verdictCell(i.after?.sessionManager, 'destroyed'),
+            verdictCell(i.before?.ssh, 'not deployed'),
+            verdictCell(i.after?.ssh, 'destroyed'),
+            i.before && !i.before.forwarding ? '—' : verdictCell(i.before?.forwarding, 'not deployed'),
+            i.after && !i.after.forwarding ? '—' : verdictCell(i.after?.forwarding, 'destroyed'),
+          ];
+      out.push(`| ${i.name} | \`${i.stack}\` | ${i.kind} | ${cells.join(' | ')} |`);
     }
     const changed = result.instances.filter(
       (i) =>
         i.before &&
         i.after &&
-        (i.before.sessionManager.reachable !== i.after.sessionManager.reachable ||
-          i.before.ssh.reachable !== i.after.ssh.reachable),
+        PATHS.some(([path]) => (i.before![path]?.reachable ?? false) !== (i.after![path]?.reachable ?? false)),
     );
+    const texts = (verdicts: InstanceVerdicts) =>
+      [
+        verdicts.sessionManager.text,
+        verdicts.ssh.text,
+        ...(verdicts.forwarding ? [verdicts.forwarding.text] : []),
+      ].join('; ');
     for (const i of changed) {
-      out.push(
-        '',
-        `**${i.name}**`,
-        '',
-        `- now: ${i.before!.sessionManager.text}; ${i.before!.ssh.text}`,
-        `- after: ${i.after!.sessionManager.text}; ${i.after!.ssh.text}`,
-      );
+      out.push('', `**${i.name}**`, '', `- now: ${texts(i.before!)}`, `- after: ${texts(i.after!)}`);
     }
   }
   if (facts.acknowledged.length > 0)
@@ -583,8 +659,16 @@ function accountText(result: ResultForReport): string {
   for (const i of result.instances) {
     const cell = (verdict: Verdict | undefined, missing: string) =>
       verdict === undefined ? missing : verdict.reachable ? 'reachable' : 'NOT reachable';
+    if (i.forwardingTarget) {
+      out.push(`  ${i.name} (${i.kind}): forwarding target`);
+      continue;
+    }
+    const forwarding =
+      i.before?.forwarding || i.after?.forwarding
+        ? `; port forwarding ${cell(i.before?.forwarding, 'not deployed')} → ${cell(i.after?.forwarding, 'destroyed')}`
+        : '';
     out.push(
-      `  ${i.name} (${i.kind}): Session Manager ${cell(i.before?.sessionManager, 'not deployed')} → ${cell(i.after?.sessionManager, 'destroyed')}; SSH ${cell(i.before?.ssh, 'not deployed')} → ${cell(i.after?.ssh, 'destroyed')}`,
+      `  ${i.name} (${i.kind}): Session Manager ${cell(i.before?.sessionManager, 'not deployed')} → ${cell(i.after?.sessionManager, 'destroyed')}; SSH ${cell(i.before?.ssh, 'not deployed')} → ${cell(i.after?.ssh, 'destroyed')}${forwarding}`,
     );
   }
   return `${out.join('\n')}\n`;
