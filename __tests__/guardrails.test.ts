@@ -25,7 +25,11 @@ import { addLabStacks } from '../stacks';
 import { PUBLIC_SCENARIOS, Scenario } from '../stacks/scenario-stack';
 import { configWith, SSH_OPERATOR_ENV } from './helpers/synth';
 
-const OPTIONS: GuardrailOptions = { publicScenarios: PUBLIC_SCENARIOS, sshScenario: Scenario.SSH_INTERNET };
+const OPTIONS: GuardrailOptions = {
+  publicScenarios: PUBLIC_SCENARIOS,
+  sshScenario: Scenario.SSH_INTERNET,
+  forwardingTargets: [{ securityGroupLogicalId: 'target-sg', vpcCidr: '10.0.0.0/16' }],
+};
 
 /** Findings of the guardrails over one stack that `build` fills. */
 function findingsFor(build: (stack: Construct) => void, options: GuardrailOptions = OPTIONS) {
@@ -232,6 +236,21 @@ describe('guardrails', () => {
       (s) => new CloudwatchLogGroup(s, 'g', { name: 'sessions' }),
     ],
     ['SSMLAB-KMS-1', 'a KMS key without rotation', (s) => new KmsKey(s, 'k', { description: 'no rotation' })],
+    [
+      'SSMLAB-SG-3',
+      "a forwarding target's port open to a range outside its VPC",
+      (s) => {
+        const group = new SecurityGroup(s, 'target-sg', { description: 'target', vpcId: 'vpc-1' });
+        new VpcSecurityGroupIngressRule(s, 'r', {
+          securityGroupId: group.id,
+          description: 'office',
+          ipProtocol: 'tcp',
+          fromPort: 8080,
+          toPort: 8080,
+          cidrIpv4: '192.168.0.0/24',
+        });
+      },
+    ],
   ];
 
   test.each(broken)('GIVEN %s rule, %s WHEN checked THEN it fires', (ruleId, _, build) => {
@@ -293,6 +312,35 @@ describe('guardrails', () => {
     const app = Testing.app();
     const { guardrails } = addLabStacks(app, configWith());
     expect(guardrails.check(app)).toEqual([]);
+  });
+
+  test('GIVEN a scenario admitting a range outside the VPC to the forwarding target WHEN the lab is checked THEN SSMLAB-SG-3 names the rule and the range; one inside the VPC passes', () => {
+    const app = Testing.app();
+    const stacks = addLabStacks(app, configWith());
+    const rule = (id: string, cidr: string) =>
+      new VpcSecurityGroupIngressRule(stacks.ssmNat, id, {
+        securityGroupId: stacks.network.forwardingTargets.vpc1.lab.securityGroup.id,
+        description: 'a wider door',
+        ipProtocol: 'tcp',
+        fromPort: 8080,
+        toPort: 8080,
+        cidrIpv4: cidr,
+      });
+    rule('from-vpn', '172.16.0.0/12');
+    rule('from-public-subnet', '10.0.1.0/24');
+    expect(() => stacks.guardrails.check(app)).toThrow(GuardrailError);
+    expect(stacks.guardrails.findings.map((f) => `${f.ruleId} ${f.path}: ${f.message}`)).toEqual([
+      'SSMLAB-SG-3 lab-ssm-nat/from-vpn: a forwarding target admits tcp/8080 from 172.16.0.0/12, outside its VPC 10.0.0.0/16',
+    ]);
+  });
+
+  test('GIVEN a forwarding target with a public address WHEN the lab is checked THEN SSMLAB-EC2-3 fires for it', () => {
+    const app = Testing.app();
+    const stacks = addLabStacks(app, configWith());
+    stacks.network.forwardingTargets.vpc2.lab.instance.associatePublicIpAddress = true;
+    expect(() => stacks.guardrails.check(app)).toThrow(
+      'SSMLAB-EC2-3 at lab-network/target-vpc2/target/instance: public address on an instance of scenario "forwarding-target"',
+    );
   });
 
   test('GIVEN the session audit WHEN the lab is checked THEN its scoped policy on the instance role, its key and log group pass', () => {

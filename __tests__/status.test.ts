@@ -296,6 +296,42 @@ describe('npm run status -- --wait', () => {
   beforeEach(() => jest.useFakeTimers({ now: NOW }));
   afterEach(() => jest.useRealTimers());
 
+  test('GIVEN lab-network deployed with its forwarding targets WHEN one is stopped THEN each is shown, the stopped one with its check, exit 1', async () => {
+    registration(NAT_INSTANCE, 'Online');
+    const project = deployedProject({
+      'lab-ssm-nat': { instance_id: NAT_INSTANCE },
+      'lab-network': {
+        vpc1_target_instance_id: 'i-0ccccccccccccccc3',
+        vpc1_target_address: '10.0.2.20:8080',
+        vpc2_target_instance_id: 'i-0ddddddddddddddd4',
+        vpc2_target_address: '10.1.3.30:8080',
+      },
+    });
+    ec2.on(DescribeInstancesCommand, { InstanceIds: ['i-0ccccccccccccccc3'] }).resolves(running('i-0ccccccccccccccc3'));
+    ec2.on(DescribeInstancesCommand, { InstanceIds: ['i-0ddddddddddddddd4'] }).resolves({
+      Reservations: [{ Instances: [{ InstanceId: 'i-0ddddddddddddddd4', State: { Name: 'stopped' } }] }],
+    });
+    const result = await checkStatus(options(project));
+    expect(result.targets.map((t) => [t.vpc, t.state, t.matches])).toEqual([
+      ['vpc1', 'running', true],
+      ['vpc2', 'stopped', false],
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(result.text).toContain(
+      [
+        '✓ lab-network i-0ccccccccccccccc3 — forwarding target in VPC1 (10.0.2.20:8080)',
+        '    expected: running (its service answers from boot)',
+        '    observed: instance running',
+        '✗ lab-network i-0ddddddddddddddd4 — forwarding target in VPC2 (10.1.3.30:8080)',
+        '    expected: running (its service answers from boot)',
+        '    observed: instance stopped',
+        '    check: aws ec2 describe-instances --instance-ids i-0ddddddddddddddd4 --query "Reservations[].Instances[].State" --region ap-northeast-1',
+      ].join('\n'),
+    );
+    // Only scenarios count as deployed paths: lab-network alone is no access path.
+    expect(result.notDeployed).toEqual(['lab-ssh', 'lab-ssm-public', 'lab-ssm-endpoint', 'lab-eice']);
+  });
+
   test('GIVEN an agent that comes Online after a while WHEN waiting 5m THEN it polls with back-off and exits 0', async () => {
     const states = ['not registered', 'not registered', 'ConnectionLost', 'Online'];
     let call = 0;

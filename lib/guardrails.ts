@@ -5,7 +5,7 @@
  */
 import { DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { anywhereReason } from './cidr';
+import { anywhereReason, cidrContains, parseIpv4Cidr } from './cidr';
 import { addressOf } from './terraform-address';
 import { SESSION_AUDIT_ACTIONS } from './session-audit-facts';
 import { SSM_MANAGED_INSTANCE_CORE } from './session-manager-role';
@@ -24,6 +24,11 @@ export interface GuardrailOptions {
   readonly publicScenarios?: readonly string[];
   /** `Scenario` tag of the SSH baseline, which needs its key pair. */
   readonly sshScenario?: string;
+  /**
+   * The private services the scenarios forward to: their security group's logical id (as it
+   * appears in references, local or across stacks) and their VPC's range.
+   */
+  readonly forwardingTargets?: readonly { readonly securityGroupLogicalId: string; readonly vpcCidr: string }[];
   readonly acknowledgements?: readonly Acknowledgement[];
 }
 
@@ -145,6 +150,60 @@ export const GUARDRAIL_RULES = [
           .filter((inline) => !hasText(inline.description))
           .map(() => 'an inline outbound rule has no description'),
       ];
+    },
+  }),
+  rule({
+    id: 'SSMLAB-SG-3',
+    title:
+      "a forwarding target admits inbound only from security groups or from ranges inside its own VPC (its port is for the lab's instances, never the internet)",
+    equivalents: 'least privilege for private services (cdk-nag EC23-style, scoped to the VPC)',
+    fix: "admit the client's security group (ForwardingTarget.admit), or a range inside the target's VPC",
+    checkStack(stack, options) {
+      const targets = options.forwardingTargets ?? [];
+      if (targets.length === 0) return [];
+      const problems: RuleProblem[] = [];
+      const targetOf = (reference: unknown) => {
+        const text = String(stack.resolve(reference));
+        return targets.find((target) => text.includes(target.securityGroupLogicalId));
+      };
+      const outside = (rule: Arguments, vpcCidr: string): string[] => {
+        const vpc = parseIpv4Cidr(vpcCidr);
+        const { ipv4, ipv6 } = sourcesOf(rule);
+        return [
+          ...ipv4.filter((cidr) => {
+            const range = parseIpv4Cidr(cidr);
+            return !vpc || !range || !cidrContains(vpc, range);
+          }),
+          ...ipv6,
+          ...stringsOf(rule.prefix_list_id),
+          ...stringsOf(rule.prefix_list_ids),
+        ];
+      };
+      for (const resource of INGRESS_RULE_TYPES.flatMap((type) => stack.ofType(type))) {
+        const attributes = stack.attributesOf(resource);
+        if (!isIngressRule({ type: resource.terraformResourceType, attributes })) continue;
+        const target = targetOf(attributes.security_group_id);
+        if (!target) continue;
+        const sources = outside(attributes, target.vpcCidr);
+        if (sources.length > 0)
+          problems.push({
+            node: resource,
+            message: `a forwarding target admits ${describePorts(attributes)} from ${sources.join(', ')}, outside its VPC ${target.vpcCidr}`,
+          });
+      }
+      for (const group of stack.ofType('aws_security_group')) {
+        const target = targets.find((candidate) => group.friendlyUniqueId === candidate.securityGroupLogicalId);
+        if (!target) continue;
+        for (const inline of blocksOf(stack.attributesOf(group).ingress)) {
+          const sources = outside(inline, target.vpcCidr);
+          if (sources.length > 0)
+            problems.push({
+              node: group,
+              message: `a forwarding target admits inline ${describePorts(inline)} from ${sources.join(', ')}, outside its VPC ${target.vpcCidr}`,
+            });
+        }
+      }
+      return problems;
     },
   }),
   rule({

@@ -48,6 +48,10 @@ export function addLabStacks(app: App, config: LabConfig): LabStacks {
     sshOverSessionManager: config.sshOverSessionManager,
     publicScenarios: PUBLIC_SCENARIOS,
     sshScenario: Scenario.SSH_INTERNET,
+    forwardingTargets: [
+      { target: network.forwardingTargets.vpc1, vpcCidr: config.vpc1Cidr },
+      { target: network.forwardingTargets.vpc2, vpcCidr: config.vpc2Cidr },
+    ].map(({ target, vpcCidr }) => ({ securityGroupLogicalId: target.lab.securityGroup.friendlyUniqueId, vpcCidr })),
     acknowledgements: config.acknowledgements,
   });
   for (const stack of Object.values(stacks)) if (stack) Aspects.of(stack).add(guardrails);

@@ -67,8 +67,24 @@ export interface InstanceStatus {
   readonly causes: readonly string[];
 }
 
+/** A forwarding target of lab-network: it only has to run (its service starts at boot). */
+export interface TargetStatus {
+  /** `vpc1` or `vpc2`. */
+  readonly vpc: string;
+  readonly instanceId: string;
+  /** `<private address>:<port>`, from lab-network's outputs. */
+  readonly address?: string;
+  /** EC2's instance state, when it answered. */
+  readonly state?: string;
+  /** Why it could not be checked. */
+  readonly error?: string;
+  readonly matches: boolean;
+}
+
 export interface StatusResult {
   readonly instances: readonly InstanceStatus[];
+  /** lab-network's forwarding targets, when it is deployed. */
+  readonly targets: readonly TargetStatus[];
   /** Scenario stacks with no deployed state. */
   readonly notDeployed: readonly string[];
   readonly exitCode: 0 | 1;
@@ -335,6 +351,7 @@ export async function checkStatus(options: StatusOptions): Promise<StatusResult>
   if (deployed.length === 0) {
     return {
       instances: [],
+      targets: [],
       notDeployed,
       exitCode: 1,
       text: `No scenario stack of lab ${options.config.labName} is deployed (no state for ${notDeployed.join(', ')}): deploy one first, e.g. npx cdktf deploy ${stackName(options.config, StackName.NETWORK)} ${stackName(options.config, StackName.SSM_NAT)}.\n`,
@@ -355,8 +372,37 @@ export async function checkStatus(options: StatusOptions): Promise<StatusResult>
     await sleep(pause);
     instances = await checkOnce(options, deployed);
   }
-  const exitCode = instances.every((instance) => instance.matches) ? 0 : 1;
-  return { instances, notDeployed, exitCode, text: statusText(options.config, instances, notDeployed, now()) };
+  const targets = await checkTargets(options);
+  const exitCode = [...instances, ...targets].every((checked) => checked.matches) ? 0 : 1;
+  return {
+    instances,
+    targets,
+    notDeployed,
+    exitCode,
+    text: statusText(options.config, instances, targets, notDeployed, now()),
+  };
+}
+
+/** lab-network's forwarding targets (its `<vpc>_target_instance_id` outputs): each must be running. */
+async function checkTargets(options: StatusOptions): Promise<TargetStatus[]> {
+  const outputs = await stateOutputs(options, stackName(options.config, StackName.NETWORK));
+  const targets: TargetStatus[] = [];
+  for (const [name, output] of Object.entries(outputs ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const vpc = /^(vpc\d+)_target_instance_id$/.exec(name)?.[1];
+    if (!vpc || typeof output.value !== 'string') continue;
+    const address = outputs?.[`${vpc}_target_address`]?.value;
+    const base = { vpc, instanceId: output.value, address: typeof address === 'string' ? address : undefined };
+    try {
+      const described = await options.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [output.value] }));
+      const state = described.Reservations?.flatMap((r) => r.Instances ?? [])[0]?.State?.Name ?? 'not found';
+      targets.push({ ...base, state, matches: state === 'running' });
+    } catch (error) {
+      const explained = perInstanceError(error, 'the status calls');
+      if (!explained) throw translate(error, `checking ${output.value}`);
+      targets.push({ ...base, error: explained, matches: false });
+    }
+  }
+  return targets;
 }
 
 function ago(date: Date | undefined, now: number): string {
@@ -368,6 +414,7 @@ function ago(date: Date | undefined, now: number): string {
 function statusText(
   config: LabConfig,
   instances: readonly InstanceStatus[],
+  targets: readonly TargetStatus[],
   notDeployed: readonly string[],
   now: number,
 ): string {
@@ -404,6 +451,18 @@ function statusText(
         ...instance.causes.map((cause, index) => `      ${index + 1}. ${cause}`),
       );
     }
+  }
+  const network = stackName(config, StackName.NETWORK);
+  for (const target of targets) {
+    out.push(
+      `${target.matches ? '✓' : '✗'} ${network} ${target.instanceId} — forwarding target in ${target.vpc.toUpperCase()}${target.address ? ` (${target.address})` : ''}`,
+      '    expected: running (its service answers from boot)',
+      `    observed: ${target.error ? `could not check: ${target.error}` : `instance ${target.state}`}`,
+    );
+    if (!target.matches && !target.error)
+      out.push(
+        `    check: aws ec2 describe-instances --instance-ids ${target.instanceId} --query "Reservations[].Instances[].State" --region ${config.region}`,
+      );
   }
   if (notDeployed.length > 0) out.push('', `Not deployed: ${notDeployed.join(', ')}.`);
   return `${out.join('\n')}\n`;
