@@ -251,7 +251,7 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('instanceType', {
     variable: 'SSM_LAB_INSTANCE_TYPE',
-    doc: 'instance type of all four instances',
+    doc: 'instance type of every instance (the five scenarios and the two forwarding targets)',
     default: 't4g.nano',
     parse: (text) => text,
   })
