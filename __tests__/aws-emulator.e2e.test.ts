@@ -5,6 +5,7 @@ import { stripVTControlCharacters } from 'util';
 import {
   CreateSecurityGroupCommand,
   DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
@@ -74,7 +75,7 @@ function ignoreMotoPublicAddress(project: string): void {
 
 /** The same for an in-process review: every instance ignores associate_public_ip_address. */
 function ignorePublicAddressInApp(stacks: LabStacks): void {
-  for (const stack of [stacks.ssmNat, stacks.ssmPublic, stacks.ssmEndpoint, stacks.ssh]) {
+  for (const stack of [stacks.network, stacks.ssmNat, stacks.ssmPublic, stacks.ssmEndpoint, stacks.ssh, stacks.eice]) {
     for (const node of stack.node.findAll()) {
       if (node instanceof TerraformResource && node.terraformResourceType === 'aws_instance')
         // Added to the construct's own list (cdktf appends an overridden list to the one it has).
@@ -188,7 +189,25 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       });
       // Another AMI, as a user pins one (SSM_LAB_AMI_ID): the instance is replaced.
       reviews.newAmi = await accountReview('new-ami', undefined, { SSM_LAB_AMI_ID: 'ami-0fedcba9876543210' });
+      // The forwarding hop's door on the target closed: lab-ssm-nat's rule on the target's group deleted.
+      reviews.targetRuleRemoved = await accountReview('target-rule-removed', (stacks) =>
+        resourceAt(stacks, 'ssmNat', 'aws_vpc_security_group_ingress_rule', 'forwarding-target-ingress').addOverride(
+          'count',
+          0,
+        ),
+      );
     });
+
+    /** A deployed stack's outputs, as its state file holds them. */
+    const outputsOf = (stack: string): Record<string, string> =>
+      Object.fromEntries(
+        Object.entries(
+          JSON.parse(fs.readFileSync(path.join(project, `terraform.${stack}.tfstate`), 'utf8')).outputs as Record<
+            string,
+            { value: string }
+          >,
+        ).map(([name, output]) => [name, output.value]),
+      );
 
     test('GIVEN the README command WHEN deployed THEN both stacks apply and their state files are in the project', () => {
       expect(deployed.stderr + deployed.stdout).not.toMatch(/Error:/);
@@ -205,7 +224,8 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         /ssm-lab-ssm-nat \((unchanged|update)\): Session Manager reachable → reachable; SSH NOT reachable → NOT reachable/,
       );
       expect(review.stdout).not.toContain(' ! ');
-      expect(review.stdout).toMatch(/lab-network +\+0 ~0 ±0 -0 =\d+/);
+      // The forwarding targets in lab-network get moto's in-place updates too.
+      expect(review.stdout).toMatch(/lab-network +\+0 ~\d+ ±0 -0 =\d+/);
       expect(review.stdout).toMatch(/lab-ssm-nat +\+0 ~\d+ ±0 -0 =\d+/);
       expect(review.status).toBe(AccountExit.OK);
     });
@@ -229,6 +249,62 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         forcedBy: [],
       });
       expect(rest.every((change) => change.kind === 'update')).toBe(true);
+      expect(exitCode).toBe(AccountExit.PATH_LOST);
+    });
+
+    test('GIVEN the deployed scenario WHEN its forwarding outputs are read THEN the commands name the real instance and the real target address', async () => {
+      const nat = outputsOf('lab-ssm-nat');
+      const network = outputsOf('lab-network');
+      const client = emulatorEc2(shell);
+      const describe = async (id: string) =>
+        (await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0].Instances![0];
+      const instance = await describe(nat.instance_id);
+      const target = await describe(network.vpc1_target_instance_id);
+      expect(target.PrivateIpAddress).toMatch(/^10\.0\.2\.\d+$/);
+      expect(network.vpc1_target_address).toBe(`${target.PrivateIpAddress}:8080`);
+      expect(nat.forward_to_target_command).toBe(
+        `aws ssm start-session --target ${instance.InstanceId} --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=${target.PrivateIpAddress},portNumber=8080,localPortNumber=8080 --region ap-northeast-1`,
+      );
+      expect(nat.port_forward_command).toBe(
+        `aws ssm start-session --target ${instance.InstanceId} --document-name AWS-StartPortForwardingSession --parameters portNumber=22,localPortNumber=2222 --region ap-northeast-1`,
+      );
+      // Terraform filled in the account and kept IAM's own variable.
+      const policy = JSON.parse(nat.operator_policy);
+      const account = policy.Statement[0].Resource[0].split(':')[4];
+      expect(account).toMatch(/^\d{12}$/);
+      expect(policy.Statement[0].Resource).toEqual([
+        `arn:aws:ec2:ap-northeast-1:${account}:instance/${instance.InstanceId}`,
+        `arn:aws:ssm:ap-northeast-1:${account}:document/SSM-SessionManagerRunShell`,
+        'arn:aws:ssm:ap-northeast-1::document/AWS-StartPortForwardingSession',
+        'arn:aws:ssm:ap-northeast-1::document/AWS-StartPortForwardingSessionToRemoteHost',
+      ]);
+      expect(policy.Statement[1].Resource).toBe('arn:aws:ssm:*:*:session/${aws:userid}-*');
+      // The target admits the NAT instance's group on 8080, and nothing else (groups found by their
+      // Name tags: moto's DescribeInstances leaves out an instance's security groups).
+      const groupNamed = async (name: string) =>
+        (await client.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'tag:Name', Values: [name] }] })))
+          .SecurityGroups![0];
+      const targetGroup = await groupNamed('ssm-lab-target-vpc1-instance');
+      const natGroup = await groupNamed('ssm-lab-ssm-nat-instance');
+      expect(targetGroup.IpPermissions).toEqual([
+        expect.objectContaining({
+          IpProtocol: 'tcp',
+          FromPort: 8080,
+          ToPort: 8080,
+          UserIdGroupPairs: [expect.objectContaining({ GroupId: natGroup.GroupId })],
+        }),
+      ]);
+      expect(targetGroup.IpPermissions![0].IpRanges ?? []).toEqual([]);
+    });
+
+    test("GIVEN a change that deletes lab-ssm-nat's rule on the target WHEN reviewed after a refresh THEN the forwarding hop is named as cut, and only it, exit 2", () => {
+      const { headlines, exitCode, instances } = reviews.targetRuleRemoved;
+      expect(headlines).toEqual([
+        expect.stringMatching(
+          /^This plan cuts port forwarding to ssm-lab-target-vpc1:8080 from ssm-lab-ssm-nat: the target's security group ssm-lab-target-vpc1-instance admits no tcp\/8080 from the instance \(neither from its security group nor from a range covering it\)\. The plan deletes lab-ssm-nat\/aws_vpc_security_group_ingress_rule\.forwarding-target-ingress\S* \(ssm-lab-target-vpc1-in-8080\)\.$/,
+        ),
+      ]);
+      expect(instances.find((i) => i.name === 'ssm-lab-ssm-nat')!.after?.sessionManager.reachable).toBe(true);
       expect(exitCode).toBe(AccountExit.PATH_LOST);
     });
 
@@ -256,14 +332,18 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
 
     test('GIVEN another AMI WHEN reviewed THEN the instance replacement is the headline, with the attribute that forces it', () => {
       const { headlines, exitCode, stacks } = reviews.newAmi;
+      // The forwarding targets take the pinned AMI too.
       expect(headlines).toEqual([
+        expect.stringMatching(/^This plan replaces ssm-lab-target-vpc1 \(lab-network\/aws_instance\./),
+        expect.stringMatching(/^This plan replaces ssm-lab-target-vpc2 \(lab-network\/aws_instance\./),
         expect.stringMatching(/^This plan replaces ssm-lab-ssm-nat \(lab-ssm-nat\/aws_instance\./),
       ]);
-      expect(stacks.find((s) => s.stack === 'lab-ssm-nat')!.changes).toEqual([
+      // moto's in-place updates of the rules aside (its README).
+      expect(stacks.find((s) => s.stack === 'lab-ssm-nat')!.changes.filter((c) => c.kind !== 'update')).toEqual([
         { address: expect.stringMatching(/^aws_instance\./), kind: 'replace', forcedBy: ['ami'] },
       ]);
       const report = fs.readFileSync(reviews.newAmi.reportFile, 'utf8');
-      expect(report).toContain('<details><summary><code>lab-ssm-nat</code>: 1 to replace</summary>');
+      expect(report).toMatch(/<details><summary><code>lab-ssm-nat<\/code>: 1 to replace(, \d+ to update)?<\/summary>/);
       expect(report).toMatch(/\| replace \| `aws_instance\.instance_[0-9A-F]+` \| `ami` \|/);
       expect(exitCode).toBe(AccountExit.PATH_LOST);
     });
@@ -277,6 +357,11 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         'observed: instance running; registration not checked: Systems Manager DescribeInstanceInformation — an answer that is not an AWS API response (HTTP 500)',
       );
       expect(status.stderr).not.toContain('Deserialization');
+      // lab-network's forwarding targets: EC2 alone says whether they run.
+      expect(status.stdout).toMatch(
+        /✓ lab-network i-\w+ — forwarding target in VPC1 \(10\.0\.2\.\d+:8080\)\n {4}expected: running/,
+      );
+      expect(status.stdout).toMatch(/✓ lab-network i-\w+ — forwarding target in VPC2 \(10\.1\.3\.\d+:8080\)/);
       expect(status.status).toBe(1);
     });
 

@@ -382,6 +382,11 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(report).toMatch(
       /\| Session Manager via NAT gateway \| `lab-ssm-nat` \| USD 0\.0735 \| `aws ssm start-session` \| `AWS-StartPortForwardingSession` \(a port on the instance\), `AWS-StartPortForwardingSessionToRemoteHost` \(the target\) \| no Session Manager charge; every forwarded byte crosses the NAT gateway: 0\.062 USD\/GB processed \| CloudTrail: StartSession/,
     );
+    // What the far end costs: a t4g.nano and its 8 GiB gp3 volume, priced from the same table.
+    expect(report).toContain(
+      'The forwarding targets the paths reach: ssm-lab-target-vpc1 (`lab-network`) USD 0.0065/h, ssm-lab-target-vpc2 (`lab-network`) USD 0.0065/h.',
+    );
+    expect(report).toContain('- gp3 8 GiB root volume of ssm-lab-target-vpc2: USD 0.0011/h (730 h a month)');
     // Every hop in the diagram: through the Instance Connect Endpoint, and on to the target.
     expect(diagram).toMatch(
       /operator\(\["operator"\]\) -- "OpenTunnel" --> n_lab_eice_aws_ec2_instance_connect_endpoint_\w+\n {2}n_lab_eice_aws_ec2_instance_connect_endpoint_\w+ -- "tcp\/22" --> n_lab_eice_aws_instance_\w+/,

@@ -48,7 +48,16 @@ describeWithTerraform('lab-ssh with Terraform', () => {
     expect(accepted.status).toBe(0);
     const rules = accepted.plan
       .resource_changes!.filter((c) => c.type === 'aws_vpc_security_group_ingress_rule')
-      .map((c) => c.change.after?.cidr_ipv4);
-    expect(rules.sort()).toEqual(['198.51.100.0/24', '203.0.113.7/32']);
+      .map((c) => c.change.after!);
+    // tcp/22 on the instance's own group; the other rule is its forwarding hop's, on the target's group.
+    expect(
+      rules
+        .filter((rule) => rule.from_port === 22)
+        .map((rule) => rule.cidr_ipv4)
+        .sort(),
+    ).toEqual(['198.51.100.0/24', '203.0.113.7/32']);
+    expect(rules.filter((rule) => rule.from_port !== 22)).toEqual([
+      expect.objectContaining({ from_port: 8080, to_port: 8080, cidr_ipv4: null }),
+    ]);
   });
 });

@@ -190,15 +190,11 @@ export class LabInstance extends Construct {
 
   /** Admits tcp `port` from one security group only (by reference, not by address). */
   allowFromSecurityGroup(port: number, securityGroupId: string, description: string): VpcSecurityGroupIngressRule {
-    return new VpcSecurityGroupIngressRule(this, `ingress-${port}-from-security-group`, {
-      securityGroupId: this.securityGroup.id,
-      description,
-      ipProtocol: 'tcp',
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: securityGroupId,
-      tags: { Name: `${this.name}-in-${port}-from-sg` },
-    });
+    return new VpcSecurityGroupIngressRule(
+      this,
+      `ingress-${port}-from-security-group`,
+      this.tcpRuleWithGroup(port, securityGroupId, description, `${this.name}-in-${port}-from-sg`),
+    );
   }
 
   /**
@@ -207,15 +203,24 @@ export class LabInstance extends Construct {
    */
   allowTcpToSecurityGroup(port: number, securityGroupId: string, description: string): VpcSecurityGroupEgressRule {
     this.otherEgressRuleCount++;
-    return new VpcSecurityGroupEgressRule(this, `egress-${port}-to-security-group`, {
+    return new VpcSecurityGroupEgressRule(
+      this,
+      `egress-${port}-to-security-group`,
+      this.tcpRuleWithGroup(port, securityGroupId, description, `${this.name}-out-${port}-to-sg`),
+    );
+  }
+
+  /** One tcp port on this instance's group, the other side a security group (ingress and egress alike). */
+  private tcpRuleWithGroup(port: number, securityGroupId: string, description: string, name: string) {
+    return {
       securityGroupId: this.securityGroup.id,
       description,
       ipProtocol: 'tcp',
       fromPort: port,
       toPort: port,
       referencedSecurityGroupId: securityGroupId,
-      tags: { Name: `${this.name}-out-${port}-to-sg` },
-    });
+      tags: { Name: name },
+    };
   }
 
   /** Adds an outbound tcp/443 rule to the instance security group. */

@@ -138,7 +138,12 @@ export function stackCost(model: NetworkModel, stack: string, region: string, ev
         const size = Number(root?.volume_size ?? 0);
         if (size > 0) {
           const price = root?.volume_type === 'gp3' ? prices?.gp3GbMonth : undefined;
-          add(`${root?.volume_type ?? 'EBS'} ${size} GiB root volume`, price, size, `${HOURS_PER_MONTH} h a month`);
+          add(
+            `${root?.volume_type ?? 'EBS'} ${size} GiB root volume of ${model.label(entity)}`,
+            price,
+            size,
+            `${HOURS_PER_MONTH} h a month`,
+          );
         }
         break;
       }

@@ -246,10 +246,19 @@ export function pathComparison(model: NetworkModel, region: string): string[] {
     );
   }
   if (rows.length === 0) return [];
+  // What the far end costs: each target's instance and volume, from its own stack's lines.
+  const targets = reach.forwardingTargets().map((target) => {
+    const name = model.label(target);
+    const usdPerHour = stackCost(model, target.stack, region)
+      .lines.filter((line) => line.item.endsWith(` ${name}`))
+      .reduce((sum, line) => sum + (line.usdPerHour ?? NaN), 0);
+    return `${name} (\`${target.stack}\`) ${usd(usdPerHour)}/h`;
+  });
   return [
     '| path | stack | USD/h | shell | port forwarding | what forwarding costs | what AWS records of it |',
     '|---|---|---|---|---|---|---|',
     ...rows,
+    ...(targets.length > 0 ? ['', `The forwarding targets the paths reach: ${targets.join(', ')}.`] : []),
   ];
 }
 
