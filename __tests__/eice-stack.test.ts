@@ -48,7 +48,7 @@ describe('lab-eice stack', () => {
       Resource: expect.stringMatching(/^\$\{aws_ec2_instance_connect_endpoint\.[^.]+\.arn\}$/),
       Condition: {
         NumericEquals: { 'ec2-instance-connect:remotePort': 22 },
-        StringEquals: { 'ec2-instance-connect:privateIpAddress': '${aws_instance.instance_A89AA789.private_ip}' },
+        IpAddress: { 'ec2-instance-connect:privateIpAddress': '${aws_instance.instance_A89AA789.private_ip}/32' },
       },
     });
     expect(policy.Statement[1]).toMatchObject({

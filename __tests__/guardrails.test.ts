@@ -237,6 +237,18 @@ describe('guardrails', () => {
     ],
     ['SSMLAB-KMS-1', 'a KMS key without rotation', (s) => new KmsKey(s, 'k', { description: 'no rotation' })],
     [
+      'SSMLAB-IAM-4',
+      'a role policy with a misspelt action',
+      (s) =>
+        new IamRolePolicy(s, 'p', {
+          role: 'r',
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Sid: 'Typo', Effect: 'Allow', Action: 'ssm:StartSesion', Resource: '*' }],
+          }),
+        }),
+    ],
+    [
       'SSMLAB-SG-3',
       "a forwarding target's port open to a range outside its VPC",
       (s) => {
@@ -306,6 +318,9 @@ describe('guardrails', () => {
     new Instance(stack, 'i', { ...goodInstance, rootBlockDevice: { encrypted: false } });
     Aspects.of(stack).add(new GuardrailAspect(OPTIONS));
     expect(() => Testing.synth(stack, true)).toThrow('SSMLAB-EC2-2 at broken/i');
+    // The lab's way out (fix or acknowledge), not cdktf's "pass 'skipValidation: true'".
+    expect(() => Testing.synth(stack, true)).toThrow(GuardrailError);
+    expect(() => Testing.synth(stack, true)).not.toThrow(/skipValidation/);
   });
 
   test('GIVEN the default lab WHEN checked THEN zero findings', () => {
@@ -480,5 +495,27 @@ describe('guardrails', () => {
       ),
     ).toEqual([]);
     expect(wildcardActions('{"Statement":[{"NotAction":"iam:*"}]}')).toEqual(['NotAction iam:*']);
+  });
+
+  test('GIVEN a Deny with a wildcard or a NotAction WHEN scanned THEN it restricts and is no finding; the same in an Allow is one', () => {
+    expect(wildcardActions('{"Statement":[{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}')).toEqual([]);
+    expect(wildcardActions('{"Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}')).toEqual([]);
+    expect(
+      wildcardActions('${jsonencode({"Statement" = [{"Effect" = "Deny", "NotAction" = ["s3:*"], "Resource" = "*"}]})}'),
+    ).toEqual([]);
+    expect(wildcardActions('{"Statement":[{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}]}')).toEqual([
+      'NotAction s3:*',
+    ]);
+    const findings = findingsFor(
+      (s) =>
+        new IamRolePolicy(s, 'guard', {
+          role: 'r',
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Sid: 'OnlyS3', Effect: 'Deny', NotAction: 's3:*', Resource: '*' }],
+          }),
+        }),
+    );
+    expect(findings.map((finding) => finding.ruleId)).toEqual([]);
   });
 });

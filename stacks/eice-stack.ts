@@ -79,7 +79,8 @@ export class EiceStack extends ScenarioStack {
             Resource: this.endpoint.endpoint.arn,
             Condition: {
               NumericEquals: { 'ec2-instance-connect:remotePort': EICE_SSH_PORT },
-              StringEquals: { 'ec2-instance-connect:privateIpAddress': lab.instance.privateIp },
+              // An IPAddress key: IpAddress, not a String operator (which IAM would never match).
+              IpAddress: { 'ec2-instance-connect:privateIpAddress': `${lab.instance.privateIp}/32` },
             },
           },
           {
