@@ -2,6 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { TerraformResource } from 'cdktf';
 import { LabStacks } from '../stacks';
 import { AccountExit, AccountReviewResult, ACCOUNT_SYNTH_DIR, runAccountReview } from '../tools/review/account';
@@ -35,11 +37,17 @@ describeWithTerraform('review --account with Terraform', () => {
   let schemas: ResourceSchemas;
   const results: Record<string, AccountReviewResult> = {};
 
-  const review = (label: string, ami = AMI, editApp?: (stacks: LabStacks) => void, stacks = STACKS) =>
+  const review = (
+    label: string,
+    ami = AMI,
+    editApp?: (stacks: LabStacks) => void,
+    stacks = STACKS,
+    settings: Record<string, string> = {},
+  ) =>
     runAccountReview({
       projectDir: root,
       outDir: path.join(root, '.review', label),
-      config: configWith({ SSM_LAB_AMI_ID: ami }),
+      config: configWith({ SSM_LAB_AMI_ID: ami, ...settings }),
       stacks,
       refresh: false,
       env: { ...process.env, ...sts.env },
@@ -77,6 +85,30 @@ describeWithTerraform('review --account with Terraform', () => {
     );
     results.targetRuleRemoved = await review('target-rule-removed', AMI, (stacks) =>
       (stacks.ssmNat.node.findChild('forwarding-target-ingress') as TerraformResource).addOverride('count', 0),
+    );
+    // A change that adds a role with a misspelt policy, its guardrail finding acknowledged: the
+    // review lists what IAM would silently accept.
+    results.policyTypo = await review(
+      'policy-typo',
+      AMI,
+      (stacks) => {
+        const role = new IamRole(stacks.ssmNat, 'helper', {
+          namePrefix: 'helper-',
+          assumeRolePolicy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          }),
+        });
+        new IamRolePolicy(stacks.ssmNat, 'helper-policy', {
+          role: role.id,
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Sid: 'ReadParameters', Effect: 'Allow', Action: 'ssm:GetParamters', Resource: '*' }],
+          }),
+        });
+      },
+      STACKS,
+      { SSM_LAB_ACKNOWLEDGE: 'SSMLAB-IAM-4@lab-ssm-nat=reviewing what the account review lists' },
     );
   });
   const instance = (result: AccountReviewResult, name: string) => result.instances.find((i) => i.name === name)!;
@@ -228,6 +260,21 @@ describeWithTerraform('review --account with Terraform', () => {
       ),
     ]);
     expect(instance(results.targetRuleRemoved, 'ssm-lab-ssm-nat').after?.sessionManager.reachable).toBe(true);
+  });
+
+  test('GIVEN a change whose new policy misspells an action WHEN reviewed THEN the report and the text list it, beside the verdicts', () => {
+    const { policies, text, reportFile, exitCode } = results.policyTypo;
+    expect(policies.findings.map((finding) => `${finding.resource} ${finding.statement}: ${finding.message}`)).toEqual([
+      'lab-ssm-nat/aws_iam_role_policy.helper-policy statement "ReadParameters": unknown action ssm:GetParamters',
+    ]);
+    expect(text).toContain(
+      '  IAM policy findings (1):\n    lab-ssm-nat/aws_iam_role_policy.helper-policy policy, statement "ReadParameters": unknown action ssm:GetParamters (did you mean ssm:GetParameters?)',
+    );
+    expect(fs.readFileSync(reportFile, 'utf8')).toContain(
+      '- `lab-ssm-nat/aws_iam_role_policy.helper-policy` policy, statement "ReadParameters": unknown action ssm:GetParamters (did you mean ssm:GetParameters?)',
+    );
+    expect(exitCode).toBe(AccountExit.OK);
+    expect(results.unchanged.policies.findings).toEqual([]);
   });
 
   test('GIVEN the deployed fixture and what a killed apply left WHEN leftovers are listed and deleted THEN only the orphans, then none', async () => {

@@ -4,6 +4,8 @@ import { applyFailures } from '../../tools/review/apply-checks';
 import { SESSION_MANAGER_ACTIONS } from '../../tools/review/iam';
 import { NetworkModel, PlanJson } from '../../tools/review/plan-model';
 import { Reachability, Verdict } from '../../tools/review/reachability';
+import { planPolicies, policyFindingLine } from '../../tools/review/policies';
+import { markdownReport } from '../../tools/review/report';
 import { ReviewResult } from '../../tools/review/run';
 import { inlineAclEntry } from './synth';
 import { planUnits } from './terraform';
@@ -400,6 +402,84 @@ const VARIANTS: Record<string, Variant> = {
       },
     ],
   ],
+  // A role policy with a misspelt action, an unknown condition key and an operator that does not
+  // fit its key: IAM takes all three; the review lists each.
+  'policy-findings': [
+    'lab-network',
+    (n) => {
+      add(n, 'aws_iam_role_policy', 'typos', {
+        role: ref(n, 'aws_iam_role', 'session-manager-role'),
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'Typo', Effect: 'Allow', Action: 'ssm:GetParamter', Resource: '*' },
+            {
+              Sid: 'Keys',
+              Effect: 'Allow',
+              Action: 'ssm:GetParameter',
+              Resource: '*',
+              Condition: { StringEquals: { 'ssm:NoSuchKey': 'true' }, NumericEquals: { 'aws:SourceVpc': '1' } },
+            },
+          ],
+        }),
+      });
+    },
+  ],
+  // A permissions boundary (customer managed) that leaves out the agent's Open*Channel calls.
+  boundary: [
+    'lab-network',
+    (n) => {
+      add(n, 'aws_iam_policy', 'boundary', {
+        name: 'lab-boundary',
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:Create*'],
+              Resource: '*',
+            },
+          ],
+        }),
+        tags: { Name: 'lab-boundary' },
+      });
+      n.resource.aws_iam_role[idOf(n, 'aws_iam_role', 'session-manager-role')].permissions_boundary =
+        '${aws_iam_policy.boundary.arn}';
+    },
+  ],
+  // The permissions in an inline policy whose Allow has a condition and a NotResource, next to a
+  // Deny with a condition: the plan cannot decide either condition, so the verdict says what it assumed.
+  conditional: [
+    'lab-network',
+    (n) => {
+      delete n.resource.aws_iam_role_policy_attachment[
+        idOf(n, 'aws_iam_role_policy_attachment', 'session-manager-role')
+      ];
+      add(n, 'aws_iam_role_policy', 'conditional', {
+        name: 'agent-conditional',
+        role: ref(n, 'aws_iam_role', 'session-manager-role'),
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'AgentInTheLab',
+              Effect: 'Allow',
+              Action: [...SESSION_MANAGER_ACTIONS],
+              NotResource: 'arn:aws:s3:::*',
+              Condition: { StringEquals: { 'aws:ResourceTag/Project': 'ssm-access-lab' } },
+            },
+            {
+              Sid: 'OnlyThroughAws',
+              Effect: 'Deny',
+              Action: 'ssm:*',
+              Resource: '*',
+              Condition: { Bool: { 'aws:ViaAWSService': 'false' } },
+            },
+          ],
+        }),
+      });
+    },
+  ],
   'endpoint-sg-by-range': [
     'lab-ssm-endpoint',
     (j) => {
@@ -639,6 +719,31 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
     test('GIVEN the same with a peering connection and routes both ways WHEN judged THEN forwarding is reachable through the peering', () => {
       expect(withVariant('forwarding-peered').forwardingOf('ssm-lab-ssm-endpoint').text).toBe(
         'Port forwarding to ssm-lab-target-vpc1:8080: reachable via Session Manager over the VPC endpoints, document AWS-StartPortForwardingSessionToRemoteHost (peering connection peering-vpc2-vpc1 routes both ways; instance SG sends tcp/8080 to the target SG; target SG admits tcp/8080 from the instance SG)',
+      );
+    });
+
+    test('GIVEN a role policy with a misspelt action, an unknown key and a mismatched operator WHEN the review reads the plan THEN each is listed, and the report says so', () => {
+      const { model } = withVariant('policy-findings');
+      expect(planPolicies(model).findings.map((finding) => policyFindingLine(finding))).toEqual([
+        '`lab-network/aws_iam_role_policy.typos` policy, statement "Typo": unknown action ssm:GetParamter (did you mean ssm:GetParameter?)',
+        '`lab-network/aws_iam_role_policy.typos` policy, statement "Keys": NumericEquals does not fit aws:SourceVpc, a String key (use a String operator (StringEquals, StringLike, …) or an ARN operator (ArnEquals, ArnLike, …))',
+        '`lab-network/aws_iam_role_policy.typos` policy, statement "Keys": unknown condition key ssm:NoSuchKey (use a global key (aws:…) or one of ssm\'s keys)',
+      ]);
+      expect(
+        markdownReport(model, { region: 'ap-northeast-1', terraformVersion: 'Terraform', placeholders: [] }),
+      ).toContain('3 finding(s) in the');
+      expect(planPolicies(new NetworkModel(review.plans, review.placeholders)).findings).toEqual([]);
+    });
+
+    test('GIVEN a permissions boundary without the Open*Channel calls WHEN judged THEN every Session Manager instance is cut by the boundary', () => {
+      expect(withVariant('boundary').ssm('ssm-lab-ssm-nat').text).toBe(
+        "Session Manager: NOT reachable — the role ssm-lab-instance's permissions boundary lab-boundary does not allow ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel (a boundary caps what the role's policies grant)",
+      );
+    });
+
+    test('GIVEN an Allow with a condition and a NotResource and a Deny with a condition WHEN judged THEN reachable, naming what it assumed', () => {
+      expect(withVariant('conditional').ssm('ssm-lab-ssm-public').text).toBe(
+        'Session Manager: reachable via internet gateway (public address; 0.0.0.0/0 → internet gateway; 443 out; assuming the condition of the Deny in statement "OnlyThroughAws" of inline policy agent-conditional (Bool) does not match; assuming the condition of statement "AgentInTheLab" of inline policy agent-conditional (StringEquals) holds)',
       );
     });
 

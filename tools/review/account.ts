@@ -21,6 +21,7 @@ import {
   terraformEnvironment,
 } from '../terraform-cli';
 import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan, ResourceChange } from './plan-model';
+import { PlanPolicies, planPolicies, policyCount, policyFindingLine } from './policies';
 import { PRICES_AS_OF, stackCost } from './prices';
 import { Reachability, Verdict } from './reachability';
 import { usd } from './report';
@@ -118,6 +119,8 @@ export interface AccountReviewResult {
   readonly stacks: readonly StackSummary[];
   /** One line per lost path or replaced instance: the report's headline. */
   readonly headlines: readonly string[];
+  /** The policies of the planned state, checked against AWS's catalogue. */
+  readonly policies: PlanPolicies;
   readonly exitCode: (typeof AccountExit)[keyof typeof AccountExit];
   readonly reportFile: string;
   readonly text: string;
@@ -342,7 +345,17 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
     acknowledged,
   };
   const reportFile = path.join(outDir, 'report.md');
-  const result = { outcomes, plans: ordered, instances, stacks: stackSummaries, headlines, exitCode, reportFile };
+  const policies = planPolicies(after);
+  const result = {
+    outcomes,
+    plans: ordered,
+    instances,
+    stacks: stackSummaries,
+    headlines,
+    policies,
+    exitCode,
+    reportFile,
+  };
   fs.writeFileSync(reportFile, accountMarkdown(result, facts));
   return { ...result, text: accountText(result) };
 }
@@ -632,6 +645,14 @@ function accountMarkdown(result: ResultForReport, facts: Facts): string {
       out.push('', `**${i.name}**`, '', `- now: ${texts(i.before!)}`, `- after: ${texts(i.after!)}`);
     }
   }
+  out.push('', "## IAM policies, checked against AWS's catalogue", '');
+  out.push(
+    result.policies.findings.length === 0
+      ? `${policyCount(result.policies.checked)} Terraform knows after this plan read as the Service Authorization Reference says.`
+      : `${result.policies.findings.length} finding(s): IAM accepts these, and the statement then grants or restricts something else.`,
+  );
+  if (result.policies.findings.length > 0)
+    out.push('', ...result.policies.findings.map((finding) => `- ${policyFindingLine(finding)}`));
   if (facts.acknowledged.length > 0)
     out.push('', '## Acknowledged guardrail findings', '', ...facts.acknowledged.map((line) => `- ${line}`));
   out.push(
@@ -655,6 +676,12 @@ function accountText(result: ResultForReport): string {
     for (const change of stack.changes.filter((ch) => ch.kind === 'delete' || ch.kind === 'replace'))
       out.push(`      ${changeWords(change)}`);
   }
+  if (result.policies.findings.length > 0)
+    out.push(
+      '',
+      `  IAM policy findings (${result.policies.findings.length}):`,
+      ...result.policies.findings.map((finding) => `    ${policyFindingLine(finding).replace(/`/g, '')}`),
+    );
   out.push('');
   for (const i of result.instances) {
     const cell = (verdict: Verdict | undefined, missing: string) =>

@@ -1,7 +1,10 @@
 /**
  * Does an instance role let the SSM Agent work? Evaluates the role's trust policy and every policy
- * the plan shows on it (attached managed, customer managed, inline), the way IAM does: an action is
- * allowed when some Allow statement matches it and no Deny statement does.
+ * the plan shows on it the way IAM's policy evaluation logic does within one account: an explicit
+ * Deny wins; the identity-based policies (AWS managed, customer managed, inline) must allow; a
+ * permissions boundary on the role caps what they allow (it must allow too); `NotAction` and
+ * `NotResource` mean what they say. A condition the plan cannot decide is not taken as true in
+ * silence: the verdict names it as an assumption.
  */
 import { Entity, NetworkModel } from './plan-model';
 
@@ -24,17 +27,22 @@ export const KNOWN_MANAGED_POLICIES: Readonly<Record<string, readonly string[]>>
 };
 
 interface Statement {
+  readonly Sid?: string;
   readonly Effect?: string;
   readonly Action?: string | string[];
   readonly NotAction?: string | string[];
   readonly Resource?: string | string[];
+  readonly NotResource?: string | string[];
   readonly Principal?: unknown;
+  readonly Condition?: Readonly<Record<string, unknown>>;
 }
 
 export interface RoleVerdict {
   readonly ok: boolean;
   /** Why not, naming the role and the missing actions. */
   readonly problem?: string;
+  /** Conditions the verdict took to hold (an Allow's) or not to match (a Deny's): the plan cannot decide them. */
+  readonly assumptions?: readonly string[];
 }
 
 const list = (value: unknown): string[] =>
@@ -68,10 +76,34 @@ function statementCovers(statement: Statement, action: string): boolean {
   return list(statement.Action).some((pattern) => actionMatches(pattern, action));
 }
 
-/** Resource "*" (or any pattern that can match an instance), which these actions are called on. */
+/**
+ * Whether a resource pattern can match the instance the agent's calls are made on: `*`, or an ARN
+ * pattern whose service is ec2 and whose resource part matches `instance/i-…` (its partition,
+ * region and account are taken to be the instance's).
+ */
+function patternCoversInstance(resource: string): boolean {
+  if (resource === '*') return true;
+  const parts = resource.split(':');
+  if (parts.length < 6) return false;
+  return actionMatches(parts[2], 'ec2') && actionMatches(parts.slice(5).join(':'), 'instance/i-0123456789abcdef0');
+}
+
+/** Resource "*" (or any pattern that can match an instance), which these actions are called on; NotResource: none excludes it. */
 function resourceCoversInstances(statement: Statement): boolean {
-  const resources = list(statement.Resource ?? '*');
-  return resources.some((resource) => resource === '*' || /(^|:)\*$|instance\/\*|:\*:\*/.test(resource));
+  if (statement.NotResource !== undefined) return !list(statement.NotResource).some(patternCoversInstance);
+  return list(statement.Resource ?? '*').some(patternCoversInstance);
+}
+
+/** A Deny applies to every instance only with `*` (or a NotResource that excludes none). */
+function denyCoversEveryInstance(statement: Statement): boolean {
+  if (statement.NotResource !== undefined) return !list(statement.NotResource).some(patternCoversInstance);
+  return list(statement.Resource ?? '*').includes('*');
+}
+
+/** `statement "Sid"` or `a statement`, and its condition operators, for an assumption's words. */
+function conditionWords(statement: Statement, policy: string): string {
+  const which = statement.Sid ? `statement "${statement.Sid}"` : 'a statement';
+  return `${which} of ${policy} (${Object.keys(statement.Condition ?? {}).join(', ')})`;
 }
 
 /** Does the trust policy let EC2 assume the role? Undefined when the plan does not know it yet. */
@@ -88,6 +120,36 @@ export function trustsEc2(assumeRolePolicy: unknown): boolean | undefined {
   });
 }
 
+/** A policy document and what to call it in a reason. */
+interface NamedPolicy {
+  readonly name: string;
+  readonly document: unknown;
+}
+
+/**
+ * The statements of a managed policy the plan names by ARN: an AWS managed one the review knows,
+ * a customer managed one in the plans, or undefined (its content is not in the plan).
+ */
+function managedPolicy(
+  model: NetworkModel,
+  arn: unknown,
+  holder: Entity | undefined,
+  attribute: string,
+): NamedPolicy | undefined {
+  // AWS managed policies are arn:<partition>:iam::aws:policy/[path/]<name>.
+  const awsManagedName =
+    typeof arn === 'string' ? /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] : undefined;
+  const known = awsManagedName ? KNOWN_MANAGED_POLICIES[awsManagedName] : undefined;
+  if (known)
+    return {
+      name: awsManagedName!,
+      document: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: known, Resource: '*' }] }),
+    };
+  const customer = holder ? model.target(holder, attribute) : undefined;
+  if (customer?.type === 'aws_iam_policy') return { name: model.label(customer), document: customer.values.policy };
+  return undefined;
+}
+
 /** The instance profile's role and whether it can carry Session Manager. */
 export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
   const name = model.label(role);
@@ -98,7 +160,7 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
       problem: `the role ${name} does not trust ec2.amazonaws.com (its trust policy has no Allow of sts:AssumeRole for the EC2 service), so the instance cannot use it`,
     };
 
-  const documents: unknown[] = [];
+  const policies: NamedPolicy[] = [];
   const unknownPolicies: string[] = [];
   const managedArns = [
     ...model
@@ -107,33 +169,73 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
     ...list(role.values.managed_policy_arns).map((arn) => ({ attachment: undefined, arn })),
   ];
   for (const { attachment, arn } of managedArns) {
-    // AWS managed policies are arn:<partition>:iam::aws:policy/[path/]<name>.
-    const awsManagedName =
-      typeof arn === 'string' ? /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] : undefined;
-    const known = awsManagedName ? KNOWN_MANAGED_POLICIES[awsManagedName] : undefined;
-    if (known) {
-      documents.push(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: known, Resource: '*' }] }));
-      continue;
-    }
-    const customer = attachment ? model.target(attachment, 'policy_arn') : undefined;
-    if (customer?.type === 'aws_iam_policy') documents.push(customer.values.policy);
+    const policy = managedPolicy(model, arn, attachment, 'policy_arn');
+    if (policy) policies.push(policy);
     else unknownPolicies.push(typeof arn === 'string' ? arn : 'a policy whose ARN is known only after apply');
   }
-  for (const inline of model.pointingAt('aws_iam_role_policy', 'role', role)) documents.push(inline.values.policy);
+  for (const inline of model.pointingAt('aws_iam_role_policy', 'role', role))
+    policies.push({
+      name: `inline policy ${inline.values.name ?? model.label(inline)}`,
+      document: inline.values.policy,
+    });
   for (const inline of Array.isArray(role.values.inline_policy) ? role.values.inline_policy : [])
-    documents.push(inline?.policy);
+    policies.push({ name: `inline policy ${inline?.name ?? ''}`.trim(), document: inline?.policy });
 
-  const statements = documents.flatMap((document) => statementsOf(document) ?? []);
+  // A permissions boundary caps what the identity policies grant: it must allow each action too.
+  const boundaryArn = role.values.permissions_boundary;
+  const boundaryGiven =
+    (typeof boundaryArn === 'string' && boundaryArn !== '') || model.targets(role, 'permissions_boundary').length > 0;
+  const boundary = boundaryGiven ? managedPolicy(model, boundaryArn, role, 'permissions_boundary') : undefined;
+
+  const assumptions = new Set<string>();
+  const statementsIn = (policies: readonly NamedPolicy[]) =>
+    policies.flatMap((policy) =>
+      (statementsOf(policy.document) ?? []).map((statement) => ({ statement, policy: policy.name })),
+    );
+  const identity = statementsIn(policies);
+  const allows = (entries: ReturnType<typeof statementsIn>, action: string) => {
+    const matching = entries.filter(
+      ({ statement }) =>
+        statement.Effect === 'Allow' && statementCovers(statement, action) && resourceCoversInstances(statement),
+    );
+    const plain = matching.find(({ statement }) => statement.Condition === undefined);
+    if (plain) return true;
+    if (matching.length === 0) return false;
+    assumptions.add(`assuming the condition of ${conditionWords(matching[0].statement, matching[0].policy)} holds`);
+    return true;
+  };
+  const denies = (entries: ReturnType<typeof statementsIn>, action: string) => {
+    const matching = entries.filter(
+      ({ statement }) =>
+        statement.Effect === 'Deny' && statementCovers(statement, action) && denyCoversEveryInstance(statement),
+    );
+    const plain = matching.find(({ statement }) => statement.Condition === undefined);
+    if (plain) return true;
+    for (const { statement, policy } of matching)
+      assumptions.add(`assuming the condition of the Deny in ${conditionWords(statement, policy)} does not match`);
+    return false;
+  };
+  const boundaryEntries = boundary ? statementsIn([boundary]) : [];
+  const capped: string[] = [];
   const missing = SESSION_MANAGER_ACTIONS.filter((action) => {
-    const allowed = statements.some(
-      (s) => s.Effect === 'Allow' && statementCovers(s, action) && resourceCoversInstances(s),
-    );
-    const denied = statements.some(
-      (s) => s.Effect === 'Deny' && statementCovers(s, action) && list(s.Resource ?? '*').includes('*'),
-    );
-    return !allowed || denied;
+    if (denies(identity, action) || (boundary && denies(boundaryEntries, action))) return true;
+    if (!allows(identity, action)) return true;
+    if (boundary && !allows(boundaryEntries, action)) {
+      capped.push(action);
+      return true;
+    }
+    return false;
   });
-  if (missing.length === 0) return { ok: true };
+  if (boundaryGiven && !boundary)
+    assumptions.add(
+      `assuming its permissions boundary ${typeof boundaryArn === 'string' ? boundaryArn : '(known only after apply)'} allows the agent's calls (its content is not in the plan)`,
+    );
+  if (missing.length === 0) return { ok: true, assumptions: [...assumptions] };
+  if (capped.length === missing.length)
+    return {
+      ok: false,
+      problem: `the role ${name}'s permissions boundary ${boundary!.name} does not allow ${capped.join(', ')} (a boundary caps what the role's policies grant)`,
+    };
   const unknown =
     unknownPolicies.length > 0 ? ` (the content of ${unknownPolicies.join(', ')} is not in the plan)` : '';
   return { ok: false, problem: `the role ${name} is not allowed ${missing.join(', ')}${unknown}` };

@@ -275,6 +275,8 @@ export class Reachability {
     for (const w of works.filter((w) => w.path !== 'vpc-endpoints'))
       if (!details.includes(w.detail)) details.push(w.detail);
     const via = paths.map((path) => PATH_NAMES[path]).join(' and ');
+    // What the plan cannot decide is said, not taken as true in silence.
+    for (const assumption of roleVerdict.assumptions ?? []) details.push(assumption);
     const reason = `${noteText}${details.join('; ')}`;
     return { reachable: true, paths, reason, text: `Session Manager: reachable via ${via} (${reason})` };
   }

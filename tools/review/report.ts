@@ -5,6 +5,7 @@ import { FORWARDING_TARGET_PORT, FORWARDS_TO_TAG, parseForwardsTo } from '../../
 import { AWS_PROVIDER_VERSION } from '../terraform-cli';
 import { applyFailures } from './apply-checks';
 import { Entity, NetworkModel } from './plan-model';
+import { planPolicies, policyCount, policyFindingLine } from './policies';
 import { PRICES, PRICES_AS_OF, RegionPrices, stackCost, StackCost } from './prices';
 import { Reachability, Verdict } from './reachability';
 
@@ -433,6 +434,15 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
       ),
     );
   }
+  const policies = planPolicies(model);
+  out.push('', "### IAM policies, checked against AWS's catalogue", '');
+  out.push(
+    policies.findings.length === 0
+      ? `${policyCount(policies.checked)} Terraform knows at plan time read as the Service Authorization Reference says: every action and condition key exists, every operator fits its key, every resource fits the action (the others were checked at synth).`
+      : `${policies.findings.length} finding(s) in ${policyCount(policies.checked).replace('The', 'the')} Terraform knows at plan time — IAM accepts these, and the statement then grants or restricts something else:`,
+  );
+  if (policies.findings.length > 0)
+    out.push('', ...policies.findings.map((finding) => `- ${policyFindingLine(finding)}`));
   const failures = applyFailures(model);
   if (failures.length > 0) {
     out.push(
@@ -509,6 +519,13 @@ export function textReport(model: NetworkModel, facts: ReviewFacts): string {
       ...failures.map((failure) => `    ${failure.resource}: ${failure.problem}`),
     );
   }
+  const policies = planPolicies(model);
+  if (policies.findings.length > 0)
+    out.push(
+      '',
+      `  IAM policy findings (${policies.findings.length}):`,
+      ...policies.findings.map((finding) => `    ${policyFindingLine(finding).replace(/`/g, '')}`),
+    );
   const comparison = natVersusEndpoints(model, facts.region);
   if (comparison.length > 0) out.push('', ...comparison.map((line) => `  ${line}`));
   return `${out.join('\n')}\n`;
