@@ -51,4 +51,22 @@ describe('the development commands', () => {
     expect(unit.some((file) => /terraform.*\.test\.ts$|\.e2e\.test\.ts$/.test(file))).toBe(false);
     expect(e2e).toContain(path.join('__tests__', 'scripts.e2e.test.ts'));
   });
+
+  test("GIVEN the install WHEN npm lists the dependencies' install scripts THEN each is decided in allowScripts (npm ci ends with no warning), and none is allowed", () => {
+    const listed = spawnSync('npm', ['install-scripts', 'ls'], { cwd: ROOT, encoding: 'utf8' });
+    expect(listed.status).toBe(0);
+    expect(stripVTControlCharacters(listed.stdout + listed.stderr)).toContain(
+      'No packages with unreviewed install scripts.',
+    );
+    // Denied, and the real CLI works without them: cdktf synth (readme-commands.e2e), cdktf deploy and
+    // destroy (the emulator tier), SWC's transpiling (every run of bin/app.js).
+    const allowScripts: Record<string, boolean> = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'),
+    ).allowScripts;
+    expect(allowScripts).toEqual({
+      '@cdktf/node-pty-prebuilt-multiarch': false,
+      '@parcel/watcher': false,
+      '@swc/core': false,
+    });
+  });
 });
