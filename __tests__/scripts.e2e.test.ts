@@ -52,6 +52,14 @@ describe('the development commands', () => {
     expect(e2e).toContain(path.join('__tests__', 'scripts.e2e.test.ts'));
   });
 
+  test("GIVEN the Node lines CI tests WHEN compared with engines THEN engines names exactly those and the machine's own", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MAJORS } = require('../scripts/node-versions.js') as { MAJORS: string[] };
+    const engines: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).engines.node;
+    expect(engines.split(' || ')).toEqual([`^${process.versions.node.split('.')[0]}`, ...MAJORS.map((m) => `^${m}`)]);
+    expect(fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toContain('npm run --silent test:node-versions');
+  });
+
   test("GIVEN the install WHEN npm lists the dependencies' install scripts THEN each is decided in allowScripts (npm ci ends with no warning), and none is allowed", () => {
     const listed = spawnSync('npm', ['install-scripts', 'ls'], { cwd: ROOT, encoding: 'utf8' });
     expect(listed.status).toBe(0);

