@@ -71,8 +71,10 @@ function main() {
   const majors = process.argv.slice(2).length > 0 ? process.argv.slice(2) : MAJORS;
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-node-versions-'));
   const failures = [];
+  let passed = 0;
   const step = (label, result, ok = result.status === 0) => {
     console.log(`  ${ok ? '✓' : '✗'} ${label} (${result.seconds.toFixed(1)} s)`);
+    if (ok) passed++;
     if (!ok) failures.push(`${label}:\n${(result.stdout || '').slice(-3000)}${(result.stderr || '').slice(-3000)}`);
     return ok;
   };
@@ -102,6 +104,8 @@ function main() {
     );
   }
   fs.rmSync(scratch, { recursive: true, force: true });
+  // The plain closing line a CI log reader counts.
+  console.log(`node-versions: ${passed} passed, ${failures.length} failed`);
   if (failures.length > 0) {
     console.error(`\n${failures.length} step(s) failed:\n\n${failures.join('\n\n')}`);
     process.exit(1);
