@@ -196,7 +196,9 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
           0,
         ),
       );
-    });
+      // A deploy and seven reviews: about 150 s on a quiet machine, more than the e2e default of
+      // 240 s when the other worker's Terraform runs share the 2 cores.
+    }, 600_000);
 
     /** A deployed stack's outputs, as its state file holds them. */
     const outputsOf = (stack: string): Record<string, string> =>
