@@ -56,7 +56,9 @@ describe('the development commands', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MAJORS } = require('../scripts/node-versions.js') as { MAJORS: string[] };
     const engines: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).engines.node;
-    expect(engines.split(' || ')).toEqual([`^${process.versions.node.split('.')[0]}`, ...MAJORS.map((m) => `^${m}`)]);
+    // A line may start above x.0.0 where a dependency needs it (dependencies.test.ts holds that).
+    const majors = engines.split(' || ').map((line) => /^\^(\d+)(?:\.\d+\.\d+)?$/.exec(line)?.[1] ?? line);
+    expect(majors).toEqual([process.versions.node.split('.')[0], ...MAJORS]);
     expect(fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toContain('npm run --silent test:node-versions');
   });
 

