@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
-import { configWith, SSH_OPERATOR_ENV, synthLab } from './helpers/synth';
+import { configWith, synthLab } from './helpers/synth';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { EVERY_OPTION_ENV } = require('../scripts/synth-files.js') as { EVERY_OPTION_ENV: Record<string, string> };
 import { describeWithTerraform, init, tf } from './helpers/terraform';
 
 // Terraform's own verdict on everything we synthesize, against the real AWS provider schema.
@@ -63,18 +66,8 @@ async function validateTogether(folders: Record<string, string>, scratch: string
 describeWithTerraform('terraform validate', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-validate-'));
   const lab = synthLab(configWith(), path.join(scratch, 'defaults'));
-  const custom = synthLab(
-    configWith({
-      ...SSH_OPERATOR_ENV,
-      SSM_LAB_ENDPOINT_SERVICES: 'ssm,ssmmessages,ec2messages',
-      SSM_LAB_AMI_ID: 'ami-0123456789abcdef0',
-      SSM_LAB_SSH_OVER_SSM: 'true',
-      SSM_LAB_NAME: 'team-a',
-      SSM_LAB_STATE_BUCKET: 'team-terraform-state',
-      SSM_LAB_SESSION_AUDIT: 'true',
-    }),
-    path.join(scratch, 'custom'),
-  );
+  // Every optional stack, backend and input (the configuration the cdktn check synthesizes too).
+  const custom = synthLab(configWith(EVERY_OPTION_ENV), path.join(scratch, 'custom'));
   const brokenDir = path.join(scratch, 'broken');
   const verdicts: Record<string, Verdict> = {};
 

@@ -13,6 +13,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { filesOf, EVERY_OPTION_ENV } = require('./synth-files');
 
 /** The fork's release this project is checked against (its peer range takes constructs 10.6–10.7). */
 const CDKTN_VERSION = '0.24.0';
@@ -33,37 +34,13 @@ const APP_FILES = [
 /** The default app, and one with every optional stack, backend and input the settings offer. */
 const CONFIGURATIONS = {
   defaults: {},
-  everything: {
-    SSM_LAB_SSH_ALLOWED_CIDRS: '203.0.113.7/32,198.51.100.0/24',
-    SSM_LAB_SSH_PUBLIC_KEY:
-      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBKfakekeyfortestsonlyAAAAAAAAAAAAAAAAAAAA lab@example',
-    SSM_LAB_ENDPOINT_SERVICES: 'ssm,ssmmessages,ec2messages',
-    SSM_LAB_AMI_ID: 'ami-0123456789abcdef0',
-    SSM_LAB_SSH_OVER_SSM: 'true',
-    SSM_LAB_NAME: 'team-a',
-    SSM_LAB_STATE_BUCKET: 'team-terraform-state',
-    SSM_LAB_SESSION_AUDIT: 'true',
-  },
+  everything: EVERY_OPTION_ENV,
 };
 
 function run(command, args, options = {}) {
   const started = Date.now();
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
   return { ...result, seconds: (Date.now() - started) / 1000 };
-}
-
-/** Every file of a synth folder, relative path → content. */
-function filesOf(dir) {
-  const files = {};
-  const walk = (at) => {
-    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 /** Where two parsed JSON values differ: each place's path (`/key/key`, a key with a slash quoted) and both values. */

