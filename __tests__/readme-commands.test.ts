@@ -156,6 +156,15 @@ describe('the README and example npm commands of the review and status tools', (
     );
   });
 
+  test('GIVEN every npm run command the README names WHEN looked up THEN package.json has that script', () => {
+    const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts);
+    const named = [...new Set([...sources.matchAll(/npm run (?:--silent )?([\w:-]*\w)/g)].map((m) => m[1]))];
+    expect(named).toEqual(
+      expect.arrayContaining(['review', 'status', 'leftovers', 'test:node-versions', 'test:cdktn']),
+    );
+    expect(named.filter((script) => !scripts.includes(script))).toEqual([]);
+  });
+
   test('GIVEN the parsers WHEN given a wrong command THEN they refuse it (the check above can fail)', () => {
     expect(() => parseReviewArguments(['--acount'])).toThrow();
     expect(() => parseStatusArguments(['--wait', 'soon'])).toThrow();
