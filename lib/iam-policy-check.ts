@@ -338,14 +338,20 @@ function maskInterpolations(text: string): string {
   return out;
 }
 
+/** The index of the `"` that closes the string opened at `opening` (or the text's length), past escapes. */
+function endOfString(text: string, opening: number): number {
+  let i = opening + 1;
+  for (; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+  return i;
+}
+
 /** The index of the `}` that closes an interpolation opened before `from`, skipping strings and nested braces. */
 function endOfInterpolation(text: string, from: number): number {
   let depth = 1;
   for (let i = from; i < text.length; i++) {
     const char = text[i];
-    if (char === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-    } else if (char === '{') depth++;
+    if (char === '"') i = endOfString(text, i);
+    else if (char === '{') depth++;
     else if (char === '}' && --depth === 0) return i;
   }
   throw new Error('unclosed interpolation');
@@ -437,10 +443,8 @@ class HclReader {
     let depth = 0;
     for (; this.at < this.text.length; this.at++) {
       const char = this.text[this.at];
-      if (char === '"') {
-        for (this.at++; this.at < this.text.length && this.text[this.at] !== '"'; this.at++)
-          if (this.text[this.at] === '\\') this.at++;
-      } else if ('([{'.includes(char)) depth++;
+      if (char === '"') this.at = endOfString(this.text, this.at);
+      else if ('([{'.includes(char)) depth++;
       else if (')]}'.includes(char)) {
         if (depth === 0) break;
         depth--;

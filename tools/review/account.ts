@@ -360,11 +360,18 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   return { ...result, text: accountText(result) };
 }
 
+/** How each path's verdict is judged. */
+const JUDGE: { readonly [K in PathKey]: (reach: Reachability, instance: Entity) => InstanceVerdicts[K] } = {
+  sessionManager: (reach, instance) => reach.sessionManager(instance),
+  ssh: (reach, instance) => reach.ssh(instance),
+  forwarding: (reach, instance) => reach.forwarding(instance),
+};
+
 function verdictsOf(reach: Reachability, instance: Entity): InstanceVerdicts {
   return {
-    sessionManager: reach.sessionManager(instance),
-    ssh: reach.ssh(instance),
-    forwarding: reach.forwarding(instance),
+    sessionManager: JUDGE.sessionManager(reach, instance),
+    ssh: JUDGE.ssh(reach, instance),
+    forwarding: JUDGE.forwarding(reach, instance),
   };
 }
 
@@ -484,7 +491,8 @@ function swapChange(
 export function changesOnPath(plans: Readonly<Record<string, PlanJson>>, instanceId: string, path: PathKey): string[] {
   const reachable = (model: NetworkModel) => {
     const instance = model.get(instanceId);
-    return instance !== undefined && verdictsOf(new Reachability(model), instance)[path]?.reachable === true;
+    // Only the path asked about: each change is judged on two models.
+    return instance !== undefined && JUDGE[path](new Reachability(model), instance)?.reachable === true;
   };
   const prior = Object.fromEntries(Object.entries(plans).map(([stack, plan]) => [stack, priorPlan(plan)]));
   const named: string[] = [];

@@ -193,24 +193,23 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
       (statementsOf(policy.document) ?? []).map((statement) => ({ statement, policy: policy.name })),
     );
   const identity = statementsIn(policies);
-  const allows = (entries: ReturnType<typeof statementsIn>, action: string) => {
-    const matching = entries.filter(
-      ({ statement }) =>
-        statement.Effect === 'Allow' && statementCovers(statement, action) && resourceCoversInstances(statement),
+  type Entries = ReturnType<typeof statementsIn>;
+  /** The statements of this effect that grant or refuse the action on the instances. */
+  const matchingOf = (entries: Entries, effect: 'Allow' | 'Deny', action: string, covers: (s: Statement) => boolean) =>
+    entries.filter(
+      ({ statement }) => statement.Effect === effect && statementCovers(statement, action) && covers(statement),
     );
-    const plain = matching.find(({ statement }) => statement.Condition === undefined);
-    if (plain) return true;
+  const unconditional = (matching: Entries) => matching.some(({ statement }) => statement.Condition === undefined);
+  const allows = (entries: Entries, action: string) => {
+    const matching = matchingOf(entries, 'Allow', action, resourceCoversInstances);
+    if (unconditional(matching)) return true;
     if (matching.length === 0) return false;
     assumptions.add(`assuming the condition of ${conditionWords(matching[0].statement, matching[0].policy)} holds`);
     return true;
   };
-  const denies = (entries: ReturnType<typeof statementsIn>, action: string) => {
-    const matching = entries.filter(
-      ({ statement }) =>
-        statement.Effect === 'Deny' && statementCovers(statement, action) && denyCoversEveryInstance(statement),
-    );
-    const plain = matching.find(({ statement }) => statement.Condition === undefined);
-    if (plain) return true;
+  const denies = (entries: Entries, action: string) => {
+    const matching = matchingOf(entries, 'Deny', action, denyCoversEveryInstance);
+    if (unconditional(matching)) return true;
     for (const { statement, policy } of matching)
       assumptions.add(`assuming the condition of the Deny in ${conditionWords(statement, policy)} does not match`);
     return false;

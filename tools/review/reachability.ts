@@ -40,6 +40,7 @@ interface Rule {
 
 export class Reachability {
   private readonly acls: NetworkAcls;
+  private readonly verdicts = new Map<string, Verdict>();
 
   constructor(private readonly model: NetworkModel) {
     this.acls = new NetworkAcls(model);
@@ -185,6 +186,28 @@ export class Reachability {
 
   /** Session Manager verdict for one instance: each required service judged along the path its DNS name takes. */
   sessionManager(instance: Entity): Verdict {
+    return this.remembered(`session-manager ${instance.id}`, () => this.judgeSessionManager(instance));
+  }
+
+  /** SSH verdict: from the allowed sources, or for one client address. */
+  ssh(instance: Entity, client?: string): Verdict {
+    return this.remembered(`ssh ${instance.id} ${client ?? ''}`, () => this.judgeSsh(instance, client));
+  }
+
+  /**
+   * A verdict judged once per model: the report, its diagram and the forwarding hop all ask for the
+   * same instance's first hops, and the model does not change under a Reachability.
+   */
+  private remembered(key: string, judge: () => Verdict): Verdict {
+    let verdict = this.verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = judge();
+      this.verdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  private judgeSessionManager(instance: Entity): Verdict {
     const fail = (reason: string): Verdict => ({
       reachable: false,
       reason,
@@ -281,8 +304,7 @@ export class Reachability {
     return { reachable: true, paths, reason, text: `Session Manager: reachable via ${via} (${reason})` };
   }
 
-  /** SSH verdict: from the allowed sources, or for one client address. */
-  ssh(instance: Entity, client?: string): Verdict {
+  private judgeSsh(instance: Entity, client?: string): Verdict {
     const fail = (reason: string): Verdict => ({
       reachable: false,
       reason,
