@@ -46,4 +46,21 @@ describeWithTerraform('npm run review with SSM_LAB_SESSION_AUDIT=true', () => {
     expect(audit['ssm-lab-ssh']).toBe('not logged (no Session Manager role)');
     expect(fs.readFileSync(result.reportFile!, 'utf8')).toContain('| sessions |');
   });
+
+  test('GIVEN the audit on WHEN reviewed THEN Terraform plans the scenarios against the audit state, and the report shows each printed command allowed by the printed policy, the shell with the key', () => {
+    for (const stack of ['lab-ssm-public', 'lab-ssm-nat', 'lab-ssm-endpoint'])
+      expect(result.outcomes.find((o) => o.stack === stack)).toMatchObject({ ok: true });
+    expect(result.facts.placeholders[0]).toContain('read lab-network and lab-session-audit through their states');
+    const access = Object.fromEntries((result.facts.operatorAccess ?? []).map((a) => [a.stack, a]));
+    expect(Object.keys(access).sort()).toEqual(['lab-eice', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public']);
+    expect(Object.values(access).flatMap((a) => a.missing)).toEqual([]);
+    const report = fs.readFileSync(result.reportFile!, 'utf8');
+    expect(report).toContain('## Operator policies and the printed commands');
+    expect(report).toContain(
+      '| `lab-ssm-nat` | `connect_command` | ssm:StartSession ×2, ssm:ResumeSession, ssm:TerminateSession, kms:GenerateDataKey | ✅ allowed |',
+    );
+    expect(result.text).toMatch(
+      /Operator policies: each allows the commands printed beside it \(lab-eice 8 calls, lab-ssm-endpoint 13 calls, lab-ssm-nat 13 calls, lab-ssm-public 13 calls\)/,
+    );
+  });
 });

@@ -28,12 +28,19 @@ describe('lab-session-audit stack', () => {
     expect(audit.output?.watch_command.value).toMatch(
       /^aws logs tail \$\{aws_cloudwatch_log_group\.[^}]+\.name\} --follow --region ap-northeast-1$/,
     );
+    // Besides these, the key's ARN for the Session Manager scenarios' operator policies (cdktf's
+    // cross-stack output).
     expect(Object.keys(audit.output ?? {}).sort()).toEqual([
+      'cross-stack-output-aws_kms_keyaudit_key_39D8EA39arn',
       'document_name',
       'kms_key_arn',
       'log_group_name',
       'watch_command',
     ]);
+    for (const stack of ['lab-ssm-public', 'lab-ssm-nat', 'lab-ssm-endpoint'])
+      expect(String(on.stacks[stack].output!.operator_policy.value)).toContain(
+        'data.terraform_remote_state.cross-stack-reference-input-lab-session-audit.outputs.cross-stack-output-aws_kms_keyaudit_key_39D8EA39arn',
+      );
     // The instance role is lab-network's, reached through its state.
     expect(String(Object.values(audit.resource!.aws_iam_role_policy)[0].role)).toContain(
       'data.terraform_remote_state.cross-stack-reference-input-lab-network',

@@ -2,8 +2,11 @@
  * The least-privilege IAM policy for whoever opens sessions to one instance, in the form of AWS's
  * Session Manager documentation ("Quickstart end user policies for Session Manager"):
  * `ssm:StartSession` on the instance and on exactly the Session documents its commands use, with
- * the document access check on, and `ssm:TerminateSession` / `ssm:ResumeSession` on the caller's
- * own sessions only (a session id starts with the caller's `aws:userid`).
+ * the document access check on; `ssm:TerminateSession` / `ssm:ResumeSession` on the caller's own
+ * sessions only (a session id starts with the caller's `aws:userid`); and, when the shell's
+ * document encrypts session data with a KMS key, `kms:GenerateDataKey` on that key for sessions to
+ * this instance only — the Session Manager plugin on the operator's machine asks KMS for the
+ * session's data key itself, with the session and the target as encryption context.
  */
 
 /** Session Manager documents the lab's commands name (AWS-owned: their ARNs carry no account). */
@@ -26,13 +29,31 @@ export interface OperatorPolicyProps {
   readonly shellDocument: string;
   /** AWS-owned documents the commands use besides the shell. */
   readonly awsDocuments: readonly string[];
+  /**
+   * The KMS key the shell's document encrypts session data with (the session audit's), by ARN.
+   * @default none: the shell's sessions are not encrypted with a key of the lab's
+   */
+  readonly sessionKeyArn?: string;
+  /**
+   * The instance's id, which the plugin names as `aws:ssm:TargetId` in the data key's encryption
+   * context (a Terraform expression is fine). Required with {@link sessionKeyArn}.
+   * @default none
+   */
+  readonly instanceId?: string;
 }
+
+/** The encryption context key the Session Manager plugin sets to the session's target. */
+export const SESSION_TARGET_CONTEXT_KEY = 'kms:EncryptionContext:aws:ssm:TargetId';
 
 /**
  * The policy as JSON text. `${aws:userid}` is escaped for Terraform (`$${…}`), which would
  * otherwise read it as an interpolation: the policy IAM receives holds the variable itself.
  */
 export function sessionManagerOperatorPolicy(props: OperatorPolicyProps): string {
+  if (props.sessionKeyArn !== undefined && props.instanceId === undefined)
+    throw new Error(
+      'sessionManagerOperatorPolicy: instanceId is required with sessionKeyArn (the key is granted for sessions to that instance only)',
+    );
   const ssm = (account: string, resource: string) =>
     `arn:${props.partition}:ssm:${props.region}:${account}:${resource}`;
   return JSON.stringify({
@@ -56,6 +77,17 @@ export function sessionManagerOperatorPolicy(props: OperatorPolicyProps): string
         Action: ['ssm:TerminateSession', 'ssm:ResumeSession'],
         Resource: `arn:${props.partition}:ssm:*:*:session/$\${aws:userid}-*`,
       },
+      ...(props.sessionKeyArn === undefined
+        ? []
+        : [
+            {
+              Sid: 'EncryptSessionDataForThisInstance',
+              Effect: 'Allow',
+              Action: 'kms:GenerateDataKey',
+              Resource: props.sessionKeyArn,
+              Condition: { StringEquals: { [SESSION_TARGET_CONTEXT_KEY]: props.instanceId } },
+            },
+          ]),
     ],
   });
 }

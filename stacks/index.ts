@@ -32,17 +32,20 @@ export interface LabStacks {
 export function addLabStacks(app: App, config: LabConfig): LabStacks {
   const name = (base: string) => stackName(config, base);
   const network = new NetworkStack(app, name(StackName.NETWORK), { config });
+  // Before the scenarios: their operator policies name its key.
+  const sessionAudit = config.sessionAudit
+    ? new SessionAuditStack(app, name(StackName.SESSION_AUDIT), { config, network })
+    : undefined;
+  const scenario = { config, network, sessionAudit };
   const stacks = {
     network,
-    ssh: new SshStack(app, name(StackName.SSH), { config, network }),
-    ssmPublic: new SsmPublicStack(app, name(StackName.SSM_PUBLIC), { config, network }),
-    ssmNat: new SsmNatStack(app, name(StackName.SSM_NAT), { config, network }),
-    ssmEndpoint: new SsmEndpointStack(app, name(StackName.SSM_ENDPOINT), { config, network }),
-    eice: new EiceStack(app, name(StackName.EICE), { config, network }),
+    ssh: new SshStack(app, name(StackName.SSH), scenario),
+    ssmPublic: new SsmPublicStack(app, name(StackName.SSM_PUBLIC), scenario),
+    ssmNat: new SsmNatStack(app, name(StackName.SSM_NAT), scenario),
+    ssmEndpoint: new SsmEndpointStack(app, name(StackName.SSM_ENDPOINT), scenario),
+    eice: new EiceStack(app, name(StackName.EICE), scenario),
     temporaryEndpoints: new TemporaryEndpointsStack(app, name(StackName.TEMPORARY_ENDPOINTS), { config }),
-    sessionAudit: config.sessionAudit
-      ? new SessionAuditStack(app, name(StackName.SESSION_AUDIT), { config, network })
-      : undefined,
+    sessionAudit,
   };
   const guardrails = new GuardrailAspect({
     sshOverSessionManager: config.sshOverSessionManager,

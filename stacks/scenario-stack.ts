@@ -7,6 +7,7 @@ import { sessionAuditDocumentName } from '../lib/session-audit-facts';
 import { SessionDocument, sessionManagerOperatorPolicy } from '../lib/session-manager-operator-policy';
 import { LabStack, LabStackProps } from './lab-stack';
 import { NetworkStack } from './network-stack';
+import type { SessionAuditStack } from './session-audit-stack';
 
 /** The access paths the lab compares; each is the `Scenario` tag of its resources. */
 export const Scenario = {
@@ -41,6 +42,12 @@ export function sshProxyConfig(region: string): string {
 export interface ScenarioStackProps extends LabStackProps {
   /** `lab-network`, whose VPCs, role and key pair the scenario builds on. */
   readonly network: NetworkStack;
+  /**
+   * `lab-session-audit`, when the session audit is on: the shell's sessions are encrypted with its
+   * key, so the operator's policy names that key (and the scenario depends on the stack).
+   * @default none (the session audit is off)
+   */
+  readonly sessionAudit?: SessionAuditStack;
 }
 
 /** The local port the forwarding commands listen on for a port of the instance itself (its sshd, 22). */
@@ -49,6 +56,7 @@ export const INSTANCE_PORT_FORWARD = { remote: 22, local: 2222 } as const;
 /** A stack that adds one instance (and what its path needs) on top of `lab-network`. */
 export abstract class ScenarioStack extends LabStack {
   readonly network: NetworkStack;
+  readonly sessionAudit?: SessionAuditStack;
   /** The private service this scenario's instance forwards to (set by {@link labInstance}). */
   forwardingTarget?: ForwardingTarget;
 
@@ -56,6 +64,11 @@ export abstract class ScenarioStack extends LabStack {
     super(scope, id, props);
     this.network = props.network;
     this.addDependency(props.network);
+    if (this.config.sessionAudit && props.sessionAudit === undefined)
+      throw new Error(
+        `${id}: the session audit is on (SSM_LAB_SESSION_AUDIT=true) but no lab-session-audit stack was given: the operator policy must name its key`,
+      );
+    this.sessionAudit = this.config.sessionAudit ? props.sessionAudit : undefined;
   }
 
   /** `<lab name>-<suffix>`: names and Name tags carry the lab name. */
@@ -137,9 +150,7 @@ export abstract class ScenarioStack extends LabStack {
       `aws ssm start-session --target ${lab.instance.id} --document-name ${SessionDocument.PORT_FORWARDING_TO_REMOTE_HOST} --parameters host=${this.forwardingTargetAddress()},portNumber=${target.port},localPortNumber=${target.port} ${region}`,
       `Forwards localhost:${target.port} to ${target.name} (tcp/${target.port}) through the instance; then curl http://localhost:${target.port}/`,
     );
-    const shellDocument = this.config.sessionAudit
-      ? sessionAuditDocumentName(this.config.labName)
-      : SessionDocument.SHELL;
+    const shellDocument = this.sessionAudit ? sessionAuditDocumentName(this.config.labName) : SessionDocument.SHELL;
     this.output(
       'operator_policy',
       sessionManagerOperatorPolicy({
@@ -154,6 +165,10 @@ export abstract class ScenarioStack extends LabStack {
           SessionDocument.PORT_FORWARDING,
           SessionDocument.PORT_FORWARDING_TO_REMOTE_HOST,
         ],
+        // The audit's document encrypts session data with its key; lab-session-audit's state
+        // carries the ARN, which cdktf marks sensitive like every cross-stack output.
+        sessionKeyArn: this.sessionAudit ? Fn.nonsensitive(this.sessionAudit.audit.key.arn) : undefined,
+        instanceId: lab.instance.id,
       }),
       'Least-privilege IAM policy for the operator who opens sessions and forwards ports (attach to their role)',
     );
@@ -183,9 +198,7 @@ export abstract class ScenarioStack extends LabStack {
   /** `aws ssm start-session …` for an instance of this stack. */
   protected sessionManagerCommand(lab: LabInstance): string {
     // With the session audit, through the lab's Session document: logged and encrypted.
-    const document = this.config.sessionAudit
-      ? ` --document-name ${sessionAuditDocumentName(this.config.labName)}`
-      : '';
+    const document = this.sessionAudit ? ` --document-name ${sessionAuditDocumentName(this.config.labName)}` : '';
     return `aws ssm start-session --target ${lab.instance.id}${document} --region ${this.config.region}`;
   }
 }

@@ -24,8 +24,9 @@ import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan, Reso
 import { PlanPolicies, planPolicies, policyCount, policyFindingLine } from './policies';
 import { PRICES_AS_OF, stackCost } from './prices';
 import { Reachability, Verdict } from './reachability';
-import { usd } from './report';
-import { ReviewError, terraformOrExplain } from './run';
+import { OperatorAccess, synthesizedOperatorAccess } from './operator-access';
+import { operatorAccessMarkdown, operatorAccessText, usd } from './report';
+import { readStacks, ReviewError, terraformOrExplain } from './run';
 
 /** Exit codes a CI job can gate on. */
 export const AccountExit = {
@@ -121,6 +122,8 @@ export interface AccountReviewResult {
   readonly headlines: readonly string[];
   /** The policies of the planned state, checked against AWS's catalogue. */
   readonly policies: PlanPolicies;
+  /** Each stack's printed commands checked against its printed operator policy (as synthesized). */
+  readonly operatorAccess: readonly OperatorAccess[];
   readonly exitCode: (typeof AccountExit)[keyof typeof AccountExit];
   readonly reportFile: string;
   readonly text: string;
@@ -353,6 +356,13 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
     stacks: stackSummaries,
     headlines,
     policies,
+    operatorAccess: synthesizedOperatorAccess(
+      readStacks(
+        synthDir,
+        synthesized.filter((stack) => wanted.has(stack)),
+      ),
+      config.partition,
+    ),
     exitCode,
     reportFile,
   };
@@ -663,6 +673,7 @@ function accountMarkdown(result: ResultForReport, facts: Facts): string {
     out.push('', ...result.policies.findings.map((finding) => `- ${policyFindingLine(finding)}`));
   if (facts.acknowledged.length > 0)
     out.push('', '## Acknowledged guardrail findings', '', ...facts.acknowledged.map((line) => `- ${line}`));
+  if (result.operatorAccess.length > 0) out.push('', ...operatorAccessMarkdown(result.operatorAccess));
   out.push(
     '',
     `Exit code ${result.exitCode}: 0 = reviewed, no path lost; 2 = a reachable path would be lost or an instance replaced; 1 = could not review.`,
@@ -690,6 +701,8 @@ function accountText(result: ResultForReport): string {
       `  IAM policy findings (${result.policies.findings.length}):`,
       ...result.policies.findings.map((finding) => `    ${policyFindingLine(finding).replace(/`/g, '')}`),
     );
+  const access = operatorAccessText(result.operatorAccess);
+  if (access.length > 0) out.push('', ...access);
   out.push('');
   for (const i of result.instances) {
     const cell = (verdict: Verdict | undefined, missing: string) =>

@@ -4,6 +4,7 @@ import { Scenario, SCENARIO_LABELS } from '../../stacks/scenario-stack';
 import { FORWARDING_TARGET_PORT, FORWARDS_TO_TAG, parseForwardsTo } from '../../lib/forwarding-target';
 import { AWS_PROVIDER_VERSION } from '../terraform-cli';
 import { applyFailures } from './apply-checks';
+import { EXAMPLE_ACCOUNT, OPERATOR_USERID, OperatorAccess } from './operator-access';
 import { Entity, NetworkModel } from './plan-model';
 import { planPolicies, policyCount, policyFindingLine } from './policies';
 import { PRICES, PRICES_AS_OF, RegionPrices, stackCost, StackCost } from './prices';
@@ -50,6 +51,72 @@ export interface ReviewFacts {
   readonly terraformVersion: string;
   readonly placeholders: readonly string[];
   readonly acknowledged?: readonly string[];
+  /** Each stack's printed commands checked against its printed operator policy. */
+  readonly operatorAccess?: readonly OperatorAccess[];
+}
+
+/** A stack's commands and what its policy lacks for them, in a few words. */
+function accessVerdict(access: OperatorAccess): string {
+  if (access.unreadable) return `not checked: ${access.unreadable}`;
+  const calls = access.commands.reduce((sum, command) => sum + command.calls.length, 0);
+  if (access.missing.length === 0)
+    return calls === 0 ? 'its commands call no AWS API' : `allows all ${calls} AWS calls of its commands`;
+  return `lacks ${access.missing.length} of ${calls} AWS calls`;
+}
+
+/** "Operator policies" in the Markdown report: per stack and command, the calls and whether the policy allows them. */
+export function operatorAccessMarkdown(results: readonly OperatorAccess[]): string[] {
+  if (results.length === 0) return [];
+  const out = [
+    '## Operator policies and the printed commands',
+    '',
+    `Every command a stack prints, read into the AWS calls the AWS CLI makes for it, evaluated against the \`operator_policy\` printed beside it — ids AWS assigns at apply are made up in AWS's formats, in account ${EXAMPLE_ACCOUNT}, for a caller whose \`aws:userid\` is \`${OPERATOR_USERID}\`.`,
+    '',
+    '| stack | command | AWS calls | under `operator_policy` |',
+    '|---|---|---|---|',
+  ];
+  const notes = new Set<string>();
+  for (const access of results) {
+    if (access.unreadable) out.push(`| \`${access.stack}\` | — | — | ${accessVerdict(access)} |`);
+    for (const command of access.commands) {
+      const counts = new Map<string, number>();
+      for (const { call } of command.calls) counts.set(call.action, (counts.get(call.action) ?? 0) + 1);
+      const calls = [...counts].map(([action, n]) => (n > 1 ? `${action} ×${n}` : action)).join(', ') || 'none';
+      const refused = command.calls.filter((checked) => !checked.allowed);
+      const verdict =
+        command.calls.length === 0
+          ? '—'
+          : refused.length === 0
+            ? '✅ allowed'
+            : `❌ lacks ${refused.map((checked) => `${checked.call.action} on \`${checked.call.resource}\` (${checked.reason})`).join('; ')}`;
+      out.push(`| \`${access.stack}\` | \`${command.output}\` | ${calls} | ${verdict} |`);
+      for (const note of command.notes) notes.add(note);
+    }
+  }
+  if (notes.size > 0) out.push('', 'Not decided from the configuration:', '', ...[...notes].map((note) => `- ${note}`));
+  out.push('');
+  return out;
+}
+
+/** The terminal's lines: one when every policy allows its commands, else each missing grant. */
+export function operatorAccessText(results: readonly OperatorAccess[]): string[] {
+  if (results.length === 0) return [];
+  const missing = results.flatMap((access) => access.missing);
+  const unreadable = results.filter((access) => access.unreadable);
+  if (missing.length === 0 && unreadable.length === 0)
+    return [
+      `  Operator policies: each allows the commands printed beside it (${results
+        .filter((access) => access.commands.some((command) => command.calls.length > 0))
+        .map((access) => `${access.stack} ${access.commands.reduce((sum, c) => sum + c.calls.length, 0)} calls`)
+        .join(', ')})`,
+    ];
+  return [
+    missing.length > 0
+      ? `  Operator policies: ${missing.length} printed command call(s) not allowed:`
+      : '  Operator policies: not checked for every stack:',
+    ...missing.map((line) => `    ${line.replace(/`/g, '')}`),
+    ...unreadable.map((access) => `    ${access.stack}: ${accessVerdict(access)}`),
+  ];
 }
 
 export function reviewStacks(model: NetworkModel, region: string): StackReview[] {
@@ -467,6 +534,7 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
       );
     out.push('');
   }
+  out.push(...operatorAccessMarkdown(facts.operatorAccess ?? []));
   const paths = pathComparison(model, facts.region);
   if (paths.length > 0) out.push('## Access paths compared', '', ...paths, '');
   const comparison = natVersusEndpoints(model, facts.region);
@@ -526,6 +594,8 @@ export function textReport(model: NetworkModel, facts: ReviewFacts): string {
       `  IAM policy findings (${policies.findings.length}):`,
       ...policies.findings.map((finding) => `    ${policyFindingLine(finding).replace(/`/g, '')}`),
     );
+  const access = operatorAccessText(facts.operatorAccess ?? []);
+  if (access.length > 0) out.push('', ...access);
   const comparison = natVersusEndpoints(model, facts.region);
   if (comparison.length > 0) out.push('', ...comparison.map((line) => `  ${line}`));
   return `${out.join('\n')}\n`;

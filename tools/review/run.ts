@@ -17,6 +17,7 @@ import { findTerraform, inParallel, runTerraformAsync, terraformEnvironment } fr
 import { planTogether, PlanUnit } from '../plan-together';
 import { NetworkModel, PlanJson } from './plan-model';
 import { markdownReport, mermaidDiagram, ReviewFacts, textReport } from './report';
+import { synthesizedOperatorAccess, SynthesizedStack } from './operator-access';
 
 /** A sample AMI id for plans that must not look one up. */
 export const PLACEHOLDER_AMI = 'ami-0123456789abcdef0';
@@ -188,6 +189,16 @@ async function planAlone(
   return { stack, ok: true, seconds, plan };
 }
 
+/** The synthesized stacks as written (the operator policies and commands are read from their outputs). */
+export function readStacks(synthDir: string, stacks: readonly string[]): Record<string, SynthesizedStack> {
+  return Object.fromEntries(
+    stacks.map((stack) => [
+      stack,
+      JSON.parse(fs.readFileSync(path.join(synthDir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as SynthesizedStack,
+    ]),
+  );
+}
+
 export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const env = options.env ?? process.env;
   const terraform = terraformOrExplain(env, ', then run npm run review again');
@@ -198,26 +209,35 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
   const synthDir = path.join(outDir, 'cdktf.out');
   const app = new App({ outdir: synthDir });
-  const { guardrails, network } = addOfflineReviewStacks(app, config);
+  const { guardrails } = addOfflineReviewStacks(app, config);
   const acknowledged = guardrails
     .check(app)
     .map((finding) => `${describeFinding(finding)} — acknowledged: ${finding.acknowledgement!.reason}`);
   app.synth();
-  const networkStack = network.node.id;
   const stacks = fs.readdirSync(path.join(synthDir, 'stacks')).sort();
-  const networkJson = JSON.parse(fs.readFileSync(path.join(synthDir, 'stacks', networkStack, 'cdk.tf.json'), 'utf8'));
-  const placeholderMap = writePlaceholderState(
-    networkJson,
-    networkStack,
-    path.join(outDir, localStateFileName(config, networkStack)),
+  const synthesized = readStacks(synthDir, stacks);
+  // Every stack another reads through its state gets a placeholder state (lab-network, and
+  // lab-session-audit whose key the operator policies name).
+  const readByOthers = stacks.filter((stack) =>
+    Object.keys(synthesized[stack].output ?? {}).some((name) => name.startsWith('cross-stack-output-')),
   );
+  const placeholderMap = new Map<string, string>();
+  for (const stack of readByOthers)
+    for (const [placeholder, entity] of writePlaceholderState(
+      synthesized[stack] as Parameters<typeof writePlaceholderState>[0],
+      stack,
+      path.join(outDir, localStateFileName(config, stack)),
+    ))
+      placeholderMap.set(placeholder, entity);
   const pairs = (vars: readonly (readonly [string, string])[]) => vars.map(([k, v]) => `${k}=${v}`).join(', ');
   // Only what the review adds to the README's sample (the sample names a region already).
   const offlineOnly = offlineEndpointsVars(config).filter(
     ([name, value]) => !SSM_ENDPOINTS_SAMPLE_VARS.some(([sample, sampled]) => sample === name && sampled === value),
   );
   placeholders.unshift(
-    `The scenario stacks read lab-network through its state; offline there is none, so ${localStateFileName(config, networkStack)} in the review folder is a placeholder holding only lab-network's outputs, with made-up ids (vpc-…, subnet-…) that stand for its resources.`,
+    readByOthers.length === 1
+      ? `The scenario stacks read ${readByOthers[0]} through its state; offline there is none, so ${localStateFileName(config, readByOthers[0])} in the review folder is a placeholder holding only ${readByOthers[0]}'s outputs, with made-up ids (vpc-…, subnet-…) that stand for its resources.`
+      : `The scenario stacks read ${readByOthers.join(' and ')} through their states; offline there are none, so ${readByOthers.map((stack) => localStateFileName(config, stack)).join(' and ')} in the review folder are placeholders holding only their outputs, with made-up ids (vpc-…, subnet-…) that stand for their resources.`,
     `ssm-endpoints is planned with the README's sample inputs (${pairs(SSM_ENDPOINTS_SAMPLE_VARS)}) and ${pairs(offlineOnly)}.`,
   );
 
@@ -270,6 +290,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     terraformVersion: (await version).stdout.split('\n')[0] || 'Terraform',
     placeholders,
     acknowledged,
+    operatorAccess: synthesizedOperatorAccess(synthesized, config.partition),
   };
   if (outcomes.some((outcome) => !outcome.ok)) return { outcomes, plans, facts, placeholders: placeholderMap };
 
