@@ -16,6 +16,7 @@ import { loadConfig } from '../lib/config';
 import { LabStacks } from '../stacks';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { AccountExit, AccountReviewResult, runAccountReview } from '../tools/review/account';
+import { checkOperatorAccess, isOperatorOutput, StateFile, worldFromStates } from '../tools/review/operator-access';
 import { describeWithEmulator, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
 import { addMirrorFixture } from './helpers/mirror-fixture';
 import { inlineAclEntry } from './helpers/synth';
@@ -565,6 +566,78 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         /^Session Manager: NOT reachable — the role ssm-lab-instance is not allowed ssm:UpdateInstanceInformation/,
       );
       expect(reviews.inlinePolicyRemoved.exitCode).toBe(AccountExit.PATH_LOST);
+    });
+  });
+
+  describe('the session audit deployed with the README command, its operator policy read from Terraform state', () => {
+    let auditProject: string;
+    let deployed: Ran;
+    const auditShell = () => ({ ...shell, SSM_LAB_SESSION_AUDIT: 'true' });
+    beforeAll(async () => {
+      await resetEmulator();
+      auditProject = projectCopy();
+      ignoreMotoPublicAddress(auditProject);
+      deployed = await run(
+        'npx',
+        [
+          'cdktf',
+          'deploy',
+          'lab-network',
+          'lab-session-audit',
+          'lab-ssm-nat',
+          '--auto-approve',
+          '--skip-provider-lock',
+        ],
+        auditProject,
+        auditShell(),
+      );
+    }, 300_000);
+
+    const stateOf = (stack: string): StateFile =>
+      JSON.parse(fs.readFileSync(path.join(auditProject, `terraform.${stack}.tfstate`), 'utf8'));
+
+    test("GIVEN the audited NAT scenario deployed WHEN its printed commands are evaluated against its printed policy THEN the operator may start, resume and end sessions and forward ports, and the key is the audit's", () => {
+      expect(stripVTControlCharacters(deployed.stderr + deployed.stdout)).not.toMatch(/Error/);
+      expect(deployed.status).toBe(0);
+      // What Terraform wrote after the apply: the outputs as printed, the resources as AWS (moto) returned them.
+      const states = ['lab-network', 'lab-session-audit', 'lab-ssm-nat'].map(stateOf);
+      const world = worldFromStates(states, 'aws', 'ap-northeast-1');
+      const nat = states[2].outputs as Record<string, { value: string }>;
+      const outputs = Object.fromEntries(
+        Object.entries(nat)
+          .filter(([name]) => isOperatorOutput(name))
+          .map(([name, output]) => [name, output.value]),
+      );
+      const access = checkOperatorAccess('lab-ssm-nat', outputs, world);
+      expect(access.missing).toEqual([]);
+      const keyArn = (states[1].outputs as Record<string, { value: string }>).kms_key_arn.value;
+      expect(keyArn).toMatch(/^arn:aws:kms:ap-northeast-1:\d{12}:key\/[0-9a-f-]{36}$/);
+      expect(world.documents.get('ssm-lab-session-audit')).toEqual({ keyArn });
+      const shellCalls = access.commands.find((command) => command.output === 'connect_command')!.calls;
+      expect(shellCalls.map(({ call, allowed }) => [call.action, allowed])).toEqual([
+        ['ssm:StartSession', true],
+        ['ssm:StartSession', true],
+        ['ssm:ResumeSession', true],
+        ['ssm:TerminateSession', true],
+        ['kms:GenerateDataKey', true],
+      ]);
+      expect(shellCalls[4].call.resource).toBe(keyArn);
+      expect(access.commands.map((command) => command.output)).toEqual([
+        'connect_command',
+        'forward_to_target_command',
+        'port_forward_command',
+      ]);
+      // The policy as it was before this change (no key statement) fails on the shell alone.
+      const policy = JSON.parse(outputs.operator_policy);
+      policy.Statement = policy.Statement.filter(
+        (statement: { Action: unknown }) => statement.Action !== 'kms:GenerateDataKey',
+      );
+      const before = checkOperatorAccess('lab-ssm-nat', { ...outputs, operator_policy: JSON.stringify(policy) }, world);
+      expect(before.missing).toEqual([
+        expect.stringContaining(
+          `connect_command: \`${outputs.connect_command}\` calls kms:GenerateDataKey on ${keyArn}`,
+        ),
+      ]);
     });
   });
 });
