@@ -1,5 +1,5 @@
 import { evaluateRequest, IamRequest } from '../tools/review/iam';
-import { evaluateTemplate, evaluateValue, UnevaluableExpression } from '../tools/review/expressions';
+import { evaluateTemplate, evaluateValue, UnevaluableExpression } from '../lib/terraform-expressions';
 
 // IAM's evaluation of one request under one identity policy (IAM User Guide, "Policy evaluation
 // logic" and "IAM JSON policy elements: Condition operators"), as the operator-policy check uses it.

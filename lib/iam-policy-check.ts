@@ -17,6 +17,7 @@ import {
   resourceTypesOf,
   serviceExists,
 } from './iam-catalog';
+import { endOfString, readHclValue } from './terraform-expressions';
 
 /** Stands for a value only Terraform knows (an interpolation or an expression). */
 const UNKNOWN = '${?}';
@@ -45,7 +46,7 @@ export function parsePolicyDocument(value: unknown): { Statement?: unknown } | u
     const text = value.trim();
     const encoded = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(text);
     try {
-      parsed = encoded ? new HclReader(encoded[1]).value() : unescape(JSON.parse(maskInterpolations(text)));
+      parsed = encoded ? readHclValue(encoded[1], UNKNOWN) : unescape(JSON.parse(maskInterpolations(text)));
     } catch {
       return undefined;
     }
@@ -338,13 +339,6 @@ function maskInterpolations(text: string): string {
   return out;
 }
 
-/** The index of the `"` that closes the string opened at `opening` (or the text's length), past escapes. */
-function endOfString(text: string, opening: number): number {
-  let i = opening + 1;
-  for (; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-  return i;
-}
-
 /** The index of the `}` that closes an interpolation opened before `from`, skipping strings and nested braces. */
 function endOfInterpolation(text: string, from: number): number {
   let depth = 1;
@@ -364,98 +358,4 @@ function unescape(value: unknown): unknown {
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [unescape(key) as string, unescape(item)]));
   return value;
-}
-
-/**
- * Reads the HCL value cdktf writes for `Fn.jsonencode(…)`: objects (`{"Key" = value, …}`), tuples,
- * quoted strings (interpolations unknown) and any other expression (unknown).
- */
-class HclReader {
-  private at = 0;
-  constructor(private readonly text: string) {}
-
-  value(): unknown {
-    this.space();
-    const char = this.text[this.at];
-    if (char === '{') return this.object();
-    if (char === '[') return this.tuple();
-    if (char === '"') return this.string();
-    return this.expression();
-  }
-
-  private object(): Record<string, unknown> {
-    const result: Record<string, unknown> = {};
-    this.at++;
-    for (;;) {
-      this.space();
-      if (this.text[this.at] === '}') {
-        this.at++;
-        return result;
-      }
-      const key = this.text[this.at] === '"' ? this.string() : this.expression();
-      this.space();
-      if (this.text[this.at] !== '=' && this.text[this.at] !== ':') throw new Error('expected =');
-      this.at++;
-      result[key] = this.value();
-      this.space();
-      if (this.text[this.at] === ',') this.at++;
-    }
-  }
-
-  private tuple(): unknown[] {
-    const result: unknown[] = [];
-    this.at++;
-    for (;;) {
-      this.space();
-      if (this.text[this.at] === ']') {
-        this.at++;
-        return result;
-      }
-      result.push(this.value());
-      this.space();
-      if (this.text[this.at] === ',') this.at++;
-    }
-  }
-
-  private string(): string {
-    let out = '';
-    for (this.at++; this.at < this.text.length; this.at++) {
-      const char = this.text[this.at];
-      if (char === '"') {
-        this.at++;
-        return out;
-      }
-      if (char === '\\') out += JSON.parse(`"${char}${this.text[++this.at]}"`);
-      else if (this.text.startsWith('$${', this.at)) {
-        out += '${';
-        this.at += 2;
-      } else if (this.text.startsWith('${', this.at)) {
-        this.at = endOfInterpolation(this.text, this.at + 2);
-        out += UNKNOWN;
-      } else out += char;
-    }
-    throw new Error('unclosed string');
-  }
-
-  /** Anything else up to the next `,`, `}` or `]` at this depth: unknown. */
-  private expression(): string {
-    const start = this.at;
-    let depth = 0;
-    for (; this.at < this.text.length; this.at++) {
-      const char = this.text[this.at];
-      if (char === '"') this.at = endOfString(this.text, this.at);
-      else if ('([{'.includes(char)) depth++;
-      else if (')]}'.includes(char)) {
-        if (depth === 0) break;
-        depth--;
-      } else if (char === ',' && depth === 0) break;
-      else if ((char === '=' || char === ':') && depth === 0 && this.text[this.at + 1] !== '=') break;
-    }
-    if (this.at === start) throw new Error('expected a value');
-    return UNKNOWN;
-  }
-
-  private space(): void {
-    while (/\s/.test(this.text[this.at] ?? '')) this.at++;
-  }
 }

@@ -8,7 +8,7 @@
  * stacks, with made-up values in AWS's formats where AWS assigns them, or from Terraform's state.
  */
 import { createHash } from 'crypto';
-import { evaluateValue, UnevaluableExpression } from './expressions';
+import { evaluateValue, UnevaluableExpression } from '../../lib/terraform-expressions';
 import { evaluateRequest, IamRequest } from './iam';
 
 /** The Session document `aws ssm start-session` uses when the command names none. */

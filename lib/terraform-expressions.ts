@@ -1,9 +1,12 @@
 /**
- * Evaluates the Terraform expressions cdktf writes into strings (`"… ${aws_instance.x.id} …"`) once
- * every reference has a value: templates with interpolations and `$${` escapes, references with
- * attribute and index steps, tuples, objects, numbers, `true`/`false`/`null`, and the functions the
- * lab's outputs use. Anything else throws {@link UnevaluableExpression} naming it: a caller says what
- * it could not evaluate, it never guesses.
+ * Reads the Terraform expressions cdktf writes (`"… ${aws_instance.x.id} …"`, `${jsonencode({…})}`):
+ * templates with interpolations and `$${` escapes, references with attribute and index steps,
+ * tuples, objects, numbers, `true`/`false`/`null`, and the functions the lab's outputs use.
+ *  - Evaluated ({@link evaluateTemplate}, {@link evaluateValue}) once every reference has a value:
+ *    anything else throws {@link UnevaluableExpression} naming it — a caller says what it could not
+ *    evaluate, it never guesses.
+ *  - Read leniently ({@link readHclValue}): every reference, function call or other expression is
+ *    one marker for a value only Terraform knows, and the literal structure around it is kept.
  */
 
 /** Thrown for an expression outside what this evaluator knows (or a reference without a value). */
@@ -64,11 +67,22 @@ export function evaluateValue(value: unknown, resolve: ResolveReference): unknow
   return value;
 }
 
+/**
+ * An HCL value as literal structure (objects, tuples, strings) with `unknown` standing for every
+ * expression Terraform evaluates (an interpolation inside a string makes the string hold it).
+ */
+export function readHclValue(text: string, unknown: string): unknown {
+  const parser = new Parser(text, 0, () => unknown, unknown);
+  return parser.expression();
+}
+
 class Parser {
   constructor(
     readonly text: string,
     public at: number,
     private readonly resolve: ResolveReference,
+    /** Lenient reading: what any expression that is not a literal reads as. */
+    private readonly unknown?: string,
   ) {}
 
   expect(char: string): void {
@@ -79,15 +93,42 @@ class Parser {
   }
 
   expression(): unknown {
+    const value = this.primary();
+    if (this.unknown === undefined) return value;
+    // Lenient: an operator or a conditional after the first operand makes the whole expression unknown.
+    this.space();
+    const next = this.text[this.at];
+    return next === undefined || ',}])'.includes(next) ? value : this.restOfExpression(this.unknown);
+  }
+
+  private primary(): unknown {
     this.space();
     const char = this.text[this.at];
-    let value: unknown;
-    if (char === '"') value = this.string();
-    else if (char === '[') value = this.tuple();
-    else if (char === '{') value = this.object();
-    else if (/[0-9]/.test(char ?? '')) value = this.number();
-    else if (/[A-Za-z_]/.test(char ?? '')) value = this.identifierExpression();
-    else throw new UnevaluableExpression(`unexpected "${char ?? 'end'}" in ${JSON.stringify(this.text)}`);
+    if (char === '"') return this.string();
+    if (char === '[') return this.tuple();
+    if (char === '{') return this.object();
+    if (/[0-9]/.test(char ?? '')) return this.number();
+    if (/[A-Za-z_]/.test(char ?? '')) return this.identifierExpression();
+    if (this.unknown !== undefined) return this.restOfExpression(this.unknown);
+    throw new UnevaluableExpression(`unexpected "${char ?? 'end'}" in ${JSON.stringify(this.text)}`);
+  }
+
+  /**
+   * Lenient reading: the rest of an expression (an operator, a conditional, a call's arguments)
+   * up to the next `,`, `}`, `]` or `)` at this depth, or an object's `=`, read as `value`.
+   */
+  private restOfExpression(value: string): string {
+    let depth = 0;
+    for (; this.at < this.text.length; this.at++) {
+      const char = this.text[this.at];
+      if (char === '"') this.at = endOfString(this.text, this.at);
+      else if ('([{'.includes(char)) depth++;
+      else if (')]}'.includes(char)) {
+        if (depth === 0) break;
+        depth--;
+      } else if (char === ',' && depth === 0) break;
+      else if ((char === '=' || char === ':') && depth === 0 && this.text[this.at + 1] !== '=') break;
+    }
     return value;
   }
 
@@ -178,6 +219,7 @@ class Parser {
         this.space();
         if (this.text[this.at] === ',') this.at++;
       }
+      if (this.unknown !== undefined) return this.restOfExpression(this.unknown);
       const fn = FUNCTIONS[name];
       if (!fn) throw new UnevaluableExpression(`the function ${name}() is not one the review evaluates`);
       return fn(...args);
@@ -198,6 +240,7 @@ class Parser {
         this.expect(']');
       } else break;
     }
+    if (this.unknown !== undefined) return this.restOfExpression(this.unknown);
     let value = this.resolve(parts);
     if (value === undefined) throw new UnevaluableExpression(`no value for ${parts.join('.')}`);
     for (const index of indexes) value = (value as Record<string, unknown>)[String(index)];
@@ -207,4 +250,11 @@ class Parser {
   space(): void {
     while (/\s/.test(this.text[this.at] ?? '')) this.at++;
   }
+}
+
+/** The index of the `"` that closes the string opened at `opening` (or the text's length), past escapes. */
+export function endOfString(text: string, opening: number): number {
+  let i = opening + 1;
+  for (; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+  return i;
 }
