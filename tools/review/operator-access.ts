@@ -58,9 +58,19 @@ export interface CheckedCommand {
   readonly output: string;
   readonly command: string;
   readonly calls: readonly CheckedCall[];
-  /** What the check could not decide (a document the configuration does not hold, say). */
+  /** What the check could not decide (an instance the configuration does not hold, say). */
   readonly notes: readonly string[];
+  /**
+   * Session documents the command uses that the configuration does not hold (AWS's, or the
+   * account's default): whether their sessions are encrypted with a KMS key is the account's
+   * Session Manager preference, which no configuration shows.
+   */
+  readonly outsideDocuments: readonly string[];
 }
+
+/** What the check says of a document the configuration does not hold. */
+export const OUTSIDE_DOCUMENT_NOTE =
+  "whether their sessions are encrypted with a KMS key (and need kms:GenerateDataKey on it) is the account's Session Manager preference, which no configuration shows";
 
 export interface OperatorAccess {
   readonly stack: string;
@@ -138,6 +148,7 @@ const globMatches = (pattern: string, text: string) =>
 class CallReader {
   readonly calls: CommandCall[] = [];
   readonly notes: string[] = [];
+  readonly outsideDocuments: string[] = [];
 
   constructor(
     private readonly world: AccessWorld,
@@ -181,7 +192,7 @@ class CallReader {
       this.sendSshPublicKey(options.get('instance-id'), options.get('instance-os-user') ?? 'ec2-user', region);
     else if (service === 'ec2-instance-connect' && operation === 'open-tunnel') this.openTunnel(options, region);
     else if (service === 'ec2-instance-connect' && operation === 'ssh') this.instanceConnectSsh(options, region);
-    else this.notes.push(`aws ${service} ${operation}: not a command the check reads`);
+    // Others (aws logs tail, say) are not the operator's session commands: not this check's.
   }
 
   private startSession(options: Map<string, string>, region: string): void {
@@ -209,10 +220,7 @@ class CallReader {
         'kms:EncryptionContext:aws:ssm:TargetId': target ?? '',
         'kms:EncryptionContext:aws:ssm:SessionId': sessionId,
       });
-    else if (!document)
-      this.notes.push(
-        `${name} is ${awsOwned ? "AWS's" : "the account's own"}, not the configuration's: whether its sessions are encrypted with a KMS key is the account's Session Manager preference, which the check cannot see`,
-      );
+    else if (!document && !this.outsideDocuments.includes(name)) this.outsideDocuments.push(name);
   }
 
   private sendSshPublicKey(instanceId: string | undefined, osUser: string, region: string): void {
@@ -303,10 +311,10 @@ export function callsOfCommand(
   command: string,
   world: AccessWorld,
   sshConfig?: SshConfig,
-): { calls: CommandCall[]; notes: string[] } {
+): { calls: CommandCall[]; notes: string[]; outsideDocuments: string[] } {
   const reader = new CallReader(world, sshConfig);
   reader.line(command);
-  return { calls: reader.calls, notes: reader.notes };
+  return { calls: reader.calls, notes: reader.notes, outsideDocuments: reader.outsideDocuments };
 }
 
 /** The outputs of a stack that are commands for the operator to run. */
@@ -334,7 +342,7 @@ export function checkOperatorAccess(
   const missing: string[] = [];
   for (const output of Object.keys(outputs).filter(isCommandOutput).sort()) {
     const command = outputs[output];
-    const { calls, notes } = callsOfCommand(command, world, sshConfig);
+    const { calls, notes, outsideDocuments } = callsOfCommand(command, world, sshConfig);
     const checked = calls.map((call) => {
       const decision =
         policy === undefined
@@ -346,7 +354,7 @@ export function checkOperatorAccess(
         );
       return { call, allowed: decision.allowed, reason: decision.reason };
     });
-    commands.push({ output, command, calls: checked, notes });
+    commands.push({ output, command, calls: checked, notes, outsideDocuments });
   }
   return { stack, commands, missing };
 }

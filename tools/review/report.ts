@@ -4,7 +4,7 @@ import { Scenario, SCENARIO_LABELS } from '../../stacks/scenario-stack';
 import { FORWARDING_TARGET_PORT, FORWARDS_TO_TAG, parseForwardsTo } from '../../lib/forwarding-target';
 import { AWS_PROVIDER_VERSION } from '../terraform-cli';
 import { applyFailures } from './apply-checks';
-import { EXAMPLE_ACCOUNT, OPERATOR_USERID, OperatorAccess } from './operator-access';
+import { EXAMPLE_ACCOUNT, OPERATOR_USERID, OperatorAccess, OUTSIDE_DOCUMENT_NOTE } from './operator-access';
 import { Entity, NetworkModel } from './plan-model';
 import { planPolicies, policyCount, policyFindingLine } from './policies';
 import { PRICES, PRICES_AS_OF, RegionPrices, stackCost, StackCost } from './prices';
@@ -70,15 +70,16 @@ export function operatorAccessMarkdown(results: readonly OperatorAccess[]): stri
   const out = [
     '## Operator policies and the printed commands',
     '',
-    `Every command a stack prints, read into the AWS calls the AWS CLI makes for it, evaluated against the \`operator_policy\` printed beside it — ids AWS assigns at apply are made up in AWS's formats, in account ${EXAMPLE_ACCOUNT}, for a caller whose \`aws:userid\` is \`${OPERATOR_USERID}\`.`,
+    `Every command a stack prints, read into the AWS calls the AWS CLI makes for it, evaluated against the \`operator_policy\` printed beside it. Ids AWS assigns at apply are made up in AWS's formats, in account ${EXAMPLE_ACCOUNT}, for a caller whose \`aws:userid\` is \`${OPERATOR_USERID}\`.`,
     '',
     '| stack | command | AWS calls | under `operator_policy` |',
     '|---|---|---|---|',
   ];
   const notes = new Set<string>();
+  const outside = new Set<string>();
   for (const access of results) {
     if (access.unreadable) out.push(`| \`${access.stack}\` | — | — | ${accessVerdict(access)} |`);
-    for (const command of access.commands) {
+    access.commands.forEach((command, index) => {
       const counts = new Map<string, number>();
       for (const { call } of command.calls) counts.set(call.action, (counts.get(call.action) ?? 0) + 1);
       const calls = [...counts].map(([action, n]) => (n > 1 ? `${action} ×${n}` : action)).join(', ') || 'none';
@@ -89,10 +90,14 @@ export function operatorAccessMarkdown(results: readonly OperatorAccess[]): stri
           : refused.length === 0
             ? '✅ allowed'
             : `❌ lacks ${refused.map((checked) => `${checked.call.action} on \`${checked.call.resource}\` (${checked.reason})`).join('; ')}`;
-      out.push(`| \`${access.stack}\` | \`${command.output}\` | ${calls} | ${verdict} |`);
+      // The stack once, on its first command's row, as a pull request reads a grouped table.
+      out.push(`| ${index === 0 ? `\`${access.stack}\`` : ''} | \`${command.output}\` | ${calls} | ${verdict} |`);
       for (const note of command.notes) notes.add(note);
-    }
+      for (const document of command.outsideDocuments) outside.add(document);
+    });
   }
+  if (outside.size > 0)
+    notes.add(`${[...outside].map((document) => `\`${document}\``).join(', ')}: ${OUTSIDE_DOCUMENT_NOTE}`);
   if (notes.size > 0) out.push('', 'Not decided from the configuration:', '', ...[...notes].map((note) => `- ${note}`));
   out.push('');
   return out;
