@@ -105,6 +105,25 @@ interface ConfigResource {
   readonly type: string;
   readonly name: string;
   readonly expressions?: Readonly<Record<string, ConfigExpression>>;
+  /** What `for_each` iterates: `each.value` in the expressions stands for one of its elements. */
+  readonly for_each_expression?: ConfigExpression;
+}
+
+/** A module's configuration: its resources, the modules it calls and what it outputs. */
+export interface ConfigModule {
+  readonly resources?: readonly ConfigResource[];
+  readonly module_calls?: Readonly<
+    Record<
+      string,
+      {
+        readonly source?: string;
+        /** The module's inputs, as the caller writes them. */
+        readonly expressions?: Readonly<Record<string, ConfigExpression>>;
+        readonly module?: ConfigModule;
+      }
+    >
+  >;
+  readonly outputs?: Readonly<Record<string, { readonly expression?: ConfigExpression }>>;
 }
 
 /** What `terraform show -json <plan>` prints (the parts the model reads). */
@@ -112,7 +131,7 @@ export interface PlanJson {
   readonly format_version?: string;
   readonly timestamp?: string;
   readonly resource_changes?: ResourceChange[];
-  readonly configuration?: { root_module?: { resources?: ConfigResource[] } };
+  readonly configuration?: { root_module?: ConfigModule };
   /** What the state held when the plan was made (the deployed stack). */
   readonly prior_state?: {
     readonly values?: { readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>> };
@@ -135,7 +154,11 @@ export interface Entity {
   readonly index?: string | number;
   /** Planned values; unknown ones are `undefined`. */
   readonly values: PlannedValues;
-  /** Attribute → addresses (`type.name`) its configuration refers to. */
+  /**
+   * Attribute → addresses its configuration refers to, followed through module inputs and outputs
+   * to the resources themselves: `module.vpc.aws_subnet.private` (every instance), or with a key
+   * (`aws_subnet.public["a"]`) where the configuration names one.
+   */
   readonly references: Record<string, string[]>;
   readonly actions: string[];
 }
@@ -162,6 +185,7 @@ export const MIRRORED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = 
 export class NetworkModel {
   private readonly byId = new Map<string, Entity>();
   private readonly byBase = new Map<string, Entity[]>();
+  private readonly byValueIndex = new Map<string, Entity[]>();
 
   /**
    * @param plans plan JSON per stack
@@ -172,19 +196,17 @@ export class NetworkModel {
     private readonly placeholders: ReadonlyMap<string, string> = new Map(),
   ) {
     for (const [stack, plan] of Object.entries(plans)) {
-      const expressions = new Map<string, Readonly<Record<string, ConfigExpression>>>();
-      for (const resource of plan.configuration?.root_module?.resources ?? []) {
-        if (resource.mode === 'managed') expressions.set(resource.address, resource.expressions ?? {});
-      }
-      const configured = plan.configuration?.root_module?.resources !== undefined;
+      const configuration = new ConfigurationIndex(plan.configuration?.root_module);
+      const configured = plan.configuration?.root_module !== undefined;
       for (const change of plan.resource_changes ?? []) {
         // A deleted resource is gone after the plan; a replaced one (delete and create) is there, anew.
         if (change.mode !== 'managed' || !change.change.after) continue;
-        const baseAddress = `${change.type}.${change.name}`;
+        const baseAddress = withoutKeys(change.address);
         const values = knownValues(change.change.after ?? {}, change.change.after_unknown ?? {});
+        const resource = configuration.resource(baseAddress);
         // Without a configuration section nothing says who writes what: the values stand as planned.
         if (configured) {
-          const written = expressions.get(baseAddress) ?? {};
+          const written = resource?.expressions ?? {};
           for (const attribute of MIRRORED_ATTRIBUTES[change.type] ?? [])
             if (!(attribute in written)) delete (values as Record<string, unknown>)[attribute];
         }
@@ -196,12 +218,14 @@ export class NetworkModel {
           type: change.type,
           index: change.index,
           values,
-          references: referencesOf(expressions.get(baseAddress) ?? {}),
+          references: configuration.referencesOf(baseAddress, change.index),
           actions: change.change.actions,
         };
         this.byId.set(entity.id, entity);
         const key = `${stack}/${baseAddress}`;
         this.byBase.set(key, [...(this.byBase.get(key) ?? []), entity]);
+        for (const literal of identifyingValues(entity))
+          this.byValueIndex.set(literal, [...(this.byValueIndex.get(literal) ?? []), entity]);
       }
     }
   }
@@ -226,18 +250,17 @@ export class NetworkModel {
     if (found.length > 0) return unique(found);
     // Unknown, or a known value (a name) that is no id: follow the configuration's references.
     for (const address of entity.references[attribute] ?? []) {
-      found.push(...(this.byBase.get(`${entity.stack}/${address}`) ?? []));
+      const keyed = this.byId.get(`${entity.stack}/${address}`);
+      found.push(...(keyed ? [keyed] : (this.byBase.get(`${entity.stack}/${address}`) ?? [])));
     }
     return unique(found);
   }
 
-  /** The entities a known value stands for: a placeholder, an id, or a key pair's name. */
+  /** The entities a known value stands for: a placeholder, an id, or the name others refer to it by. */
   byValue(literal: string): Entity[] {
     const placeholder = this.placeholders.get(literal);
     if (placeholder && this.byId.has(placeholder)) return [this.byId.get(placeholder)!];
-    return this.all().filter(
-      (other) => other.values.id === literal || (other.type === 'aws_key_pair' && other.values.key_name === literal),
-    );
+    return this.byValueIndex.get(literal) ?? [];
   }
 
   /** First target, or undefined. */
@@ -267,33 +290,119 @@ function knownValues(after: PlannedValues, unknown: Readonly<Record<string, unkn
   return values;
 }
 
-/** `attribute → [type.name, …]` of managed resources the expressions refer to (top level and nested blocks). */
-function referencesOf(expressions: Readonly<Record<string, ConfigExpression>>): Record<string, string[]> {
-  const result: Record<string, string[]> = {};
-  for (const [attribute, expression] of Object.entries(expressions)) {
-    const collected = new Set<string>();
-    collect(expression, collected);
-    if (collected.size > 0) result[attribute] = [...collected];
-  }
-  return result;
+/**
+ * The values other resources name an entity by: its id, and the name an attribute takes instead
+ * of an id (a key pair's `key_name`, an instance profile's or a role's `name`).
+ */
+function identifyingValues(entity: Entity): string[] {
+  const values = [entity.values.id];
+  if (entity.type === 'aws_key_pair') values.push(entity.values.key_name);
+  if (entity.type === 'aws_iam_instance_profile' || entity.type === 'aws_iam_role')
+    values.push(entity.values.name as string | undefined);
+  return [...new Set(values.filter((value): value is string => typeof value === 'string' && value !== ''))];
 }
 
-function collect(expression: ConfigExpression, into: Set<string>): void {
-  if (Array.isArray(expression)) {
-    for (const item of expression) collect(item, into);
-    return;
+/** An address without its instance keys: `module.a["x"].aws_subnet.b[0]` → `module.a.aws_subnet.b`. */
+export function withoutKeys(address: string): string {
+  return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|\d+)\]/g, '');
+}
+
+/** The instance key written after an address, in Terraform's form: `[0]`, `["a"]`. */
+function keySuffix(index: string | number | undefined): string {
+  return index === undefined ? '' : typeof index === 'number' ? `[${index}]` : `[${JSON.stringify(index)}]`;
+}
+
+/** References Terraform lists that name no resource (its own symbols, inputs the caller gives). */
+const NOT_RESOURCES = /^(data|local|each|count|path|terraform|self)\./;
+
+/**
+ * The configuration of every module of a plan, read so that a reference inside a module leads to
+ * the resources it stands for: `var.x` to the caller's expression for input x, `module.m.out` to
+ * module m's expression for output out, each followed again in its own module.
+ */
+class ConfigurationIndex {
+  private readonly resources = new Map<string, { resource: ConfigResource; scope: string }>();
+  private readonly modules = new Map<string, ConfigModule>();
+
+  constructor(root: ConfigModule | undefined) {
+    const visit = (module: ConfigModule, scope: string) => {
+      this.modules.set(scope, module);
+      for (const resource of module.resources ?? [])
+        if (resource.mode === 'managed') this.resources.set(`${scope}${resource.address}`, { resource, scope });
+      for (const [name, call] of Object.entries(module.module_calls ?? {}))
+        if (call.module) visit(call.module, `${scope}module.${name}.`);
+    };
+    if (root) visit(root, '');
   }
-  if (!expression || typeof expression !== 'object') return;
-  const { references } = expression as { references?: unknown };
-  for (const reference of Array.isArray(references)
-    ? references.filter((r): r is string => typeof r === 'string')
-    : []) {
-    const match = /^([a-z0-9_]+)\.([^.[\]]+)/.exec(reference);
-    if (match && !reference.startsWith('data.') && !reference.startsWith('var.') && !reference.startsWith('local.')) {
-      into.add(`${match[1]}.${match[2]}`);
+
+  resource(baseAddress: string): ConfigResource | undefined {
+    return this.resources.get(baseAddress)?.resource;
+  }
+
+  /** `attribute → addresses` for one resource instance (its key picks the element `each.value` is). */
+  referencesOf(baseAddress: string, index: string | number | undefined): Record<string, string[]> {
+    const found = this.resources.get(baseAddress);
+    if (!found) return {};
+    const result: Record<string, string[]> = {};
+    for (const [attribute, expression] of Object.entries(found.resource.expressions ?? {})) {
+      const collected = new Set<string>();
+      for (const reference of referenceStrings(expression)) {
+        if (/^each\.(value|key)/.test(reference)) {
+          // for_each over resources: the element with this instance's key.
+          for (const iterated of referenceStrings(found.resource.for_each_expression))
+            for (const address of this.resolve(found.scope, iterated, 0))
+              collected.add(index !== undefined && !address.includes('[') ? `${address}${keySuffix(index)}` : address);
+          continue;
+        }
+        for (const address of this.resolve(found.scope, reference, 0)) collected.add(address);
+      }
+      // `aws_x.y[0]` and `aws_x.y` are both listed for one expression: the keyed one says more.
+      const addresses = [...collected].filter(
+        (address) => address.includes('[') || ![...collected].some((other) => other.startsWith(`${address}[`)),
+      );
+      if (addresses.length > 0) result[attribute] = addresses;
     }
+    return result;
   }
-  for (const [key, value] of Object.entries(expression)) if (key !== 'references') collect(value, into);
+
+  /** The resource addresses (module-qualified, keyed where named) a reference in `scope` leads to. */
+  private resolve(scope: string, reference: string, depth: number): string[] {
+    if (depth > 32 || NOT_RESOURCES.test(reference)) return [];
+    if (reference.startsWith('var.')) {
+      if (scope === '') return [];
+      const name = /^var\.([^.[]+)/.exec(reference)![1];
+      const parent = scope.replace(/module\.[^.]+\.$/, '');
+      const call = /module\.([^.]+)\.$/.exec(scope)![1];
+      const input = this.modules.get(parent)?.module_calls?.[call]?.expressions?.[name];
+      return referenceStrings(input).flatMap((next) => this.resolve(parent, next, depth + 1));
+    }
+    if (reference.startsWith('module.')) {
+      const match = /^module\.([^.[]+)(?:\[[^\]]*\])?\.([^.[]+)/.exec(reference);
+      if (!match) return []; // `module.vpc` alone: the output-specific reference beside it says more
+      const callee = `${scope}module.${match[1]}.`;
+      const output = this.modules.get(callee)?.outputs?.[match[2]]?.expression;
+      return referenceStrings(output).flatMap((next) => this.resolve(callee, next, depth + 1));
+    }
+    const match = /^([a-z0-9_]+)\.([^.[]+)((?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?)/.exec(reference);
+    return match ? [`${scope}${match[1]}.${match[2]}${match[3]}`] : [];
+  }
+}
+
+/** Every reference string of an expression (top level and nested blocks). */
+function referenceStrings(expression: ConfigExpression): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item);
+      return;
+    }
+    if (!value || typeof value !== 'object') return;
+    const { references } = value as { references?: unknown };
+    if (Array.isArray(references)) for (const r of references) if (typeof r === 'string') found.push(r);
+    for (const [key, item] of Object.entries(value)) if (key !== 'references') walk(item);
+  };
+  walk(expression);
+  return found;
 }
 
 function unique(entities: Entity[]): Entity[] {

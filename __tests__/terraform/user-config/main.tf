@@ -1,0 +1,129 @@
+# A configuration the project did not synthesize, written the way teams write theirs: nested
+# modules, count and for_each, every security-group rule style, an Elastic IP, the default group.
+# The review's --plan tests plan it with the real Terraform (no data source: it plans offline) and
+# break it with `-var 'broken=[…]'`.
+
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "5.100.0"
+    }
+  }
+}
+
+provider "aws" {
+  region                      = "eu-west-1"
+  access_key                  = "mock-access-key"
+  secret_key                  = "mock-secret-key"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
+variable "broken" {
+  description = "What to break: nat, endpoints, egress, profile, eip"
+  type        = set(string)
+  default     = []
+}
+
+locals {
+  ami = "ami-0123456789abcdef0"
+}
+
+module "core" {
+  source          = "./modules/network"
+  name            = "core"
+  cidr            = "10.20.0.0/16"
+  public_subnets  = { a = "10.20.0.0/24" }
+  private_subnets = { a = "10.20.10.0/24", b = "10.20.11.0/24" }
+  nat             = !contains(var.broken, "nat")
+}
+
+module "isolated" {
+  source          = "./modules/network"
+  name            = "isolated"
+  cidr            = "10.30.0.0/16"
+  public_subnets  = {}
+  private_subnets = { a = "10.30.1.0/24" }
+  nat             = false
+  endpoints       = contains(var.broken, "endpoints") ? [] : ["ssm", "ssmmessages", "ec2messages"]
+}
+
+module "role" {
+  source = "./modules/ssm-role"
+  name   = "team-ssm"
+}
+
+# Two application servers behind the NAT gateway.
+module "app" {
+  source         = "./modules/instances"
+  name           = "app"
+  instance_count = 2
+  ami            = local.ami
+  vpc_id         = module.core.vpc_id
+  subnet_id      = element(module.core.private_subnet_ids, 0)
+  profile        = contains(var.broken, "profile") ? null : module.role.profile_name
+  https_egress   = !contains(var.broken, "egress")
+}
+
+# A server in a VPC with no way out but its interface endpoints.
+module "vault" {
+  source         = "./modules/instances"
+  name           = "vault"
+  instance_count = 1
+  ami            = local.ami
+  vpc_id         = module.isolated.vpc_id
+  subnet_id      = module.isolated.private_subnet_ids[0]
+  profile        = module.role.profile_name
+  https_egress   = true
+}
+
+# A bastion: SSH from one range, its public address an Elastic IP.
+resource "aws_security_group" "bastion" {
+  name_prefix = "bastion-"
+  vpc_id      = module.core.vpc_id
+  tags        = { Name = "bastion" }
+}
+
+resource "aws_security_group_rule" "bastion_ssh" {
+  type              = "ingress"
+  security_group_id = aws_security_group.bastion.id
+  protocol          = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_blocks       = ["203.0.113.0/24"]
+}
+
+resource "aws_instance" "bastion" {
+  ami                    = local.ami
+  instance_type          = "t3.micro"
+  subnet_id              = module.core.public_subnet_ids[0]
+  vpc_security_group_ids = [aws_security_group.bastion.id]
+  key_name               = "team-key"
+  metadata_options {
+    http_tokens = "required"
+  }
+  tags = { Name = "bastion" }
+}
+
+resource "aws_eip" "bastion" {
+  count    = contains(var.broken, "eip") ? 0 : 1
+  domain   = "vpc"
+  instance = aws_instance.bastion.id
+}
+
+# A public address where no route leads to an internet gateway, and no security group given: the
+# VPC's default group applies.
+resource "aws_instance" "stray" {
+  ami                         = local.ami
+  instance_type               = "t3.micro"
+  subnet_id                   = module.isolated.private_subnet_ids[0]
+  associate_public_ip_address = true
+  iam_instance_profile        = module.role.profile_name
+  metadata_options {
+    http_tokens = "required"
+  }
+  tags = { Name = "stray" }
+}
