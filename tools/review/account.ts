@@ -471,7 +471,8 @@ function describeChange(stack: string, change: ResourceChange): string {
         ? ` (${was.tags.Name})`
         : '';
   const verb = kind === 'delete' ? 'deletes' : kind === 'replace' ? 'replaces' : 'updates';
-  return `${verb} ${stack}/${change.address}${detail}`;
+  // A user's plan (`--plan`) is one configuration: its addresses stand alone.
+  return `${verb} ${stack === '' ? '' : `${stack}/`}${change.address}${detail}`;
 }
 
 /** The plans with one resource change swapped for another. */
@@ -522,7 +523,7 @@ export function changesOnPath(plans: Readonly<Record<string, PlanJson>>, instanc
   return named;
 }
 
-function headlinesOf(
+export function headlinesOf(
   instances: readonly InstanceChange[],
   plans: Readonly<Record<string, PlanJson>>,
   after: NetworkModel,
@@ -550,7 +551,7 @@ function headlinesOf(
         ? "it gets a new instance id and private address, so forwarded connections end and the scenarios' forwarding commands name the old address until they are applied again"
         : 'it gets a new instance id, so open sessions end, saved targets break and SSH host keys change';
       lines.push(
-        `This plan replaces ${instance.name} (${instance.stack}/${entity?.address ?? instance.id.split('/')[1]}): ${consequence}.`,
+        `This plan replaces ${instance.name} (${instance.stack === '' ? '' : `${instance.stack}/`}${entity?.address ?? instance.id.split('/')[1]}): ${consequence}.`,
       );
     }
   }

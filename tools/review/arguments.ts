@@ -9,6 +9,8 @@ export interface ReviewArguments {
   readonly stacks?: readonly string[];
   /** false: `terraform plan -refresh=false`. */
   readonly refresh: boolean;
+  /** `--plan <file>`: review that `terraform show -json` file instead of the lab. */
+  readonly planFile?: string;
 }
 
 /** Parses the command line; throws {@link ReviewError} naming the argument and what is expected. */
@@ -17,6 +19,7 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
   const endpointsArgs: string[] = [];
   const stacks: string[] = [];
   let refresh = true;
+  let planFile: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] =
@@ -50,6 +53,9 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
       case '--stack':
         stacks.push(value());
         break;
+      case '--plan':
+        planFile = path.resolve(value());
+        break;
       case '--refresh': {
         const given = value();
         if (given !== 'true' && given !== 'false') {
@@ -62,7 +68,7 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
       }
       default:
         throw new ReviewError(
-          `unknown argument "${arg}": expected --account, --var name=value, --var-file=path, --stack name or --refresh=false`,
+          `unknown argument "${arg}": expected --account, --var name=value, --var-file=path, --stack name, --refresh=false or --plan file`,
         );
     }
   }
@@ -71,5 +77,9 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
       '--var, --var-file, --stack and --refresh apply to the account review: add --account (the offline review plans every stack with sample inputs)',
     );
   }
-  return { account, endpointsArgs, stacks: stacks.length > 0 ? stacks : undefined, refresh };
+  if (planFile !== undefined && (account || endpointsArgs.length > 0 || stacks.length > 0 || !refresh))
+    throw new ReviewError(
+      '--plan reviews the file alone: it takes no --account, --var, --var-file, --stack or --refresh (plan your configuration with Terraform first)',
+    );
+  return { account, endpointsArgs, stacks: stacks.length > 0 ? stacks : undefined, refresh, planFile };
 }

@@ -2,9 +2,11 @@
  * Entry point of `npm run review` (run through bin/app.js, like the app itself):
  *   npm run review                          offline: every stack, no AWS account
  *   npm run review -- --account [options]   against the account: what this plan does to the deployed lab
+ *   npm run review -- --plan <file>         any configuration's plan or state (terraform show -json)
  * Options of --account: --var name=value and --var-file=path (for ssm-endpoints, as with cdktf
  * deploy), --stack name (repeatable; default every stack).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../../lib/config';
 import { runCli } from '../cli';
@@ -12,6 +14,7 @@ import { REVIEW_DIR_VARIABLE, TOOL_VARIABLE_NAMES } from '../variables';
 import { checkAwsProfile } from '../aws-errors';
 import { ACCOUNT_SYNTH_DIR, runAccountReview } from './account';
 import { parseReviewArguments, ReviewArguments } from './arguments';
+import { reviewPlanFile } from './plan-file';
 import { ReviewError, runReview } from './run';
 
 const PROJECT_DIR = path.join(__dirname, '..', '..');
@@ -63,10 +66,36 @@ async function account(args: ReviewArguments, outDir: string, started: number): 
   return result.exitCode;
 }
 
+/** A user's own plan or state: verdicts per instance, the report beside it; nothing synthesized, nothing called. */
+function planFile(file: string, outDir: string, started: number): number {
+  const review = reviewPlanFile(file);
+  const dir = path.join(outDir, 'plan');
+  // Written aside and renamed into place: a failed run leaves no half-written report.
+  const staging = fs.mkdtempSync(path.join(outDir.replace(/[/\\]$/, ''), '.plan-'));
+  fs.writeFileSync(path.join(staging, 'report.md'), review.markdown);
+  fs.writeFileSync(path.join(staging, 'diagram.mmd'), review.markdown.split('```mermaid\n')[1].split('```')[0]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(staging, dir);
+  process.stdout.write(review.text);
+  const changed = review.changes !== undefined;
+  process.stdout.write(
+    `\nReport: ${path.relative(process.cwd(), path.join(dir, 'report.md'))}\n` +
+      (changed
+        ? `Exit code ${review.exitCode} (0 = no path lost, 2 = a path lost or an instance replaced, 1 = could not review). `
+        : '') +
+      `Done in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+  );
+  return review.exitCode;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const args = parseReviewArguments(process.argv.slice(3));
   const outDir = path.resolve(process.env[REVIEW_DIR_VARIABLE.name] || path.join(PROJECT_DIR, '.review'));
+  if (args.planFile !== undefined) {
+    fs.mkdirSync(outDir, { recursive: true });
+    return planFile(args.planFile, outDir, started);
+  }
   return args.account ? account(args, outDir, started) : offline(outDir, started);
 }
 

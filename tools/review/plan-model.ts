@@ -244,9 +244,15 @@ export class NetworkModel {
    */
   targets(entity: Entity, attribute: string): Entity[] {
     const value = entity.values[attribute];
+    // Known to be empty (a conditional that chose null): nothing, whatever the expression mentions.
+    if (attribute in entity.values && (value === null || value === '' || (Array.isArray(value) && value.length === 0)))
+      return [];
     const found: Entity[] = [];
     const literals = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
-    for (const literal of literals) if (typeof literal === 'string') found.push(...this.byValue(literal));
+    const named = NAMED_BY[attribute];
+    for (const literal of literals)
+      if (typeof literal === 'string')
+        found.push(...this.byValue(literal).filter((match) => named === undefined || match.type === named));
     if (found.length > 0) return unique(found);
     // Unknown, or a known value (a name) that is no id: follow the configuration's references.
     for (const address of entity.references[attribute] ?? []) {
@@ -289,6 +295,12 @@ function knownValues(after: PlannedValues, unknown: Readonly<Record<string, unkn
   }
   return values;
 }
+
+/** Attributes that hold a name rather than an id, and the type whose name it is. */
+const NAMED_BY: Readonly<Record<string, string>> = {
+  iam_instance_profile: 'aws_iam_instance_profile',
+  key_name: 'aws_key_pair',
+};
 
 /**
  * The values other resources name an entity by: its id, and the name an attribute takes instead

@@ -69,8 +69,95 @@ export class Reachability {
     return subnet ? this.model.target(subnet, 'vpc_id') : undefined;
   }
 
+  /**
+   * The security groups of an instance (or of what else has `attribute`). An instance whose
+   * configuration names none is in its VPC's default group (EC2 User Guide, "Default security
+   * groups"): the `aws_default_security_group` the plan manages for that VPC, else AWS's default
+   * rules — all outbound, inbound from the group itself — which {@link assumptions} then names.
+   */
   securityGroupsOf(entity: Entity, attribute = 'vpc_security_group_ids'): Entity[] {
-    return this.model.targets(entity, attribute);
+    const groups = this.model.targets(entity, attribute);
+    if (groups.length > 0 || entity.type !== 'aws_instance' || attribute !== 'vpc_security_group_ids') return groups;
+    if (this.namesGroups(entity)) return groups;
+    const vpc = this.vpcOf(entity);
+    if (!vpc) return groups;
+    const managed = this.model.pointingAt('aws_default_security_group', 'vpc_id', vpc);
+    return managed.length > 0 ? managed : [this.awsDefaultGroup(vpc)];
+  }
+
+  /** Whether the instance's configuration or values name security groups of its own. */
+  private namesGroups(instance: Entity): boolean {
+    const named = (value: unknown) => Array.isArray(value) && value.length > 0;
+    if (named(instance.values.vpc_security_group_ids) || named(instance.values.security_groups)) return true;
+    // Unknown until apply, yet written: the configuration's references could not be followed.
+    return (
+      instance.values.vpc_security_group_ids === undefined &&
+      (instance.references.vpc_security_group_ids !== undefined || instance.references.security_groups !== undefined)
+    );
+  }
+
+  private readonly defaultGroups = new Map<string, Entity>();
+
+  /** A stand-in for a VPC's default group the plan does not manage: AWS's rules for a new VPC. */
+  private awsDefaultGroup(vpc: Entity): Entity {
+    const existing = this.defaultGroups.get(vpc.id);
+    if (existing) return existing;
+    const group: Entity = {
+      id: `${vpc.stack}/(default security group of ${vpc.address})`,
+      stack: vpc.stack,
+      address: `default security group of ${vpc.address}`,
+      baseAddress: `default security group of ${vpc.address}`,
+      type: 'aws_default_security_group',
+      values: {
+        tags: { Name: `the default security group of ${this.model.label(vpc)}` },
+        egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
+        ingress: [{ protocol: '-1', from_port: 0, to_port: 0, self: true }],
+      },
+      references: {},
+      actions: ['no-op'],
+    };
+    this.defaultGroups.set(vpc.id, group);
+    return group;
+  }
+
+  /**
+   * What the verdicts of an instance take to be so because the plan does not say: a link the
+   * configuration names several candidates for, a default security group the plan does not manage.
+   */
+  assumptions(instance: Entity): string[] {
+    const found: string[] = [];
+    // Links known only after apply, taken from the configuration's references (a conditional or
+    // element() the review does not evaluate may choose another, or none).
+    const taken: string[] = [];
+    for (const attribute of ['subnet_id', 'iam_instance_profile', 'vpc_security_group_ids']) {
+      if (instance.values[attribute] !== undefined) continue;
+      const candidates = this.model.targets(instance, attribute);
+      if (candidates.length === 0) continue;
+      const several = attribute !== 'vpc_security_group_ids' && candidates.length > 1;
+      taken.push(
+        several
+          ? `${attribute} → ${candidates[0].address} (the first of ${candidates.length}: ${candidates.map((c) => c.address).join(', ')})`
+          : `${attribute} → ${candidates.map((c) => c.address).join(', ')}`,
+      );
+    }
+    if (taken.length > 0)
+      found.push(`known only after apply, taken from the configuration's references: ${taken.join('; ')}`);
+    if (instance.values.subnet_id === undefined && !instance.references.subnet_id)
+      found.push('subnet_id is known only after apply and no reference in the configuration leads to a subnet');
+    const groups = this.securityGroupsOf(instance);
+    for (const group of groups.filter((g) => this.defaultGroups.get(this.vpcOf(instance)?.id ?? '') === g))
+      found.push(
+        `${this.model.label(group)} is not in the plan: AWS's default rules assumed (all outbound; inbound only from the group itself)`,
+      );
+    return found;
+  }
+
+  /** The Elastic IP associated with the instance: `aws_eip` with `instance`, or an `aws_eip_association`. */
+  elasticIpOf(instance: Entity): Entity | undefined {
+    const direct = this.model.pointingAt('aws_eip', 'instance', instance)[0];
+    if (direct) return direct;
+    const association = this.model.pointingAt('aws_eip_association', 'instance_id', instance)[0];
+    return association ? (this.model.target(association, 'allocation_id') ?? association) : undefined;
   }
 
   /**
@@ -129,8 +216,15 @@ export class Reachability {
     ];
   }
 
+  /**
+   * A public IPv4 address: assigned at launch (the instance's setting, else its subnet's
+   * map_public_ip_on_launch), or an Elastic IP associated with it.
+   */
   hasPublicAddress(instance: Entity): boolean {
-    return instance.values.associate_public_ip_address === true;
+    if (this.elasticIpOf(instance)) return true;
+    const assigned = instance.values.associate_public_ip_address;
+    if (typeof assigned === 'boolean') return assigned;
+    return this.subnetOf(instance)?.values.map_public_ip_on_launch === true;
   }
 
   /** The route table a subnet uses: its association, else the VPC's main route table (only the local route unless managed). */
@@ -217,30 +311,44 @@ export class Reachability {
 
     const stopped = this.notRunning(instance);
     if (stopped) return fail(stopped);
+    // Every reason is listed: what the instance lacks, then what its network lacks.
+    const lacks: string[] = [];
+    const assumptions: string[] = [];
     const profile = this.model.target(instance, 'iam_instance_profile');
-    if (!profile) return fail('no instance profile, so the SSM Agent has no Systems Manager role');
-    const role = this.model.target(profile, 'role');
-    if (!role) return fail(`the instance profile ${this.model.label(profile)} has no role`);
-    const roleVerdict = judgeRole(this.model, role);
-    if (!roleVerdict.ok) return fail(roleVerdict.problem!);
+    const role = profile ? this.model.target(profile, 'role') : undefined;
+    if (!profile) lacks.push('no instance profile, so the SSM Agent has no Systems Manager role');
+    else if (!role) lacks.push(`the instance profile ${this.model.label(profile)} has no role`);
+    else {
+      const roleVerdict = judgeRole(this.model, role);
+      if (!roleVerdict.ok) lacks.push(roleVerdict.problem!);
+      assumptions.push(...(roleVerdict.assumptions ?? []));
+    }
     const metadata = blockOf(instance.values.metadata_options);
     if (metadata?.http_endpoint === 'disabled')
-      return fail(
+      lacks.push(
         'its instance metadata service is off (metadata_options http_endpoint = "disabled"), and the SSM Agent takes the role\'s credentials from it',
       );
-    const roleArn = typeof role.values.arn === 'string' ? role.values.arn : undefined;
+    const roleArn = typeof role?.values.arn === 'string' ? role.values.arn : undefined;
 
     const subnet = this.subnetOf(instance);
     const vpc = subnet ? this.vpcOf(subnet) : undefined;
-    if (!subnet || !vpc) return fail('its subnet or VPC is not in the plans');
+    if (!subnet || !vpc) return fail([...lacks, 'its subnet or VPC is not in the plans'].join('; '));
     if (vpc.values.enable_dns_support === false) {
       return fail(
-        `${this.model.label(vpc)} has DNS support off, so the instance cannot resolve any Systems Manager endpoint name (neither public nor private DNS)`,
+        [
+          ...lacks,
+          `${this.model.label(vpc)} has DNS support off, so the instance cannot resolve any Systems Manager endpoint name (neither public nor private DNS)`,
+        ].join('; '),
       );
     }
     const groups = this.securityGroupsOf(instance);
-    const egress = this.rules('egress', groups).filter((rule) => allowsTcp(rule, 443));
-    if (egress.length === 0) return fail('the instance security groups allow no outbound 443');
+    const allowed = this.rules('egress', groups).filter((rule) => allowsTcp(rule, 443));
+    if (allowed.length === 0) lacks.push('the instance security groups allow no outbound 443');
+    // Without it, the network is judged as if 443 went everywhere: its own faults are listed too.
+    const egress: Rule[] =
+      allowed.length > 0
+        ? allowed
+        : [{ entity: instance, protocol: 'tcp', fromPort: 443, toPort: 443, cidr: '0.0.0.0/0' }];
 
     const dnsHostnames = vpc.values.enable_dns_hostnames === true;
     const anyEndpoint = REQUIRED_SESSION_MANAGER_SERVICES.some((service) => this.interfaceEndpoint(vpc, service));
@@ -274,6 +382,7 @@ export class Reachability {
       else problems.push({ service, problem: internet });
     }
     const noteText = [...notes].map(([text, services]) => `${nameEndpoints(text, services)}; `).join('');
+    if (lacks.length > 0 && problems.length === 0) return fail(lacks.join('; '));
     if (problems.length > 0) {
       const byProblem = new Map<string, string[]>();
       for (const { service, problem } of problems) byProblem.set(problem, [...(byProblem.get(problem) ?? []), service]);
@@ -285,7 +394,7 @@ export class Reachability {
       );
       const suffix =
         !anyEndpoint && works.length === 0 ? `, and ${this.model.label(vpc)} has no Session Manager endpoints` : '';
-      return fail(`${noteText}${reasons.join('; ')}${suffix}`);
+      return fail(`${lacks.map((lack) => `${lack}; `).join('')}${noteText}${reasons.join('; ')}${suffix}`);
     }
     const paths = [...new Set(works.map((w) => w.path))];
     const details: string[] = [];
@@ -299,7 +408,7 @@ export class Reachability {
       if (!details.includes(w.detail)) details.push(w.detail);
     const via = paths.map((path) => PATH_NAMES[path]).join(' and ');
     // What the plan cannot decide is said, not taken as true in silence.
-    for (const assumption of roleVerdict.assumptions ?? []) details.push(assumption);
+    for (const assumption of assumptions) details.push(assumption);
     const reason = `${noteText}${details.join('; ')}`;
     return { reachable: true, paths, reason, text: `Session Manager: reachable via ${via} (${reason})` };
   }
