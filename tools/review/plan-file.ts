@@ -58,7 +58,7 @@ export function readPlanFile(file: string): PlanFile {
     json = JSON.parse(text);
   } catch (error) {
     throw new ReviewError(
-      `--plan ${file} is not JSON (${(error as Error).message}); expected what terraform show -json <planfile> writes (terraform show without -json writes text)`,
+      `--plan ${file} is not JSON (${(error as Error).message.replace(/\s+/g, ' ')}); expected what terraform show -json <planfile> writes (terraform show without -json writes text)`,
     );
   }
   if (!json || typeof json !== 'object' || Array.isArray(json) || typeof json.format_version !== 'string')

@@ -300,6 +300,8 @@ function knownValues(after: PlannedValues, unknown: Readonly<Record<string, unkn
 const NAMED_BY: Readonly<Record<string, string>> = {
   iam_instance_profile: 'aws_iam_instance_profile',
   key_name: 'aws_key_pair',
+  // A profile's role, an attachment's, an inline policy's: the role's name.
+  role: 'aws_iam_role',
 };
 
 /**

@@ -362,15 +362,13 @@ export function mermaidDiagram(model: NetworkModel): string {
       lines.push(
         `    subgraph ${id(subnet)}["${text(model.label(subnet))} ${subnet.values.cidr_block ?? ''} — ${routeText}"]`,
       );
-      for (const target of model
-        .pointingAt('aws_instance', 'subnet_id', subnet)
-        .filter((instance) => reach.isForwardingTarget(instance)))
+      // Each instance in the one subnet it is judged in (a link the plan leaves open may name several).
+      const inSubnet = model.all('aws_instance').filter((instance) => reach.subnetOf(instance)?.id === subnet.id);
+      for (const target of inSubnet.filter((instance) => reach.isForwardingTarget(instance)))
         lines.push(`      ${id(target)}[("${text(model.label(target))}<br/>private service")]`);
       for (const endpoint of model.pointingAt('aws_ec2_instance_connect_endpoint', 'subnet_id', subnet))
         lines.push(`      ${id(endpoint)}[/"EC2 Instance Connect Endpoint"/]`);
-      for (const instance of model
-        .pointingAt('aws_instance', 'subnet_id', subnet)
-        .filter((candidate) => !reach.isForwardingTarget(candidate))) {
+      for (const instance of inSubnet.filter((candidate) => !reach.isForwardingTarget(candidate))) {
         const ssm = reach.sessionManager(instance);
         const ssh = reach.ssh(instance);
         const verdict = [

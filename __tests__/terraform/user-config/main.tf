@@ -13,7 +13,7 @@ terraform {
 }
 
 provider "aws" {
-  region                      = "eu-west-1"
+  region                      = "us-east-1"
   access_key                  = "mock-access-key"
   secret_key                  = "mock-secret-key"
   skip_credentials_validation = true
@@ -23,7 +23,7 @@ provider "aws" {
 }
 
 variable "broken" {
-  description = "What to break: nat, endpoints, egress, profile, eip"
+  description = "What to break: nat, endpoints, egress, policy, eip"
   type        = set(string)
   default     = []
 }
@@ -52,8 +52,9 @@ module "isolated" {
 }
 
 module "role" {
-  source = "./modules/ssm-role"
-  name   = "team-ssm"
+  source      = "./modules/ssm-role"
+  name        = "team-ssm"
+  attach_core = !contains(var.broken, "policy")
 }
 
 # Two application servers behind the NAT gateway.
@@ -64,7 +65,7 @@ module "app" {
   ami            = local.ami
   vpc_id         = module.core.vpc_id
   subnet_id      = element(module.core.private_subnet_ids, 0)
-  profile        = contains(var.broken, "profile") ? null : module.role.profile_name
+  profile        = module.role.profile_name
   https_egress   = !contains(var.broken, "egress")
 }
 
@@ -80,7 +81,7 @@ module "vault" {
   https_egress   = true
 }
 
-# A bastion: SSH from one range, its public address an Elastic IP.
+# A bastion: SSH from one range, its only public address an Elastic IP.
 resource "aws_security_group" "bastion" {
   name_prefix = "bastion-"
   vpc_id      = module.core.vpc_id
@@ -97,11 +98,12 @@ resource "aws_security_group_rule" "bastion_ssh" {
 }
 
 resource "aws_instance" "bastion" {
-  ami                    = local.ami
-  instance_type          = "t3.micro"
-  subnet_id              = module.core.public_subnet_ids[0]
-  vpc_security_group_ids = [aws_security_group.bastion.id]
-  key_name               = "team-key"
+  ami                         = local.ami
+  instance_type               = "t3.micro"
+  subnet_id                   = module.core.public_subnet_ids[0]
+  associate_public_ip_address = false
+  vpc_security_group_ids      = [aws_security_group.bastion.id]
+  key_name                    = "team-key"
   metadata_options {
     http_tokens = "required"
   }

@@ -1,4 +1,5 @@
 variable "name" { type = string }
+variable "attach_core" { type = bool }
 
 resource "aws_iam_role" "this" {
   name = var.name
@@ -9,6 +10,7 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_role_policy_attachment" "core" {
+  count      = var.attach_core ? 1 : 0
   role       = aws_iam_role.this.name
   policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 }

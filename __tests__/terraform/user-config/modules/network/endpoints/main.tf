@@ -20,7 +20,7 @@ resource "aws_vpc_security_group_ingress_rule" "https" {
 resource "aws_vpc_endpoint" "this" {
   for_each            = toset(var.services)
   vpc_id              = var.vpc_id
-  service_name        = "com.amazonaws.eu-west-1.${each.key}"
+  service_name        = "com.amazonaws.us-east-1.${each.key}"
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
   subnet_ids          = var.subnet_ids

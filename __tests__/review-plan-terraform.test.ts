@@ -1,0 +1,158 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { reviewPlanFile } from '../tools/review/plan-file';
+import { describeWithTerraform, init, tf } from './helpers/terraform';
+
+// `npm run review -- --plan` on a configuration the project did not write (__tests__/terraform/
+// user-config: nested modules, count and for_each, inline rules, aws_security_group_rule and
+// aws_vpc_security_group_ingress_rule, a main route table with an aws_route, an Elastic IP, an
+// instance without security groups), planned by the real Terraform and AWS provider, then broken
+// with -var 'broken=[…]' and planned again. The verdicts are AWS's rules applied by hand.
+
+const ROOT = path.join(__dirname, '..');
+const CONFIG = path.join(__dirname, 'terraform', 'user-config');
+
+interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `npm run review -- …` from the project folder, as a user types it. */
+function npmReview(args: readonly string[], reviewDir: string): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'review', '--', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, SSM_LAB_REVIEW_DIR: reviewDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** The verdict lines of one instance's block in the printed text. */
+function blockOf(text: string, address: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`  ${address} `));
+  if (start < 0) throw new Error(`no block for ${address} in:\n${text}`);
+  const end = lines.findIndex((line, i) => i > start && !line.startsWith('    '));
+  return lines.slice(start + 1, end).map((line) => line.trim());
+}
+
+describeWithTerraform('npm run review -- --plan on a configuration the project did not write', () => {
+  let dir: string;
+  let reviewDir: string;
+  const planned: Record<string, string> = {};
+  let asTyped: Ran;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-user-config-'));
+    fs.cpSync(CONFIG, dir, { recursive: true });
+    reviewDir = path.join(dir, '.review');
+    await init(dir);
+    const planAndShow = async (name: string, vars: string[]) => {
+      const result = await tf(['plan', '-input=false', '-lock=false', `-out=${name}.tfplan`, ...vars], dir);
+      if (result.status !== 0) throw new Error(`terraform plan failed:\n${result.stderr}`);
+      const shown = await tf(['show', '-json', `${name}.tfplan`], dir);
+      fs.writeFileSync(path.join(dir, `${name}.json`), shown.stdout);
+      planned[name] = path.join(dir, `${name}.json`);
+    };
+    await planAndShow('plan', []);
+    await planAndShow('broken', ['-var=broken=["nat","endpoints","egress","policy","eip"]']);
+    asTyped = await npmReview(['--plan', planned.plan], reviewDir);
+  }, 240_000);
+
+  test('GIVEN the plan WHEN npm run review -- --plan runs THEN each instance gets a block headed by its address and Name tag, exit 0, and the report is written', () => {
+    expect(asTyped.stderr).toBe('');
+    expect(asTyped.status).toBe(0);
+    expect(asTyped.stdout).toContain('Plan review of plan.json (a plan; no AWS account, no Terraform run)');
+    for (const heading of [
+      'aws_instance.bastion (bastion) — to create',
+      'aws_instance.stray (stray) — to create',
+      'module.app.aws_instance.this[0] (app-0) — to create',
+      'module.app.aws_instance.this[1] (app-1) — to create',
+      'module.vault.aws_instance.this[0] (vault-0) — to create',
+    ])
+      expect(asTyped.stdout).toContain(`\n  ${heading}\n`);
+    const report = fs.readFileSync(path.join(reviewDir, 'plan', 'report.md'), 'utf8');
+    expect(report).toContain('### `module.app.aws_instance.this[0]` (app-0) — to create');
+    expect(report).toMatch(/- NAT gateway core-nat: USD 0\.\d{4}\/h/);
+    expect(report).toContain('```mermaid');
+    expect(fs.readFileSync(path.join(reviewDir, 'plan', 'diagram.mmd'), 'utf8')).toMatch(/^(flowchart|graph) /);
+  });
+
+  test('GIVEN instances behind a NAT gateway in a module, their subnet chosen by element() across modules WHEN judged THEN Session Manager goes through the NAT, and the choice is named as an assumption', () => {
+    const app = blockOf(asTyped.stdout, 'module.app.aws_instance.this[0]');
+    expect(app[0]).toBe(
+      'Session Manager: reachable via NAT gateway (0.0.0.0/0 → NAT gateway in core-public-a → internet gateway; 443 out)',
+    );
+    expect(app[1]).toBe('SSH: NOT reachable — no inbound rule opens port 22');
+    expect(app[2]).toBe(
+      'Assumed: known only after apply, taken from the configuration\'s references: subnet_id → module.core.aws_subnet.private["a"] (the first of 2: module.core.aws_subnet.private["a"], module.core.aws_subnet.private["b"]); vpc_security_group_ids → module.app.aws_security_group.this',
+    );
+  });
+
+  test('GIVEN an instance in a VPC without a way out but endpoints made by for_each in a nested module WHEN judged THEN it is reached through them', () => {
+    expect(blockOf(asTyped.stdout, 'module.vault.aws_instance.this[0]')[0]).toBe(
+      'Session Manager: reachable via VPC endpoints (ssm, ssmmessages with private DNS in isolated; endpoint SG allows 443 from 10.30.0.0/16 (covers the instance); instance SG allows 443 to 0.0.0.0/0 (covers the endpoint subnets))',
+    );
+  });
+
+  test('GIVEN a public address where no route leads to an internet gateway, and no security group WHEN judged THEN the endpoints still serve it, in the default group, which is named as assumed', () => {
+    const stray = blockOf(asTyped.stdout, 'aws_instance.stray');
+    expect(stray[0]).toMatch(/^Session Manager: reachable via VPC endpoints \(/);
+    expect(stray[1]).toBe('SSH: NOT reachable — no inbound rule opens port 22');
+    expect(stray).toContain(
+      "Assumed: the default security group of isolated is not in the plan: AWS's default rules assumed (all outbound; inbound only from the group itself)",
+    );
+  });
+
+  test('GIVEN a bastion whose only public address is an Elastic IP, SSH open from one range by aws_security_group_rule WHEN judged THEN SSH is reachable from that range and Session Manager lists every reason it is not', () => {
+    const bastion = blockOf(asTyped.stdout, 'aws_instance.bastion');
+    expect(bastion[1]).toBe(
+      'SSH: reachable from 203.0.113.0/24 (port 22 open from 203.0.113.0/24; public address; route to the internet gateway; existing key pair team-key)',
+    );
+    expect(bastion[0]).toBe(
+      'Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role; the instance security groups allow no outbound 443',
+    );
+  });
+
+  test('GIVEN the same configuration broken five ways WHEN judged THEN each instance lists every reason AWS would give', () => {
+    const review = reviewPlanFile(planned.broken);
+    const block = (address: string) => review.instances.find((i) => i.address === address)!.lines;
+    const roleLacks =
+      'the role module.role.aws_iam_role.this is not allowed ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel';
+    expect(block('module.app.aws_instance.this[1]')[0]).toBe(
+      `Session Manager: NOT reachable — ${roleLacks}; the instance security groups allow no outbound 443; core-private-a has no default route (0.0.0.0/0) to the internet, and core has no Session Manager endpoints`,
+    );
+    expect(block('module.vault.aws_instance.this[0]')[0]).toBe(
+      `Session Manager: NOT reachable — ${roleLacks}; isolated-private-a has no default route (0.0.0.0/0) to the internet, and isolated has no Session Manager endpoints`,
+    );
+    // Without the Elastic IP the bastion has no public address: its subnet's route leads nowhere for it.
+    expect(block('aws_instance.bastion')[1]).toBe('SSH: NOT reachable — the instance has no public address');
+    expect(review.exitCode).toBe(0); // nothing is deployed: no path is lost, none was there
+    expect(review.changes).toBeUndefined();
+  });
+
+  test('GIVEN terraform show without -json WHEN npm run review -- --plan reads it THEN one line on stderr, exit 1, and no report is written', async () => {
+    const text = path.join(dir, 'plan.txt');
+    fs.writeFileSync(text, (await tf(['show', 'plan.tfplan'], dir)).stdout);
+    const fresh = path.join(dir, '.review-text');
+    const ran = await npmReview(['--plan', text], fresh);
+    expect(ran.status).toBe(1);
+    expect(ran.stdout).toBe('');
+    expect(ran.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^ssm-access-lab review: --plan \S+plan\.txt is not JSON \(.+\); expected what terraform show -json <planfile> writes/,
+      ),
+    ]);
+    expect(fs.existsSync(path.join(fresh, 'plan'))).toBe(false);
+  });
+});

@@ -1,0 +1,149 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { readPlanFile, reviewPlanFile } from '../tools/review/plan-file';
+
+// The --plan source: what it accepts, what it refuses with one line, and a state read as it stands.
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-plan-file-'));
+const write = (name: string, content: string) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+};
+
+describe('readPlanFile', () => {
+  test.each([
+    [
+      'missing.json',
+      undefined,
+      /^--plan \S+missing\.json: cannot read it \(ENOENT\); expected the file terraform show -json wrote$/,
+    ],
+    [
+      'text.txt',
+      'Terraform will perform the following actions:',
+      /^--plan \S+text\.txt is not JSON \(.+\); expected what terraform show -json <planfile> writes \(terraform show without -json writes text\)$/,
+    ],
+    [
+      'other.json',
+      '{"Version": "2012-10-17", "Statement": []}',
+      /^--plan \S+other\.json is JSON but not a Terraform plan or state \(it has no format_version\); expected what terraform show -json writes$/,
+    ],
+    [
+      'future.json',
+      '{"format_version": "2.0", "resource_changes": []}',
+      /^--plan \S+future\.json has format_version 2\.0, which the review does not read; expected 1\.x \(terraform show -json of Terraform 1\.0 or later\)$/,
+    ],
+    [
+      'neither.json',
+      '{"format_version": "1.2", "outputs": {}}',
+      /^--plan \S+neither\.json is JSON with a format_version but neither a plan \(resource_changes\) nor a state \(values\)/,
+    ],
+  ])('GIVEN %s WHEN read THEN one line names the file and what is expected', (name, content, message) => {
+    const file = content === undefined ? path.join(dir, name) : write(name, content);
+    expect(() => readPlanFile(file)).toThrow(message);
+  });
+
+  test('GIVEN a plan without instances WHEN reviewed THEN it says there is nothing to judge', () => {
+    const file = write(
+      'no-instances.json',
+      JSON.stringify({
+        format_version: '1.2',
+        resource_changes: [
+          {
+            address: 'aws_vpc.a',
+            mode: 'managed',
+            type: 'aws_vpc',
+            name: 'a',
+            change: { actions: ['create'], after: {} },
+          },
+        ],
+      }),
+    );
+    expect(() => reviewPlanFile(file)).toThrow(
+      /^--plan \S+no-instances\.json holds no aws_instance that exists after the plan: the review judges how instances are reached, so there is nothing to judge$/,
+    );
+  });
+
+  test('GIVEN a state (terraform show -json without a plan) WHEN read THEN every managed resource of every module stands as it is, linked by its ids', () => {
+    const resource = (address: string, type: string, values: Record<string, unknown>) => ({
+      address,
+      mode: 'managed',
+      type,
+      name: address.split('.').pop(),
+      values,
+    });
+    const file = write(
+      'state.json',
+      JSON.stringify({
+        format_version: '1.0',
+        terraform_version: '1.11.4',
+        values: {
+          root_module: {
+            resources: [
+              resource('aws_instance.web', 'aws_instance', {
+                id: 'i-0a',
+                subnet_id: 'subnet-0a',
+                vpc_security_group_ids: ['sg-0a'],
+                associate_public_ip_address: true,
+                key_name: 'k',
+                tags: { Name: 'web' },
+              }),
+            ],
+            child_modules: [
+              {
+                address: 'module.net',
+                resources: [
+                  resource('module.net.aws_vpc.this', 'aws_vpc', { id: 'vpc-0a', cidr_block: '10.0.0.0/16' }),
+                  resource('module.net.aws_subnet.a', 'aws_subnet', {
+                    id: 'subnet-0a',
+                    vpc_id: 'vpc-0a',
+                    cidr_block: '10.0.1.0/24',
+                  }),
+                  resource('module.net.aws_internet_gateway.this', 'aws_internet_gateway', {
+                    id: 'igw-0a',
+                    vpc_id: 'vpc-0a',
+                  }),
+                  resource('module.net.aws_route_table.public', 'aws_route_table', {
+                    id: 'rtb-0a',
+                    vpc_id: 'vpc-0a',
+                    route: [{ cidr_block: '0.0.0.0/0', gateway_id: 'igw-0a' }],
+                  }),
+                  resource('module.net.aws_route_table_association.a', 'aws_route_table_association', {
+                    id: 'rtbassoc-0a',
+                    subnet_id: 'subnet-0a',
+                    route_table_id: 'rtb-0a',
+                  }),
+                  resource('module.net.aws_security_group.web', 'aws_security_group', {
+                    id: 'sg-0a',
+                    vpc_id: 'vpc-0a',
+                    ingress: [{ protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['198.51.100.0/24'] }],
+                    egress: [],
+                  }),
+                ],
+              },
+            ],
+          },
+        },
+      }),
+    );
+    expect(readPlanFile(file).kind).toBe('state');
+    const review = reviewPlanFile(file);
+    expect(review.instances).toEqual([
+      {
+        address: 'aws_instance.web',
+        name: 'web',
+        action: 'unchanged',
+        lines: [
+          'Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role; the instance security groups allow no outbound 443',
+          'SSH: reachable from 198.51.100.0/24 (port 22 open from 198.51.100.0/24; public address; route to the internet gateway; existing key pair k)',
+        ],
+        assumptions: [],
+      },
+    ]);
+    expect(review.text).toContain(
+      'Plan review of state.json (a state, judged as it stands; no AWS account, no Terraform run)',
+    );
+    expect(review.exitCode).toBe(0);
+  });
+});
