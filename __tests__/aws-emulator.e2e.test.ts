@@ -1,5 +1,6 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { stripVTControlCharacters } from 'util';
 import {
@@ -32,6 +33,8 @@ import { inlineAclEntry } from './helpers/synth';
 // - moto gives every instance a public IPv4, even with associate_public_ip_address = false, so a
 //   refresh would plan to replace the private instances. The project copy ignores that attribute
 //   on the instances (lib/lab-instance.ts of the copy), and so do the in-process reviews.
+
+const ROOT = path.join(__dirname, '..');
 
 /** What a command printed and how it ended. */
 interface Ran {
@@ -638,6 +641,86 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
           `connect_command: \`${outputs.connect_command}\` calls kms:GenerateDataKey on ${keyArn}`,
         ),
       ]);
+    });
+  });
+
+  describe('a configuration the project did not write, applied, then reviewed with npm run review -- --plan', () => {
+    let config: string;
+    let applied: Ran;
+    const reviewed: Record<string, Ran> = {};
+    const terraform = (...args: string[]) => run('terraform', args, config, shell);
+    beforeAll(async () => {
+      await resetEmulator();
+      config = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-user-config-'));
+      fs.cpSync(path.join(__dirname, 'terraform', 'user-config'), config, { recursive: true });
+      // moto gives the bastion a public address it did not ask for (its README), so every plan
+      // would replace it; and it answers an encrypted root_block_device with "couldn't find
+      // resource" (seen here). The copy ignores the one and leaves out the other.
+      const main = path.join(config, 'main.tf');
+      fs.writeFileSync(
+        main,
+        fs
+          .readFileSync(main, 'utf8')
+          .replace(
+            /( {2}key_name +=.*\n)/,
+            '$1  lifecycle {\n    ignore_changes = [associate_public_ip_address]\n  }\n',
+          ),
+      );
+      if (!fs.readFileSync(main, 'utf8').includes('ignore_changes'))
+        throw new Error('user-config/main.tf changed: update this test');
+      const instances = path.join(config, 'modules', 'instances', 'main.tf');
+      fs.writeFileSync(instances, fs.readFileSync(instances, 'utf8').replace(/ {2}root_block_device \{[^}]*\}\n/, ''));
+      await terraform('init', '-input=false', '-no-color');
+      applied = await terraform('apply', '-auto-approve', '-input=false', '-no-color');
+      if (applied.status !== 0) return;
+      const show = async (name: string, args: string[]) => {
+        const shown = await terraform('show', '-json', ...args);
+        fs.writeFileSync(path.join(config, `${name}.json`), shown.stdout);
+        reviewed[name] = await run(
+          'npm',
+          ['run', '--silent', 'review', '--', '--plan', path.join(config, `${name}.json`)],
+          ROOT,
+          {
+            ...shell,
+            SSM_LAB_REVIEW_DIR: path.join(config, '.review', name),
+          },
+        );
+      };
+      await show('state', []);
+      await terraform('plan', '-input=false', '-no-color', '-out=nat-removed.tfplan', '-var=broken=["nat"]');
+      await show('nat-removed', ['nat-removed.tfplan']);
+    }, 300_000);
+
+    test('GIVEN it applied WHEN its state is reviewed THEN the deployed instances are judged as they stand, exit 0', () => {
+      expect(applied.stderr).toBe('');
+      expect(applied.status).toBe(0);
+      const { stdout, status } = reviewed.state;
+      expect(stdout).toContain('(a state, judged as it stands; no AWS account, no Terraform run)');
+      expect(stdout).toContain(
+        '  module.app.aws_instance.this[0] (app-0) — unchanged\n    Session Manager: reachable via NAT gateway (0.0.0.0/0 → NAT gateway in core-public-a → internet gateway; 443 out)\n',
+      );
+      expect(stdout).toContain(
+        '  aws_instance.bastion (bastion) — unchanged\n    Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role; the instance security groups allow no outbound 443\n    SSH: reachable from 203.0.113.0/24 (',
+      );
+      expect(status).toBe(0);
+    });
+
+    test('GIVEN a change that removes the NAT gateway WHEN its plan is reviewed THEN the cut paths are the headline, with the changes on them, exit 2', () => {
+      const { stdout, status } = reviewed['nat-removed'];
+      const headlines = stdout.split('\n').filter((line) => line.startsWith('  ! '));
+      expect(headlines).toEqual(
+        ['app-0', 'app-1'].map((name) =>
+          expect.stringMatching(
+            new RegExp(
+              `^  ! This plan cuts Session Manager to ${name}: core-private-a has no default route \\(0\\.0\\.0\\.0/0\\) to the internet, and core has no Session Manager endpoints\\. The plan deletes module\\.core\\.aws_nat_gateway\\.this\\[0\\] \\(core-nat\\); deletes module\\.core\\.aws_route\\.nat\\[0\\] \\(0\\.0\\.0\\.0/0 → nat-\\w+\\)\\.$`,
+            ),
+          ),
+        ),
+      );
+      expect(stdout).toContain(
+        '    module.app.aws_instance.this[0] (unchanged): Session Manager reachable → NOT reachable;',
+      );
+      expect(status).toBe(AccountExit.PATH_LOST);
     });
   });
 });

@@ -167,6 +167,18 @@ export class Reachability {
    * entry per source or destination.
    */
   rules(type: 'ingress' | 'egress', groups: readonly Entity[]): Rule[] {
+    // One rule written twice — a rule resource and, in a state (no configuration says who writes
+    // what), the group's own list mirroring it — is one rule.
+    const seen = new Set<string>();
+    return this.writtenRules(type, groups).filter((rule) => {
+      const key = [rule.protocol, rule.fromPort, rule.toPort, rule.cidr ?? '', rule.securityGroup?.id ?? ''].join(' ');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  private writtenRules(type: 'ingress' | 'egress', groups: readonly Entity[]): Rule[] {
     const ids = new Set(groups.map((group) => group.id));
     const onGroups = (rule: Entity) => this.model.targets(rule, 'security_group_id').some((g) => ids.has(g.id));
     const found: Rule[] = this.model
@@ -236,9 +248,21 @@ export class Reachability {
     if (!vpc) return undefined;
     const main = this.model.pointingAt('aws_main_route_table_association', 'vpc_id', vpc)[0];
     if (main) return this.model.target(main, 'route_table_id');
-    return this.model
-      .all('aws_default_route_table')
-      .find((table) => this.model.targets(table, 'default_route_table_id').some((t) => t.id === vpc.id));
+    // The VPC's main table: its aws_default_route_table (linked by the configuration's reference, or
+    // in a state by the id the VPC reports), else the route table whose id the VPC names as main.
+    const mainId = vpc.values.main_route_table_id ?? vpc.values.default_route_table_id;
+    return (
+      this.model
+        .all('aws_default_route_table')
+        .find(
+          (table) =>
+            this.model.targets(table, 'default_route_table_id').some((t) => t.id === vpc.id) ||
+            (mainId !== undefined && (table.values.default_route_table_id === mainId || table.values.id === mainId)),
+        ) ??
+      (typeof mainId === 'string'
+        ? this.model.byValue(mainId).find((table) => table.type === 'aws_route_table')
+        : undefined)
+    );
   }
 
   /** Where 0.0.0.0/0 of the subnet's route table goes: `aws_route` resources and routes written inline alike. */
