@@ -6,6 +6,9 @@
 //   npm run bench -- --all     also npm run test:unit, npm test and npm run review (1 run each),
 //                              and the packages npm ci installs
 //   npm run bench -- --runs 9  more runs of the synth figures
+//   npm run bench -- --plan    also npm run review -- --plan on generated plans of 100 to 1,000
+//                              instances in 5 to 50 VPCs (scripts/generated-plan.js): time and
+//                              peak memory per size, and what each 100 instances more adds
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -16,6 +19,7 @@ const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5;
 const ALL = args.includes('--all');
+const PLAN = args.includes('--plan');
 /** The machine the targets were set on: its floor. Targets scale with this run's floor. */
 const REFERENCE_FLOOR_SECONDS = 0.35;
 const appCommand = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).app.split(' ');
@@ -121,6 +125,32 @@ if (ALL) {
   row('npm run review', runShell('npm run --silent review >/dev/null 2>&1').seconds, 25);
 }
 
+const planRows = [];
+if (PLAN) {
+  const { generatedPlan, PER_VPC } = require('./generated-plan');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-plan-bench-'));
+  for (const instances of [100, 250, 500, 1000]) {
+    const file = path.join(scratch, `plan-${instances}.json`);
+    fs.writeFileSync(file, JSON.stringify(generatedPlan(instances)));
+    const runs = [];
+    for (let run = 0; run < RUNS; run++)
+      runs.push(
+        runNode(['node', 'bin/app.js', 'tools/review/cli.ts', '--plan', file], {
+          SSM_LAB_REVIEW_DIR: path.join(scratch, 'review'),
+        }),
+      );
+    planRows.push({
+      instances,
+      vpcs: Math.ceil(instances / PER_VPC),
+      mib: fs.statSync(file).size / 2 ** 20,
+      seconds: median(runs.map((r) => r.seconds)),
+      cpu: median(runs.map((r) => r.cpu)),
+      peak: Math.max(...runs.map((r) => r.mib)),
+    });
+  }
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
+
 const width = Math.max(...rows.map((r) => r.what.length)) + 2;
 console.log(
   `ssm-access-lab bench — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, node ${process.version}`,
@@ -137,6 +167,23 @@ for (const r of rows) {
   console.log(
     `${r.what.padEnd(width)}${r.seconds.toFixed(3).padStart(10)}${r.floors.toFixed(1).padStart(9)}${target.padStart(10)}   ${verdict.padEnd(5)} ${r.note}`,
   );
+}
+if (planRows.length > 0) {
+  console.log(
+    `\nnpm run review -- --plan <generated plan> (median of ${RUNS} runs; every link known only after apply)`,
+  );
+  console.log(
+    `${'instances'.padStart(10)}${'VPCs'.padStart(6)}${'plan MiB'.padStart(10)}${'wall s'.padStart(9)}${'floors'.padStart(8)}${'CPU s'.padStart(8)}${'peak MiB'.padStart(10)}   per 100 more instances`,
+  );
+  planRows.forEach((r, i) => {
+    const previous = planRows[i - 1];
+    const per100 = previous
+      ? `+${(((r.seconds - previous.seconds) / (r.instances - previous.instances)) * 100).toFixed(3)} s, +${(((r.peak - previous.peak) / (r.instances - previous.instances)) * 100).toFixed(1)} MiB`
+      : '';
+    console.log(
+      `${String(r.instances).padStart(10)}${String(r.vpcs).padStart(6)}${r.mib.toFixed(1).padStart(10)}${r.seconds.toFixed(3).padStart(9)}${(r.seconds / floor).toFixed(1).padStart(8)}${r.cpu.toFixed(2).padStart(8)}${r.peak.toFixed(0).padStart(10)}   ${per100}`,
+    );
+  });
 }
 const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
 /** npm's rule for `os` / `cpu` lists: a match, or no `!`-exclusion of this value when all are exclusions. */

@@ -186,6 +186,8 @@ export class NetworkModel {
   private readonly byId = new Map<string, Entity>();
   private readonly byBase = new Map<string, Entity[]>();
   private readonly byValueIndex = new Map<string, Entity[]>();
+  private readonly byType = new Map<string, Entity[]>();
+  private readonly pointing = new Map<string, Map<string, Entity[]>>();
 
   /**
    * @param plans plan JSON per stack
@@ -218,7 +220,7 @@ export class NetworkModel {
           type: change.type,
           index: change.index,
           values,
-          references: configuration.referencesOf(baseAddress, change.index),
+          references: configuration.referencesOf(change.address, change.index),
           actions: change.change.actions,
         };
         this.byId.set(entity.id, entity);
@@ -231,7 +233,13 @@ export class NetworkModel {
   }
 
   all(type?: string): Entity[] {
-    return [...this.byId.values()].filter((entity) => type === undefined || entity.type === type);
+    if (type === undefined) return [...this.byId.values()];
+    let ofType = this.byType.get(type);
+    if (!ofType) {
+      ofType = [...this.byId.values()].filter((entity) => entity.type === type);
+      this.byType.set(type, ofType);
+    }
+    return [...ofType];
   }
 
   get(id: string): Entity | undefined {
@@ -257,9 +265,17 @@ export class NetworkModel {
     // Unknown, or a known value (a name) that is no id: follow the configuration's references.
     for (const address of entity.references[attribute] ?? []) {
       const keyed = this.byId.get(`${entity.stack}/${address}`);
-      found.push(...(keyed ? [keyed] : (this.byBase.get(`${entity.stack}/${address}`) ?? [])));
+      if (keyed) found.push(keyed);
+      else
+        found.push(
+          ...(this.byBase.get(`${entity.stack}/${withoutKeys(address)}`) ?? []).filter((candidate) =>
+            addressMatches(address, candidate.address),
+          ),
+        );
     }
-    return unique(found);
+    // What the configuration's references lead to, of the type the attribute takes.
+    const wanted = REFERENCED_TYPES.find(([pattern]) => pattern.test(attribute))?.[1];
+    return unique(wanted ? found.filter((candidate) => wanted.includes(candidate.type)) : found);
   }
 
   /** The entities a known value stands for: a placeholder, an id, or the name others refer to it by. */
@@ -276,7 +292,17 @@ export class NetworkModel {
 
   /** Entities of `type` whose `attribute` points at `to`. */
   pointingAt(type: string, attribute: string, to: Entity): Entity[] {
-    return this.all(type).filter((entity) => this.targets(entity, attribute).some((target) => target.id === to.id));
+    // Indexed once per type and attribute: a review asks this for every instance, subnet and group.
+    const key = `${type} ${attribute}`;
+    let index = this.pointing.get(key);
+    if (!index) {
+      index = new Map();
+      for (const entity of this.all(type))
+        for (const target of this.targets(entity, attribute))
+          index.set(target.id, [...(index.get(target.id) ?? []), entity]);
+      this.pointing.set(key, index);
+    }
+    return [...(index.get(to.id) ?? [])];
   }
 
   /** A readable name: the Name tag, else the address. */
@@ -295,6 +321,23 @@ function knownValues(after: PlannedValues, unknown: Readonly<Record<string, unkn
   }
   return values;
 }
+
+/**
+ * The types an attribute's reference can lead to, where a configuration's references say less than
+ * the value would (`module.vpc[each.key]` names every output of the module).
+ */
+const REFERENCED_TYPES: readonly (readonly [RegExp, readonly string[]])[] = [
+  [/^subnet_ids?$/, ['aws_subnet', 'aws_default_subnet']],
+  [/^vpc_id$/, ['aws_vpc', 'aws_default_vpc']],
+  [
+    /^(vpc_)?security_group_ids?$|^security_groups$|^referenced_security_group_id$|^source_security_group_id$/,
+    ['aws_security_group', 'aws_default_security_group'],
+  ],
+  [/^route_table_id$/, ['aws_route_table', 'aws_default_route_table']],
+  [/^iam_instance_profile$/, ['aws_iam_instance_profile']],
+  [/^nat_gateway_id$/, ['aws_nat_gateway']],
+  [/^instance(_id)?$/, ['aws_instance']],
+];
 
 /** Attributes that hold a name rather than an id, and the type whose name it is. */
 const NAMED_BY: Readonly<Record<string, string>> = {
@@ -329,20 +372,45 @@ function keySuffix(index: string | number | undefined): string {
 /** References Terraform lists that name no resource (its own symbols, inputs the caller gives). */
 const NOT_RESOURCES = /^(data|local|each|count|path|terraform|self)\./;
 
+/** One module call on an address's path, with the instance key it has there (`["a"]`, `[0]`, or none). */
+interface ModuleStep {
+  readonly name: string;
+  readonly key: string;
+}
+
+const KEY = String.raw`\[(?:"(?:[^"\\]|\\.)*"|\d+)\]`;
+
+/** The module calls an address sits in: `module.a["x"].module.b.aws_vpc.c` → a["x"], b. */
+function moduleSteps(address: string): ModuleStep[] {
+  const steps: ModuleStep[] = [];
+  const pattern = new RegExp(String.raw`^module\.([^.[]+)((?:${KEY})?)\.`);
+  let rest = address;
+  for (let match = pattern.exec(rest); match; match = pattern.exec(rest)) {
+    steps.push({ name: match[1], key: match[2] });
+    rest = rest.slice(match[0].length);
+  }
+  return steps;
+}
+
+const configScope = (steps: readonly ModuleStep[]) => steps.map((step) => `module.${step.name}.`).join('');
+const instanceScope = (steps: readonly ModuleStep[]) => steps.map((step) => `module.${step.name}${step.key}.`).join('');
+
 /**
  * The configuration of every module of a plan, read so that a reference inside a module leads to
  * the resources it stands for: `var.x` to the caller's expression for input x, `module.m.out` to
- * module m's expression for output out, each followed again in its own module.
+ * module m's expression for output out, each followed again in its own module. Module instances
+ * keep their keys: a reference inside `module.app["a"]` leads to resources of that instance, and
+ * `module.vpc[each.key]` in a call made with for_each to the instance of the same key.
  */
 class ConfigurationIndex {
-  private readonly resources = new Map<string, { resource: ConfigResource; scope: string }>();
+  private readonly resources = new Map<string, ConfigResource>();
   private readonly modules = new Map<string, ConfigModule>();
 
   constructor(root: ConfigModule | undefined) {
     const visit = (module: ConfigModule, scope: string) => {
       this.modules.set(scope, module);
       for (const resource of module.resources ?? [])
-        if (resource.mode === 'managed') this.resources.set(`${scope}${resource.address}`, { resource, scope });
+        if (resource.mode === 'managed') this.resources.set(`${scope}${resource.address}`, resource);
       for (const [name, call] of Object.entries(module.module_calls ?? {}))
         if (call.module) visit(call.module, `${scope}module.${name}.`);
     };
@@ -350,56 +418,126 @@ class ConfigurationIndex {
   }
 
   resource(baseAddress: string): ConfigResource | undefined {
-    return this.resources.get(baseAddress)?.resource;
+    return this.resources.get(baseAddress);
   }
 
   /** `attribute → addresses` for one resource instance (its key picks the element `each.value` is). */
-  referencesOf(baseAddress: string, index: string | number | undefined): Record<string, string[]> {
-    const found = this.resources.get(baseAddress);
-    if (!found) return {};
+  referencesOf(address: string, index: string | number | undefined): Record<string, string[]> {
+    const resource = this.resources.get(withoutKeys(address));
+    if (!resource) return {};
+    const steps = moduleSteps(address);
     const result: Record<string, string[]> = {};
-    for (const [attribute, expression] of Object.entries(found.resource.expressions ?? {})) {
+    for (const [attribute, expression] of Object.entries(resource.expressions ?? {})) {
       const collected = new Set<string>();
-      for (const reference of referenceStrings(expression)) {
+      const references = referenceStrings(expression);
+      for (const reference of references) {
         if (/^each\.(value|key)/.test(reference)) {
           // for_each over resources: the element with this instance's key.
-          for (const iterated of referenceStrings(found.resource.for_each_expression))
-            for (const address of this.resolve(found.scope, iterated, 0))
-              collected.add(index !== undefined && !address.includes('[') ? `${address}${keySuffix(index)}` : address);
+          const iterated = referenceStrings(resource.for_each_expression);
+          for (const next of iterated)
+            for (const found of this.resolve(steps, next, iterated, 0))
+              collected.add(index !== undefined && !/\]$/.test(found) ? `${found}${keySuffix(index)}` : found);
           continue;
         }
-        for (const address of this.resolve(found.scope, reference, 0)) collected.add(address);
+        // A key still pending is this resource's own (`module.vpc[each.key]` in a resource made with for_each).
+        for (const found of this.resolve(steps, reference, references, 0))
+          collected.add(fillKey(found, keySuffix(index)));
       }
       // `aws_x.y[0]` and `aws_x.y` are both listed for one expression: the keyed one says more.
       const addresses = [...collected].filter(
-        (address) => address.includes('[') || ![...collected].some((other) => other.startsWith(`${address}[`)),
+        (found) => /\]$/.test(found) || ![...collected].some((other) => other.startsWith(`${found}[`)),
       );
       if (addresses.length > 0) result[attribute] = addresses;
     }
     return result;
   }
 
-  /** The resource addresses (module-qualified, keyed where named) a reference in `scope` leads to. */
-  private resolve(scope: string, reference: string, depth: number): string[] {
+  /**
+   * The resource addresses a reference made in the module instance `steps` leads to; `siblings`
+   * are the other references of the same expression (Terraform lists `module.vpc` and `each.key`
+   * for `module.vpc[each.key].out`, without the output's name).
+   */
+  private resolve(
+    steps: readonly ModuleStep[],
+    reference: string,
+    siblings: readonly string[],
+    depth: number,
+  ): string[] {
     if (depth > 32 || NOT_RESOURCES.test(reference)) return [];
     if (reference.startsWith('var.')) {
-      if (scope === '') return [];
+      if (steps.length === 0) return [];
       const name = /^var\.([^.[]+)/.exec(reference)![1];
-      const parent = scope.replace(/module\.[^.]+\.$/, '');
-      const call = /module\.([^.]+)\.$/.exec(scope)![1];
-      const input = this.modules.get(parent)?.module_calls?.[call]?.expressions?.[name];
-      return referenceStrings(input).flatMap((next) => this.resolve(parent, next, depth + 1));
+      const parent = steps.slice(0, -1);
+      const call = steps[steps.length - 1];
+      const input = this.modules.get(configScope(parent))?.module_calls?.[call.name]?.expressions?.[name];
+      const next = referenceStrings(input);
+      // In the caller, each.key (or count.index) is this module instance's key.
+      return next.flatMap((ref) => this.resolve(parent, ref, next, depth + 1).map((found) => fillKey(found, call.key)));
     }
     if (reference.startsWith('module.')) {
-      const match = /^module\.([^.[]+)(?:\[[^\]]*\])?\.([^.[]+)/.exec(reference);
-      if (!match) return []; // `module.vpc` alone: the output-specific reference beside it says more
-      const callee = `${scope}module.${match[1]}.`;
-      const output = this.modules.get(callee)?.outputs?.[match[2]]?.expression;
-      return referenceStrings(output).flatMap((next) => this.resolve(callee, next, depth + 1));
+      const match = new RegExp(String.raw`^module\.([^.[]+)((?:${KEY})?)(?:\.([^.[]+))?`).exec(reference)!;
+      const [, name, staticKey, output] = match;
+      // A bare `module.m` beside `module.m.out`: the specific one says it.
+      if (
+        !output &&
+        siblings.some((other) => other.startsWith(`module.${name}.`) || other.startsWith(`module.${name}[`))
+      )
+        return [];
+      const dynamicKey = siblings.some((other) => other === 'each.key' || other.startsWith('count.index'));
+      const key = staticKey || (dynamicKey ? PENDING_KEY : '');
+      const callee = [...steps, { name, key }];
+      const outputs = this.modules.get(configScope(callee))?.outputs ?? {};
+      return (output ? [output] : Object.keys(outputs)).flatMap((out) => {
+        const next = referenceStrings(outputs[out]?.expression);
+        return next.flatMap((ref) => this.resolve(callee, ref, next, depth + 1));
+      });
     }
-    const match = /^([a-z0-9_]+)\.([^.[]+)((?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?)/.exec(reference);
-    return match ? [`${scope}${match[1]}.${match[2]}${match[3]}`] : [];
+    const match = new RegExp(String.raw`^([a-z0-9_]+)\.([^.[]+)((?:${KEY})?)`).exec(reference);
+    if (!match) return [];
+    // `aws_x.y[count.index]` (Terraform lists `aws_x.y` and `count.index`): the instance of the same key.
+    const keyedLikeThis =
+      !match[3] && siblings.some((other) => other.startsWith('count.index') || other === 'each.key');
+    return [`${instanceScope(steps)}${match[1]}.${match[2]}${match[3] || (keyedLikeThis ? PENDING_KEY : '')}`];
   }
+}
+
+/** Stands for the key of the module instance a reference came from, until the caller's key is known. */
+const PENDING_KEY = '[\u0000]';
+
+/** The pending key of an address filled with the module instance's key (or dropped: any instance). */
+function fillKey(address: string, key: string): string {
+  return address.split(PENDING_KEY).join(key);
+}
+
+/**
+ * Whether an entity's address is one a reference names: equal, or one of its instances; a module
+ * whose key the configuration leaves open (`module.vpc` without one) matches every instance.
+ */
+export function addressMatches(reference: string, address: string): boolean {
+  let compiled = ADDRESS_PATTERNS.get(reference);
+  if (!compiled) {
+    compiled = addressPattern(reference);
+    ADDRESS_PATTERNS.set(reference, compiled);
+  }
+  return compiled.test(address);
+}
+
+const ADDRESS_PATTERNS = new Map<string, RegExp>();
+
+function addressPattern(reference: string): RegExp {
+  let pattern = '';
+  let rest = reference;
+  const step = new RegExp(String.raw`^module\.([^.[]+)((?:${KEY})?)\.`);
+  for (let match = step.exec(rest); match; match = step.exec(rest)) {
+    pattern += `module\\.${escapeRegex(match[1])}${match[2] ? escapeRegex(match[2]) : `(?:${KEY})?`}\\.`;
+    rest = rest.slice(match[0].length);
+  }
+  pattern += `${escapeRegex(rest)}${/\]$/.test(rest) ? '' : `(?:${KEY})?`}`;
+  return new RegExp(`^${pattern}$`);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Every reference string of an expression (top level and nested blocks). */

@@ -179,20 +179,21 @@ export class Reachability {
   }
 
   private writtenRules(type: 'ingress' | 'egress', groups: readonly Entity[]): Rule[] {
-    const ids = new Set(groups.map((group) => group.id));
-    const onGroups = (rule: Entity) => this.model.targets(rule, 'security_group_id').some((g) => ids.has(g.id));
-    const found: Rule[] = this.model
-      .all(`aws_vpc_security_group_${type}_rule`)
-      .filter(onGroups)
-      .map((rule) => ({
-        entity: rule,
-        protocol: protocolName(rule.values.ip_protocol),
-        fromPort: Number(rule.values.from_port ?? -1),
-        toPort: Number(rule.values.to_port ?? -1),
-        cidr: rule.values.cidr_ipv4 ?? undefined,
-        securityGroup: this.model.target(rule, 'referenced_security_group_id'),
-      }));
-    for (const rule of this.model.all('aws_security_group_rule').filter((r) => r.values.type === type && onGroups(r))) {
+    // The rule resources on these groups (indexed by the model: a review asks for every instance).
+    const on = (ruleType: string) => {
+      const onGroups = new Set(groups.flatMap((group) => this.model.pointingAt(ruleType, 'security_group_id', group)));
+      // In the plan's order, as the reasons list them.
+      return onGroups.size === 0 ? [] : this.model.all(ruleType).filter((rule) => onGroups.has(rule));
+    };
+    const found: Rule[] = on(`aws_vpc_security_group_${type}_rule`).map((rule) => ({
+      entity: rule,
+      protocol: protocolName(rule.values.ip_protocol),
+      fromPort: Number(rule.values.from_port ?? -1),
+      toPort: Number(rule.values.to_port ?? -1),
+      cidr: rule.values.cidr_ipv4 ?? undefined,
+      securityGroup: this.model.target(rule, 'referenced_security_group_id'),
+    }));
+    for (const rule of on('aws_security_group_rule').filter((r) => r.values.type === type)) {
       const owner = this.model.target(rule, 'security_group_id');
       const peers = [
         ...this.model.targets(rule, 'source_security_group_id'),

@@ -1,0 +1,255 @@
+// Writes a `terraform show -json` plan the way a large configuration's looks, for the --plan bench:
+// N instances in N/20 VPCs, each VPC from a `module "vpc"` called with for_each (public and private
+// subnets by count, an internet gateway, a NAT gateway with its Elastic IP, route tables and their
+// associations), the instances from a `module "app"` with count, each in its VPC's private subnet
+// with its own security group (an aws_vpc_security_group_egress_rule for 443), one shared role and
+// instance profile. Ids are unknown, as in a plan that creates everything: every link is followed
+// through the configuration's references, across the module boundary.
+//   node scripts/generated-plan.js 1000 > plan.json
+'use strict';
+
+const PER_VPC = 20;
+
+function generatedPlan(instances) {
+  const vpcs = Math.max(1, Math.ceil(instances / PER_VPC));
+  const changes = [];
+  const change = (address, type, after, unknown = { id: true }) => {
+    const name = address
+      .replace(/\[[^\]]*\]/g, '')
+      .split('.')
+      .pop();
+    const module = /^(.*)\.[^.]+\.[^.]+$/.exec(address.replace(/\[[^\]]*\]$/, ''));
+    const index = /\[("?)([^\]"]*)\1\]$/.exec(address);
+    changes.push({
+      address,
+      ...(module ? { module_address: module[1] } : {}),
+      mode: 'managed',
+      type,
+      name,
+      ...(index ? { index: index[1] ? index[2] : Number(index[2]) } : {}),
+      change: { actions: ['create'], before: null, after, after_unknown: unknown },
+    });
+  };
+  const ref = (...references) => ({ references });
+  for (let v = 0; v < vpcs; v++) {
+    const m = `module.vpc["v${v}"]`;
+    const cidr = `10.${v}.0.0/16`;
+    change(`${m}.aws_vpc.this`, 'aws_vpc', {
+      cidr_block: cidr,
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+      tags: { Name: `v${v}` },
+    });
+    change(`${m}.aws_subnet.public[0]`, 'aws_subnet', { cidr_block: `10.${v}.0.0/24`, tags: { Name: `v${v}-public` } });
+    change(`${m}.aws_subnet.private[0]`, 'aws_subnet', {
+      cidr_block: `10.${v}.1.0/24`,
+      tags: { Name: `v${v}-private` },
+    });
+    change(`${m}.aws_internet_gateway.this`, 'aws_internet_gateway', { tags: { Name: `v${v}` } });
+    change(`${m}.aws_eip.nat`, 'aws_eip', { domain: 'vpc', tags: { Name: `v${v}-nat` } });
+    change(`${m}.aws_nat_gateway.this`, 'aws_nat_gateway', {
+      connectivity_type: 'public',
+      tags: { Name: `v${v}-nat` },
+    });
+    change(`${m}.aws_route_table.public`, 'aws_route_table', { tags: { Name: `v${v}-public` } });
+    change(`${m}.aws_route_table.private`, 'aws_route_table', { tags: { Name: `v${v}-private` } });
+    change(`${m}.aws_route.public_default`, 'aws_route', { destination_cidr_block: '0.0.0.0/0' });
+    change(`${m}.aws_route.private_default`, 'aws_route', { destination_cidr_block: '0.0.0.0/0' });
+    change(`${m}.aws_route_table_association.public[0]`, 'aws_route_table_association', {});
+    change(`${m}.aws_route_table_association.private[0]`, 'aws_route_table_association', {});
+  }
+  change('module.iam.aws_iam_role.this', 'aws_iam_role', {
+    name: 'app',
+    assume_role_policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ec2.amazonaws.com' } }],
+    }),
+  });
+  change('module.iam.aws_iam_role_policy_attachment.core', 'aws_iam_role_policy_attachment', {
+    role: 'app',
+    policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
+  });
+  change('module.iam.aws_iam_instance_profile.this', 'aws_iam_instance_profile', { name: 'app', role: 'app' });
+  for (let i = 0; i < instances; i++) {
+    const m = `module.app["v${Math.floor(i / PER_VPC)}"]`;
+    const n = i % PER_VPC;
+    change(`${m}.aws_security_group.this[${n}]`, 'aws_security_group', { tags: { Name: `app-${i}` } });
+    change(`${m}.aws_vpc_security_group_egress_rule.https[${n}]`, 'aws_vpc_security_group_egress_rule', {
+      ip_protocol: 'tcp',
+      from_port: 443,
+      to_port: 443,
+      cidr_ipv4: '0.0.0.0/0',
+    });
+    change(
+      `${m}.aws_instance.this[${n}]`,
+      'aws_instance',
+      {
+        instance_type: 't3.micro',
+        associate_public_ip_address: false,
+        iam_instance_profile: 'app',
+        metadata_options: [{ http_tokens: 'required' }],
+        tags: { Name: `app-${i}` },
+      },
+      { id: true, subnet_id: true, vpc_security_group_ids: true },
+    );
+  }
+  const vpcModule = {
+    resources: [
+      { address: 'aws_vpc.this', mode: 'managed', type: 'aws_vpc', name: 'this', expressions: {} },
+      ...['public', 'private'].map((tier) => ({
+        address: `aws_subnet.${tier}`,
+        mode: 'managed',
+        type: 'aws_subnet',
+        name: tier,
+        expressions: { vpc_id: ref('aws_vpc.this.id', 'aws_vpc.this') },
+      })),
+      {
+        address: 'aws_internet_gateway.this',
+        mode: 'managed',
+        type: 'aws_internet_gateway',
+        name: 'this',
+        expressions: { vpc_id: ref('aws_vpc.this.id', 'aws_vpc.this') },
+      },
+      { address: 'aws_eip.nat', mode: 'managed', type: 'aws_eip', name: 'nat', expressions: {} },
+      {
+        address: 'aws_nat_gateway.this',
+        mode: 'managed',
+        type: 'aws_nat_gateway',
+        name: 'this',
+        expressions: {
+          allocation_id: ref('aws_eip.nat.id', 'aws_eip.nat'),
+          subnet_id: ref('aws_subnet.public[0].id', 'aws_subnet.public[0]', 'aws_subnet.public'),
+        },
+      },
+      ...['public', 'private'].map((tier) => ({
+        address: `aws_route_table.${tier}`,
+        mode: 'managed',
+        type: 'aws_route_table',
+        name: tier,
+        expressions: { vpc_id: ref('aws_vpc.this.id', 'aws_vpc.this') },
+      })),
+      {
+        address: 'aws_route.public_default',
+        mode: 'managed',
+        type: 'aws_route',
+        name: 'public_default',
+        expressions: {
+          route_table_id: ref('aws_route_table.public.id', 'aws_route_table.public'),
+          gateway_id: ref('aws_internet_gateway.this.id', 'aws_internet_gateway.this'),
+        },
+      },
+      {
+        address: 'aws_route.private_default',
+        mode: 'managed',
+        type: 'aws_route',
+        name: 'private_default',
+        expressions: {
+          route_table_id: ref('aws_route_table.private.id', 'aws_route_table.private'),
+          nat_gateway_id: ref('aws_nat_gateway.this.id', 'aws_nat_gateway.this'),
+        },
+      },
+      ...['public', 'private'].map((tier) => ({
+        address: `aws_route_table_association.${tier}`,
+        mode: 'managed',
+        type: 'aws_route_table_association',
+        name: tier,
+        expressions: {
+          subnet_id: ref(`aws_subnet.${tier}[0].id`, `aws_subnet.${tier}[0]`, `aws_subnet.${tier}`),
+          route_table_id: ref(`aws_route_table.${tier}.id`, `aws_route_table.${tier}`),
+        },
+      })),
+    ],
+    outputs: {
+      vpc_id: { expression: ref('aws_vpc.this.id', 'aws_vpc.this') },
+      private_subnet_id: { expression: ref('aws_subnet.private[0].id', 'aws_subnet.private[0]', 'aws_subnet.private') },
+    },
+  };
+  const appModule = {
+    resources: [
+      {
+        address: 'aws_security_group.this',
+        mode: 'managed',
+        type: 'aws_security_group',
+        name: 'this',
+        expressions: { vpc_id: ref('var.vpc_id') },
+      },
+      {
+        address: 'aws_vpc_security_group_egress_rule.https',
+        mode: 'managed',
+        type: 'aws_vpc_security_group_egress_rule',
+        name: 'https',
+        expressions: {
+          security_group_id: ref('aws_security_group.this', 'count.index'),
+        },
+      },
+      {
+        address: 'aws_instance.this',
+        mode: 'managed',
+        type: 'aws_instance',
+        name: 'this',
+        expressions: {
+          subnet_id: ref('var.subnet_id'),
+          vpc_security_group_ids: ref('aws_security_group.this', 'count.index'),
+          iam_instance_profile: ref('var.profile'),
+        },
+      },
+    ],
+  };
+  return {
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    resource_changes: changes,
+    configuration: {
+      root_module: {
+        module_calls: {
+          vpc: { source: './modules/vpc', module: vpcModule },
+          iam: {
+            source: './modules/iam',
+            module: {
+              resources: [
+                { address: 'aws_iam_role.this', mode: 'managed', type: 'aws_iam_role', name: 'this', expressions: {} },
+                {
+                  address: 'aws_iam_role_policy_attachment.core',
+                  mode: 'managed',
+                  type: 'aws_iam_role_policy_attachment',
+                  name: 'core',
+                  expressions: { role: ref('aws_iam_role.this.name', 'aws_iam_role.this') },
+                },
+                {
+                  address: 'aws_iam_instance_profile.this',
+                  mode: 'managed',
+                  type: 'aws_iam_instance_profile',
+                  name: 'this',
+                  expressions: { role: ref('aws_iam_role.this.name', 'aws_iam_role.this') },
+                },
+              ],
+              outputs: {
+                profile: { expression: ref('aws_iam_instance_profile.this.name', 'aws_iam_instance_profile.this') },
+              },
+            },
+          },
+          app: {
+            source: './modules/app',
+            expressions: {
+              vpc_id: ref('module.vpc', 'each.key'),
+              subnet_id: ref('module.vpc', 'each.key'),
+              profile: ref('module.iam.profile', 'module.iam'),
+            },
+            module: appModule,
+          },
+        },
+      },
+    },
+  };
+}
+
+module.exports = { generatedPlan, PER_VPC };
+
+if (require.main === module) {
+  const instances = Number(process.argv[2]);
+  if (!Number.isInteger(instances) || instances < 1) {
+    console.error('generated-plan: expected a number of instances, e.g. node scripts/generated-plan.js 1000');
+    process.exit(1);
+  }
+  process.stdout.write(`${JSON.stringify(generatedPlan(instances))}\n`);
+}
