@@ -155,4 +155,15 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
     ]);
     expect(fs.existsSync(path.join(fresh, 'plan'))).toBe(false);
   });
+
+  test('GIVEN the README WHEN it shows a sample of --plan THEN every line of it is what the review printed for this configuration', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('Sample output, from the test configuration `__tests__/terraform/user-config/`'),
+    );
+    const sample = /```text\n([\s\S]*?)```/.exec(section)![1];
+    const lines = sample.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(10);
+    for (const line of lines) expect(asTyped.stdout.split('\n')).toContain(line);
+  });
 });

@@ -6,6 +6,11 @@ import { AwsSettingsError } from './aws-errors';
 import { debugging } from './variables';
 
 export function runCli(name: string, main: () => Promise<number>, expected: (error: unknown) => boolean): void {
+  // A reader that stops early (`| head`) is no failure of the tool.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   main().then(
     (code) => process.exit(code),
     (error) => {
