@@ -33,12 +33,19 @@ describe('review arguments', () => {
     });
   });
 
+  test('GIVEN --plan and a file WHEN parsed THEN the file is taken from where the command runs', () => {
+    expect(parseReviewArguments(['--plan', 'plan.json']).planFile).toBe(path.resolve('plan.json'));
+    expect(parseReviewArguments(['--plan=out/plan.json']).planFile).toBe(path.resolve('out/plan.json'));
+  });
+
   test.each([
     [['--acount'], 'unknown argument "--acount": expected --account'],
     [['--account', '--var', 'novalue'], '--var "novalue" is invalid: expected name=value'],
     [['--account', '--stack'], '--stack needs a value'],
     [['--account', '--refresh=maybe'], '--refresh=maybe is invalid'],
     [['--var', 'ttl=4h'], 'apply to the account review: add --account'],
+    [['--plan'], '--plan needs a value, e.g. --plan plan.json (what terraform show -json <planfile> writes)'],
+    [['--plan', 'plan.json', '--account'], '--plan reviews the file alone: it takes no --account'],
   ])('GIVEN %j WHEN parsed THEN one clear error', (argv, message) => {
     expect(() => parseReviewArguments(argv)).toThrow(ReviewError);
     expect(() => parseReviewArguments(argv)).toThrow(message);

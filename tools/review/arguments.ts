@@ -13,6 +13,13 @@ export interface ReviewArguments {
   readonly planFile?: string;
 }
 
+/** What each option's value looks like, for the error that says one is missing. */
+const EXAMPLE_VALUES: Readonly<Record<string, string>> = {
+  '--var': '--var vpc_id=vpc-0123456789abcdef0',
+  '--var-file': '--var-file=endpoints.tfvars',
+  '--plan': '--plan plan.json (what terraform show -json <planfile> writes)',
+};
+
 /** Parses the command line; throws {@link ReviewError} naming the argument and what is expected. */
 export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
   let account = false;
@@ -29,9 +36,7 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
     const value = () => {
       const given = inline ?? argv[++i];
       if (given === undefined || given === '')
-        throw new ReviewError(
-          `${flag} needs a value, e.g. ${flag === '--var' ? '--var vpc_id=vpc-0123456789abcdef0' : flag === '--var-file' ? '--var-file=endpoints.tfvars' : '--stack lab-ssm-nat'}`,
-        );
+        throw new ReviewError(`${flag} needs a value, e.g. ${EXAMPLE_VALUES[flag] ?? '--stack lab-ssm-nat'}`);
       return given;
     };
     switch (flag) {
