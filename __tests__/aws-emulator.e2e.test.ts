@@ -21,6 +21,7 @@ import { checkOperatorAccess, isOperatorOutput, StateFile, worldFromStates } fro
 import { describeWithEmulator, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
 import { addMirrorFixture } from './helpers/mirror-fixture';
 import { inlineAclEntry } from './helpers/synth';
+import { Ran, run } from './helpers/processes';
 
 // The lab deployed with the README's commands against an implementation of the AWS APIs (moto's
 // server, ../shared/aws-emulator), then used as a user would: the account review after a refresh
@@ -35,26 +36,6 @@ import { inlineAclEntry } from './helpers/synth';
 //   on the instances (lib/lab-instance.ts of the copy), and so do the in-process reviews.
 
 const ROOT = path.join(__dirname, '..');
-
-/** What a command printed and how it ended. */
-interface Ran {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command as a user's shell would, without blocking the test process (Terraform takes seconds). */
-function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** The SDK's EC2 client on the emulator, for what a test itself asks or sets up. */
 function emulatorEc2(shell: NodeJS.ProcessEnv): EC2Client {

@@ -1,9 +1,9 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { reviewPlanFile } from '../tools/review/plan-file';
 import { describeWithTerraform, init, tf } from './helpers/terraform';
+import { Ran, run } from './helpers/processes';
 
 // `npm run review -- --plan` on a configuration the project did not write (__tests__/terraform/
 // user-config: nested modules, count and for_each, inline rules, aws_security_group_rule and
@@ -14,26 +14,11 @@ import { describeWithTerraform, init, tf } from './helpers/terraform';
 const ROOT = path.join(__dirname, '..');
 const CONFIG = path.join(__dirname, 'terraform', 'user-config');
 
-interface Ran {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** `npm run review -- …` from the project folder, as a user types it. */
 function npmReview(args: readonly string[], reviewDir: string): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'review', '--', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, SSM_LAB_REVIEW_DIR: reviewDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  return run('npm', ['run', '--silent', 'review', '--', ...args], ROOT, {
+    ...process.env,
+    SSM_LAB_REVIEW_DIR: reviewDir,
   });
 }
 
