@@ -239,7 +239,7 @@ function planMarkdown(review: ReviewBody): string {
     );
   out.push(
     '',
-    `Priced: ${usd(cost.knownUsdPerHour)}/h${cost.unknown.length > 0 ? `; not priced: ${cost.unknown.join(', ')}` : ''}.`,
+    `Priced: ${usd(cost.knownUsdPerHour)}/h for ${cost.lines.length - cost.unknown.length} item(s)${cost.unknown.length > 0 ? `; not priced: ${cost.unknown.length} (named above), so the total is a lower bound` : ''}.`,
     '',
   );
   out.push('## Diagram', '', '```mermaid', mermaidDiagram(review.model).trimEnd(), '```', '');
