@@ -387,8 +387,8 @@ function verdictsOf(reach: Reachability, instance: Entity): InstanceVerdicts {
 
 /** Every instance before and after the plan (forwarding targets too: a replaced one changes address), by its address in its stack. */
 export function compareInstances(before: NetworkModel, after: NetworkModel): InstanceChange[] {
-  const reachBefore = new Reachability(before);
-  const reachAfter = new Reachability(after);
+  const reachBefore = Reachability.of(before);
+  const reachAfter = Reachability.of(after);
   const ids = [
     ...new Set([...before.all('aws_instance'), ...after.all('aws_instance')].map((instance) => instance.id)),
   ].sort();
@@ -503,7 +503,7 @@ export function changesOnPath(plans: Readonly<Record<string, PlanJson>>, instanc
   const reachable = (model: NetworkModel) => {
     const instance = model.get(instanceId);
     // Only the path asked about: each change is judged on two models.
-    return instance !== undefined && JUDGE[path](new Reachability(model), instance)?.reachable === true;
+    return instance !== undefined && JUDGE[path](Reachability.of(model), instance)?.reachable === true;
   };
   const prior = Object.fromEntries(Object.entries(plans).map(([stack, plan]) => [stack, priorPlan(plan)]));
   const named: string[] = [];

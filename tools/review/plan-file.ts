@@ -142,7 +142,7 @@ const ACTION_WORDS: Readonly<Record<string, string>> = {
 export function reviewPlanFile(file: string): PlanFileReview {
   const { kind, plan } = readPlanFile(file);
   const model = new NetworkModel({ [PLAN_STACK]: plan });
-  const reach = new Reachability(model);
+  const reach = Reachability.of(model);
   const instances = model.all('aws_instance');
   if (instances.length === 0)
     throw new ReviewError(

@@ -252,9 +252,10 @@ export class NetworkModel {
    */
   targets(entity: Entity, attribute: string): Entity[] {
     const value = entity.values[attribute];
-    // Known to be empty (a conditional that chose null): nothing, whatever the expression mentions.
-    if (attribute in entity.values && (value === null || value === '' || (Array.isArray(value) && value.length === 0)))
-      return [];
+    // Known to be none (a conditional that chose null): nothing, whatever the expression mentions.
+    // A known empty list still follows the references: a state refreshed from an API that leaves a
+    // list out (moto's instances list no security groups) is no configuration that named none.
+    if (attribute in entity.values && (value === null || value === '')) return [];
     const found: Entity[] = [];
     const literals = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
     const named = NAMED_BY[attribute];

@@ -39,6 +39,21 @@ interface Rule {
 }
 
 export class Reachability {
+  private static readonly shared = new WeakMap<NetworkModel, Reachability>();
+
+  /**
+   * The one assessment of a model: the report, its diagram, the text and the account review's
+   * comparison all read the same verdicts, each judged once (a model does not change).
+   */
+  static of(model: NetworkModel): Reachability {
+    let reach = Reachability.shared.get(model);
+    if (!reach) {
+      reach = new Reachability(model);
+      Reachability.shared.set(model, reach);
+    }
+    return reach;
+  }
+
   private readonly acls: NetworkAcls;
   private readonly verdicts = new Map<string, Verdict>();
 

@@ -153,7 +153,7 @@ function describeRules(model: NetworkModel, rules: ReturnType<Reachability['rule
 }
 
 export function reviewForwardingTargets(model: NetworkModel): ForwardingTargetReview[] {
-  const reach = new Reachability(model);
+  const reach = Reachability.of(model);
   return reach.forwardingTargets().map((target) => {
     const groups = reach.securityGroupsOf(target);
     const name = model.label(target);
@@ -173,7 +173,7 @@ export function reviewForwardingTargets(model: NetworkModel): ForwardingTargetRe
 }
 
 export function reviewInstances(model: NetworkModel): InstanceReview[] {
-  const reach = new Reachability(model);
+  const reach = Reachability.of(model);
   return reach.instances().map((instance) => {
     const groups = reach.securityGroupsOf(instance);
     const describe = (rules: ReturnType<Reachability['rules']>) => describeRules(model, rules);
@@ -307,7 +307,7 @@ const FORWARDING_FACTS: Readonly<
 
 /** Every access path the plans hold, side by side: cost, shell, forwarding and what is recorded. */
 export function pathComparison(model: NetworkModel, region: string): string[] {
-  const reach = new Reachability(model);
+  const reach = Reachability.of(model);
   const rows: string[] = [];
   for (const instance of reach.instances()) {
     const scenario = instance.values.tags?.Scenario ?? '';
@@ -341,7 +341,7 @@ export function usd(value: number): string {
 
 /** Mermaid flowchart of VPCs, subnets, gateways, endpoints and instances with their verdicts. */
 export function mermaidDiagram(model: NetworkModel): string {
-  const reach = new Reachability(model);
+  const reach = Reachability.of(model);
   const id = (entity: Entity) => `n_${entity.id.replace(/[^A-Za-z0-9]/g, '_')}`;
   const text = (value: string) => value.replace(/"/g, "'");
   const lines = ['flowchart LR', '  internet(("Internet / AWS public endpoints"))'];
