@@ -146,4 +146,57 @@ describe('readPlanFile', () => {
     );
     expect(review.exitCode).toBe(0);
   });
+
+  test('GIVEN a state whose instance has no public address of its own but an Elastic IP on its primary interface WHEN judged THEN SSH reaches it over that address', () => {
+    const resource = (address: string, type: string, values: Record<string, unknown>) => ({
+      address,
+      mode: 'managed',
+      type,
+      name: address.split('.').pop(),
+      values,
+    });
+    const file = write(
+      'eni-eip.json',
+      JSON.stringify({
+        format_version: '1.0',
+        values: {
+          root_module: {
+            resources: [
+              resource('aws_vpc.this', 'aws_vpc', { id: 'vpc-1', cidr_block: '10.0.0.0/16' }),
+              resource('aws_subnet.a', 'aws_subnet', { id: 'subnet-1', vpc_id: 'vpc-1', cidr_block: '10.0.1.0/24' }),
+              resource('aws_internet_gateway.this', 'aws_internet_gateway', { id: 'igw-1', vpc_id: 'vpc-1' }),
+              resource('aws_route_table.public', 'aws_route_table', {
+                id: 'rtb-1',
+                vpc_id: 'vpc-1',
+                route: [{ cidr_block: '0.0.0.0/0', gateway_id: 'igw-1' }],
+              }),
+              resource('aws_route_table_association.a', 'aws_route_table_association', {
+                id: 'rtbassoc-1',
+                subnet_id: 'subnet-1',
+                route_table_id: 'rtb-1',
+              }),
+              resource('aws_security_group.ssh', 'aws_security_group', {
+                id: 'sg-1',
+                vpc_id: 'vpc-1',
+                ingress: [{ protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['198.51.100.0/24'] }],
+              }),
+              resource('aws_instance.web', 'aws_instance', {
+                id: 'i-1',
+                subnet_id: 'subnet-1',
+                vpc_security_group_ids: ['sg-1'],
+                associate_public_ip_address: false,
+                primary_network_interface_id: 'eni-1',
+                key_name: 'k',
+              }),
+              resource('aws_eip.web', 'aws_eip', { id: 'eipalloc-1', network_interface: 'eni-1' }),
+            ],
+          },
+        },
+      }),
+    );
+    const [web] = reviewPlanFile(file).instances;
+    expect(web.lines[1]).toBe(
+      'SSH: reachable from 198.51.100.0/24 (port 22 open from 198.51.100.0/24; public address; route to the internet gateway; existing key pair k)',
+    );
+  });
 });

@@ -167,12 +167,23 @@ export class Reachability {
     return found;
   }
 
-  /** The Elastic IP associated with the instance: `aws_eip` with `instance`, or an `aws_eip_association`. */
+  /**
+   * The Elastic IP associated with the instance or its primary network interface: `aws_eip` with
+   * `instance` or `network_interface`, or an `aws_eip_association` with `instance_id` or
+   * `network_interface_id`.
+   */
   elasticIpOf(instance: Entity): Entity | undefined {
     const direct = this.model.pointingAt('aws_eip', 'instance', instance)[0];
     if (direct) return direct;
     const association = this.model.pointingAt('aws_eip_association', 'instance_id', instance)[0];
-    return association ? (this.model.target(association, 'allocation_id') ?? association) : undefined;
+    if (association) return this.model.target(association, 'allocation_id') ?? association;
+    // Its primary interface, by the id the plan or state knows.
+    const eni = instance.values.primary_network_interface_id;
+    if (typeof eni !== 'string' || eni === '') return undefined;
+    return (
+      this.model.all('aws_eip').find((eip) => eip.values.network_interface === eni) ??
+      this.model.all('aws_eip_association').find((a) => a.values.network_interface_id === eni)
+    );
   }
 
   /**
