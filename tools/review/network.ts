@@ -1,0 +1,349 @@
+/**
+ * The network as a plan or state describes it, read the way AWS applies it: which subnet, VPC,
+ * security groups, route table and default route an instance has, the rules in force on groups
+ * however they are written (inline, `aws_security_group_rule`, `aws_vpc_security_group_*_rule`),
+ * public addresses (at launch or an Elastic IP), default groups and main route tables, and what a
+ * verdict had to assume where the plan leaves a link open. The judges (reachability.ts) ask this.
+ */
+import { Entity, NetworkModel, PlannedRuleBlock } from './plan-model';
+import { FORWARDING_TARGET_SCENARIO } from '../../lib/forwarding-target';
+
+/** One rule in force: a protocol, a port range, and one source or destination (a range or a group). */
+export interface Rule {
+  readonly entity: Entity;
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly cidr?: string;
+  readonly securityGroup?: Entity;
+}
+
+export class Network {
+  constructor(protected readonly model: NetworkModel) {}
+
+  /** The instances people connect to: every instance but the forwarding targets behind them. */
+  instances(): Entity[] {
+    return this.model.all('aws_instance').filter((instance) => !this.isForwardingTarget(instance));
+  }
+
+  /** The private services the instances forward to (their `Scenario` tag says so). */
+  forwardingTargets(): Entity[] {
+    return this.model.all('aws_instance').filter((instance) => this.isForwardingTarget(instance));
+  }
+
+  isForwardingTarget(instance: Entity): boolean {
+    return instance.values.tags?.Scenario === FORWARDING_TARGET_SCENARIO;
+  }
+
+  subnetOf(instance: Entity): Entity | undefined {
+    return this.model.target(instance, 'subnet_id');
+  }
+
+  vpcOf(subnetOrInstance: Entity): Entity | undefined {
+    const subnet = subnetOrInstance.type === 'aws_instance' ? this.subnetOf(subnetOrInstance) : subnetOrInstance;
+    return subnet ? this.model.target(subnet, 'vpc_id') : undefined;
+  }
+
+  /**
+   * The security groups of an instance (or of what else has `attribute`). An instance whose
+   * configuration names none is in its VPC's default group (EC2 User Guide, "Default security
+   * groups"): the `aws_default_security_group` the plan manages for that VPC, else AWS's default
+   * rules — all outbound, inbound from the group itself — which {@link assumptions} then names.
+   */
+  securityGroupsOf(entity: Entity, attribute = 'vpc_security_group_ids'): Entity[] {
+    const groups = this.model.targets(entity, attribute);
+    if (groups.length > 0 || entity.type !== 'aws_instance' || attribute !== 'vpc_security_group_ids') return groups;
+    if (this.namesGroups(entity)) return groups;
+    const vpc = this.vpcOf(entity);
+    if (!vpc) return groups;
+    const managed = this.model.pointingAt('aws_default_security_group', 'vpc_id', vpc);
+    return managed.length > 0 ? managed : [this.awsDefaultGroup(vpc)];
+  }
+
+  /** Whether the instance's configuration or values name security groups of its own. */
+  private namesGroups(instance: Entity): boolean {
+    const named = (value: unknown) => Array.isArray(value) && value.length > 0;
+    if (named(instance.values.vpc_security_group_ids) || named(instance.values.security_groups)) return true;
+    // Unknown until apply, yet written: the configuration's references could not be followed.
+    return (
+      instance.values.vpc_security_group_ids === undefined &&
+      (instance.references.vpc_security_group_ids !== undefined || instance.references.security_groups !== undefined)
+    );
+  }
+
+  private readonly defaultGroups = new Map<string, Entity>();
+
+  /** A stand-in for a VPC's default group the plan does not manage: AWS's rules for a new VPC. */
+  private awsDefaultGroup(vpc: Entity): Entity {
+    const existing = this.defaultGroups.get(vpc.id);
+    if (existing) return existing;
+    const group: Entity = {
+      id: `${vpc.stack}/(default security group of ${vpc.address})`,
+      stack: vpc.stack,
+      address: `default security group of ${vpc.address}`,
+      baseAddress: `default security group of ${vpc.address}`,
+      type: 'aws_default_security_group',
+      values: {
+        tags: { Name: `the default security group of ${this.model.label(vpc)}` },
+        egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
+        ingress: [{ protocol: '-1', from_port: 0, to_port: 0, self: true }],
+      },
+      references: {},
+      actions: ['no-op'],
+    };
+    this.defaultGroups.set(vpc.id, group);
+    return group;
+  }
+
+  /**
+   * What the verdicts of an instance take to be so because the plan does not say: a link the
+   * configuration names several candidates for, a default security group the plan does not manage.
+   */
+  assumptions(instance: Entity): string[] {
+    const found: string[] = [];
+    // Links known only after apply, taken from the configuration's references (a conditional or
+    // element() the review does not evaluate may choose another, or none).
+    const taken: string[] = [];
+    for (const attribute of ['subnet_id', 'iam_instance_profile', 'vpc_security_group_ids']) {
+      if (instance.values[attribute] !== undefined) continue;
+      const candidates = this.model.targets(instance, attribute);
+      if (candidates.length === 0) continue;
+      const several = attribute !== 'vpc_security_group_ids' && candidates.length > 1;
+      taken.push(
+        several
+          ? `${attribute} → ${candidates[0].address} (the first of ${candidates.length}: ${candidates.map((c) => c.address).join(', ')})`
+          : `${attribute} → ${candidates.map((c) => c.address).join(', ')}`,
+      );
+    }
+    if (taken.length > 0)
+      found.push(`known only after apply, taken from the configuration's references: ${taken.join('; ')}`);
+    if (instance.values.subnet_id === undefined && !instance.references.subnet_id)
+      found.push('subnet_id is known only after apply and no reference in the configuration leads to a subnet');
+    const groups = this.securityGroupsOf(instance);
+    for (const group of groups.filter((g) => this.defaultGroups.get(this.vpcOf(instance)?.id ?? '') === g))
+      found.push(
+        `${this.model.label(group)} is not in the plan: AWS's default rules assumed (all outbound; inbound only from the group itself)`,
+      );
+    return found;
+  }
+
+  /**
+   * The Elastic IP associated with the instance or its primary network interface: `aws_eip` with
+   * `instance` or `network_interface`, or an `aws_eip_association` with `instance_id` or
+   * `network_interface_id`.
+   */
+  elasticIpOf(instance: Entity): Entity | undefined {
+    const direct = this.model.pointingAt('aws_eip', 'instance', instance)[0];
+    if (direct) return direct;
+    const association = this.model.pointingAt('aws_eip_association', 'instance_id', instance)[0];
+    if (association) return this.model.target(association, 'allocation_id') ?? association;
+    // Its primary interface, by the id the plan or state knows.
+    const eni = instance.values.primary_network_interface_id;
+    if (typeof eni !== 'string' || eni === '') return undefined;
+    return (
+      this.model.all('aws_eip').find((eip) => eip.values.network_interface === eni) ??
+      this.model.all('aws_eip_association').find((a) => a.values.network_interface_id === eni)
+    );
+  }
+
+  /**
+   * The rules of one direction in force on these groups, however they are written: rule resources
+   * (`aws_vpc_security_group_*_rule`, `aws_security_group_rule`) and blocks written inline in the
+   * group (only where its configuration writes them: plan-model.ts, MIRRORED_ATTRIBUTES). One
+   * entry per source or destination.
+   */
+  rules(type: 'ingress' | 'egress', groups: readonly Entity[]): Rule[] {
+    // One rule written twice — a rule resource and, in a state (no configuration says who writes
+    // what), the group's own list mirroring it — is one rule.
+    const seen = new Set<string>();
+    return this.writtenRules(type, groups).filter((rule) => {
+      const key = [rule.protocol, rule.fromPort, rule.toPort, rule.cidr ?? '', rule.securityGroup?.id ?? ''].join(' ');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  private writtenRules(type: 'ingress' | 'egress', groups: readonly Entity[]): Rule[] {
+    // The rule resources on these groups (indexed by the model: a review asks for every instance).
+    const on = (ruleType: string) => {
+      const onGroups = new Set(groups.flatMap((group) => this.model.pointingAt(ruleType, 'security_group_id', group)));
+      // In the plan's order, as the reasons list them.
+      return onGroups.size === 0 ? [] : this.model.all(ruleType).filter((rule) => onGroups.has(rule));
+    };
+    const found: Rule[] = on(`aws_vpc_security_group_${type}_rule`).map((rule) => ({
+      entity: rule,
+      protocol: protocolName(rule.values.ip_protocol),
+      fromPort: Number(rule.values.from_port ?? -1),
+      toPort: Number(rule.values.to_port ?? -1),
+      cidr: rule.values.cidr_ipv4 ?? undefined,
+      securityGroup: this.model.target(rule, 'referenced_security_group_id'),
+    }));
+    for (const rule of on('aws_security_group_rule').filter((r) => r.values.type === type)) {
+      const owner = this.model.target(rule, 'security_group_id');
+      const peers = [
+        ...this.model.targets(rule, 'source_security_group_id'),
+        ...(rule.values.self === true && owner ? [owner] : []),
+      ];
+      found.push(...this.expand(rule, rule.values as PlannedRuleBlock, peers));
+    }
+    for (const group of groups) {
+      const blocks = group.values[type];
+      if (!Array.isArray(blocks)) continue;
+      // Ids known in the plan name their groups; unknown ones come from the attribute's references.
+      const referenced = this.model.targets(group, type).filter((e) => e.type.endsWith('security_group'));
+      for (const block of blocks as PlannedRuleBlock[]) {
+        const named = (block.security_groups ?? []).flatMap((id) => this.model.byValue(id));
+        const peers = [...(named.length > 0 ? named : referenced), ...(block.self === true ? [group] : [])];
+        found.push(...this.expand(group, block, peers));
+      }
+    }
+    return found;
+  }
+
+  /** One Rule per CIDR and per peer group of a rule written with lists. */
+  private expand(entity: Entity, rule: PlannedRuleBlock, peers: readonly Entity[]): Rule[] {
+    const base = {
+      entity,
+      protocol: protocolName(rule.protocol),
+      fromPort: Number(rule.from_port ?? -1),
+      toPort: Number(rule.to_port ?? -1),
+    };
+    return [
+      ...(rule.cidr_blocks ?? []).map((cidr) => ({ ...base, cidr })),
+      ...peers.map((securityGroup) => ({ ...base, securityGroup })),
+    ];
+  }
+
+  /**
+   * A public IPv4 address: assigned at launch (the instance's setting, else its subnet's
+   * map_public_ip_on_launch), or an Elastic IP associated with it.
+   */
+  hasPublicAddress(instance: Entity): boolean {
+    if (this.elasticIpOf(instance)) return true;
+    const assigned = instance.values.associate_public_ip_address;
+    if (typeof assigned === 'boolean') return assigned;
+    return this.subnetOf(instance)?.values.map_public_ip_on_launch === true;
+  }
+
+  /** The route table a subnet uses: its association, else the VPC's main route table (only the local route unless managed). */
+  routeTableOf(subnet: Entity): Entity | undefined {
+    const association = this.model.pointingAt('aws_route_table_association', 'subnet_id', subnet)[0];
+    const associated = association ? this.model.target(association, 'route_table_id') : undefined;
+    if (associated) return associated;
+    const vpc = this.model.target(subnet, 'vpc_id');
+    if (!vpc) return undefined;
+    const main = this.model.pointingAt('aws_main_route_table_association', 'vpc_id', vpc)[0];
+    if (main) return this.model.target(main, 'route_table_id');
+    // The VPC's main table: its aws_default_route_table (linked by the configuration's reference, or
+    // in a state by the id the VPC reports), else the route table whose id the VPC names as main.
+    const mainId = vpc.values.main_route_table_id ?? vpc.values.default_route_table_id;
+    return (
+      this.model
+        .all('aws_default_route_table')
+        .find(
+          (table) =>
+            this.model.targets(table, 'default_route_table_id').some((t) => t.id === vpc.id) ||
+            (mainId !== undefined && (table.values.default_route_table_id === mainId || table.values.id === mainId)),
+        ) ??
+      (typeof mainId === 'string'
+        ? this.model.byValue(mainId).find((table) => table.type === 'aws_route_table')
+        : undefined)
+    );
+  }
+
+  /** Where 0.0.0.0/0 of the subnet's route table goes: `aws_route` resources and routes written inline alike. */
+  defaultRoute(subnet: Entity): { gateway?: Entity; kind?: 'internet-gateway' | 'nat-gateway'; routeTable?: Entity } {
+    const routeTable = this.routeTableOf(subnet);
+    if (!routeTable) return {};
+    const gateways: Entity[] = [];
+    for (const route of this.model.pointingAt('aws_route', 'route_table_id', routeTable)) {
+      if (route.values.destination_cidr_block !== '0.0.0.0/0') continue;
+      gateways.push(
+        ...[this.model.target(route, 'gateway_id'), this.model.target(route, 'nat_gateway_id')].filter(
+          (g): g is Entity => g !== undefined,
+        ),
+      );
+    }
+    const inline = Array.isArray(routeTable.values.route) ? routeTable.values.route : [];
+    const defaults = inline.filter((route) => route?.cidr_block === '0.0.0.0/0');
+    if (defaults.length > 0) {
+      // Ids known in the plan name their gateway; ids known only after apply come from the references.
+      const referenced = this.model.targets(routeTable, 'route');
+      for (const route of defaults) {
+        const byId = [route.gateway_id, route.nat_gateway_id].filter(
+          (id: unknown) => typeof id === 'string' && id !== '',
+        );
+        const known = byId.flatMap((id: string) => this.model.byValue(id));
+        gateways.push(
+          ...(known.length > 0
+            ? known
+            : referenced.filter((e) => e.type === 'aws_internet_gateway' || e.type === 'aws_nat_gateway')),
+        );
+      }
+    }
+    const internetGateway = gateways.find((gateway) => gateway.type === 'aws_internet_gateway');
+    if (internetGateway) return { gateway: internetGateway, kind: 'internet-gateway', routeTable };
+    const natGateway = gateways.find((gateway) => gateway.type === 'aws_nat_gateway');
+    if (natGateway) return { gateway: natGateway, kind: 'nat-gateway', routeTable };
+    return { routeTable };
+  }
+
+  /**
+   * Why the instance is not running, or undefined: stopped by an `aws_ec2_instance_state`
+   * resource, or (in a deployed state) stopped or stopping. Nothing answers on a stopped instance.
+   */
+  notRunning(instance: Entity): string | undefined {
+    const managed = this.model
+      .pointingAt('aws_ec2_instance_state', 'instance_id', instance)
+      .find((state) => state.values.state === 'stopped');
+    if (managed) return `the instance is stopped (${managed.address} sets its state to "stopped")`;
+    const state = instance.values.instance_state;
+    if (state === 'stopped' || state === 'stopping') return `the instance is ${state}`;
+    return undefined;
+  }
+
+  /** "key pair <name>" / "existing key pair <name>", or undefined without one. */
+  keyPairOf(instance: Entity): string | undefined {
+    const keyPair = this.model.target(instance, 'key_name');
+    if (keyPair?.type === 'aws_key_pair') return `key pair ${keyPair.values.key_name ?? this.model.label(keyPair)}`;
+    const keyName = instance.values.key_name;
+    return keyName ? `existing key pair ${keyName}` : undefined;
+  }
+
+  interfaceEndpoint(vpc: Entity, service: string): Entity | undefined {
+    return this.model
+      .pointingAt('aws_vpc_endpoint', 'vpc_id', vpc)
+      .find(
+        (endpoint) =>
+          endpoint.values.vpc_endpoint_type === 'Interface' &&
+          String(endpoint.values.service_name ?? '').endsWith(`.${service}`),
+      );
+  }
+}
+
+/** A nested block as the plan shows it: a one-element list (or the object itself). */
+export function blockOf(value: unknown): Record<string, unknown> | undefined {
+  const block = Array.isArray(value) ? value[0] : value;
+  return typeof block === 'object' && block !== null ? (block as Record<string, unknown>) : undefined;
+}
+
+/** A rule's protocol as `tcp`, `udp`, `icmp` or `-1` (all): AWS takes names and numbers alike. */
+export function protocolName(value: unknown): string {
+  const text = String(value ?? '').toLowerCase();
+  return text === 'all' || text === '-1'
+    ? '-1'
+    : text === '6'
+      ? 'tcp'
+      : text === '17'
+        ? 'udp'
+        : text === '1'
+          ? 'icmp'
+          : text;
+}
+
+/** Whether a rule lets tcp to `port` through. */
+export function allowsTcp(rule: Rule, port: number): boolean {
+  if (rule.protocol === '-1') return true;
+  return rule.protocol === 'tcp' && rule.fromPort <= port && port <= rule.toPort;
+}
