@@ -3,7 +3,7 @@ import * as path from 'path';
 import { accountEnvironment, explainFailure, needsInit } from '../tools/review/account';
 import { offlineEnvironment } from '../tools/review/offline';
 import { parseReviewArguments } from '../tools/review/arguments';
-import { ReviewError } from '../tools/review/run';
+import { ReviewError } from '../tools/review/sources';
 
 describe('review arguments', () => {
   test('GIVEN no arguments WHEN parsed THEN the offline review', () => {

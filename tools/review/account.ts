@@ -26,7 +26,7 @@ import { PRICES_AS_OF, stackCost } from './prices';
 import { Reachability, Verdict } from './reachability';
 import { OperatorAccess, synthesizedOperatorAccess } from './operator-access';
 import { operatorAccessMarkdown, operatorAccessText, usd } from './report';
-import { readStacks, ReviewError, terraformOrExplain } from './run';
+import { readStacks, ReviewError, terraformOrExplain } from './sources';
 
 /** Exit codes a CI job can gate on. */
 export const AccountExit = {

@@ -15,7 +15,8 @@ import { checkAwsProfile } from '../aws-errors';
 import { ACCOUNT_SYNTH_DIR, runAccountReview } from './account';
 import { parseReviewArguments, ReviewArguments } from './arguments';
 import { reviewPlanFile } from './plan-file';
-import { ReviewError, runReview } from './run';
+import { runReview } from './run';
+import { ReviewError } from './sources';
 
 const PROJECT_DIR = path.join(__dirname, '..', '..');
 

@@ -11,7 +11,7 @@ import { Entity, NetworkModel, PlanJson, PlannedValues, priorPlan, ResourceChang
 import { Reachability, Verdict } from './reachability';
 import { mermaidDiagram, usd } from './report';
 import { stackCost } from './prices';
-import { ReviewError } from './run';
+import { ReviewError } from './sources';
 
 /** The JSON formats the review reads: Terraform 1.0 and later write 1.x. */
 const SUPPORTED_FORMAT = /^1\.\d+$/;

@@ -13,11 +13,12 @@ import { StackName } from '../../stacks';
 import { localStateFileName } from '../../stacks/lab-stack';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../../stacks/temporary-endpoints-sample';
 import { addOfflineReviewStacks, offlineEndpointsVars, offlineEnvironment } from './offline';
-import { findTerraform, inParallel, runTerraformAsync, terraformEnvironment } from '../terraform-cli';
+import { inParallel, runTerraformAsync, terraformEnvironment } from '../terraform-cli';
+import { readStacks, terraformOrExplain } from './sources';
 import { planTogether, PlanUnit } from '../plan-together';
 import { NetworkModel, PlanJson } from './plan-model';
 import { markdownReport, mermaidDiagram, ReviewFacts, textReport } from './report';
-import { synthesizedOperatorAccess, SynthesizedStack } from './operator-access';
+import { synthesizedOperatorAccess } from './operator-access';
 
 /** A sample AMI id for plans that must not look one up. */
 export const PLACEHOLDER_AMI = 'ami-0123456789abcdef0';
@@ -52,17 +53,6 @@ export interface ReviewResult {
   readonly facts: ReviewFacts;
   /** Placeholder value → the lab-network entity it stands for. */
   readonly placeholders: ReadonlyMap<string, string>;
-}
-
-export class ReviewError extends Error {}
-
-/** The Terraform binary, or a {@link ReviewError} saying how to get one (and `then`, what to run again). */
-export function terraformOrExplain(env: NodeJS.ProcessEnv, then = ''): string {
-  const terraform = findTerraform(env);
-  if (terraform) return terraform;
-  throw new ReviewError(
-    `terraform was not found on PATH. Install Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install), or point TERRAFORM_BINARY at it${then}.`,
-  );
 }
 
 /** The lab configuration the review plans: the user's, with samples only where a plan needs a value. */
@@ -187,16 +177,6 @@ async function planAlone(
   const seconds = (Date.now() - started) / 1000;
   options.progress?.(`✓ ${stack.padEnd(width)} init, plan   ${seconds.toFixed(1)} s`);
   return { stack, ok: true, seconds, plan };
-}
-
-/** The synthesized stacks as written (the operator policies and commands are read from their outputs). */
-export function readStacks(synthDir: string, stacks: readonly string[]): Record<string, SynthesizedStack> {
-  return Object.fromEntries(
-    stacks.map((stack) => [
-      stack,
-      JSON.parse(fs.readFileSync(path.join(synthDir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as SynthesizedStack,
-    ]),
-  );
 }
 
 export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
