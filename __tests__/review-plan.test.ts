@@ -12,6 +12,15 @@ const write = (name: string, content: string) => {
   return file;
 };
 
+/** A managed resource as terraform show -json lists it in a state. */
+const resource = (address: string, type: string, values: Record<string, unknown>) => ({
+  address,
+  mode: 'managed',
+  type,
+  name: address.split('.').pop(),
+  values,
+});
+
 describe('readPlanFile', () => {
   test.each([
     [
@@ -66,13 +75,6 @@ describe('readPlanFile', () => {
   });
 
   test('GIVEN a state (terraform show -json without a plan) WHEN read THEN every managed resource of every module stands as it is, linked by its ids', () => {
-    const resource = (address: string, type: string, values: Record<string, unknown>) => ({
-      address,
-      mode: 'managed',
-      type,
-      name: address.split('.').pop(),
-      values,
-    });
     const file = write(
       'state.json',
       JSON.stringify({
@@ -148,13 +150,6 @@ describe('readPlanFile', () => {
   });
 
   test('GIVEN a state whose instance has no public address of its own but an Elastic IP on its primary interface WHEN judged THEN SSH reaches it over that address', () => {
-    const resource = (address: string, type: string, values: Record<string, unknown>) => ({
-      address,
-      mode: 'managed',
-      type,
-      name: address.split('.').pop(),
-      values,
-    });
     const file = write(
       'eni-eip.json',
       JSON.stringify({
