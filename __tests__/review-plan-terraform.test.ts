@@ -64,6 +64,7 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
       'module.app.aws_instance.this[0] (app-0) — to create',
       'module.app.aws_instance.this[1] (app-1) — to create',
       'module.vault.aws_instance.this[0] (vault-0) — to create',
+      'aws_instance.web_default (web-default) — to create',
     ])
       expect(asTyped.stdout).toContain(`\n  ${heading}\n`);
     const report = fs.readFileSync(path.join(reviewDir, 'plan', 'report.md'), 'utf8');
@@ -107,6 +108,18 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
     expect(bastion[0]).toBe(
       'Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role; the instance security groups allow no outbound 443',
     );
+  });
+
+  test('GIVEN an instance with no subnet_id, its group in the adopted default VPC WHEN judged THEN it is in a default subnet, reachable by SSH with AWS defaults, and the block says what it took', () => {
+    const web = blockOf(asTyped.stdout, 'aws_instance.web_default');
+    expect(web[1]).toBe(
+      'SSH: reachable from 198.51.100.0/24 (port 22 open from 198.51.100.0/24; public address; route to the internet gateway; existing key pair team-key)',
+    );
+    expect(web).toContain(
+      "Assumed: no subnet_id: launched in a default subnet of the region's default VPC, taken with AWS's defaults (a public address at launch; the main route table's 0.0.0.0/0 to the internet gateway; DNS hostnames on) — an account or region without a default VPC refuses the launch",
+    );
+    // A group Terraform creates has no outbound rule unless the configuration writes one.
+    expect(web[0]).toContain('the instance security groups allow no outbound 443');
   });
 
   test('GIVEN the same configuration broken five ways WHEN judged THEN each instance lists every reason AWS would give', () => {

@@ -35,13 +35,73 @@ export class Network {
     return instance.values.tags?.Scenario === FORWARDING_TARGET_SCENARIO;
   }
 
+  /**
+   * The instance's subnet. An instance whose configuration names no subnet (nor a network
+   * interface) is launched in a default subnet of the region's default VPC (EC2 User Guide,
+   * "Default VPCs"): {@link defaultVpcParts} stands in for it, and {@link assumptions} says so.
+   */
   subnetOf(instance: Entity): Entity | undefined {
-    return this.model.target(instance, 'subnet_id');
+    const subnet = this.model.target(instance, 'subnet_id');
+    if (subnet || !this.inDefaultSubnet(instance)) return subnet;
+    return this.defaultVpcParts().subnet;
+  }
+
+  /** Nothing in the configuration or the values places the instance: AWS picks a default subnet. */
+  private inDefaultSubnet(instance: Entity): boolean {
+    return (
+      instance.type === 'aws_instance' &&
+      instance.values.subnet_id === undefined &&
+      instance.references.subnet_id === undefined &&
+      instance.references.network_interface === undefined &&
+      !(Array.isArray(instance.values.network_interface) && instance.values.network_interface.length > 0)
+    );
   }
 
   vpcOf(subnetOrInstance: Entity): Entity | undefined {
     const subnet = subnetOrInstance.type === 'aws_instance' ? this.subnetOf(subnetOrInstance) : subnetOrInstance;
-    return subnet ? this.model.target(subnet, 'vpc_id') : undefined;
+    if (!subnet) return undefined;
+    const vpc = this.model.target(subnet, 'vpc_id');
+    // A default subnet (the plan's aws_default_subnet, or the stand-in) is in the default VPC.
+    return vpc ?? (subnet.type === 'aws_default_subnet' ? this.defaultVpcParts().vpc : undefined);
+  }
+
+  private defaultVpc?: { vpc: Entity; subnet: Entity; routeTable: Entity; gateway: Entity };
+
+  /**
+   * The region's default VPC as AWS makes it, where the plan does not manage it: DNS support and
+   * hostnames on, default subnets that give a public address at launch, and a main route table
+   * whose 0.0.0.0/0 goes to its internet gateway. The plan's `aws_default_vpc` is used when it has one.
+   */
+  defaultVpcParts(): { vpc: Entity; subnet: Entity; routeTable: Entity; gateway: Entity } {
+    if (this.defaultVpc) return this.defaultVpc;
+    const standIn = (type: string, name: string, values: Entity['values']): Entity => ({
+      id: `(${name})`,
+      stack: '',
+      address: name,
+      baseAddress: name,
+      type,
+      values: { tags: { Name: name }, ...values },
+      references: {},
+      actions: ['no-op'],
+    });
+    const vpc =
+      this.model.all('aws_default_vpc')[0] ??
+      standIn('aws_default_vpc', 'the default VPC', {
+        cidr_block: '172.31.0.0/16',
+        enable_dns_support: true,
+        enable_dns_hostnames: true,
+      });
+    const gateway = standIn('aws_internet_gateway', "the default VPC's internet gateway", {});
+    this.defaultVpc = {
+      vpc,
+      gateway,
+      subnet: standIn('aws_default_subnet', 'a default subnet of the default VPC', {
+        cidr_block: '172.31.0.0/20',
+        map_public_ip_on_launch: true,
+      }),
+      routeTable: standIn('aws_default_route_table', "the default VPC's main route table", {}),
+    };
+    return this.defaultVpc;
   }
 
   /**
@@ -117,8 +177,10 @@ export class Network {
     }
     if (taken.length > 0)
       found.push(`known only after apply, taken from the configuration's references: ${taken.join('; ')}`);
-    if (instance.values.subnet_id === undefined && !instance.references.subnet_id)
-      found.push('subnet_id is known only after apply and no reference in the configuration leads to a subnet');
+    if (this.inDefaultSubnet(instance))
+      found.push(
+        "no subnet_id: launched in a default subnet of the region's default VPC, taken with AWS's defaults (a public address at launch; the main route table's 0.0.0.0/0 to the internet gateway; DNS hostnames on) — an account or region without a default VPC refuses the launch",
+      );
     const groups = this.securityGroupsOf(instance);
     for (const group of groups.filter((g) => this.defaultGroups.get(this.vpcOf(instance)?.id ?? '') === g))
       found.push(
@@ -231,7 +293,7 @@ export class Network {
     const association = this.model.pointingAt('aws_route_table_association', 'subnet_id', subnet)[0];
     const associated = association ? this.model.target(association, 'route_table_id') : undefined;
     if (associated) return associated;
-    const vpc = this.model.target(subnet, 'vpc_id');
+    const vpc = this.vpcOf(subnet);
     if (!vpc) return undefined;
     const main = this.model.pointingAt('aws_main_route_table_association', 'vpc_id', vpc)[0];
     if (main) return this.model.target(main, 'route_table_id');
@@ -248,7 +310,9 @@ export class Network {
         ) ??
       (typeof mainId === 'string'
         ? this.model.byValue(mainId).find((table) => table.type === 'aws_route_table')
-        : undefined)
+        : undefined) ??
+      // The default VPC's main table the plan does not manage: AWS's, with its route out.
+      (vpc.type === 'aws_default_vpc' ? this.defaultVpcParts().routeTable : undefined)
     );
   }
 
@@ -256,6 +320,8 @@ export class Network {
   defaultRoute(subnet: Entity): { gateway?: Entity; kind?: 'internet-gateway' | 'nat-gateway'; routeTable?: Entity } {
     const routeTable = this.routeTableOf(subnet);
     if (!routeTable) return {};
+    if (this.defaultVpc && routeTable === this.defaultVpc.routeTable)
+      return { gateway: this.defaultVpc.gateway, kind: 'internet-gateway', routeTable };
     const gateways: Entity[] = [];
     for (const route of this.model.pointingAt('aws_route', 'route_table_id', routeTable)) {
       if (route.values.destination_cidr_block !== '0.0.0.0/0') continue;

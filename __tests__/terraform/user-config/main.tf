@@ -129,3 +129,32 @@ resource "aws_instance" "stray" {
   }
   tags = { Name = "stray" }
 }
+
+# Placed by AWS: no subnet_id, so a default subnet of the region's default VPC, which the
+# configuration adopts to give the instance's group a VPC.
+resource "aws_default_vpc" "this" {
+  tags = { Name = "default" }
+}
+
+resource "aws_security_group" "web" {
+  name_prefix = "web-"
+  vpc_id      = aws_default_vpc.this.id
+  tags        = { Name = "web" }
+  ingress {
+    protocol    = "tcp"
+    from_port   = 22
+    to_port     = 22
+    cidr_blocks = ["198.51.100.0/24"]
+  }
+}
+
+resource "aws_instance" "web_default" {
+  ami                    = local.ami
+  instance_type          = "t3.micro"
+  vpc_security_group_ids = [aws_security_group.web.id]
+  key_name               = "team-key"
+  metadata_options {
+    http_tokens = "required"
+  }
+  tags = { Name = "web-default" }
+}
