@@ -74,7 +74,7 @@ function planFile(file: string, outDir: string, started: number): number {
   // Written aside and renamed into place: a failed run leaves no half-written report.
   const staging = fs.mkdtempSync(path.join(outDir.replace(/[/\\]$/, ''), '.plan-'));
   fs.writeFileSync(path.join(staging, 'report.md'), review.markdown);
-  fs.writeFileSync(path.join(staging, 'diagram.mmd'), review.markdown.split('```mermaid\n')[1].split('```')[0]);
+  fs.writeFileSync(path.join(staging, 'diagram.mmd'), review.diagram);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(staging, dir);
   process.stdout.write(review.text);

@@ -189,9 +189,9 @@ class CallReader {
     const region = options.get('region') ?? this.world.region;
     if (service === 'ssm' && operation === 'start-session') this.startSession(options, region);
     else if (service === 'ec2-instance-connect' && operation === 'send-ssh-public-key')
-      this.sendSshPublicKey(options.get('instance-id'), options.get('instance-os-user') ?? 'ec2-user', region);
-    else if (service === 'ec2-instance-connect' && operation === 'open-tunnel') this.openTunnel(options, region);
-    else if (service === 'ec2-instance-connect' && operation === 'ssh') this.instanceConnectSsh(options, region);
+      this.sendSshPublicKey(options.get('instance-id'), options.get('instance-os-user') ?? 'ec2-user');
+    else if (service === 'ec2-instance-connect' && operation === 'open-tunnel') this.openTunnel(options);
+    else if (service === 'ec2-instance-connect' && operation === 'ssh') this.instanceConnectSsh(options);
     // Others (aws logs tail, say) are not the operator's session commands: not this check's.
   }
 
@@ -223,10 +223,9 @@ class CallReader {
     else if (!document && !this.outsideDocuments.includes(name)) this.outsideDocuments.push(name);
   }
 
-  private sendSshPublicKey(instanceId: string | undefined, osUser: string, region: string): void {
+  private sendSshPublicKey(instanceId: string | undefined, osUser: string): void {
     const instance = this.instance(instanceId, 'aws ec2-instance-connect send-ssh-public-key');
     if (!instance) return;
-    void region;
     this.add('ec2-instance-connect:SendSSHPublicKey', instance.arn, `push a one-minute key for ${osUser}`, {
       'ec2:osuser': osUser,
     });
@@ -259,8 +258,7 @@ class CallReader {
     });
   }
 
-  private openTunnel(options: Map<string, string>, region: string): void {
-    void region;
+  private openTunnel(options: Map<string, string>): void {
     const instance = this.instance(options.get('instance-id'), 'aws ec2-instance-connect open-tunnel');
     if (!instance) return;
     const address = options.get('private-ip-address');
@@ -274,14 +272,13 @@ class CallReader {
     );
   }
 
-  private instanceConnectSsh(options: Map<string, string>, region: string): void {
+  private instanceConnectSsh(options: Map<string, string>): void {
     const instance = this.instance(options.get('instance-id'), 'aws ec2-instance-connect ssh');
     if (!instance) return;
     this.describe('instance');
     const eice = options.get('connection-type') === 'eice' || options.has('eice-options');
     if (eice) this.describe('endpoint');
-    if (!options.has('private-key-file'))
-      this.sendSshPublicKey(instance.id, options.get('os-user') ?? 'ec2-user', region);
+    if (!options.has('private-key-file')) this.sendSshPublicKey(instance.id, options.get('os-user') ?? 'ec2-user');
     if (eice) this.tunnel(instance, options.get('ssh-port') ?? '22', instance.privateIp, undefined);
     else this.notes.push('aws ec2-instance-connect ssh without --connection-type eice: connects directly, no tunnel');
   }
@@ -463,8 +460,19 @@ export class SynthesizedValues {
     }
   }
 
-  /** The world of every stack: instances, Instance Connect Endpoints and Session documents with their keys. */
+  private readonly worlds = new Map<string, AccessWorld>();
+
+  /** The world of every stack (read once per region): instances, Instance Connect Endpoints and Session documents with their keys. */
   world(region: string): AccessWorld {
+    let world = this.worlds.get(region);
+    if (!world) {
+      world = this.readWorld(region);
+      this.worlds.set(region, world);
+    }
+    return world;
+  }
+
+  private readWorld(region: string): AccessWorld {
     const instances = new Map<string, WorldInstance>();
     const endpoints: WorldEndpoint[] = [];
     const documents = new Map<string, { keyArn?: string }>();

@@ -127,6 +127,8 @@ export interface PlanFileReview {
   readonly exitCode: (typeof AccountExit)[keyof typeof AccountExit];
   readonly text: string;
   readonly markdown: string;
+  /** The Mermaid diagram the report embeds. */
+  readonly diagram: string;
 }
 
 const ACTION_WORDS: Readonly<Record<string, string>> = {
@@ -164,7 +166,8 @@ export function reviewPlanFile(file: string): PlanFileReview {
   const headlines = changes ? headlinesOf(changes, { [PLAN_STACK]: plan }, model) : [];
   const exitCode = headlines.length > 0 ? AccountExit.PATH_LOST : AccountExit.OK;
   const review = { file, kind, model, instances: blocks, changes, headlines, exitCode };
-  return { ...review, text: planText(review), markdown: planMarkdown(review) };
+  const diagram = mermaidDiagram(model);
+  return { ...review, text: planText(review), markdown: planMarkdown(review, diagram), diagram };
 }
 
 function instanceBlock(reach: Reachability, instance: Entity): InstanceBlock {
@@ -182,7 +185,7 @@ function instanceBlock(reach: Reachability, instance: Entity): InstanceBlock {
   };
 }
 
-type ReviewBody = Omit<PlanFileReview, 'text' | 'markdown'>;
+type ReviewBody = Omit<PlanFileReview, 'text' | 'markdown' | 'diagram'>;
 
 function heading(block: InstanceBlock): string {
   return `${block.address}${block.name ? ` (${block.name})` : ''} — ${block.action}`;
@@ -214,7 +217,7 @@ function planText(review: ReviewBody): string {
 }
 
 /** The Markdown report: the verdicts, what is priced per hour and what is not, the diagram. */
-function planMarkdown(review: ReviewBody): string {
+function planMarkdown(review: ReviewBody, diagram: string): string {
   const out: string[] = [`# Plan review: ${path.basename(review.file)}`, ''];
   if (review.headlines.length > 0) out.push('> [!CAUTION]', ...review.headlines.map((line) => `> ${line}`), '');
   out.push('## Instances', '');
@@ -242,7 +245,7 @@ function planMarkdown(review: ReviewBody): string {
     `Priced: ${usd(cost.knownUsdPerHour)}/h for ${cost.lines.length - cost.unknown.length} item(s)${cost.unknown.length > 0 ? `; not priced: ${cost.unknown.length} (named above), so the total is a lower bound` : ''}.`,
     '',
   );
-  out.push('## Diagram', '', '```mermaid', mermaidDiagram(review.model).trimEnd(), '```', '');
+  out.push('## Diagram', '', '```mermaid', diagram.trimEnd(), '```', '');
   return out.join('\n');
 }
 
