@@ -623,6 +623,24 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         ),
       ]);
     });
+
+    test("GIVEN the audited lab WHEN the README's audit teardown runs with the real cdktf THEN cdktf accepts it, destroys the scenarios before the audit, and their states are empty", async () => {
+      const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+      const line = /^npx cdktf destroy lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-session-audit\b[^#\n]*/m
+        .exec(readme)![0]
+        .trim()
+        .split(/\s+/);
+      // As typed, with the emulator tier's two flags (the header says why).
+      const destroyed = await run(
+        line[0],
+        [...line.slice(1), '--auto-approve', '--skip-provider-lock'],
+        auditProject,
+        auditShell(),
+      );
+      expect(stripVTControlCharacters(destroyed.stderr + destroyed.stdout)).not.toMatch(/Error/);
+      expect(destroyed.status).toBe(0);
+      for (const stack of ['lab-ssm-nat', 'lab-session-audit']) expect(stateOf(stack).resources ?? []).toEqual([]);
+    }, 300_000);
   });
 
   describe('a configuration the project did not write, applied, then reviewed with npm run review -- --plan', () => {

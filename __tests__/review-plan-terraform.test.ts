@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { reviewPlanFile } from '../tools/review/plan-file';
-import { describeWithTerraform, init, tf } from './helpers/terraform';
+import { describeWithTerraform, init, tf, tfEnv } from './helpers/terraform';
 import { Ran, run } from './helpers/processes';
 
 // `npm run review -- --plan` on a configuration the project did not write (__tests__/terraform/
@@ -36,6 +36,7 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
   let reviewDir: string;
   const planned: Record<string, string> = {};
   let asTyped: Ran;
+  let readmeCommands: string[];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-user-config-'));
@@ -49,10 +50,31 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
       fs.writeFileSync(path.join(dir, `${name}.json`), shown.stdout);
       planned[name] = path.join(dir, `${name}.json`);
     };
-    await planAndShow('plan', []);
     await planAndShow('broken', ['-var=broken=["nat","endpoints","egress","policy","eip"]']);
-    asTyped = await npmReview(['--plan', planned.plan], reviewDir);
+    // The README's three commands, as a user types them: the first two in the configuration's
+    // folder, the review in the project's, given the file's real path.
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Review your own plan'));
+    readmeCommands = /```sh\n([\s\S]*?)```/
+      .exec(section)![1]
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    const shell = { ...tfEnv(), SSM_LAB_REVIEW_DIR: reviewDir };
+    for (const line of readmeCommands.slice(0, 2)) {
+      const ran = await run('sh', ['-c', line], dir, shell);
+      if (ran.status !== 0) throw new Error(`${line} failed:\n${ran.stderr}`);
+    }
+    planned.plan = path.join(dir, 'plan.json');
+    asTyped = await run('sh', ['-c', readmeCommands[2].replace('/path/to/plan.json', planned.plan)], ROOT, shell);
   }, 240_000);
+
+  test('GIVEN the README WHEN it says how to review your own plan THEN it is three commands: plan to a file, show it as JSON, review it', () => {
+    expect(readmeCommands.map((line) => line.replace(/ +#.*$/, ''))).toEqual([
+      'terraform plan -out=plan.tfplan',
+      'terraform show -json plan.tfplan > plan.json',
+      'npm run review -- --plan /path/to/plan.json',
+    ]);
+  });
 
   test('GIVEN the plan WHEN npm run review -- --plan runs THEN each instance gets a block headed by its address and Name tag, exit 0, and the report is written', () => {
     expect(asTyped.stderr).toBe('');
