@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ReviewResult, runReview } from '../tools/review/run';
-import { reviewInstances, reviewStacks } from '../tools/review/report';
+import { reviewInstances, reviewStacks } from '../tools/review/assessment';
 import { configWith } from './helpers/synth';
 import { describeWithTerraform, tfEnv } from './helpers/terraform';
 

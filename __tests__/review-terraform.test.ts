@@ -5,7 +5,7 @@ import * as path from 'path';
 import { NetworkModel, PlanJson, PlannedValues } from '../tools/review/plan-model';
 import { Reachability } from '../tools/review/reachability';
 import { stackCost } from '../tools/review/prices';
-import { reviewInstances } from '../tools/review/report';
+import { reviewInstances } from '../tools/review/assessment';
 import { ReviewResult, runReview } from '../tools/review/run';
 import { configWith } from './helpers/synth';
 import { describeReviewVariants } from './helpers/review-variants';

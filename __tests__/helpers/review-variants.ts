@@ -5,7 +5,7 @@ import { SESSION_MANAGER_ACTIONS } from '../../tools/review/iam';
 import { NetworkModel, PlanJson } from '../../tools/review/plan-model';
 import { Reachability, Verdict } from '../../tools/review/reachability';
 import { planPolicies, policyFindingLine } from '../../tools/review/policies';
-import { markdownReport } from '../../tools/review/report';
+import { markdownReport } from '../../tools/review/render/markdown';
 import { ReviewResult } from '../../tools/review/run';
 import { inlineAclEntry } from './synth';
 import { planUnits } from './terraform';

@@ -13,30 +13,14 @@ import { describeFinding } from '../../lib/guardrails';
 import { addLabStacks, LabStacks } from '../../stacks';
 import { SSH_INPUTS_MISSING } from '../../stacks/ssh-stack';
 import { signInAgain } from '../aws-errors';
-import {
-  AWS_PROVIDER_VERSION,
-  inParallel,
-  runTerraformAsync,
-  TerraformResult,
-  terraformEnvironment,
-} from '../terraform-cli';
-import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan, ResourceChange } from './plan-model';
-import { PlanPolicies, planPolicies, policyCount, policyFindingLine } from './policies';
-import { PRICES_AS_OF, stackCost } from './prices';
-import { Reachability, Verdict } from './reachability';
+import { inParallel, runTerraformAsync, TerraformResult, terraformEnvironment } from '../terraform-cli';
+import { AccountExit, compareInstances, headlinesOf, InstanceChange, StackSummary, summarizeStack } from './assessment';
+import { NetworkModel, PlanJson, priorPlan } from './plan-model';
+import { PlanPolicies, planPolicies } from './policies';
 import { OperatorAccess, synthesizedOperatorAccess } from './operator-access';
-import { operatorAccessMarkdown, operatorAccessText, usd } from './report';
+import { accountMarkdown } from './render/markdown';
+import { accountText } from './render/text';
 import { readStacks, ReviewError, terraformOrExplain } from './sources';
-
-/** Exit codes a CI job can gate on. */
-export const AccountExit = {
-  /** Reviewed; no reachable path is lost and no instance is replaced. */
-  OK: 0,
-  /** Could not review (credentials, Terraform, a stack that does not plan). */
-  ERROR: 1,
-  /** The plan makes a reachable path unreachable, or replaces an instance. */
-  PATH_LOST: 2,
-} as const;
 
 export interface AccountReviewOptions {
   /** The app's folder: `cdktf deploy` keeps local state files here (`terraform.<stack>.tfstate`). */
@@ -76,43 +60,6 @@ export interface StackReviewOutcome {
   readonly seconds: number;
 }
 
-/** An instance's verdicts: the two ways in, and its forwarding hop when it names a target. */
-export interface InstanceVerdicts {
-  readonly sessionManager: Verdict;
-  readonly ssh: Verdict;
-  readonly forwarding?: Verdict;
-}
-
-export interface InstanceChange {
-  readonly id: string;
-  readonly stack: string;
-  readonly name: string;
-  readonly kind: ChangeKind;
-  /** A forwarding target: no way in of its own, the far end of the others' forwarding hop. */
-  readonly forwardingTarget: boolean;
-  readonly before?: InstanceVerdicts;
-  readonly after?: InstanceVerdicts;
-}
-
-/** One resource the plan changes, as a reviewer reads it in a plan comment. */
-export interface ResourceChangeLine {
-  readonly address: string;
-  readonly kind: ChangeKind;
-  /** For a replacement: the attributes that force it (`associate_public_ip_address`, `ami`). */
-  readonly forcedBy: readonly string[];
-}
-
-export interface StackSummary {
-  readonly stack: string;
-  readonly counts: Readonly<Record<ChangeKind, number>>;
-  /** Every resource the plan creates, updates, replaces or deletes: deletions and replacements first. */
-  readonly changes: readonly ResourceChangeLine[];
-  readonly usdPerHourNow: number;
-  readonly usdPerHourAfter: number;
-  /** Prices missing from the table (then the totals are lower bounds). */
-  readonly unpriced: readonly string[];
-}
-
 export interface AccountReviewResult {
   readonly outcomes: readonly StackReviewOutcome[];
   readonly plans: Readonly<Record<string, PlanJson>>;
@@ -127,6 +74,16 @@ export interface AccountReviewResult {
   readonly exitCode: (typeof AccountExit)[keyof typeof AccountExit];
   readonly reportFile: string;
   readonly text: string;
+}
+
+/** What the account review's renderers draw: the result without its text. */
+export type AccountReport = Omit<AccountReviewResult, 'text'>;
+
+/** The run's facts the report's header gives. */
+export interface AccountFacts {
+  readonly region: string;
+  readonly terraformVersion: string;
+  readonly acknowledged: readonly string[];
 }
 
 /** Where the account review synthesizes: one level under the app's folder, as `cdktf.out` is, so relative state paths hold. */
@@ -342,7 +299,7 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   const headlines = headlinesOf(instances, ordered, after);
   const failed = outcomes.some((outcome) => outcome.status === 'failed');
   const exitCode = failed ? AccountExit.ERROR : headlines.length > 0 ? AccountExit.PATH_LOST : AccountExit.OK;
-  const facts = {
+  const facts: AccountFacts = {
     region: config.region,
     terraformVersion: (await version).stdout.split('\n')[0] || 'Terraform',
     acknowledged,
@@ -368,359 +325,6 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   };
   fs.writeFileSync(reportFile, accountMarkdown(result, facts));
   return { ...result, text: accountText(result) };
-}
-
-/** How each path's verdict is judged. */
-const JUDGE: { readonly [K in PathKey]: (reach: Reachability, instance: Entity) => InstanceVerdicts[K] } = {
-  sessionManager: (reach, instance) => reach.sessionManager(instance),
-  ssh: (reach, instance) => reach.ssh(instance),
-  forwarding: (reach, instance) => reach.forwarding(instance),
-};
-
-function verdictsOf(reach: Reachability, instance: Entity): InstanceVerdicts {
-  return {
-    sessionManager: JUDGE.sessionManager(reach, instance),
-    ssh: JUDGE.ssh(reach, instance),
-    forwarding: JUDGE.forwarding(reach, instance),
-  };
-}
-
-/** Every instance before and after the plan (forwarding targets too: a replaced one changes address), by its address in its stack. */
-export function compareInstances(before: NetworkModel, after: NetworkModel): InstanceChange[] {
-  const reachBefore = Reachability.of(before);
-  const reachAfter = Reachability.of(after);
-  const ids = [
-    ...new Set([...before.all('aws_instance'), ...after.all('aws_instance')].map((instance) => instance.id)),
-  ].sort();
-  return ids.map((id) => {
-    const old = before.get(id);
-    const planned = after.get(id);
-    const entity = (planned ?? old)!;
-    return {
-      id,
-      stack: entity.stack,
-      name: after.label(planned ?? old),
-      kind: planned ? changeKind(planned.actions) : 'delete',
-      forwardingTarget: reachAfter.isForwardingTarget(entity),
-      before: old ? verdictsOf(reachBefore, old) : undefined,
-      after: planned ? verdictsOf(reachAfter, planned) : undefined,
-    };
-  });
-}
-
-/** The paths a headline speaks of, with their words. */
-const PATHS = [
-  ['sessionManager', 'Session Manager'],
-  ['ssh', 'SSH'],
-  ['forwarding', 'port forwarding'],
-] as const;
-type PathKey = (typeof PATHS)[number][0];
-
-function summarizeStack(
-  stack: string,
-  plan: PlanJson,
-  before: NetworkModel,
-  after: NetworkModel,
-  region: string,
-): StackSummary {
-  const counts: Record<ChangeKind, number> = { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0, read: 0 };
-  const changes: ResourceChangeLine[] = [];
-  for (const change of plan.resource_changes ?? []) {
-    if (change.mode !== 'managed') continue;
-    const kind = changeKind(change.change.actions);
-    counts[kind] += 1;
-    if (kind === 'unchanged' || kind === 'read') continue;
-    const forcedBy =
-      kind === 'replace'
-        ? [...new Set((change.change.replace_paths ?? []).map((p) => p.filter((s) => typeof s === 'string').join('.')))]
-        : [];
-    changes.push({ address: change.address, kind, forcedBy });
-  }
-  changes.sort(
-    (a, b) => CHANGE_ORDER.indexOf(a.kind) - CHANGE_ORDER.indexOf(b.kind) || a.address.localeCompare(b.address),
-  );
-  const now = stackCost(before, stack, region, true);
-  const later = stackCost(after, stack, region, true);
-  return {
-    stack,
-    counts,
-    changes,
-    usdPerHourNow: now.knownUsdPerHour,
-    usdPerHourAfter: later.knownUsdPerHour,
-    unpriced: [...new Set([...now.unknown, ...later.unknown])],
-  };
-}
-
-/** The order a reviewer reads changes in: what is lost first. */
-const CHANGE_ORDER: readonly ChangeKind[] = ['delete', 'replace', 'create', 'update'];
-
-/** One change in words: `replace aws_instance.x (forced by ami)`. */
-function changeWords(change: ResourceChangeLine): string {
-  const forced = change.forcedBy.length > 0 ? ` (forced by ${change.forcedBy.join(', ')})` : '';
-  return `${change.kind === 'delete' ? 'destroy' : change.kind} ${change.address}${forced}`;
-}
-
-/** One change the plan makes, in words: `deletes lab-ssm-nat/aws_route.x (0.0.0.0/0 → nat-0abc…)`. */
-function describeChange(stack: string, change: ResourceChange): string {
-  const kind = changeKind(change.change.actions);
-  const was = change.change.before ?? {};
-  const detail =
-    change.type === 'aws_route'
-      ? ` (${was.destination_cidr_block ?? '?'} → ${String(was.nat_gateway_id ?? was.gateway_id ?? was.vpc_endpoint_id ?? was.vpc_peering_connection_id ?? '?')})`
-      : was.tags?.Name
-        ? ` (${was.tags.Name})`
-        : '';
-  const verb = kind === 'delete' ? 'deletes' : kind === 'replace' ? 'replaces' : 'updates';
-  // A user's plan (`--plan`) is one configuration: its addresses stand alone.
-  return `${verb} ${stack === '' ? '' : `${stack}/`}${change.address}${detail}`;
-}
-
-/** The plans with one resource change swapped for another. */
-function swapChange(
-  plans: Readonly<Record<string, PlanJson>>,
-  stack: string,
-  address: string,
-  swap: (change: ResourceChange) => ResourceChange,
-): Record<string, PlanJson> {
-  const plan = plans[stack];
-  return {
-    ...plans,
-    [stack]: {
-      ...plan,
-      resource_changes: (plan.resource_changes ?? []).map((change) =>
-        change.address === address ? swap(change) : change,
-      ),
-    },
-  };
-}
-
-/**
- * The changes a cut path is owed to, and only those: a change counts when undoing it alone gives
- * the path back, or when making it alone takes the path away. Other changes of the same plan —
- * an instance replaced in another scenario, say — are not named.
- */
-export function changesOnPath(plans: Readonly<Record<string, PlanJson>>, instanceId: string, path: PathKey): string[] {
-  const reachable = (model: NetworkModel) => {
-    const instance = model.get(instanceId);
-    // Only the path asked about: each change is judged on two models.
-    return instance !== undefined && JUDGE[path](Reachability.of(model), instance)?.reachable === true;
-  };
-  const prior = Object.fromEntries(Object.entries(plans).map(([stack, plan]) => [stack, priorPlan(plan)]));
-  const named: string[] = [];
-  for (const [stack, plan] of Object.entries(plans)) {
-    for (const change of plan.resource_changes ?? []) {
-      const kind = changeKind(change.change.actions);
-      if (change.mode !== 'managed' || !['delete', 'replace', 'update'].includes(kind)) continue;
-      const undone = swapChange(plans, stack, change.address, (c) => ({
-        ...c,
-        change: { ...c.change, actions: ['no-op'], after: c.change.before ?? null, after_unknown: {} },
-      }));
-      const alone = swapChange(prior, stack, change.address, () => change);
-      if (reachable(new NetworkModel(undone)) || !reachable(new NetworkModel(alone)))
-        named.push(describeChange(stack, change));
-    }
-  }
-  return named;
-}
-
-export function headlinesOf(
-  instances: readonly InstanceChange[],
-  plans: Readonly<Record<string, PlanJson>>,
-  after: NetworkModel,
-): string[] {
-  const lines: string[] = [];
-  for (const instance of instances) {
-    if (!instance.before) continue;
-    for (const [path, label] of PATHS) {
-      const was = instance.before[path];
-      const will = instance.after?.[path];
-      if (!was?.reachable || will?.reachable) continue;
-      const why = will ? will.reason : 'the instance is destroyed';
-      // A destroyed instance is its own reason; otherwise the changes on this path, and no others.
-      const changes = instance.after ? changesOnPath(plans, instance.id, path) : [];
-      const because = changes.length > 0 ? ` The plan ${changes.join('; ')}.` : '';
-      const what =
-        path === 'forwarding'
-          ? `${was.text.slice(0, was.text.indexOf(': reachable')).replace('Port', 'port')} from`
-          : `${label} to`;
-      lines.push(`This plan cuts ${what} ${instance.name}: ${why}.${because}`);
-    }
-    if (instance.kind === 'replace') {
-      const entity = after.get(instance.id);
-      const consequence = instance.forwardingTarget
-        ? "it gets a new instance id and private address, so forwarded connections end and the scenarios' forwarding commands name the old address until they are applied again"
-        : 'it gets a new instance id, so open sessions end, saved targets break and SSH host keys change';
-      lines.push(
-        `This plan replaces ${instance.name} (${instance.stack === '' ? '' : `${instance.stack}/`}${entity?.address ?? instance.id.split('/')[1]}): ${consequence}.`,
-      );
-    }
-  }
-  return lines;
-}
-
-type Facts = { readonly region: string; readonly terraformVersion: string; readonly acknowledged: readonly string[] };
-type ResultForReport = Omit<AccountReviewResult, 'text'>;
-
-const verdictCell = (verdict: Verdict | undefined, missing: string) =>
-  verdict === undefined
-    ? missing
-    : verdict.reachable
-      ? `reachable (${verdict.paths.join(', ') || 'direct'})`
-      : 'NOT reachable';
-
-function accountMarkdown(result: ResultForReport, facts: Facts): string {
-  const out: string[] = [];
-  out.push('# Plan review against the account — ssm-access-lab', '');
-  out.push(
-    `Region ${facts.region}; ${facts.terraformVersion}; AWS provider ${AWS_PROVIDER_VERSION}. Prices as of ${PRICES_AS_OF}. Nothing was applied.`,
-    '',
-  );
-  if (result.exitCode === AccountExit.PATH_LOST) {
-    out.push('> [!CAUTION]', ...result.headlines.map((line) => `> - ${line}`), '');
-  } else if (result.exitCode === AccountExit.OK) {
-    out.push('> No reachable access path is lost, and no instance is replaced.', '');
-  } else {
-    out.push('> [!WARNING]', '> Some stacks could not be reviewed; see below.', '');
-  }
-  out.push(
-    '## Stacks',
-    '',
-    '| stack | create | update | replace | destroy | unchanged | USD/h now | USD/h after |',
-    '|---|---|---|---|---|---|---|---|',
-  );
-  for (const stack of result.stacks) {
-    const c = stack.counts;
-    const bound = stack.unpriced.length > 0 ? '≥ ' : '';
-    out.push(
-      `| \`${stack.stack}\` | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${c.unchanged} | ${bound}${usd(stack.usdPerHourNow)} | ${bound}${usd(stack.usdPerHourAfter)} |`,
-    );
-  }
-  for (const stack of result.stacks.filter((s) => s.changes.length > 0)) {
-    // Folded, as plan comments on pull requests are: the verdicts above are what a reviewer reads first.
-    const c = stack.counts;
-    const summary = [
-      c.delete > 0 ? `${c.delete} to destroy` : '',
-      c.replace > 0 ? `${c.replace} to replace` : '',
-      c.create > 0 ? `${c.create} to create` : '',
-      c.update > 0 ? `${c.update} to update` : '',
-    ].filter(Boolean);
-    out.push(
-      '',
-      `<details><summary><code>${stack.stack}</code>: ${summary.join(', ')}</summary>`,
-      '',
-      '| action | resource | forces replacement |',
-      '|---|---|---|',
-      ...stack.changes.map(
-        (change) =>
-          `| ${change.kind === 'delete' ? 'destroy' : change.kind} | \`${change.address}\` | ${change.forcedBy.map((a) => `\`${a}\``).join(', ')} |`,
-      ),
-      '',
-      '</details>',
-    );
-  }
-  const notPlanned = result.outcomes.filter((outcome) => outcome.status !== 'planned');
-  if (notPlanned.length > 0) {
-    out.push(
-      '',
-      'Not reviewed:',
-      '',
-      ...notPlanned.map((outcome) => `- \`${outcome.stack}\` (${outcome.status}): ${outcome.reason}`),
-    );
-  }
-  out.push('', '## Reachability before → after', '');
-  if (result.instances.length === 0) out.push('No instance is deployed or planned in the reviewed stacks.');
-  else {
-    out.push(
-      '| instance | stack | change | Session Manager now | after | SSH now | after | port forwarding now | after |',
-      '|---|---|---|---|---|---|---|---|---|',
-    );
-    for (const i of result.instances) {
-      // A forwarding target is no way in: its row says what the plan does to it, and nothing more.
-      const cells = i.forwardingTarget
-        ? ['forwarding target', '—', '—', '—', '—', '—']
-        : [
-            verdictCell(i.before?.sessionManager, 'not deployed'),
-            verdictCell(i.after?.sessionManager, 'destroyed'),
-            verdictCell(i.before?.ssh, 'not deployed'),
-            verdictCell(i.after?.ssh, 'destroyed'),
-            i.before && !i.before.forwarding ? '—' : verdictCell(i.before?.forwarding, 'not deployed'),
-            i.after && !i.after.forwarding ? '—' : verdictCell(i.after?.forwarding, 'destroyed'),
-          ];
-      out.push(`| ${i.name} | \`${i.stack}\` | ${i.kind} | ${cells.join(' | ')} |`);
-    }
-    const changed = result.instances.filter(
-      (i) =>
-        i.before &&
-        i.after &&
-        PATHS.some(([path]) => (i.before![path]?.reachable ?? false) !== (i.after![path]?.reachable ?? false)),
-    );
-    const texts = (verdicts: InstanceVerdicts) =>
-      [
-        verdicts.sessionManager.text,
-        verdicts.ssh.text,
-        ...(verdicts.forwarding ? [verdicts.forwarding.text] : []),
-      ].join('; ');
-    for (const i of changed) {
-      out.push('', `**${i.name}**`, '', `- now: ${texts(i.before!)}`, `- after: ${texts(i.after!)}`);
-    }
-  }
-  out.push('', "## IAM policies, checked against AWS's catalogue", '');
-  out.push(
-    result.policies.findings.length === 0
-      ? `${policyCount(result.policies.checked)} Terraform knows after this plan read as the Service Authorization Reference says.`
-      : `${result.policies.findings.length} finding(s): IAM accepts these, and the statement then grants or restricts something else.`,
-  );
-  if (result.policies.findings.length > 0)
-    out.push('', ...result.policies.findings.map((finding) => `- ${policyFindingLine(finding)}`));
-  if (facts.acknowledged.length > 0)
-    out.push('', '## Acknowledged guardrail findings', '', ...facts.acknowledged.map((line) => `- ${line}`));
-  if (result.operatorAccess.length > 0) out.push('', ...operatorAccessMarkdown(result.operatorAccess));
-  out.push(
-    '',
-    `Exit code ${result.exitCode}: 0 = reviewed, no path lost; 2 = a reachable path would be lost or an instance replaced; 1 = could not review.`,
-    '',
-  );
-  return out.join('\n');
-}
-
-function accountText(result: ResultForReport): string {
-  const out: string[] = [''];
-  if (result.headlines.length > 0) out.push(...result.headlines.map((line) => `  ! ${line}`), '');
-  const width = Math.max(0, ...result.stacks.map((stack) => stack.stack.length)) + 1;
-  for (const stack of result.stacks) {
-    const c = stack.counts;
-    out.push(
-      `  ${stack.stack.padEnd(width)} +${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.unchanged}   ${usd(stack.usdPerHourNow)}/h → ${usd(stack.usdPerHourAfter)}/h`,
-    );
-    // What is lost, by name; the creates and updates are in the report.
-    for (const change of stack.changes.filter((ch) => ch.kind === 'delete' || ch.kind === 'replace'))
-      out.push(`      ${changeWords(change)}`);
-  }
-  if (result.policies.findings.length > 0)
-    out.push(
-      '',
-      `  IAM policy findings (${result.policies.findings.length}):`,
-      ...result.policies.findings.map((finding) => `    ${policyFindingLine(finding).replace(/`/g, '')}`),
-    );
-  const access = operatorAccessText(result.operatorAccess);
-  if (access.length > 0) out.push('', ...access);
-  out.push('');
-  for (const i of result.instances) {
-    const cell = (verdict: Verdict | undefined, missing: string) =>
-      verdict === undefined ? missing : verdict.reachable ? 'reachable' : 'NOT reachable';
-    if (i.forwardingTarget) {
-      out.push(`  ${i.name} (${i.kind}): forwarding target`);
-      continue;
-    }
-    const forwarding =
-      i.before?.forwarding || i.after?.forwarding
-        ? `; port forwarding ${cell(i.before?.forwarding, 'not deployed')} → ${cell(i.after?.forwarding, 'destroyed')}`
-        : '';
-    out.push(
-      `  ${i.name} (${i.kind}): Session Manager ${cell(i.before?.sessionManager, 'not deployed')} → ${cell(i.after?.sessionManager, 'destroyed')}; SSH ${cell(i.before?.ssh, 'not deployed')} → ${cell(i.after?.ssh, 'destroyed')}${forwarding}`,
-    );
-  }
-  return `${out.join('\n')}\n`;
 }
 
 /** What is wrong with a `--stack` filter: names the app has no stack for. */

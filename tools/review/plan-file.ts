@@ -5,19 +5,24 @@
  * prior state) is also judged before → after, with the account review's headlines and exit codes.
  */
 import * as fs from 'fs';
-import * as path from 'path';
-import { AccountExit, compareInstances, headlinesOf, InstanceChange } from './account';
-import { Entity, NetworkModel, PlanJson, PlannedValues, priorPlan, ResourceChange } from './plan-model';
-import { Reachability, Verdict } from './reachability';
-import { mermaidDiagram, usd } from './report';
-import { stackCost } from './prices';
+import {
+  AccountExit,
+  compareInstances,
+  PLAN_STACK,
+  headlinesOf,
+  InstanceBlock,
+  instanceBlock,
+  InstanceChange,
+} from './assessment';
+import { NetworkModel, PlanJson, PlannedValues, priorPlan, ResourceChange } from './plan-model';
+import { Reachability } from './reachability';
+import { planMarkdown } from './render/markdown';
+import { mermaidDiagram } from './render/mermaid';
+import { planText } from './render/text';
 import { ReviewError } from './sources';
 
 /** The JSON formats the review reads: Terraform 1.0 and later write 1.x. */
 const SUPPORTED_FORMAT = /^1\.\d+$/;
-
-/** A user's plan or state is one configuration: its addresses stand alone, with no stack in front. */
-export const PLAN_STACK = '';
 
 /** What `terraform show -json` prints for a state: the values of every module, no changes. */
 interface StateModule {
@@ -107,15 +112,6 @@ function stateAsPlan(root: StateModule | undefined): PlanJson {
   return { format_version: '1.2', resource_changes: changes };
 }
 
-/** One instance's verdicts, as the review prints them. */
-export interface InstanceBlock {
-  readonly address: string;
-  readonly name?: string;
-  readonly action: string;
-  readonly lines: readonly string[];
-  readonly assumptions: readonly string[];
-}
-
 export interface PlanFileReview {
   readonly file: string;
   readonly kind: 'plan' | 'state';
@@ -130,15 +126,6 @@ export interface PlanFileReview {
   /** The Mermaid diagram the report embeds. */
   readonly diagram: string;
 }
-
-const ACTION_WORDS: Readonly<Record<string, string>> = {
-  'no-op': 'unchanged',
-  create: 'to create',
-  update: 'to update',
-  'delete,create': 'to replace',
-  'create,delete': 'to replace',
-  read: 'read',
-};
 
 /** Reviews a `terraform show -json` file (throws {@link ReviewError} for one it cannot read). */
 export function reviewPlanFile(file: string): PlanFileReview {
@@ -170,94 +157,5 @@ export function reviewPlanFile(file: string): PlanFileReview {
   return { ...review, text: planText(review), markdown: planMarkdown(review, diagram), diagram };
 }
 
-function instanceBlock(reach: Reachability, instance: Entity): InstanceBlock {
-  const verdicts: (Verdict | undefined)[] = [
-    reach.sessionManager(instance),
-    reach.ssh(instance),
-    reach.forwarding(instance),
-  ];
-  return {
-    address: instance.address,
-    name: instance.values.tags?.Name,
-    action: ACTION_WORDS[instance.actions.join(',')] ?? instance.actions.join(', '),
-    lines: verdicts.filter((v): v is Verdict => v !== undefined).map((v) => v.text),
-    assumptions: reach.assumptions(instance),
-  };
-}
-
-type ReviewBody = Omit<PlanFileReview, 'text' | 'markdown' | 'diagram'>;
-
-function heading(block: InstanceBlock): string {
-  return `${block.address}${block.name ? ` (${block.name})` : ''} — ${block.action}`;
-}
-
-/** The terminal's text: a block per instance, the lab review's verdict lines and wording. */
-function planText(review: ReviewBody): string {
-  const out: string[] = [
-    `Plan review of ${path.basename(review.file)} (${review.kind === 'plan' ? 'a plan' : 'a state, judged as it stands'}; no AWS account, no Terraform run)`,
-    '',
-  ];
-  if (review.headlines.length > 0) out.push(...review.headlines.map((line) => `  ! ${line}`), '');
-  for (const block of review.instances) {
-    out.push(`  ${heading(block)}`, ...block.lines.map((line) => `    ${line}`));
-    for (const assumption of block.assumptions) out.push(`    Assumed: ${assumption}`);
-    out.push('');
-  }
-  if (review.changes) {
-    const cell = (v: Verdict | undefined, missing: string) =>
-      v === undefined ? missing : v.reachable ? 'reachable' : 'NOT reachable';
-    out.push('  Before → after:');
-    for (const change of review.changes)
-      out.push(
-        `    ${change.id.slice(PLAN_STACK.length + 1)} (${change.kind}): Session Manager ${cell(change.before?.sessionManager, 'not deployed')} → ${cell(change.after?.sessionManager, 'destroyed')}; SSH ${cell(change.before?.ssh, 'not deployed')} → ${cell(change.after?.ssh, 'destroyed')}`,
-      );
-    out.push('');
-  }
-  return `${out.join('\n')}`;
-}
-
-/** The Markdown report: the verdicts, what is priced per hour and what is not, the diagram. */
-function planMarkdown(review: ReviewBody, diagram: string): string {
-  const out: string[] = [`# Plan review: ${path.basename(review.file)}`, ''];
-  if (review.headlines.length > 0) out.push('> [!CAUTION]', ...review.headlines.map((line) => `> ${line}`), '');
-  out.push('## Instances', '');
-  for (const block of review.instances) {
-    out.push(`### \`${block.address}\`${block.name ? ` (${block.name})` : ''} — ${block.action}`, '');
-    out.push(...block.lines.map((line) => `- ${line}`));
-    for (const assumption of block.assumptions) out.push(`- *Assumed:* ${assumption}`);
-    out.push('');
-  }
-  const region = regionOf(review.model) ?? 'us-east-1';
-  // Everything the configuration holds after the plan: what it costs by the hour while it stands.
-  const cost = stackCost(review.model, PLAN_STACK, region, true);
-  out.push(
-    '## Cost per hour',
-    '',
-    `Region ${region} (from the plan's endpoints or subnets), prices from the review's table.`,
-    '',
-  );
-  for (const line of cost.lines)
-    out.push(
-      `- ${line.item}: ${line.usdPerHour === undefined ? 'not priced' : `${usd(line.usdPerHour)}/h`} (${line.note})`,
-    );
-  out.push(
-    '',
-    `Priced: ${usd(cost.knownUsdPerHour)}/h for ${cost.lines.length - cost.unknown.length} item(s)${cost.unknown.length > 0 ? `; not priced: ${cost.unknown.length} (named above), so the total is a lower bound` : ''}.`,
-    '',
-  );
-  out.push('## Diagram', '', '```mermaid', diagram.trimEnd(), '```', '');
-  return out.join('\n');
-}
-
-/** The region the plan's endpoints or subnets name, for prices. */
-function regionOf(model: NetworkModel): string | undefined {
-  for (const endpoint of model.all('aws_vpc_endpoint')) {
-    const match = /^com\.amazonaws\.([a-z0-9-]+)\./.exec(String(endpoint.values.service_name ?? ''));
-    if (match) return match[1];
-  }
-  for (const subnet of model.all('aws_subnet')) {
-    const zone = subnet.values.availability_zone;
-    if (typeof zone === 'string') return zone.replace(/[a-z]$/, '');
-  }
-  return undefined;
-}
+/** What a plan's renderers draw: the review without its renderings. */
+export type PlanReviewBody = Omit<PlanFileReview, 'text' | 'markdown' | 'diagram'>;

@@ -17,7 +17,10 @@ import { inParallel, runTerraformAsync, terraformEnvironment } from '../terrafor
 import { readStacks, terraformOrExplain } from './sources';
 import { planTogether, PlanUnit } from '../plan-together';
 import { NetworkModel, PlanJson } from './plan-model';
-import { markdownReport, mermaidDiagram, ReviewFacts, textReport } from './report';
+import { ReviewFacts } from './assessment';
+import { markdownReport } from './render/markdown';
+import { mermaidDiagram } from './render/mermaid';
+import { textReport } from './render/text';
 import { synthesizedOperatorAccess } from './operator-access';
 
 /** A sample AMI id for plans that must not look one up. */

@@ -3,8 +3,9 @@
  * with placeholders), the account review (account.ts: the lab planned against deployed state) and
  * a user's own plan (plan-file.ts: any terraform show -json file): the error a review expects to
  * explain in one line, the Terraform binary, and the synthesized stacks the operator check reads.
- * The model (plan-model.ts), the assessment (network.ts, reachability.ts, iam.ts, nacl.ts,
- * operator-access.ts) and the renderers (report.ts, and each source's own text) come after.
+ * The model (plan-model.ts), the assessment (assessment.ts on network.ts, reachability.ts, iam.ts,
+ * nacl.ts, operator-access.ts) and the renderers (render/text.ts, render/markdown.ts,
+ * render/mermaid.ts) come after.
  */
 import * as fs from 'fs';
 import * as path from 'path';
