@@ -4,14 +4,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { stripVTControlCharacters } from 'util';
 import {
-  CreateSecurityGroupCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { checkStatus } from '../tools/status/status';
 import { TerraformResource } from 'cdktf';
 import { loadConfig } from '../lib/config';
 import { LabStacks } from '../stacks';
@@ -20,6 +22,7 @@ import { AccountReviewResult, runAccountReview } from '../tools/review/account';
 import { AccountExit } from '../tools/review/assessment';
 import { checkOperatorAccess, isOperatorOutput, StateFile, worldFromStates } from '../tools/review/operator-access';
 import { describeWithEmulator, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
+import { buildExistingVpc, ExistingVpcFixture } from './helpers/existing-vpc';
 import { addMirrorFixture } from './helpers/mirror-fixture';
 import { inlineAclEntry } from './helpers/synth';
 import { Ran, run } from './helpers/processes';
@@ -37,6 +40,41 @@ import { Ran, run } from './helpers/processes';
 //   on the instances (lib/lab-instance.ts of the copy), and so do the in-process reviews.
 
 const ROOT = path.join(__dirname, '..');
+
+/** A README sample between `<!-- sample of the NAME -->` and `<!-- end of sample of the NAME -->`, without its fence. */
+function readmeSample(name: string): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const from = readme.indexOf(`<!-- sample of the ${name} -->`);
+  const to = readme.indexOf(`<!-- end of sample of the ${name} -->`);
+  if (from < 0 || to < from) throw new Error(`README.md has no sample of the ${name}`);
+  return readme
+    .slice(from, to)
+    .split('\n')
+    .filter((line) => !line.startsWith('<!--') && !line.startsWith('```'))
+    .join('\n');
+}
+
+/**
+ * The sample's lines that no line of the output matches, once ids and numbers (which differ from
+ * run to run, and with the fleet's size) are set aside; a headline's list of names is compared up
+ * to the first name.
+ */
+function linesNotIn(sample: string, output: string): string[] {
+  const normal = (line: string) =>
+    stripVTControlCharacters(line)
+      .replace(/\b(i|vpc|vpce|sg|subnet)-[0-9a-f]+\b/g, '$1-…')
+      .replace(/\d+/g, 'N')
+      .trimEnd();
+  const lines = output.split('\n').map(normal);
+  return sample
+    .split('\n')
+    .map(normal)
+    .filter((line) => line.trim() !== '')
+    .filter((line) => {
+      const list = line.indexOf(': i-… (');
+      return !lines.some((candidate) => (list >= 0 ? candidate.startsWith(line.slice(0, list)) : candidate === line));
+    });
+}
 
 /** The SDK's EC2 client on the emulator, for what a test itself asks or sets up. */
 function emulatorEc2(shell: NodeJS.ProcessEnv): EC2Client {
@@ -433,57 +471,205 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       expect(after.status).toBe(0);
     });
   });
-  describe('ssm-endpoints deployed into an existing VPC with the README inputs', () => {
-    const ec2 = () => emulatorEc2(shell);
+  describe('ssm-endpoints for a VPC the user already has: which instances the window serves', () => {
+    // The VPC is built with the SDK (helpers/existing-vpc.ts), not by the lab: private subnets in two
+    // zones, one behind a NAT gateway, groups allowed and not, roles with and without the agent's
+    // policy, and a fleet of one-instance launches that takes DescribeInstances past one page.
+    const FLEET = 100;
+    let fixture: ExistingVpcFixture;
     let vars: string[];
     let deployed: Ran;
+    const line = (output: string, name: string) =>
+      stripVTControlCharacters(output)
+        .split('\n')
+        .find((text) => text.includes(`${fixture.instances[name]} (${name}): `)) ?? `(no line for ${name})`;
     beforeAll(async () => {
-      // The "existing" VPC: lab-network's VPC 2 (DNS support and hostnames on), and an instance SG made by hand.
-      if (!fs.existsSync(path.join(project, 'terraform.lab-network.tfstate'))) await cdktf('deploy', 'lab-network');
-      const client = ec2();
-      const vpc = (
-        await client.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['ssm-lab-vpc2'] }] }))
-      ).Vpcs![0].VpcId!;
-      const subnet = (await client.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }] })))
-        .Subnets![0].SubnetId!;
-      const group = (
-        await client.send(
-          new CreateSecurityGroupCommand({ GroupName: 'existing-instances', Description: 'existing', VpcId: vpc }),
-        )
-      ).GroupId!;
+      fixture = await buildExistingVpc(shell, FLEET);
       // The README's inputs (stacks/temporary-endpoints-sample.ts), with this VPC's ids.
       const ids: Record<string, string> = {
-        vpc_id: vpc,
-        subnet_ids: JSON.stringify([subnet]),
-        allowed_security_group_ids: JSON.stringify([group]),
+        vpc_id: fixture.vpcId,
+        subnet_ids: JSON.stringify([fixture.endpointSubnetId]),
+        allowed_security_group_ids: JSON.stringify([fixture.allowedGroupId]),
       };
       vars = SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `--var=${name}=${ids[name] ?? value}`);
-      deployed = await cdktf('deploy', 'ssm-endpoints', ...vars);
     });
 
-    test('GIVEN the inputs WHEN deployed THEN the endpoints, their SG and the expiry apply', () => {
+    test('GIVEN the endpoints planned, not applied WHEN reviewed with --account as typed THEN each instance has its verdict now → with the endpoints, and the headline counts them', async () => {
+      const review = await npmRun('review', '--account', '--stack', 'ssm-endpoints', ...vars);
+      const out = stripVTControlCharacters(review.stdout);
+      const total = 7 + FLEET;
+      expect(out).toContain(
+        `ssm-endpoints in ${fixture.vpcId}: ${total} instance(s), Session Manager now → with these endpoints`,
+      );
+      expect(out).toMatch(
+        new RegExp(
+          `ssm-endpoints opens Session Manager to ${2 + FLEET} of ${total} instance\\(s\\) in ${fixture.vpcId}: `,
+        ),
+      );
+      expect(out).toContain(
+        `1 already reachable without these endpoints: ${fixture.instances.natted} (natted) via a NAT gateway.`,
+      );
+      // One line per reason the window cannot open, naming the instances.
+      expect(out).toMatch(
+        /1 it cannot open — no instance profile, so the SSM Agent has no Systems Manager role: i-\w+ \(no-profile\)\./,
+      );
+      expect(out).toMatch(
+        /1 it cannot open — the role customer-bare is not allowed ssm:UpdateInstanceInformation, .+: i-\w+ \(bare-role\)\./,
+      );
+      expect(out).toMatch(/1 it cannot open — .*allow no outbound 443.*: i-\w+ \(no-https\)\./);
+      expect(out).toMatch(/1 it cannot open — .*443.* \(other-team\)\./);
+      expect(line(out, 'web-a')).toContain('NOT reachable → reachable');
+      expect(line(out, 'web-c')).toContain('NOT reachable → reachable'); // another zone: the endpoints answer VPC-wide
+      expect(line(out, 'natted')).toContain('reachable → reachable');
+      expect(line(out, 'other-team')).toContain('NOT reachable → NOT reachable');
+      // Every instance, the fleet too: DescribeInstances was read to its last page.
+      expect(
+        out.split('\n').filter((text) => /^ {4}i-\w+ \(fleet\): NOT reachable → reachable/.test(text)),
+      ).toHaveLength(FLEET);
+      expect(out).toContain(`${fixture.vpcId}: read ${total} instance(s)`);
+      expect(review.status).toBe(AccountExit.OK);
+      // The README's excerpt (a run with a fleet of 3) reads as this output, ids and counts aside.
+      expect(linesNotIn(readmeSample('window review'), out)).toEqual([]);
+      const report = fs.readFileSync(path.join(project, '.review', 'account', 'report.md'), 'utf8');
+      expect(report).toContain(`## Instances in ${fixture.vpcId}, the VPC \`ssm-endpoints\` serves`);
+    });
+
+    test("GIVEN a reader IAM refuses the roles' attached policies WHEN reviewed THEN the verdicts name the assumption and the review goes on, exit 0", async () => {
+      // Before the deploy: under its auth, moto's Scheduler answers a refresh with no AWS error body.
+      // moto checks IAM policies once its auth is switched on (/moto-api/reset-auth); a user for
+      // the reader, allowed everything but iam:ListAttachedRolePolicies (moto matches resources
+      // as "*" for IAM actions, so the refusal covers every role, not one).
+      const iam = new IAMClient({
+        region: 'ap-northeast-1',
+        endpoint: shell.AWS_ENDPOINT_URL,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      await iam.send(new CreateUserCommand({ UserName: 'window-reader' }));
+      await iam.send(
+        new PutUserPolicyCommand({
+          UserName: 'window-reader',
+          PolicyName: 'read-but-not-attached-policies',
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Action: '*', Resource: '*' },
+              { Effect: 'Deny', Action: 'iam:ListAttachedRolePolicies', Resource: '*' },
+            ],
+          }),
+        }),
+      );
+      const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'window-reader' }))).AccessKey!;
+      const auth = (count: string) =>
+        fetch(`${shell.AWS_ENDPOINT_URL}/moto-api/reset-auth`, { method: 'POST', body: count });
+      await auth('0');
+      let review: Ran;
+      try {
+        review = await run(
+          'npm',
+          ['run', '--silent', 'review', '--', '--account', '--stack', 'ssm-endpoints', ...vars],
+          project,
+          { ...shell, AWS_ACCESS_KEY_ID: key.AccessKeyId!, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey! },
+        );
+      } finally {
+        await auth('inf');
+      }
+      const out = stripVTControlCharacters(review.stdout);
+      expect(out).toContain(
+        'assuming what could not be read of the role customer-bare allows ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel (iam:ListAttachedRolePolicies on customer-bare refused (AccessDenied))',
+      );
+      expect(line(out, 'bare-role')).toContain('→ reachable');
+      expect(review.status).toBe(AccountExit.OK);
+    });
+
+    test('GIVEN the inputs WHEN deployed THEN the endpoints, their SG and the expiry apply', async () => {
+      deployed = await cdktf('deploy', 'ssm-endpoints', ...vars);
       expect(stripVTControlCharacters(deployed.stdout)).toMatch(
         /Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/,
       );
       expect(deployed.status).toBe(0);
     });
 
-    test('GIVEN the same inputs WHEN reviewed with --var THEN nothing is created, replaced or destroyed, exit 0', async () => {
-      const review = await npmRun('review', '--account', '--stack', 'ssm-endpoints', ...vars);
-      // moto reads some attributes back differently (its README): in-place updates may show.
-      expect(review.stdout).toMatch(/ssm-endpoints +\+0 ~\d+ ±0 -0 =\d+ +USD 0\.0280\/h → USD 0\.0280\/h/);
-      expect(review.status).toBe(AccountExit.OK);
+    test("GIVEN the endpoints deployed WHEN npm run status runs as typed THEN it lists the VPC's instances with the verdict's reason for those not expected online", async () => {
+      if (deployed.status !== 0) throw new Error('ssm-endpoints did not deploy');
+      const status = await npmRun('status');
+      const out = stripVTControlCharacters(status.stdout);
+      expect(out).toMatch(
+        new RegExp(`✗ ssm-endpoints in ${fixture.vpcId} — window opened \\d+ s ago; endpoints vpce-`),
+      );
+      // moto has no agent registration (its README): registration is not checked, said once.
+      expect(line(out, 'web-a')).toMatch(/✗ i-\w+ \(web-a\): registration not checked; expected Online/);
+      expect(line(out, 'no-profile')).toMatch(
+        /– i-\w+ \(no-profile\): registration not checked; not expected online — no instance profile/,
+      );
+      expect(out).toContain('registration not read: an answer that is not an AWS API response (HTTP 500)');
+      expect(status.status).toBe(1);
     });
 
-    test('GIVEN the same inputs WHEN destroyed THEN exactly what it created is gone, and the VPC stays', async () => {
+    test('GIVEN DescribeInstanceInformation answered by a test double WHEN status checks the window THEN Online since the window opened matches, ConnectionLost and an old ping do not, and the README sample reads as this output', async () => {
+      // The one call moto lacks, answered by a double (the README's sample scenario): agents Online
+      // now, web-c's connection lost, the four the review does not expect online never registered.
+      const silent = ['no-profile', 'bare-role', 'other-team', 'no-https'].map((name) => fixture.instances[name]);
+      const pings = new Map<string, { PingStatus: string; LastPingDateTime: Date }>([
+        [fixture.instances['web-c'], { PingStatus: 'ConnectionLost', LastPingDateTime: new Date() }],
+      ]);
+      const ssm = {
+        send: async (command: object) => {
+          if (!(command instanceof DescribeInstanceInformationCommand))
+            throw new Error('only DescribeInstanceInformation');
+          const ids = command.input.Filters?.find((filter) => filter.Key === 'InstanceIds')?.Values ?? [];
+          return {
+            InstanceInformationList: ids
+              .filter((id) => !silent.includes(id))
+              .map((id) => ({
+                InstanceId: id,
+                ...(pings.get(id) ?? { PingStatus: 'Online', LastPingDateTime: new Date() }),
+              })),
+          };
+        },
+      } as unknown as SSMClient;
+      const sdk = {
+        region: 'ap-northeast-1',
+        endpoint: shell.AWS_ENDPOINT_URL,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      };
+      const status = async () =>
+        checkStatus({
+          config: loadConfig({}),
+          projectDir: project,
+          clients: { ec2: new EC2Client(sdk), iam: new IAMClient(sdk), s3: new S3Client(sdk), ssm },
+        });
+      const result = await status();
+      const window = result.window!;
+      const of = (name: string) => window.instances.find((i) => i.id === fixture.instances[name])!;
+      expect(of('web-a')).toMatchObject({ registration: 'Online', expectOnline: true, matches: true });
+      expect(of('web-c')).toMatchObject({ registration: 'ConnectionLost', expectOnline: true, matches: false });
+      expect(of('no-profile')).toMatchObject({ registration: 'not registered', expectOnline: false, matches: true });
+      expect(of('no-profile').reason).toContain('no instance profile');
+      expect(window.instances).toHaveLength(7 + FLEET);
+      expect(result.exitCode).toBe(1);
+      expect(linesNotIn(readmeSample('window status'), result.text)).toEqual([]);
+      // Online, but its last ping is from before the window opened: not registered through it.
+      pings.set(fixture.instances['natted'], {
+        PingStatus: 'Online',
+        LastPingDateTime: new Date(Date.now() - 86_400_000),
+      });
+      const later = await status();
+      expect(later.window!.instances.find((i) => i.id === fixture.instances.natted)).toMatchObject({
+        registration: 'Online',
+        expectOnline: true,
+        matches: false,
+      });
+    });
+
+    test('GIVEN the same inputs WHEN destroyed THEN exactly what it created is gone, and the VPC and its instances stay', async () => {
       const destroyed = await cdktf('destroy', 'ssm-endpoints', ...vars);
       expect(stripVTControlCharacters(destroyed.stdout)).toMatch(/Destroy complete! Resources: \d+ destroyed/);
       expect(destroyed.status).toBe(0);
-      const endpoints = await ec2().send(new DescribeVpcEndpointsCommand({}));
-      expect((endpoints.VpcEndpoints ?? []).filter((e) => !/deleted/i.test(String(e.State)))).toEqual([]);
-      const vpcs = await ec2().send(
-        new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['ssm-lab-vpc2'] }] }),
+      const endpoints = await emulatorEc2(shell).send(
+        new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-id', Values: [fixture.vpcId] }] }),
       );
+      expect((endpoints.VpcEndpoints ?? []).filter((e) => !/deleted/i.test(String(e.State)))).toEqual([]);
+      const vpcs = await emulatorEc2(shell).send(new DescribeVpcsCommand({ VpcIds: [fixture.vpcId] }));
       expect(vpcs.Vpcs).toHaveLength(1);
     });
   });

@@ -14,13 +14,28 @@ import { addLabStacks, LabStacks } from '../../stacks';
 import { SSH_INPUTS_MISSING } from '../../stacks/ssh-stack';
 import { signInAgain } from '../aws-errors';
 import { inParallel, runTerraformAsync, TerraformResult, terraformEnvironment } from '../terraform-cli';
-import { AccountExit, compareInstances, headlinesOf, InstanceChange, StackSummary, summarizeStack } from './assessment';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { EndpointsVariable } from '../../lib/temporary-endpoints-inputs';
+import {
+  AccountExit,
+  assessWindow,
+  compareInstances,
+  EndpointWindow,
+  existingVpcKey,
+  headlinesOf,
+  InstanceChange,
+  StackSummary,
+  summarizeStack,
+} from './assessment';
 import { NetworkModel, PlanJson, priorPlan } from './plan-model';
 import { PlanPolicies, planPolicies } from './policies';
 import { OperatorAccess, synthesizedOperatorAccess } from './operator-access';
 import { accountMarkdown } from './render/markdown';
 import { accountText } from './render/text';
 import { readStacks, ReviewError, terraformOrExplain } from './sources';
+import { ExistingVpc, readExistingVpc, VpcReadError, VpcReaderClients } from './vpc-reader';
 
 export interface AccountReviewOptions {
   /** The app's folder: `cdktf deploy` keeps local state files here (`terraform.<stack>.tfstate`). */
@@ -48,6 +63,11 @@ export interface AccountReviewOptions {
   readonly refresh?: boolean;
   /** Changes the app after its stacks are added, as a code change would (tests use it). */
   readonly editApp?: (stacks: LabStacks) => void;
+  /**
+   * How `ssm-endpoints`' VPC is read (read-only), to judge its instances.
+   * @default AWS SDK clients for the endpoints' region, with the credentials and endpoint of `env`
+   */
+  readonly vpcClients?: (region: string) => VpcReaderClients;
 }
 
 export interface StackReviewOutcome {
@@ -72,6 +92,8 @@ export interface AccountReviewResult {
   /** Each stack's printed commands checked against its printed operator policy (as synthesized). */
   readonly operatorAccess: readonly OperatorAccess[];
   readonly exitCode: (typeof AccountExit)[keyof typeof AccountExit];
+  /** With `ssm-endpoints` planned: the instances of its VPC, Session Manager now and with the endpoints. */
+  readonly window?: EndpointWindow;
   readonly reportFile: string;
   readonly text: string;
 }
@@ -288,15 +310,29 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
 
   const ordered: Record<string, PlanJson> = {};
   for (const stack of Object.keys(plans).sort()) ordered[stack] = plans[stack];
-  const after = new NetworkModel(ordered);
+  // The VPC the temporary endpoints are for, as it stands: judged with the plans, never planned.
+  const existing = plans[endpoints]
+    ? await readEndpointsVpc(plans[endpoints], config.region, accountEnv, options, progressOf(options))
+    : undefined;
+  const judged =
+    existing && 'state' in existing ? { ...ordered, [existingVpcKey(existing.vpcId)]: existing.state } : ordered;
+  const after = new NetworkModel(judged);
   const before = new NetworkModel(
-    Object.fromEntries(Object.entries(ordered).map(([stack, plan]) => [stack, priorPlan(plan)])),
+    Object.fromEntries(Object.entries(judged).map(([stack, plan]) => [stack, priorPlan(plan)])),
   );
-  const instances = compareInstances(before, after);
+  const compared = compareInstances(before, after);
+  // The existing VPC's instances are the window's section; the lab's stay in the table of the lab.
+  const instances = existing ? compared.filter((change) => !change.stack.startsWith(existingVpcKey(''))) : compared;
+  const window =
+    existing === undefined
+      ? undefined
+      : 'state' in existing
+        ? assessWindow(endpoints, existing, before, after)
+        : { stack: endpoints, vpcId: existing.vpcId, instances: [], headlines: [], unread: existing.unread };
   const stackSummaries = Object.keys(ordered).map((stack) =>
     summarizeStack(stack, ordered[stack], before, after, config.region),
   );
-  const headlines = headlinesOf(instances, ordered, after);
+  const headlines = headlinesOf(compared, judged, after);
   const failed = outcomes.some((outcome) => outcome.status === 'failed');
   const exitCode = failed ? AccountExit.ERROR : headlines.length > 0 ? AccountExit.PATH_LOST : AccountExit.OK;
   const facts: AccountFacts = {
@@ -321,10 +357,60 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
       config.partition,
     ),
     exitCode,
+    window,
     reportFile,
   };
   fs.writeFileSync(reportFile, accountMarkdown(result, facts));
   return { ...result, text: accountText(result) };
+}
+
+function progressOf(options: AccountReviewOptions): (line: string) => void {
+  return options.progress ?? (() => undefined);
+}
+
+/** SDK clients for a region, with the credentials and endpoint the review's environment names. */
+function sdkClients(env: NodeJS.ProcessEnv, region: string): VpcReaderClients {
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          sessionToken: env.AWS_SESSION_TOKEN || undefined,
+        }
+      : undefined; // the SDK's own chain: AWS_PROFILE, SSO, the instance role
+  const settings = { region, ...(credentials ? { credentials } : {}), endpoint: env.AWS_ENDPOINT_URL || undefined };
+  return { ec2: new EC2Client(settings), iam: new IAMClient(settings), ssm: new SSMClient(settings) };
+}
+
+/**
+ * The VPC `ssm-endpoints` is planned for (its `vpc_id` input), read from the account: the state
+ * its instances are judged on, or why it could not be read (the window's section says so; the
+ * review of the plans goes on).
+ */
+async function readEndpointsVpc(
+  plan: PlanJson,
+  labRegion: string,
+  env: NodeJS.ProcessEnv,
+  options: AccountReviewOptions,
+  progress: (line: string) => void,
+): Promise<ExistingVpc | { readonly vpcId: string; readonly unread: string } | undefined> {
+  const vpcId = plan.variables?.[EndpointsVariable.VPC_ID]?.value;
+  if (typeof vpcId !== 'string' || vpcId === '') return undefined;
+  const named = plan.variables?.[EndpointsVariable.REGION]?.value;
+  const region =
+    typeof named === 'string' && named !== '' ? named : env.AWS_REGION || env.AWS_DEFAULT_REGION || labRegion;
+  const started = Date.now();
+  try {
+    const existing = await readExistingVpc((options.vpcClients ?? ((r) => sdkClients(env, r)))(region), vpcId);
+    progress(
+      `✓ ${vpcId}: read ${existing.instances.length} instance(s) and their network in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return existing;
+  } catch (error) {
+    if (!(error instanceof VpcReadError)) throw error;
+    progress(`✗ ${vpcId}: ${error.message}`);
+    return { vpcId, unread: error.message };
+  }
 }
 
 /** What is wrong with a `--stack` filter: names the app has no stack for. */

@@ -8,6 +8,7 @@ import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan, Reso
 import { OperatorAccess } from './operator-access';
 import { stackCost, StackCost } from './prices';
 import { Reachability, Verdict } from './reachability';
+import { ExistingVpc, InstanceRegistration } from './vpc-reader';
 
 /** A user's plan or state (`--plan`) is one configuration: its addresses stand alone, with no stack in front. */
 export const PLAN_STACK = '';
@@ -423,3 +424,115 @@ export function instanceBlock(reach: Reachability, instance: Entity): InstanceBl
     assumptions: reach.assumptions(instance),
   };
 }
+
+/** One instance of the VPC the temporary endpoints serve: Session Manager now and with the endpoints. */
+export interface WindowInstance {
+  readonly id: string;
+  readonly name?: string;
+  readonly now?: Verdict;
+  readonly withEndpoints?: Verdict;
+  /** Systems Manager's registration of its agent, when it could be read. */
+  readonly registration?: InstanceRegistration;
+}
+
+/** What a maintenance window of `ssm-endpoints` gives the VPC's instances. */
+export interface EndpointWindow {
+  readonly stack: string;
+  readonly vpcId: string;
+  readonly instances: readonly WindowInstance[];
+  /** The counts: how many the window opens, how many it cannot and why, one line each. */
+  readonly headlines: readonly string[];
+  /** Why the VPC could not be read (then there is nothing else). */
+  readonly unread?: string;
+  readonly registrationUnread?: string;
+  readonly instancePages?: number;
+}
+
+/** The plans' key of an existing VPC read from the account: no stack of the app, one configuration. */
+export function existingVpcKey(vpcId: string): string {
+  return `existing ${vpcId}`;
+}
+
+/** An instance named as a reader finds it: `i-0abc… (web-1)`. */
+function instanceWords(instance: { readonly id: string; readonly name?: string }): string {
+  return instance.name ? `${instance.id} (${instance.name})` : instance.id;
+}
+
+/**
+ * Per instance of the existing VPC: Session Manager before the plan and after it, and the window's
+ * headline — the instances it opens, those it cannot (grouped by reason), those already reachable.
+ */
+export function assessWindow(
+  stack: string,
+  existing: ExistingVpc,
+  before: NetworkModel,
+  after: NetworkModel,
+): EndpointWindow {
+  const key = existingVpcKey(existing.vpcId);
+  const reachBefore = Reachability.of(before);
+  const reachAfter = Reachability.of(after);
+  const instances = existing.instances.map((instance): WindowInstance => {
+    const id = `${key}/aws_instance.existing[${JSON.stringify(instance.id)}]`;
+    const old = before.get(id);
+    const planned = after.get(id);
+    return {
+      id: instance.id,
+      name: instance.name,
+      now: old ? reachBefore.sessionManager(old) : undefined,
+      withEndpoints: planned ? reachAfter.sessionManager(planned) : undefined,
+      registration: existing.registration?.get(instance.id),
+    };
+  });
+  const opened = instances.filter(
+    (i) => !i.now?.reachable && i.withEndpoints?.reachable && i.withEndpoints.paths.includes('vpc-endpoints'),
+  );
+  const already = instances.filter((i) => i.now?.reachable && i.withEndpoints?.reachable);
+  const lost = instances.filter((i) => i.now?.reachable && !i.withEndpoints?.reachable);
+  const cannot = instances.filter((i) => !i.now?.reachable && !i.withEndpoints?.reachable);
+  const total = instances.length;
+  // A headline stays one line: the first few by name, the rest counted (each has its own line below).
+  const list = (group: readonly WindowInstance[]) =>
+    group.length <= HEADLINE_NAMES
+      ? group.map(instanceWords).join(', ')
+      : `${group.slice(0, HEADLINE_NAMES).map(instanceWords).join(', ')} and ${group.length - HEADLINE_NAMES} more`;
+  const headlines: string[] = [];
+  if (total === 0) headlines.push(`${existing.vpcId} holds no instance: the endpoints would serve none yet.`);
+  else
+    headlines.push(
+      `${stack} opens Session Manager to ${opened.length} of ${total} instance(s) in ${existing.vpcId}${opened.length > 0 ? `: ${list(opened)}` : ''}.`,
+    );
+  if (already.length > 0)
+    headlines.push(
+      `${already.length} already reachable without these endpoints: ${already
+        .map((i) => `${instanceWords(i)} via ${i.now!.paths.map((path) => PATH_WORDS[path]).join(' and ')}`)
+        .join(', ')}.`,
+    );
+  if (lost.length > 0)
+    headlines.push(`${lost.length} lose Session Manager with this plan: ${list(lost)} (the headlines above say why).`);
+  const byReason = new Map<string, WindowInstance[]>();
+  for (const instance of cannot) {
+    const reason = instance.withEndpoints?.reason ?? 'the instance is gone after the plan';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), instance]);
+  }
+  for (const [reason, group] of [...byReason].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0])))
+    headlines.push(`${group.length} it cannot open — ${reason}: ${list(group)}.`);
+  return {
+    stack,
+    vpcId: existing.vpcId,
+    instances,
+    headlines,
+    registrationUnread: existing.registrationUnread,
+    instancePages: existing.instancePages,
+  };
+}
+
+/** How many instances a window headline names before it counts the rest. */
+const HEADLINE_NAMES = 5;
+
+/** The access paths in the words of a headline. */
+const PATH_WORDS: Readonly<Record<Verdict['paths'][number], string>> = {
+  'vpc-endpoints': 'its VPC endpoints',
+  'internet-gateway': 'a public address and internet gateway',
+  'nat-gateway': 'a NAT gateway',
+  'instance-connect-endpoint': 'an EC2 Instance Connect Endpoint',
+};

@@ -229,6 +229,16 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
     assumptions.add(
       `assuming its permissions boundary ${typeof boundaryArn === 'string' ? boundaryArn : '(known only after apply)'} allows the agent's calls (its content is not in the plan)`,
     );
+  // Policies the reader of an existing account could not read: what they hold is assumed, and said.
+  const unreadable = role.values.policies_unreadable;
+  if (typeof unreadable === 'string' && unreadable !== '') {
+    assumptions.add(
+      missing.length === 0
+        ? `assuming what could not be read of the role ${name} holds no Deny of the agent's calls (${unreadable})`
+        : `assuming what could not be read of the role ${name} allows ${missing.join(', ')} (${unreadable})`,
+    );
+    return { ok: true, assumptions: [...assumptions] };
+  }
   if (missing.length === 0) return { ok: true, assumptions: [...assumptions] };
   if (capped.length === missing.length)
     return {

@@ -132,6 +132,8 @@ export interface PlanJson {
   readonly timestamp?: string;
   readonly resource_changes?: ResourceChange[];
   readonly configuration?: { root_module?: ConfigModule };
+  /** The root module's input variables as planned (`-var`, `-var-file`, defaults). */
+  readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
   /** What the state held when the plan was made (the deployed stack). */
   readonly prior_state?: {
     readonly values?: { readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>> };

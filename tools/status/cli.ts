@@ -1,6 +1,7 @@
 /** Entry point of `npm run status [-- --wait 5m]` (run through bin/app.js). */
 import * as path from 'path';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { loadConfig } from '../../lib/config';
@@ -22,6 +23,7 @@ async function main(): Promise<number> {
     ec2: new EC2Client({ region: config.region }),
     ssm: new SSMClient({ region: config.region }),
     s3: new S3Client({ region: config.stateBackend?.region ?? config.region }),
+    iam: new IAMClient({ region: config.region }),
   };
   const result = await checkStatus({
     config,

@@ -10,6 +10,7 @@ import {
   DescribeVpcEndpointsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeInstanceInformationCommand, InstanceInformation, SSMClient } from '@aws-sdk/client-ssm';
 import { LabConfig } from '../../lib/config';
@@ -17,6 +18,7 @@ import { stackName, StackName } from '../../stacks/names';
 import { SCENARIO_LABELS, Scenario } from '../../stacks/scenario-stack';
 import { awsFailure, explainAwsFailure, whatCameBack } from '../aws-errors';
 import { readStackState } from '../state';
+import { ago, checkWindow, WindowStatus, windowStatusText } from './window';
 
 /** The scenario stacks `status` checks, what each is built for, and whether Session Manager should be online. */
 export const CHECKED_STACKS: readonly {
@@ -87,6 +89,8 @@ export interface StatusResult {
   readonly targets: readonly TargetStatus[];
   /** Scenario stacks with no deployed state. */
   readonly notDeployed: readonly string[];
+  /** With `ssm-endpoints` deployed: its VPC's instances and their registration since the window opened. */
+  readonly window?: WindowStatus;
   readonly exitCode: 0 | 1;
   readonly text: string;
 }
@@ -95,6 +99,11 @@ export interface StatusClients {
   readonly ec2: Pick<EC2Client, 'send'>;
   readonly ssm: Pick<SSMClient, 'send'>;
   readonly s3: Pick<S3Client, 'send'>;
+  /**
+   * For the window of `ssm-endpoints`: the instances' roles and policies.
+   * @default an IAM client for the endpoints' region
+   */
+  readonly iam?: Pick<IAMClient, 'send'>;
 }
 
 export interface StatusOptions {
@@ -348,7 +357,10 @@ export async function checkStatus(options: StatusOptions): Promise<StatusResult>
       instanceConnectEndpointId: typeof eice === 'string' ? eice : undefined,
     });
   }
-  if (deployed.length === 0) {
+  let window = await checkWindow(options).catch((error) => {
+    throw error instanceof StatusError ? error : translate(error, 'reading the VPC of the temporary endpoints');
+  });
+  if (deployed.length === 0 && !window) {
     return {
       instances: [],
       targets: [],
@@ -362,24 +374,30 @@ export async function checkStatus(options: StatusOptions): Promise<StatusResult>
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const deadline = now() + (options.waitMs ?? 0);
   let instances = await checkOnce(options, deployed);
-  for (let attempt = 0; instances.some((instance) => !instance.matches) && now() < deadline; attempt++) {
+  const pending = () => [
+    ...instances.filter((instance) => !instance.matches).map((instance) => instance.stack),
+    ...(window && !window.matches ? [window.stack] : []),
+  ];
+  for (let attempt = 0; pending().length > 0 && now() < deadline; attempt++) {
     const pause = Math.min(
       POLL_BACKOFF_MS[Math.min(attempt, POLL_BACKOFF_MS.length - 1)],
       Math.max(0, deadline - now()),
     );
-    const waiting = instances.filter((instance) => !instance.matches).map((instance) => instance.stack);
-    options.progress?.(`waiting ${Math.round(pause / 1000)} s for ${waiting.join(', ')}…`);
+    options.progress?.(`waiting ${Math.round(pause / 1000)} s for ${pending().join(', ')}…`);
     await sleep(pause);
     instances = await checkOnce(options, deployed);
+    if (window) window = await checkWindow(options);
   }
   const targets = await checkTargets(options);
-  const exitCode = [...instances, ...targets].every((checked) => checked.matches) ? 0 : 1;
+  const exitCode = [...instances, ...targets].every((checked) => checked.matches) && (window?.matches ?? true) ? 0 : 1;
+  const windowLines = window ? windowStatusText(window, now(), options.config.region) : [];
   return {
     instances,
     targets,
     notDeployed,
+    window,
     exitCode,
-    text: statusText(options.config, instances, targets, notDeployed, now()),
+    text: statusText(options.config, instances, targets, notDeployed, now(), windowLines),
   };
 }
 
@@ -405,18 +423,13 @@ async function checkTargets(options: StatusOptions): Promise<TargetStatus[]> {
   return targets;
 }
 
-function ago(date: Date | undefined, now: number): string {
-  if (!date) return 'never';
-  const seconds = Math.max(0, Math.round((now - date.getTime()) / 1000));
-  return seconds < 120 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
-}
-
 function statusText(
   config: LabConfig,
   instances: readonly InstanceStatus[],
   targets: readonly TargetStatus[],
   notDeployed: readonly string[],
   now: number,
+  windowLines: readonly string[] = [],
 ): string {
   const out = [`ssm-access-lab status — lab ${config.labName}, ${config.region}`, ''];
   for (const instance of instances) {
@@ -464,6 +477,7 @@ function statusText(
         `    check: aws ec2 describe-instances --instance-ids ${target.instanceId} --query "Reservations[].Instances[].State" --region ${config.region}`,
       );
   }
+  if (windowLines.length > 0) out.push(...(instances.length + targets.length > 0 ? [''] : []), ...windowLines);
   if (notDeployed.length > 0) out.push('', `Not deployed: ${notDeployed.join(', ')}.`);
   return `${out.join('\n')}\n`;
 }

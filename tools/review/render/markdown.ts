@@ -7,6 +7,7 @@ import type { AccountFacts, AccountReport } from '../account';
 import { applyFailures } from '../apply-checks';
 import {
   AccountExit,
+  EndpointWindow,
   InstanceVerdicts,
   PATHS,
   reviewForwardingTargets,
@@ -365,6 +366,7 @@ export function accountMarkdown(result: AccountReport, facts: AccountFacts): str
       out.push('', `**${i.name}**`, '', `- now: ${texts(i.before!)}`, `- after: ${texts(i.after!)}`);
     }
   }
+  if (result.window) out.push('', ...windowMarkdown(result.window));
   out.push('', "## IAM policies, checked against AWS's catalogue", '');
   out.push(
     result.policies.findings.length === 0
@@ -428,4 +430,25 @@ function regionOf(model: NetworkModel): string | undefined {
     if (typeof zone === 'string') return zone.replace(/[a-z]$/, '');
   }
   return undefined;
+}
+
+/** The instances of the VPC the temporary endpoints serve: the counts, then a row per instance. */
+export function windowMarkdown(window: EndpointWindow): string[] {
+  const out = [`## Instances in ${window.vpcId}, the VPC \`${window.stack}\` serves`, ''];
+  if (window.unread) return [...out, `Not judged: ${window.unread}`];
+  out.push(...window.headlines.map((line) => `- ${line}`), '');
+  if (window.instances.length === 0) return out;
+  const registration = window.instances.some((i) => i.registration);
+  out.push(
+    `| instance | Name | Session Manager now | with these endpoints | why |${registration ? ' agent |' : ''}`,
+    `|---|---|---|---|---|${registration ? '---|' : ''}`,
+  );
+  for (const i of window.instances) {
+    const why = i.withEndpoints?.reason ?? 'the instance is gone after the plan';
+    out.push(
+      `| \`${i.id}\` | ${i.name ?? ''} | ${verdictCell(i.now, 'not there')} | ${verdictCell(i.withEndpoints, 'gone')} | ${why.replace(/\|/g, '\\|')} |${registration ? ` ${i.registration?.status ?? ''} |` : ''}`,
+    );
+  }
+  if (window.registrationUnread) out.push('', `The agents' registration was not read: ${window.registrationUnread}`);
+  return out;
 }

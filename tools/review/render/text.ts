@@ -2,7 +2,7 @@
 import * as path from 'path';
 import type { AccountReport } from '../account';
 import { applyFailures } from '../apply-checks';
-import { InstanceBlock, reviewInstances, reviewStacks, ReviewFacts, PLAN_STACK } from '../assessment';
+import { EndpointWindow, InstanceBlock, reviewInstances, reviewStacks, ReviewFacts, PLAN_STACK } from '../assessment';
 import { OperatorAccess } from '../operator-access';
 import { NetworkModel } from '../plan-model';
 import type { PlanReviewBody } from '../plan-file';
@@ -115,7 +115,27 @@ export function accountText(result: AccountReport): string {
       `  ${i.name} (${i.kind}): Session Manager ${reachableWord(i.before?.sessionManager, 'not deployed')} → ${reachableWord(i.after?.sessionManager, 'destroyed')}; SSH ${reachableWord(i.before?.ssh, 'not deployed')} → ${reachableWord(i.after?.ssh, 'destroyed')}${forwarding}`,
     );
   }
+  if (result.window) out.push('', ...windowText(result.window));
   return `${out.join('\n')}\n`;
+}
+
+/** The instances of the VPC the temporary endpoints serve: the counts, then each instance's verdicts. */
+export function windowText(window: EndpointWindow): string[] {
+  if (window.unread) return [`  ${window.stack} in ${window.vpcId}: its instances were not judged — ${window.unread}`];
+  const out = [
+    `  ${window.stack} in ${window.vpcId}: ${window.instances.length} instance(s), Session Manager now → with these endpoints`,
+    ...window.headlines.map((line) => `    ${line}`),
+  ];
+  for (const instance of window.instances) {
+    const agent = instance.registration ? `; agent ${instance.registration.status}` : '';
+    out.push(
+      `    ${instance.id}${instance.name ? ` (${instance.name})` : ''}: ${reachableWord(instance.now, 'not there')} → ${reachableWord(instance.withEndpoints, 'gone')}${agent}`,
+      `      now: ${instance.now?.text ?? 'not there'}`,
+      `      with the endpoints: ${instance.withEndpoints?.text ?? 'gone'}`,
+    );
+  }
+  if (window.registrationUnread) out.push(`    Agents' registration not read: ${window.registrationUnread}`);
+  return out;
 }
 
 function planHeading(block: InstanceBlock): string {

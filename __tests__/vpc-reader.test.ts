@@ -1,0 +1,306 @@
+import {
+  DescribeInstancesCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  Instance,
+} from '@aws-sdk/client-ec2';
+import {
+  GetInstanceProfileCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
+import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { assessWindow, existingVpcKey } from '../tools/review/assessment';
+import { NetworkModel, PlanJson, ResourceChange } from '../tools/review/plan-model';
+import { INSTANCE_PAGE_SIZE, readExistingVpc, VpcReadError } from '../tools/review/vpc-reader';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+// The reader against AWS's answers as the SDK returns them (aws-sdk-client-mock): what moto cannot
+// show — one role's policies refused while another's are read, NextToken pages, terminated instances.
+const ec2 = mockClient(EC2Client);
+const iam = mockClient(IAMClient);
+const ssm = mockClient(SSMClient);
+const clients = () => ({
+  ec2: new EC2Client({ region: 'ap-northeast-1' }),
+  iam: new IAMClient({ region: 'ap-northeast-1' }),
+  ssm: new SSMClient({ region: 'ap-northeast-1' }),
+});
+
+const VPC = 'vpc-0customer0000001';
+const TRUST = encodeURIComponent(
+  JSON.stringify({
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  }),
+);
+const AGENT_POLICY = encodeURIComponent(
+  JSON.stringify({
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*', 'ec2messages:*'],
+        Resource: '*',
+      },
+    ],
+  }),
+);
+
+function instance(id: string, name: string, profile: string, state = 'running'): Instance {
+  return {
+    InstanceId: id,
+    SubnetId: 'subnet-0private',
+    State: { Name: state as 'running' },
+    SecurityGroups: [{ GroupId: 'sg-0app' }],
+    IamInstanceProfile: { Arn: `arn:aws:iam::111122223333:instance-profile/${profile}` },
+    Tags: [{ Key: 'Name', Value: name }],
+  };
+}
+
+/** A private subnet behind a NAT gateway; three roles: inline-policy, refused, and AWS-managed. */
+function customerVpc(): void {
+  ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: VPC, CidrBlock: '10.9.0.0/16' }] });
+  ec2
+    .on(DescribeVpcAttributeCommand, { Attribute: 'enableDnsSupport' })
+    .resolves({ EnableDnsSupport: { Value: true } });
+  ec2
+    .on(DescribeVpcAttributeCommand, { Attribute: 'enableDnsHostnames' })
+    .resolves({ EnableDnsHostnames: { Value: true } });
+  ec2.on(DescribeSubnetsCommand).resolves({
+    Subnets: [
+      { SubnetId: 'subnet-0private', VpcId: VPC, CidrBlock: '10.9.1.0/24', AvailabilityZone: 'ap-northeast-1a' },
+      { SubnetId: 'subnet-0public', VpcId: VPC, CidrBlock: '10.9.0.0/24', AvailabilityZone: 'ap-northeast-1a' },
+    ],
+  });
+  ec2.on(DescribeRouteTablesCommand).resolves({
+    RouteTables: [
+      {
+        RouteTableId: 'rtb-0main',
+        Associations: [{ Main: true, RouteTableAssociationId: 'rtbassoc-0main' }],
+        Routes: [{ DestinationCidrBlock: '10.9.0.0/16', GatewayId: 'local' }],
+      },
+      {
+        RouteTableId: 'rtb-0private',
+        Associations: [{ SubnetId: 'subnet-0private', RouteTableAssociationId: 'rtbassoc-0private' }],
+        Routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0one' }],
+      },
+      {
+        RouteTableId: 'rtb-0public',
+        Associations: [{ SubnetId: 'subnet-0public', RouteTableAssociationId: 'rtbassoc-0public' }],
+        Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0one' }],
+      },
+    ],
+  });
+  ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: [{ InternetGatewayId: 'igw-0one' }] });
+  ec2
+    .on(DescribeNatGatewaysCommand)
+    .resolves({ NatGateways: [{ NatGatewayId: 'nat-0one', SubnetId: 'subnet-0public', State: 'available' }] });
+  ec2.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: [] });
+  ec2.on(DescribeSecurityGroupsCommand).resolves({
+    SecurityGroups: [
+      {
+        GroupId: 'sg-0app',
+        GroupName: 'app',
+        IpPermissions: [],
+        IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      },
+    ],
+  });
+  ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+  // Two pages: the reader must follow NextToken; a terminated instance is no instance to judge.
+  ec2
+    .on(DescribeInstancesCommand, { NextToken: undefined })
+    .resolves({
+      Reservations: [{ Instances: [instance('i-0a', 'inline', 'inline-role')] }],
+      NextToken: 'page-2',
+    })
+    .on(DescribeInstancesCommand, { NextToken: 'page-2' })
+    .resolves({
+      Reservations: [
+        { Instances: [instance('i-0b', 'refused', 'refused-role')] },
+        {
+          Instances: [
+            instance('i-0c', 'managed', 'managed-role'),
+            instance('i-0d', 'gone', 'managed-role', 'terminated'),
+          ],
+        },
+      ],
+    });
+  for (const role of ['inline-role', 'refused-role', 'managed-role']) {
+    iam.on(GetInstanceProfileCommand, { InstanceProfileName: role }).resolves({
+      InstanceProfile: {
+        InstanceProfileName: role,
+        InstanceProfileId: 'AIPA',
+        Path: '/',
+        Arn: `arn:aws:iam::111122223333:instance-profile/${role}`,
+        CreateDate: new Date(),
+        Roles: [
+          {
+            RoleName: role,
+            RoleId: 'AROA',
+            Path: '/',
+            Arn: `arn:aws:iam::111122223333:role/${role}`,
+            CreateDate: new Date(),
+            AssumeRolePolicyDocument: TRUST,
+          },
+        ],
+      },
+    });
+    iam.on(GetRoleCommand, { RoleName: role }).resolves({
+      Role: {
+        RoleName: role,
+        RoleId: 'AROA',
+        Path: '/',
+        Arn: `arn:aws:iam::111122223333:role/${role}`,
+        CreateDate: new Date(),
+        AssumeRolePolicyDocument: TRUST,
+      },
+    });
+  }
+  iam.on(ListAttachedRolePoliciesCommand, { RoleName: 'inline-role' }).resolves({ AttachedPolicies: [] });
+  iam.on(ListRolePoliciesCommand, { RoleName: 'inline-role' }).resolves({ PolicyNames: ['agent'] });
+  iam
+    .on(GetRolePolicyCommand, { RoleName: 'inline-role', PolicyName: 'agent' })
+    .resolves({ RoleName: 'inline-role', PolicyName: 'agent', PolicyDocument: AGENT_POLICY });
+  const refused = Object.assign(new Error('User is not authorized to perform: iam:ListAttachedRolePolicies'), {
+    name: 'AccessDenied',
+  });
+  iam.on(ListAttachedRolePoliciesCommand, { RoleName: 'refused-role' }).rejects(refused);
+  iam.on(ListRolePoliciesCommand, { RoleName: 'refused-role' }).resolves({ PolicyNames: [] });
+  iam.on(ListAttachedRolePoliciesCommand, { RoleName: 'managed-role' }).resolves({
+    AttachedPolicies: [
+      {
+        PolicyName: 'AmazonSSMManagedInstanceCore',
+        PolicyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
+      },
+    ],
+  });
+  iam.on(ListRolePoliciesCommand, { RoleName: 'managed-role' }).resolves({ PolicyNames: [] });
+  ssm.on(DescribeInstanceInformationCommand).resolves({
+    InstanceInformationList: [{ InstanceId: 'i-0a', PingStatus: 'Online', LastPingDateTime: new Date() }],
+  });
+}
+
+/** `ssm-endpoints` as planned for this VPC: a group that allows 443 from `allowed`, endpoints with private DNS. */
+function endpointsPlan(allowed: string): PlanJson {
+  const change = (type: string, key: string, after: Record<string, unknown>): ResourceChange => ({
+    address: `${type}.this[${JSON.stringify(key)}]`,
+    mode: 'managed',
+    type,
+    name: 'this',
+    index: key,
+    change: { actions: ['create'], before: null, after, after_unknown: {} },
+  });
+  return {
+    format_version: '1.2',
+    resource_changes: [
+      change('aws_security_group', 'endpoints', {
+        id: 'sg-0endpoints',
+        vpc_id: VPC,
+        ingress: [{ protocol: 'tcp', from_port: 443, to_port: 443, cidr_blocks: [], security_groups: [allowed] }],
+        egress: [],
+      }),
+      ...['ssm', 'ssmmessages'].map((service) =>
+        change('aws_vpc_endpoint', service, {
+          id: `vpce-0${service}`,
+          vpc_id: VPC,
+          service_name: `com.amazonaws.ap-northeast-1.${service}`,
+          vpc_endpoint_type: 'Interface',
+          private_dns_enabled: true,
+          subnet_ids: ['subnet-0private'],
+          security_group_ids: ['sg-0endpoints'],
+        }),
+      ),
+    ],
+  };
+}
+
+function windowFor(allowed: string) {
+  return readExistingVpc(clients(), VPC).then((existing) => {
+    const key = existingVpcKey(VPC);
+    const before = new NetworkModel({ [key]: existing.state, 'ssm-endpoints': { format_version: '1.2' } });
+    const after = new NetworkModel({ [key]: existing.state, 'ssm-endpoints': endpointsPlan(allowed) });
+    return { existing, window: assessWindow('ssm-endpoints', existing, before, after) };
+  });
+}
+
+beforeEach(() => {
+  ec2.reset();
+  iam.reset();
+  ssm.reset();
+  customerVpc();
+});
+
+describe('readExistingVpc', () => {
+  test('GIVEN instances on two DescribeInstances pages WHEN read THEN every page is followed, at the page size, and a terminated instance is left out', async () => {
+    const existing = await readExistingVpc(clients(), VPC);
+    expect(existing.instancePages).toBe(2);
+    expect(existing.instances.map((i) => `${i.id} ${i.name}`)).toEqual(['i-0a inline', 'i-0b refused', 'i-0c managed']);
+    expect(ec2.commandCalls(DescribeInstancesCommand)[0].args[0].input).toMatchObject({
+      Filters: [{ Name: 'vpc-id', Values: [VPC] }],
+      MaxResults: INSTANCE_PAGE_SIZE,
+    });
+    expect(existing.registration?.get('i-0a')?.status).toBe('Online');
+    expect(existing.registration?.get('i-0b')?.status).toBe('not registered');
+  });
+
+  test('GIVEN one role whose attached policies IAM refuses WHEN read THEN that role carries the refusal and the others their policies', async () => {
+    const { state } = await readExistingVpc(clients(), VPC);
+    const role = (name: string) =>
+      state.resource_changes!.find((c) => c.type === 'aws_iam_role' && c.index === name)!.change.after!;
+    expect(role('refused-role').policies_unreadable).toBe(
+      'iam:ListAttachedRolePolicies on refused-role refused (AccessDenied)',
+    );
+    expect(role('inline-role').policies_unreadable).toBeUndefined();
+    const inline = state.resource_changes!.find((c) => c.type === 'aws_iam_role_policy')!.change.after!;
+    expect(inline).toMatchObject({ role: 'inline-role', name: 'agent' });
+    expect(JSON.parse(String(inline.policy)).Statement[0].Action).toContain('ssm:UpdateInstanceInformation');
+  });
+
+  test('GIVEN DescribeVpcs refused WHEN read THEN one line names the VPC, the action and what to grant', async () => {
+    ec2.on(DescribeVpcsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'UnauthorizedOperation' }));
+    await expect(readExistingVpc(clients(), VPC)).rejects.toThrow(VpcReadError);
+    await expect(readExistingVpc(clients(), VPC)).rejects.toThrow(
+      `${VPC} could not be read: not allowed to call ec2:DescribeVpcs (UnauthorizedOperation)`,
+    );
+  });
+});
+
+describe('assessWindow', () => {
+  test("GIVEN the endpoints allow the instances' group WHEN assessed THEN the NAT-reachable instances stay reachable through the endpoints, the refused role is an assumption", async () => {
+    const { window } = await windowFor('sg-0app');
+    const of = (id: string) => window.instances.find((i) => i.id === id)!;
+    // Behind a NAT gateway now; with private DNS the endpoints answer instead.
+    expect(of('i-0c').now?.text).toMatch(/^Session Manager: reachable via NAT gateway/);
+    expect(of('i-0c').withEndpoints?.text).toMatch(/^Session Manager: reachable via VPC endpoints/);
+    expect(of('i-0b').withEndpoints?.text).toContain(
+      'assuming what could not be read of the role refused-role allows ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel (iam:ListAttachedRolePolicies on refused-role refused (AccessDenied))',
+    );
+    expect(window.headlines).toEqual([
+      `ssm-endpoints opens Session Manager to 0 of 3 instance(s) in ${VPC}.`,
+      `3 already reachable without these endpoints: i-0a (inline) via a NAT gateway, i-0b (refused) via a NAT gateway, i-0c (managed) via a NAT gateway.`,
+    ]);
+    expect(of('i-0a').registration?.status).toBe('Online');
+  });
+
+  test("GIVEN the endpoints allow another group WHEN assessed THEN the instances reachable through the NAT gateway today lose Session Manager, and the reason is the endpoints' group", async () => {
+    const { window } = await windowFor('sg-0other');
+    expect(window.headlines[1]).toBe(
+      '3 lose Session Manager with this plan: i-0a (inline), i-0b (refused), i-0c (managed) (the headlines above say why).',
+    );
+    expect(window.instances[0].withEndpoints?.reason).toContain(
+      'endpoints\' security group aws_security_group.this["endpoints"] allows no inbound 443 from the instance',
+    );
+  });
+});

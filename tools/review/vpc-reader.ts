@@ -1,0 +1,490 @@
+/**
+ * An existing VPC, read from AWS (read-only) into the shape of a Terraform state, so the review's
+ * model and judges take it as they take any state: `ssm-endpoints` is planned for a VPC the user
+ * already has, and what the user asks is which of its instances the endpoints will serve.
+ *
+ * Every resource becomes a state entry with the attributes the AWS provider would record for it
+ * (ids, inline rules, routes, the role's policies), so links between them are made by id, as in a
+ * `terraform show -json` of a state. What the reader may not read is kept as the reason, and the
+ * verdict names it as an assumption; it never stops the review.
+ */
+import {
+  DescribeInstancesCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  Filter,
+  Instance,
+  IpPermission,
+} from '@aws-sdk/client-ec2';
+import {
+  GetInstanceProfileCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
+import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { awsFailure, whatCameBack } from '../aws-errors';
+import { PlanJson, PlannedValues, ResourceChange } from './plan-model';
+
+export interface VpcReaderClients {
+  readonly ec2: Pick<EC2Client, 'send'>;
+  readonly iam: Pick<IAMClient, 'send'>;
+  /** Systems Manager, for the agents' registration; without it, registration is not read. */
+  readonly ssm?: Pick<SSMClient, 'send'>;
+}
+
+/** What Systems Manager says of an instance's agent (`PingStatus`), or that it never registered. */
+export type AgentRegistration = 'Online' | 'ConnectionLost' | 'Inactive' | 'not registered';
+
+export interface InstanceRegistration {
+  readonly status: AgentRegistration;
+  readonly lastPing?: Date;
+}
+
+export interface ExistingVpc {
+  readonly vpcId: string;
+  /** The VPC as a state: judged by the review's model like any `terraform show -json`. */
+  readonly state: PlanJson;
+  /** Its instances' ids and Name tags, in id order (terminated ones left out). */
+  readonly instances: readonly { readonly id: string; readonly name?: string; readonly state?: string }[];
+  /** Instance id → its agent's registration; undefined when it could not be read (then `registrationUnread` says why). */
+  readonly registration?: ReadonlyMap<string, InstanceRegistration>;
+  readonly registrationUnread?: string;
+  /** How many DescribeInstances pages it took (the reader follows every NextToken). */
+  readonly instancePages: number;
+  /** The VPC's endpoints as AWS lists them: state and creation time (when a window opened). */
+  readonly endpoints: readonly { readonly id: string; readonly state: string; readonly created?: Date }[];
+}
+
+/** The read-only IAM actions the reader calls: the README prints them as a policy. */
+export const VPC_READER_ACTIONS = [
+  'ec2:DescribeVpcs',
+  'ec2:DescribeVpcAttribute',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeInternetGateways',
+  'ec2:DescribeNatGateways',
+  'ec2:DescribeNetworkAcls',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeInstances',
+  'ec2:DescribeVpcEndpoints',
+  'iam:GetInstanceProfile',
+  'iam:GetRole',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListRolePolicies',
+  'iam:GetRolePolicy',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+  'ssm:DescribeInstanceInformation',
+] as const;
+
+/** The reader's permissions as an identity policy (the README prints it, generated). */
+export function vpcReaderPolicyMarkdown(): string {
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'ReadTheVpcTheEndpointsServe', Effect: 'Allow', Action: [...VPC_READER_ACTIONS], Resource: '*' },
+    ],
+  };
+  return ['```json', JSON.stringify(policy, null, 2), '```'].join('\n');
+}
+
+/** DescribeInstances page size: AWS takes 5–1000; 100 keeps each answer small and shows paging is followed. */
+export const INSTANCE_PAGE_SIZE = 100;
+
+/** A failure of one read that the review names and goes on without. */
+export class VpcReadError extends Error {}
+
+/** Reads the VPC and everything that decides how its instances reach Systems Manager. */
+export async function readExistingVpc(
+  clients: VpcReaderClients,
+  vpcId: string,
+  command = 'npm run review -- --account',
+): Promise<ExistingVpc> {
+  const inVpc: Filter[] = [{ Name: 'vpc-id', Values: [vpcId] }];
+  const ec2 = async <T>(action: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw new VpcReadError(`${vpcId} could not be read: ${whatCameBack(error, `ec2:${action}`, command)}`);
+    }
+  };
+  const vpcs = await ec2('DescribeVpcs', () => clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })));
+  const vpc = vpcs.Vpcs?.[0];
+  if (!vpc) throw new VpcReadError(`${vpcId} is not a VPC of this account and region`);
+  const attribute = async (Attribute: 'enableDnsSupport' | 'enableDnsHostnames') => {
+    const answer = await ec2('DescribeVpcAttribute', () =>
+      clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute })),
+    );
+    return Attribute === 'enableDnsSupport' ? answer.EnableDnsSupport?.Value : answer.EnableDnsHostnames?.Value;
+  };
+  const [dnsSupport, dnsHostnames] = [await attribute('enableDnsSupport'), await attribute('enableDnsHostnames')];
+  const subnets =
+    (await ec2('DescribeSubnets', () => clients.ec2.send(new DescribeSubnetsCommand({ Filters: inVpc })))).Subnets ??
+    [];
+  const routeTables =
+    (await ec2('DescribeRouteTables', () => clients.ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc }))))
+      .RouteTables ?? [];
+  const gateways =
+    (
+      await ec2('DescribeInternetGateways', () =>
+        clients.ec2.send(
+          new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }] }),
+        ),
+      )
+    ).InternetGateways ?? [];
+  const natGateways =
+    (await ec2('DescribeNatGateways', () => clients.ec2.send(new DescribeNatGatewaysCommand({ Filter: inVpc }))))
+      .NatGateways ?? [];
+  const acls =
+    (await ec2('DescribeNetworkAcls', () => clients.ec2.send(new DescribeNetworkAclsCommand({ Filters: inVpc }))))
+      .NetworkAcls ?? [];
+  const groups =
+    (await ec2('DescribeSecurityGroups', () => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: inVpc }))))
+      .SecurityGroups ?? [];
+  const endpoints =
+    (await ec2('DescribeVpcEndpoints', () => clients.ec2.send(new DescribeVpcEndpointsCommand({ Filters: inVpc }))))
+      .VpcEndpoints ?? [];
+  const instances: Instance[] = [];
+  let instancePages = 0;
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2('DescribeInstances', () =>
+      clients.ec2.send(new DescribeInstancesCommand({ Filters: inVpc, MaxResults: INSTANCE_PAGE_SIZE, NextToken })),
+    );
+    instancePages += 1;
+    for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  const live = instances
+    .filter((instance) => !['terminated', 'shutting-down'].includes(String(instance.State?.Name)))
+    .sort((a, b) => String(a.InstanceId).localeCompare(String(b.InstanceId)));
+
+  const resources: ResourceChange[] = [];
+  const add = (type: string, key: string, values: PlannedValues) =>
+    resources.push({
+      address: `${type}.existing[${JSON.stringify(key)}]`,
+      mode: 'managed',
+      type,
+      name: 'existing',
+      index: key,
+      change: { actions: ['no-op'], before: values, after: values, after_unknown: {} },
+    });
+  const tags = (list?: readonly { Key?: string; Value?: string }[]) =>
+    Object.fromEntries((list ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+
+  const main = routeTables.find((table) => table.Associations?.some((association) => association.Main));
+  add('aws_vpc', vpcId, {
+    id: vpcId,
+    cidr_block: vpc.CidrBlock,
+    enable_dns_support: dnsSupport,
+    enable_dns_hostnames: dnsHostnames,
+    main_route_table_id: main?.RouteTableId,
+    tags: tags(vpc.Tags),
+  } as PlannedValues);
+  for (const subnet of subnets)
+    add('aws_subnet', subnet.SubnetId!, {
+      id: subnet.SubnetId,
+      vpc_id: vpcId,
+      cidr_block: subnet.CidrBlock,
+      availability_zone: subnet.AvailabilityZone,
+      map_public_ip_on_launch: subnet.MapPublicIpOnLaunch === true,
+      tags: tags(subnet.Tags),
+    } as PlannedValues);
+  for (const table of routeTables) {
+    add('aws_route_table', table.RouteTableId!, {
+      id: table.RouteTableId,
+      vpc_id: vpcId,
+      route: (table.Routes ?? [])
+        .filter((route) => route.DestinationCidrBlock && route.GatewayId !== 'local')
+        .map((route) => ({
+          cidr_block: route.DestinationCidrBlock,
+          gateway_id: route.GatewayId ?? '',
+          nat_gateway_id: route.NatGatewayId ?? '',
+          vpc_endpoint_id: route.GatewayId?.startsWith('vpce-') ? route.GatewayId : '',
+          vpc_peering_connection_id: route.VpcPeeringConnectionId ?? '',
+          transit_gateway_id: route.TransitGatewayId ?? '',
+          network_interface_id: route.NetworkInterfaceId ?? '',
+        })),
+      tags: tags(table.Tags),
+    } as PlannedValues);
+    for (const association of table.Associations ?? [])
+      if (association.SubnetId)
+        add('aws_route_table_association', association.RouteTableAssociationId ?? association.SubnetId, {
+          id: association.RouteTableAssociationId,
+          subnet_id: association.SubnetId,
+          route_table_id: table.RouteTableId,
+        } as PlannedValues);
+  }
+  for (const gateway of gateways)
+    add('aws_internet_gateway', gateway.InternetGatewayId!, {
+      id: gateway.InternetGatewayId,
+      vpc_id: vpcId,
+      tags: tags(gateway.Tags),
+    } as PlannedValues);
+  for (const nat of natGateways.filter((n) => n.State === 'available' || n.State === 'pending'))
+    add('aws_nat_gateway', nat.NatGatewayId!, {
+      id: nat.NatGatewayId,
+      subnet_id: nat.SubnetId,
+      connectivity_type: nat.ConnectivityType ?? 'public',
+      tags: tags(nat.Tags),
+    } as PlannedValues);
+  for (const acl of acls) {
+    const entries = (egress: boolean) =>
+      (acl.Entries ?? [])
+        // 32767 is the rule every ACL ends with (deny all): AWS shows it, Terraform does not.
+        .filter((entry) => entry.Egress === egress && entry.RuleNumber !== 32767 && entry.CidrBlock)
+        .map((entry) => ({
+          rule_no: entry.RuleNumber,
+          action: entry.RuleAction,
+          protocol: entry.Protocol,
+          cidr_block: entry.CidrBlock,
+          from_port: entry.PortRange?.From ?? 0,
+          to_port: entry.PortRange?.To ?? 0,
+        }));
+    add('aws_network_acl', acl.NetworkAclId!, {
+      id: acl.NetworkAclId,
+      vpc_id: vpcId,
+      subnet_ids: (acl.Associations ?? []).map((association) => association.SubnetId).filter(Boolean),
+      ingress: entries(false),
+      egress: entries(true),
+      tags: tags(acl.Tags),
+    } as PlannedValues);
+  }
+  const ruleBlocks = (permissions?: readonly IpPermission[]) =>
+    (permissions ?? []).map((permission) => ({
+      protocol: permission.IpProtocol,
+      from_port: permission.FromPort ?? 0,
+      to_port: permission.ToPort ?? 0,
+      cidr_blocks: (permission.IpRanges ?? []).map((range) => range.CidrIp).filter(Boolean),
+      security_groups: (permission.UserIdGroupPairs ?? []).map((pair) => pair.GroupId).filter(Boolean),
+    }));
+  for (const group of groups)
+    add('aws_security_group', group.GroupId!, {
+      id: group.GroupId,
+      name: group.GroupName,
+      vpc_id: vpcId,
+      ingress: ruleBlocks(group.IpPermissions),
+      egress: ruleBlocks(group.IpPermissionsEgress),
+      tags: { Name: group.GroupName ?? '', ...tags(group.Tags) },
+    } as PlannedValues);
+  for (const endpoint of endpoints.filter((e) => !/deleted|deleting|failed|rejected/i.test(String(e.State))))
+    add('aws_vpc_endpoint', endpoint.VpcEndpointId!, {
+      id: endpoint.VpcEndpointId,
+      vpc_id: vpcId,
+      service_name: endpoint.ServiceName,
+      vpc_endpoint_type: endpoint.VpcEndpointType,
+      private_dns_enabled: endpoint.PrivateDnsEnabled === true,
+      subnet_ids: endpoint.SubnetIds ?? [],
+      security_group_ids: (endpoint.Groups ?? []).map((group) => group.GroupId),
+      route_table_ids: endpoint.RouteTableIds ?? [],
+      policy: endpoint.PolicyDocument ?? '',
+      tags: tags(endpoint.Tags),
+    } as PlannedValues);
+
+  const profiles = new Set<string>();
+  for (const instance of live) {
+    const profile = instance.IamInstanceProfile?.Arn?.split('/').pop();
+    if (profile) profiles.add(profile);
+    add('aws_instance', instance.InstanceId!, {
+      id: instance.InstanceId,
+      subnet_id: instance.SubnetId,
+      vpc_security_group_ids: (instance.SecurityGroups ?? []).map((group) => group.GroupId),
+      iam_instance_profile: profile ?? '',
+      associate_public_ip_address: Boolean(instance.PublicIpAddress),
+      private_ip: instance.PrivateIpAddress,
+      instance_state: instance.State?.Name,
+      primary_network_interface_id: instance.NetworkInterfaces?.[0]?.NetworkInterfaceId,
+      metadata_options: [{ http_endpoint: instance.MetadataOptions?.HttpEndpoint ?? 'enabled' }],
+      tags: tags(instance.Tags),
+    } as PlannedValues);
+  }
+  for (const profile of [...profiles].sort()) await readProfile(clients.iam, profile, add, command);
+
+  const registration = clients.ssm ? await readRegistration(clients.ssm, live, command) : undefined;
+  return {
+    vpcId,
+    state: { format_version: '1.2', resource_changes: resources },
+    instances: live.map((instance) => ({
+      id: instance.InstanceId!,
+      name: tags(instance.Tags).Name,
+      state: instance.State?.Name,
+    })),
+    registration: registration && 'unread' in registration ? undefined : registration?.statuses,
+    registrationUnread:
+      registration && 'unread' in registration
+        ? registration.unread
+        : clients.ssm
+          ? undefined
+          : 'not asked (no Systems Manager client)',
+    instancePages,
+    endpoints: endpoints.map((endpoint) => ({
+      id: endpoint.VpcEndpointId ?? '?',
+      state: String(endpoint.State ?? 'unknown'),
+      created: endpoint.CreationTimestamp,
+    })),
+  };
+}
+
+type Add = (type: string, key: string, values: PlannedValues) => void;
+
+/** Whether IAM refused the call for lack of permission (what the review names and goes on without). */
+function denied(error: unknown): boolean {
+  return awsFailure(error)?.kind === 'denied';
+}
+
+/** A refused read in a few words: `iam:ListRolePolicies on app-role refused (AccessDenied)`. */
+function refusal(error: unknown, action: string, on: string, command: string): string {
+  const failure = awsFailure(error);
+  return failure?.kind === 'denied'
+    ? `${action} on ${on} refused (${failure.name})`
+    : `${action} on ${on}: ${whatCameBack(error, action, command)}`;
+}
+
+/**
+ * An instance profile, its role and the role's policies, as the state of a configuration that
+ * wrote them would hold them. Each call the reader may not make is kept on the role
+ * (`policies_unreadable`), so its verdict says what was assumed.
+ */
+async function readProfile(iam: Pick<IAMClient, 'send'>, name: string, add: Add, command: string): Promise<void> {
+  let profile;
+  try {
+    profile = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }))).InstanceProfile;
+  } catch (error) {
+    // Unreadable: a profile whose role the review cannot see. The judge assumes it carries the agent.
+    add('aws_iam_instance_profile', name, { id: name, name, role: `${name} (role not readable)` } as PlannedValues);
+    add('aws_iam_role', `${name} (role not readable)`, {
+      id: `${name} (role not readable)`,
+      name: `${name} (role not readable)`,
+      policies_unreadable: refusal(error, 'iam:GetInstanceProfile', name, command),
+    } as PlannedValues);
+    return;
+  }
+  const role = profile?.Roles?.[0];
+  add('aws_iam_instance_profile', name, {
+    id: name,
+    name,
+    tags: { Name: name },
+    arn: profile?.Arn,
+    role: role?.RoleName ?? '',
+  } as PlannedValues);
+  if (!role?.RoleName) return;
+  const unreadable: string[] = [];
+  const attempt = async <T>(action: string, call: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (!denied(error)) throw new VpcReadError(`${action} failed: ${whatCameBack(error, action, command)}`);
+      unreadable.push(refusal(error, action, role.RoleName!, command));
+      return undefined;
+    }
+  };
+  const got = await attempt('iam:GetRole', () => iam.send(new GetRoleCommand({ RoleName: role.RoleName })));
+  const boundary = got?.Role?.PermissionsBoundary?.PermissionsBoundaryArn;
+  const attached =
+    (
+      await attempt('iam:ListAttachedRolePolicies', () =>
+        iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role.RoleName })),
+      )
+    )?.AttachedPolicies ?? [];
+  const inlineNames =
+    (await attempt('iam:ListRolePolicies', () => iam.send(new ListRolePoliciesCommand({ RoleName: role.RoleName }))))
+      ?.PolicyNames ?? [];
+  const customer = new Set<string>();
+  for (const policy of attached) {
+    add('aws_iam_role_policy_attachment', `${role.RoleName}/${policy.PolicyArn}`, {
+      id: `${role.RoleName}/${policy.PolicyArn}`,
+      role: role.RoleName,
+      policy_arn: policy.PolicyArn,
+    } as PlannedValues);
+    if (policy.PolicyArn && !/^arn:[^:]+:iam::aws:policy\//.test(policy.PolicyArn)) customer.add(policy.PolicyArn);
+  }
+  if (boundary && !/^arn:[^:]+:iam::aws:policy\//.test(boundary)) customer.add(boundary);
+  for (const arn of customer) {
+    const meta = await attempt('iam:GetPolicy', () => iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+    const versionId = meta?.Policy?.DefaultVersionId;
+    if (!versionId) continue;
+    const version = await attempt('iam:GetPolicyVersion', () =>
+      iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId })),
+    );
+    const document = version?.PolicyVersion?.Document;
+    if (document)
+      add('aws_iam_policy', arn, {
+        id: arn,
+        arn,
+        name: meta?.Policy?.PolicyName,
+        policy: decodeURIComponent(document),
+      } as PlannedValues);
+  }
+  for (const policyName of inlineNames) {
+    const inline = await attempt('iam:GetRolePolicy', () =>
+      iam.send(new GetRolePolicyCommand({ RoleName: role.RoleName, PolicyName: policyName })),
+    );
+    if (inline?.PolicyDocument)
+      add('aws_iam_role_policy', `${role.RoleName}:${policyName}`, {
+        id: `${role.RoleName}:${policyName}`,
+        role: role.RoleName,
+        name: policyName,
+        policy: decodeURIComponent(inline.PolicyDocument),
+      } as PlannedValues);
+  }
+  const trust = got?.Role?.AssumeRolePolicyDocument ?? role.AssumeRolePolicyDocument;
+  add('aws_iam_role', role.RoleName, {
+    id: role.RoleName,
+    name: role.RoleName,
+    // The report names a resource by its Name tag: a role's name is what a reader knows it by.
+    tags: { Name: role.RoleName },
+    arn: role.Arn,
+    assume_role_policy: trust ? decodeURIComponent(trust) : undefined,
+    permissions_boundary: boundary ?? '',
+    ...(unreadable.length > 0 ? { policies_unreadable: unreadable.join('; ') } : {}),
+  } as PlannedValues);
+}
+
+/** Each instance's agent as Systems Manager lists it (every page), or why it could not be read. */
+async function readRegistration(
+  ssm: Pick<SSMClient, 'send'>,
+  instances: readonly Instance[],
+  command: string,
+): Promise<{ statuses: Map<string, InstanceRegistration> } | { unread: string }> {
+  const statuses = new Map<string, InstanceRegistration>();
+  for (const instance of instances) statuses.set(instance.InstanceId!, { status: 'not registered' });
+  const ids = instances.map((instance) => instance.InstanceId!);
+  // The InstanceIds filter takes at most 50 values.
+  for (let start = 0; start < ids.length; start += 50) {
+    let NextToken: string | undefined;
+    do {
+      let page;
+      try {
+        page = await ssm.send(
+          new DescribeInstanceInformationCommand({
+            Filters: [{ Key: 'InstanceIds', Values: ids.slice(start, start + 50) }],
+            NextToken,
+          }),
+        );
+      } catch (error) {
+        return { unread: whatCameBack(error, 'ssm:DescribeInstanceInformation', command) };
+      }
+      for (const information of page.InstanceInformationList ?? [])
+        if (information.InstanceId)
+          statuses.set(information.InstanceId, {
+            status: (information.PingStatus as AgentRegistration | undefined) ?? 'not registered',
+            lastPing: information.LastPingDateTime,
+          });
+      NextToken = page.NextToken;
+    } while (NextToken);
+  }
+  return { statuses };
+}
