@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { rootModule, unitPlan } from '../tools/plan-together';
+import { combinedState, rootModule, unitOf, unitPlan } from '../tools/plan-together';
 import { PlanJson } from '../tools/review/plan-model';
 
 // The root module that plans several stacks at once, and how its plan is cut back into one plan
@@ -66,6 +66,98 @@ describe('rootModule', () => {
       expect(() => rootModule([{ name, dir: network }], path.join(parent, '.root'))).toThrow(
         `plan unit name "${name}"`,
       );
+  });
+
+  test("GIVEN a stack that keeps its variables' own names WHEN the root is written THEN -var and -var-file written for it apply to the root as they are", () => {
+    const root = rootModule(
+      [
+        { name: 'ssm-endpoints', dir: endpoints, ownVariableNames: true },
+        { name: 'lab-network', dir: network },
+      ],
+      path.join(parent, '.root'),
+    ) as { variable: Record<string, unknown>; module: Record<string, Record<string, unknown>> };
+    expect(Object.keys(root.variable)).toEqual(['ttl', 'secret']);
+    expect(root.module['ssm-endpoints']).toMatchObject({ ttl: '${var.ttl}', secret: '${var.secret}' });
+    expect(() =>
+      rootModule(
+        [
+          { name: 'ssm-endpoints', dir: endpoints, ownVariableNames: true },
+          { name: 'lab-network', dir: network, ownVariableNames: true },
+        ],
+        path.join(parent, '.root'),
+      ),
+    ).toThrow("plan units ssm-endpoints, lab-network: only one may keep its variables' own names");
+  });
+});
+
+describe('combinedState', () => {
+  const provider = 'provider["registry.terraform.io/hashicorp/aws"]';
+  const state = (
+    terraformVersion: string,
+    resources: Record<string, unknown>[],
+    outputs: Record<string, unknown> = {},
+  ) => ({
+    version: 4,
+    terraform_version: terraformVersion,
+    serial: 7,
+    lineage: 'x',
+    outputs,
+    resources,
+  });
+
+  test("GIVEN two stacks' states WHEN combined THEN each resource sits under its module, with that module's provider, and the outputs are forwarded", () => {
+    const combined = combinedState(
+      {
+        'lab-network': state(
+          '1.11.4',
+          [{ mode: 'managed', type: 'aws_vpc', name: 'vpc1', provider, instances: [{ attributes: { id: 'vpc-1' } }] }],
+          { vpc1_id: { value: 'vpc-1', type: 'string' } },
+        ),
+        'lab-ssm-nat': state('1.9.8', [
+          {
+            module: 'module.inner',
+            mode: 'managed',
+            type: 'aws_instance',
+            name: 'x',
+            provider: `module.inner.${provider}`,
+            instances: [],
+          },
+        ]),
+        'lab-ssh': undefined, // never deployed: nothing
+      },
+      'review-1',
+    );
+    expect(combined).toEqual({
+      version: 4,
+      terraform_version: '1.11.4',
+      serial: 1,
+      lineage: 'review-1',
+      outputs: { 'lab-network__vpc1_id': { value: 'vpc-1', type: 'string' } },
+      resources: [
+        {
+          module: 'module.lab-network',
+          mode: 'managed',
+          type: 'aws_vpc',
+          name: 'vpc1',
+          provider: `module.lab-network.${provider}`,
+          instances: [{ attributes: { id: 'vpc-1' } }],
+        },
+        {
+          module: 'module.lab-ssm-nat.module.inner',
+          mode: 'managed',
+          type: 'aws_instance',
+          name: 'x',
+          provider: `module.lab-ssm-nat.module.inner.${provider}`,
+          instances: [],
+        },
+      ],
+    });
+  });
+
+  test('GIVEN a state of another format WHEN combined THEN it is refused, naming the stack', () => {
+    expect(() => combinedState({ old: { version: 3 } }, 'x')).toThrow(
+      'the state of old has format version 3; expected 4 (Terraform 0.12 or later)',
+    );
   });
 });
 
@@ -166,5 +258,21 @@ describe('unitPlan', () => {
     expect(b.variables).toBeUndefined();
     expect(JSON.stringify(b)).not.toContain('aws_vpc');
     expect(b.output_changes).toEqual({ name: { actions: ['no-op'] } });
+  });
+});
+
+describe('unitOf', () => {
+  const units = [
+    { name: 'lab-network', dir: '/x/stacks/lab-network' },
+    { name: 'lab-ssh', dir: '/x/stacks/lab-ssh' },
+  ];
+  const diagnostic = (extra: object) => ({ severity: 'error' as const, summary: 's', detail: 'd', ...extra });
+
+  test("GIVEN diagnostics of the root's plan WHEN attributed THEN by the module address, the block, or the unit's file a precondition points into", () => {
+    expect(unitOf(diagnostic({ address: 'module.lab-network.aws_vpc.x' }), units)).toBe('lab-network');
+    expect(unitOf(diagnostic({ snippet: { context: 'module.lab-ssh' } }), units)).toBe('lab-ssh');
+    // A failed resource precondition names no module: its range is the unit's own file.
+    expect(unitOf(diagnostic({ range: { filename: '../lab-ssh/cdk.tf.json' } }), units)).toBe('lab-ssh');
+    expect(unitOf(diagnostic({ summary: 'No valid credential sources found' }), units)).toBeUndefined();
   });
 });

@@ -66,7 +66,8 @@ describeWithTerraform('review --account with Terraform', () => {
     results.empty = await review('empty', AMI, undefined, [...STACKS, 'ssm-endpoints']);
     const tfEnv = terraformEnvironment(path.join(root, 'schema-cli'), process.env);
     const schema = spawnSync(findTerraform()!, ['providers', 'schema', '-json'], {
-      cwd: path.join(root, ACCOUNT_SYNTH_DIR, 'stacks', 'lab-network'),
+      // The folder the review planned in (initialized by it): the stacks' combined root.
+      cwd: path.join(root, ACCOUNT_SYNTH_DIR, 'stacks', '.account-together'),
       env: tfEnv,
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,

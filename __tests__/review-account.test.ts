@@ -1,6 +1,7 @@
 import * as os from 'os';
 import * as path from 'path';
-import { accountEnvironment, explainFailure, needsInit } from '../tools/review/account';
+import { accountEnvironment, explainFailure } from '../tools/review/account';
+import { needsInit } from '../tools/terraform-cli';
 import { offlineEnvironment } from '../tools/review/offline';
 import { parseReviewArguments } from '../tools/review/arguments';
 import { ReviewError } from '../tools/review/sources';

@@ -9,6 +9,13 @@
 //   npm run bench -- --plan    also npm run review -- --plan on generated plans of 100 to 1,000
 //                              instances in 5 to 50 VPCs (scripts/generated-plan.js): time and
 //                              peak memory per size, and what each 100 instances more adds
+//   npm run bench -- --account DIR [--baseline DIR2]
+//                              also npm run review -- --account in DIR, a checkout whose lab is
+//                              deployed (state files beside it) where the AWS settings of this
+//                              shell point (an account, or AWS_ENDPOINT_URL for an emulator); with
+//                              a second checkout (another revision, the same states), paired runs
+//                              and the ratio. Counts what each review starts: Terraform processes,
+//                              AWS provider processes and provider schema loads (one TF_LOG run).
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -20,6 +27,9 @@ const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5;
 const ALL = args.includes('--all');
 const PLAN = args.includes('--plan');
+const optionValue = (flag) => (args.includes(flag) ? path.resolve(args[args.indexOf(flag) + 1] ?? '') : undefined);
+const ACCOUNT = optionValue('--account');
+const BASELINE = optionValue('--baseline');
 /** The machine the targets were set on: its floor. Targets scale with this run's floor. */
 const REFERENCE_FLOOR_SECONDS = 0.35;
 const appCommand = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).app.split(' ');
@@ -151,6 +161,46 @@ if (PLAN) {
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 
+/** One `npm run review -- --account` in a checkout: wall seconds; with a log file, Terraform's TF_LOG there. */
+function accountReview(dir, logFile) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync('npm', ['run', '--silent', 'review', '--', '--account'], {
+    cwd: dir,
+    env: { ...process.env, ...(logFile ? { TF_LOG: 'trace', TF_LOG_PATH: logFile } : {}) },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // 0 and 2 are reviews (2: a path would be cut); 1 is a review that could not run.
+  if (result.status !== 0 && result.status !== 2)
+    throw new Error(`npm run review -- --account in ${dir} exited ${result.status}:\n${result.stdout.slice(-1500)}`);
+  return { seconds, stdout: result.stdout };
+}
+
+/** What one review started, from Terraform's trace log: its processes, provider processes, schema loads. */
+function providerLoads(dir) {
+  const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-bench-log-')), 'terraform.log');
+  accountReview(dir, logFile);
+  const log = fs.readFileSync(logFile, 'utf8');
+  const count = (pattern) => (log.match(pattern) ?? []).length;
+  fs.rmSync(path.dirname(logFile), { recursive: true, force: true });
+  return {
+    terraform: count(/\[INFO\]\s+Terraform version:/g),
+    providers: count(/plugin started: path=\S*terraform-provider-aws/g),
+    // A schema the provider itself builds and sends (the 2–3 CPU-s); a cached one is not asked for.
+    schemas: count(/Received request: [^\n]*tf_rpc=GetProviderSchema/g),
+  };
+}
+
+const accountRows = [];
+if (ACCOUNT) {
+  const dirs = [['this checkout', ACCOUNT], ...(BASELINE ? [['baseline', BASELINE]] : [])];
+  const times = Object.fromEntries(dirs.map(([label]) => [label, []]));
+  for (let run = 0; run < RUNS; run++) for (const [label, dir] of dirs) times[label].push(accountReview(dir).seconds);
+  for (const [label, dir] of dirs)
+    accountRows.push({ label, dir, seconds: median(times[label]), loads: providerLoads(dir), times: times[label] });
+}
+
 const width = Math.max(...rows.map((r) => r.what.length)) + 2;
 console.log(
   `ssm-access-lab bench — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, node ${process.version}`,
@@ -184,6 +234,22 @@ if (planRows.length > 0) {
       `${String(r.instances).padStart(10)}${String(r.vpcs).padStart(6)}${r.mib.toFixed(1).padStart(10)}${r.seconds.toFixed(3).padStart(9)}${(r.seconds / floor).toFixed(1).padStart(8)}${r.cpu.toFixed(2).padStart(8)}${r.peak.toFixed(0).padStart(10)}   ${per100}`,
     );
   });
+}
+if (accountRows.length > 0) {
+  console.log(
+    `\nnpm run review -- --account (median of ${RUNS} paired runs; Terraform processes, AWS provider processes and schema loads from one TF_LOG=trace run)`,
+  );
+  console.log(
+    `${'checkout'.padEnd(16)}${'wall s'.padStart(9)}${'floors'.padStart(8)}${'terraform'.padStart(11)}${'providers'.padStart(11)}${'schemas'.padStart(9)}   folder`,
+  );
+  for (const r of accountRows)
+    console.log(
+      `${r.label.padEnd(16)}${r.seconds.toFixed(2).padStart(9)}${(r.seconds / floor).toFixed(1).padStart(8)}${String(r.loads.terraform).padStart(11)}${String(r.loads.providers).padStart(11)}${String(r.loads.schemas).padStart(9)}   ${r.dir}`,
+    );
+  if (accountRows.length === 2) {
+    const ratio = median(accountRows[0].times.map((t, i) => t / accountRows[1].times[i]));
+    console.log(`this checkout / baseline: ×${ratio.toFixed(2)} (median of the paired ratios)`);
+  }
 }
 const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
 /** npm's rule for `os` / `cpu` lists: a match, or no `!`-exclusion of this value when all are exclusions. */

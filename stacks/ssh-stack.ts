@@ -17,10 +17,14 @@ export const SSH_INPUTS_MISSING =
  * address, a key pair and tcp/22 open only to the operator's CIDRs; no Systems Manager role.
  */
 export class SshStack extends ScenarioStack {
+  /** Whether the operator's inputs are set; without them `terraform plan` stops at the instance's precondition. */
+  readonly inputsSet: boolean;
+
   constructor(scope: Construct, id: string, props: ScenarioStackProps) {
     super(scope, id, props);
     const { config, network } = props;
     const keyName = network.keyName;
+    this.inputsSet = config.sshAllowedCidrs.length > 0 && keyName !== undefined;
     const lab = this.labInstance({
       name: 'ssh',
       scenario: Scenario.SSH_INTERNET,
@@ -39,11 +43,7 @@ export class SshStack extends ScenarioStack {
 
     // Synth must succeed with the defaults; the deploy is what gets refused, at plan time, before
     // anything is created. Terraform wants a condition that refers to something, hence the local.
-    const inputsSet = new TerraformLocal(
-      this,
-      'ssh_operator_inputs_set',
-      config.sshAllowedCidrs.length > 0 && keyName !== undefined,
-    );
+    const inputsSet = new TerraformLocal(this, 'ssh_operator_inputs_set', this.inputsSet);
     lab.instance.lifecycle = {
       ...lab.instance.lifecycle,
       precondition: [{ condition: inputsSet.expression, errorMessage: SSH_INPUTS_MISSING }],

@@ -7,14 +7,17 @@
  * every plan starts the provider. Six stacks planned alone cost six inits, plans and shows; together
  * one of each, with the provider started once per stack (each module keeps its own provider block).
  *
- * What differs from planning alone: each configuration's own state (its backend) is not read, so a
- * configuration is planned as if nothing were deployed — the offline review's case. Backend blocks
- * of the modules are ignored (Terraform warns, and this module drops that warning).
+ * What differs from planning alone: each configuration's own backend is not used (Terraform warns
+ * that the modules' backend blocks are ignored; this module drops that warning). Without a `state`
+ * every configuration is planned as if nothing were deployed — the offline review's case; with one
+ * (`combinedState`: each configuration's state moved under its module's address) each is planned
+ * against what is deployed — the account review's. The combined state is the root's scratch
+ * state: read by the plan, never written back to any configuration's backend, deleted afterwards.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlanJson } from './review/plan-model';
-import { diagnosticsOf, runTerraformAsync, TerraformDiagnostic } from './terraform-cli';
+import { diagnosticsOf, needsInit, runTerraformAsync, TerraformDiagnostic } from './terraform-cli';
 
 /** One configuration to plan. */
 export interface PlanUnit {
@@ -24,6 +27,12 @@ export interface PlanUnit {
   readonly dir: string;
   /** `-var` values as the CLI would take them (`name`, `value`). */
   readonly vars?: readonly (readonly [string, string])[];
+  /**
+   * Its variables keep their own names in the root (one unit at most), so `-var` and `-var-file`
+   * arguments written for it alone apply to the root unchanged.
+   * @default false: forwarded as `<unit>__<name>`
+   */
+  readonly ownVariableNames?: boolean;
 }
 
 export interface PlanTogetherOptions {
@@ -31,6 +40,37 @@ export interface PlanTogetherOptions {
   readonly env: NodeJS.ProcessEnv;
   /** The root module's folder: created, and a sibling of every unit's folder. */
   readonly rootDir: string;
+  /**
+   * The state to plan against (`combinedState`), written as the root's scratch state for the plan
+   * and deleted after it.
+   * @default none: nothing is deployed
+   */
+  readonly state?: TerraformStateJson;
+  /**
+   * More `terraform plan` arguments (`-refresh=false`, `-var-file=…` for the unit with its own names).
+   * @default none
+   */
+  readonly planArgs?: readonly string[];
+  /**
+   * `terraform init` before every plan. false: only when the plan says the root needs it (a
+   * module added, providers missing), so a root kept between runs plans at once.
+   * @default true
+   */
+  readonly alwaysInit?: boolean;
+}
+
+/** A state file as Terraform writes it (format version 4). */
+export interface TerraformStateJson {
+  readonly version: number;
+  readonly terraform_version?: string;
+  readonly serial?: number;
+  readonly lineage?: string;
+  readonly outputs?: Readonly<Record<string, unknown>>;
+  readonly resources?: readonly (Readonly<Record<string, unknown>> & {
+    readonly module?: string;
+    readonly provider?: string;
+  })[];
+  readonly check_results?: unknown;
 }
 
 interface Diagnosed {
@@ -51,18 +91,26 @@ export function diagnosticsByUnit(
   diagnostics: readonly TerraformDiagnostic[],
   units: readonly PlanUnit[],
 ): Record<string, TerraformDiagnostic[]> {
-  const owner = (diagnostic: TerraformDiagnostic) =>
-    units.find((unit) =>
-      [diagnostic.address, diagnostic.snippet?.context].some(
-        (where) => where === `module.${unit.name}` || where?.startsWith(`module.${unit.name}.`),
-      ),
-    )?.name;
   const byUnit: Record<string, TerraformDiagnostic[]> = Object.fromEntries(units.map((unit) => [unit.name, []]));
   for (const diagnostic of diagnostics) {
-    const name = owner(diagnostic);
+    const name = unitOf(diagnostic, units);
     for (const unit of name ? [name] : Object.keys(byUnit)) byUnit[unit].push(diagnostic);
   }
   return byUnit;
+}
+
+/**
+ * The unit a diagnostic of the root's plan belongs to, or undefined: the module its address or its
+ * block names, or the unit's configuration file it points into (`../lab-ssh/cdk.tf.json`, where a
+ * resource's precondition fails).
+ */
+export function unitOf(diagnostic: TerraformDiagnostic, units: readonly PlanUnit[]): string | undefined {
+  return units.find(
+    (unit) =>
+      [diagnostic.address, diagnostic.snippet?.context].some(
+        (where) => where === `module.${unit.name}` || where?.startsWith(`module.${unit.name}.`),
+      ) || diagnostic.range?.filename.startsWith(`../${path.basename(unit.dir)}/`),
+  )?.name;
 }
 
 /** Separates a module name from a forwarded variable's or output's own name in the root. */
@@ -79,6 +127,13 @@ export function rootModule(units: readonly PlanUnit[], rootDir: string): Record<
   const modules: Record<string, Record<string, unknown>> = {};
   const variables: Record<string, Record<string, unknown>> = {};
   const outputs: Record<string, Record<string, unknown>> = {};
+  if (units.filter((unit) => unit.ownVariableNames).length > 1)
+    throw new Error(
+      `plan units ${units
+        .filter((unit) => unit.ownVariableNames)
+        .map((unit) => unit.name)
+        .join(', ')}: only one may keep its variables' own names`,
+    );
   for (const unit of units) {
     if (!NAME.test(unit.name) || unit.name.includes(SEPARATOR))
       throw new Error(`plan unit name "${unit.name}": expected letters, digits, _ and - (not "${SEPARATOR}")`);
@@ -87,7 +142,7 @@ export function rootModule(units: readonly PlanUnit[], rootDir: string): Record<
     const json: ConfigurationJson = JSON.parse(fs.readFileSync(path.join(unit.dir, 'cdk.tf.json'), 'utf8'));
     const call: Record<string, unknown> = { source: `../${path.basename(unit.dir)}` };
     for (const [name, declared] of Object.entries(json.variable ?? {})) {
-      const forwarded = `${unit.name}${SEPARATOR}${name}`;
+      const forwarded = unit.ownVariableNames ? name : `${unit.name}${SEPARATOR}${name}`;
       variables[forwarded] = Object.fromEntries(
         (['type', 'default', 'sensitive', 'nullable'] as const)
           .filter((key) => declared[key] !== undefined)
@@ -119,20 +174,43 @@ export async function planTogether(
   fs.mkdirSync(rootDir, { recursive: true });
   fs.writeFileSync(path.join(rootDir, 'main.tf.json'), `${JSON.stringify(rootModule(units, rootDir), null, 2)}\n`);
   const vars = units.flatMap((unit) =>
-    (unit.vars ?? []).map(([name, value]) => `-var=${unit.name}${SEPARATOR}${name}=${value}`),
+    (unit.vars ?? []).map(
+      ([name, value]) => `-var=${unit.ownVariableNames ? '' : `${unit.name}${SEPARATOR}`}${name}=${value}`,
+    ),
   );
   const planFile = 'together.tfplan';
-  const init = await runTerraformAsync(terraform, ['init', '-input=false', '-backend=false'], rootDir, env);
-  if (init.status !== 0) {
-    const message = (init.stderr || init.stdout).trim();
+  const init = async (): Promise<PlanTogetherResult | undefined> => {
+    const initialized = await runTerraformAsync(terraform, ['init', '-input=false', '-backend=false'], rootDir, env);
+    if (initialized.status === 0) return undefined;
+    const message = (initialized.stderr || initialized.stdout).trim();
     return { ok: false, step: 'init', message, diagnostics: [], byUnit: diagnosticsByUnit([], units) };
+  };
+  if (options.alwaysInit !== false) {
+    const failed = await init();
+    if (failed) return failed;
   }
-  const planned = await runTerraformAsync(
-    terraform,
-    ['plan', '-input=false', '-lock=false', '-json', `-out=${planFile}`, ...vars],
-    rootDir,
-    env,
-  );
+  // The root has no backend: its default local state is the scratch state, only while it plans.
+  const stateFile = path.join(rootDir, 'terraform.tfstate');
+  fs.rmSync(stateFile, { force: true });
+  if (options.state) fs.writeFileSync(stateFile, JSON.stringify(options.state), { mode: 0o600 });
+  const plan = () =>
+    runTerraformAsync(
+      terraform,
+      ['plan', '-input=false', '-lock=false', '-json', `-out=${planFile}`, ...vars, ...(options.planArgs ?? [])],
+      rootDir,
+      env,
+    );
+  let planned;
+  try {
+    planned = await plan();
+    if (planned.status !== 0 && options.alwaysInit === false && rootNeedsInit(planned.stdout, planned.stderr)) {
+      const failed = await init();
+      if (failed) return failed;
+      planned = await plan();
+    }
+  } finally {
+    fs.rmSync(stateFile, { force: true });
+  }
   const diagnostics = diagnosticsOf(planned.stdout).filter((d) => d.summary !== 'Backend configuration ignored');
   const byUnit = diagnosticsByUnit(diagnostics, units);
   if (planned.status !== 0) {
@@ -142,7 +220,9 @@ export async function planTogether(
   const shown = await runTerraformAsync(terraform, ['show', '-json', planFile], rootDir, env);
   if (shown.status !== 0) return { ok: false, step: 'show', message: shown.stderr.trim(), diagnostics, byUnit };
   const combined: PlanJson = JSON.parse(shown.stdout);
-  const plans = Object.fromEntries(units.map((unit) => [unit.name, unitPlan(combined, unit.name)]));
+  const plans = Object.fromEntries(
+    units.map((unit) => [unit.name, unitPlan(combined, unit.name, unit.ownVariableNames)]),
+  );
   return { ok: true, plans, diagnostics, byUnit };
 }
 
@@ -190,8 +270,51 @@ function moduleValues(root: ModuleValues | undefined, unit: string): Json {
   return rest;
 }
 
+/** Whether the root's plan failed until `terraform init` runs (a module or provider not installed yet). */
+function rootNeedsInit(stdout: string, stderr: string): boolean {
+  return needsInit([...diagnosticsOf(stdout).map((d) => `${d.summary}: ${d.detail}`), stderr].join('\n'));
+}
+
+/**
+ * One state holding each unit's state under its module's address (`module.<unit>`), its resources'
+ * providers re-addressed to the module's own provider block and its outputs as the root's
+ * forwarded outputs (`<unit>__<name>`): what the root of `rootModule` would hold had it applied
+ * them. A unit without a state (never deployed) contributes nothing.
+ */
+export function combinedState(
+  states: Readonly<Record<string, TerraformStateJson | undefined>>,
+  lineage: string,
+): TerraformStateJson {
+  const resources: Record<string, unknown>[] = [];
+  const outputs: Record<string, unknown> = {};
+  const versions: string[] = [];
+  for (const [unit, state] of Object.entries(states)) {
+    if (!state) continue;
+    if (state.version !== 4)
+      throw new Error(`the state of ${unit} has format version ${state.version}; expected 4 (Terraform 0.12 or later)`);
+    if (state.terraform_version) versions.push(state.terraform_version);
+    for (const resource of state.resources ?? []) {
+      const module = resource.module ? `module.${unit}.${resource.module}` : `module.${unit}`;
+      // `provider["…/aws"]` (or a nested module's `module.x.provider[…]`) as seen from the root.
+      const provider =
+        typeof resource.provider === 'string' ? `module.${unit}.${resource.provider}` : resource.provider;
+      resources.push({ ...resource, module, provider });
+    }
+    for (const [name, output] of Object.entries(state.outputs ?? {})) outputs[`${unit}${SEPARATOR}${name}`] = output;
+  }
+  const newest = versions.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop();
+  return {
+    version: 4,
+    ...(newest ? { terraform_version: newest } : {}),
+    serial: 1,
+    lineage,
+    outputs,
+    resources,
+  } as TerraformStateJson;
+}
+
 /** One unit's plan, cut from the root's. */
-export function unitPlan(combined: PlanJson, unit: string): PlanJson {
+export function unitPlan(combined: PlanJson, unit: string, ownVariableNames = false): PlanJson {
   const plan = combined as Json & {
     variables?: Record<string, unknown>;
     planned_values?: { outputs?: Record<string, unknown>; root_module?: ModuleValues };
@@ -211,7 +334,9 @@ export function unitPlan(combined: PlanJson, unit: string): PlanJson {
   const changes = (plan.resource_changes ?? []).filter(inUnit);
   const drift = (plan.resource_drift ?? []).filter(inUnit);
   const outputChanges = forwarded(plan.output_changes, unit);
-  const variables = forwarded(plan.variables, unit);
+  const variables = ownVariableNames
+    ? Object.fromEntries(Object.entries(plan.variables ?? {}).filter(([name]) => !name.includes(SEPARATOR)))
+    : forwarded(plan.variables, unit);
   const priorOutputs = forwarded(plan.prior_state?.values?.outputs, unit);
   const plannedOutputs = forwarded(plan.planned_values?.outputs, unit);
   const providers = Object.entries(plan.configuration?.provider_config ?? {}).filter(([, config]) => inUnit(config));
@@ -221,7 +346,7 @@ export function unitPlan(combined: PlanJson, unit: string): PlanJson {
   const result: Json = {
     format_version: plan.format_version,
     terraform_version: plan.terraform_version,
-    ...(variables ? { variables } : {}),
+    ...(variables && Object.keys(variables).length > 0 ? { variables } : {}),
     planned_values: {
       ...(plannedOutputs ? { outputs: plannedOutputs } : {}),
       root_module: moduleValues(plan.planned_values?.root_module, unit),

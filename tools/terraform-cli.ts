@@ -176,3 +176,14 @@ export function diagnosticsOf(jsonLines: string): TerraformDiagnostic[] {
   }
   return found;
 }
+
+/**
+ * Whether Terraform refused to plan until `terraform init` runs: every such refusal (working
+ * directory not initialised, backend or providers changed, lock file out of date, module missing)
+ * tells the user to run it.
+ */
+export function needsInit(output: string): boolean {
+  return /(run|running) "?terraform init"?|terraform init -(reconfigure|migrate-state|upgrade)|Backend initialization required|Required plugins are not installed|Inconsistent dependency lock file|Module not installed/.test(
+    output,
+  );
+}

@@ -1,7 +1,8 @@
 /**
  * `npm run review -- --account`: what this plan does to the deployed lab. Synthesizes the stacks
- * exactly as `cdktf deploy` would (the user's AWS settings, the real state backend), plans each
- * with Terraform — never applies — and compares the model of what is deployed now (the plan's prior
+ * exactly as `cdktf deploy` would (the user's AWS settings, the real state backend), plans them
+ * with Terraform in one run — each stack a module of one root, against its own deployed state;
+ * never applied, no state written — and compares the model of what is deployed now (the plan's prior
  * state) with the model of what will be (its planned values): reachability before → after, what is
  * replaced, and the cost per hour now and after.
  */
@@ -13,9 +14,10 @@ import { describeFinding } from '../../lib/guardrails';
 import { addLabStacks, LabStacks } from '../../stacks';
 import { SSH_INPUTS_MISSING } from '../../stacks/ssh-stack';
 import { signInAgain } from '../aws-errors';
-import { inParallel, runTerraformAsync, TerraformResult, terraformEnvironment } from '../terraform-cli';
+import { runTerraformAsync, terraformEnvironment } from '../terraform-cli';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { EndpointsVariable } from '../../lib/temporary-endpoints-inputs';
 import {
@@ -34,6 +36,8 @@ import { PlanPolicies, planPolicies } from './policies';
 import { OperatorAccess, synthesizedOperatorAccess } from './operator-access';
 import { accountMarkdown } from './render/markdown';
 import { accountText } from './render/text';
+import { combinedState, planTogether, PlanUnit, TerraformStateJson, unitOf } from '../plan-together';
+import { readStackState } from '../state';
 import { readStacks, ReviewError, terraformOrExplain } from './sources';
 import { ExistingVpc, readExistingVpc, VpcReadError, VpcReaderClients } from './vpc-reader';
 
@@ -180,17 +184,6 @@ export function explainFailure(output: string, networkStack: string): string | u
   return undefined;
 }
 
-/**
- * Whether Terraform refused to plan until `terraform init` runs: every such refusal (working
- * directory not initialised, backend or providers changed, lock file out of date, module missing)
- * tells the user to run it.
- */
-export function needsInit(output: string): boolean {
-  return /(run|running) "?terraform init"?|terraform init -(reconfigure|migrate-state|upgrade)|Backend initialization required|Required plugins are not installed|Inconsistent dependency lock file|Module not installed/.test(
-    output,
-  );
-}
-
 /** Terraform's first error line, without its box drawing. */
 function firstError(output: string): string {
   const line = output.split('\n').find((candidate) => /Error:/.test(candidate)) ?? output.trim().split('\n')[0] ?? '';
@@ -235,53 +228,20 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   const plans: Record<string, PlanJson> = {};
   const outcomes: StackReviewOutcome[] = [];
 
-  const planStack = async (stack: string, extraArgs: readonly string[] = []): Promise<StackReviewOutcome> => {
-    const started = Date.now();
-    const dir = path.join(synthDir, 'stacks', stack);
-    const planFile = path.join(outDir, 'plans', `${stack}.tfplan`);
-    const run = (args: string[]) => runTerraformAsync(terraform, args, dir, tfEnv);
-    const failed = (step: string, result: TerraformResult): StackReviewOutcome => {
-      const output = `${result.stderr}\n${result.stdout}`;
-      const logFile = path.join(outDir, 'logs', `${stack}.${step}.log`);
-      fs.writeFileSync(logFile, output);
-      const inputs = missingInputs(output);
-      if (inputs) return { stack, status: 'skipped', reason: inputs, seconds: (Date.now() - started) / 1000 };
-      const reason = explainFailure(output, network) ?? `terraform ${step} failed: ${firstError(output)}`;
-      return { stack, status: 'failed', reason, logFile, seconds: (Date.now() - started) / 1000 };
-    };
-    const planArgs = [
-      'plan',
-      '-input=false',
-      ...(options.refresh === false ? ['-refresh=false'] : []),
-      `-out=${planFile}`,
-      ...extraArgs,
-    ];
-    // The stack folder keeps its .terraform between reviews, so the plan usually runs as it is;
-    // Terraform itself says when it needs `terraform init` first (new folder, backend or providers).
-    let planned = await run(planArgs);
-    if (planned.status !== 0 && needsInit(`${planned.stderr}\n${planned.stdout}`)) {
-      const init = await run(['init', '-input=false']);
-      if (init.status !== 0) return failed('init', init);
-      planned = await run(planArgs);
-    }
-    if (planned.status !== 0) return failed('plan', planned);
-    const shown = await run(['show', '-json', planFile]);
-    if (shown.status !== 0) return failed('show', shown);
-    plans[stack] = JSON.parse(shown.stdout);
-    fs.writeFileSync(path.join(outDir, 'plans', `${stack}.json`), shown.stdout);
-    return { stack, status: 'planned', seconds: (Date.now() - started) / 1000 };
-  };
   const report = (outcome: StackReviewOutcome) => {
     outcomes.push(outcome);
     const mark = outcome.status === 'planned' ? '✓' : outcome.status === 'skipped' ? '–' : '✗';
-    const detail = outcome.status === 'planned' ? `planned in ${outcome.seconds.toFixed(1)} s` : outcome.reason;
+    const detail = outcome.status === 'planned' ? 'planned' : outcome.reason;
     options.progress?.(`${mark} ${outcome.stack}: ${detail}`);
   };
 
-  // Every stack at once (two at a time): a scenario whose lab-network is not deployed finds no
-  // remote state, and says so itself; waiting for lab-network's plan first would only add its time.
+  // Every stack in one plan: a scenario whose lab-network is not deployed finds no remote state,
+  // and says so itself; it is set aside and the others planned again.
   const jobs: { stack: string; args?: readonly string[]; skip?: string }[] = [];
-  for (const stack of [network, ...scenarioStacks].filter((candidate) => wanted.has(candidate))) jobs.push({ stack });
+  for (const stack of [network, ...scenarioStacks].filter((candidate) => wanted.has(candidate)))
+    // lab-ssh without the operator's inputs stops at its precondition: known from the settings,
+    // so it is set aside before the plan rather than by a failed one.
+    jobs.push(stack === stacks.ssh.node.id && !stacks.ssh.inputsSet ? { stack, skip: SSH_INPUTS_MISSING } : { stack });
   if (wanted.has(endpoints)) {
     jobs.push(
       options.endpointsArgs && options.endpointsArgs.length > 0
@@ -292,16 +252,43 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
           },
     );
   }
-  const dependencyMissing = `deploy ${network} first:`;
-  const finished = await inParallel(jobs, 2, async (job) =>
-    job.skip
-      ? { stack: job.stack, status: 'skipped' as const, reason: job.skip, seconds: 0 }
-      : planStack(job.stack, job.args),
+  const together = await planStacksTogether({
+    stacks: jobs.filter((job) => !job.skip).map((job) => job.stack),
+    endpoints,
+    endpointsArgs: options.endpointsArgs ?? [],
+    synthDir,
+    outDir,
+    terraform,
+    env: tfEnv,
+    refresh: options.refresh !== false,
+    // The state as Terraform wrote it (state.ts reads only what its tools need of it).
+    readState: async (stack) =>
+      (await readStackState(
+        {
+          config,
+          projectDir: path.resolve(options.projectDir),
+          s3: new S3Client(sdkSettings(accountEnv, config.stateBackend?.region ?? config.region)),
+        },
+        stack,
+      )) as TerraformStateJson | undefined,
+    explain: (output) => {
+      const inputs = missingInputs(output);
+      if (inputs) return { status: 'skipped', reason: inputs };
+      const explained = explainFailure(output, network);
+      // Not deployed is no failure of the review: the scenario is skipped, with what to do.
+      if (explained?.startsWith(`deploy ${network} first:`)) return { status: 'skipped', reason: explained };
+      return { status: 'failed', reason: explained ?? `terraform plan failed: ${firstError(output)}` };
+    },
+  });
+  Object.assign(plans, together.plans);
+  options.progress?.(
+    `${together.planned.length} stack(s) planned together in ${together.seconds.toFixed(1)} s (${together.plansRun} terraform plan${together.plansRun === 1 ? '' : 's'}, one show; each stack's state read, never written)`,
   );
-  // Not deployed is no failure of the review: the scenario is skipped, with what to do.
-  for (const outcome of finished) {
+  for (const job of jobs) {
     report(
-      outcome.reason?.startsWith(dependencyMissing) ? { ...outcome, status: 'skipped', logFile: undefined } : outcome,
+      job.skip
+        ? { stack: job.stack, status: 'skipped', reason: job.skip, seconds: 0 }
+        : (together.outcomes[job.stack] ?? { stack: job.stack, status: 'planned', seconds: together.seconds }),
     );
   }
 
@@ -364,12 +351,102 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   return { ...result, text: accountText(result) };
 }
 
+/** What a combined plan gives each stack: its plan, or why it has none. */
+interface TogetherResult {
+  readonly plans: Record<string, PlanJson>;
+  /** The stacks not planned, with why (the planned ones have no entry). */
+  readonly outcomes: Record<string, StackReviewOutcome>;
+  readonly planned: readonly string[];
+  readonly plansRun: number;
+  readonly seconds: number;
+}
+
+/**
+ * The stacks planned as modules of one root, each against its own deployed state (read from its
+ * backend — the local file, or the S3 object by GetObject, which takes no lock — and moved under
+ * the module's address in the root's scratch state): one `terraform plan` and one `show` for all,
+ * where planning each alone costs a plan and a show per stack, each loading the AWS provider. A
+ * stack whose plan fails is set aside with its reason and the others planned again.
+ */
+async function planStacksTogether(job: {
+  readonly stacks: readonly string[];
+  readonly endpoints: string;
+  readonly endpointsArgs: readonly string[];
+  readonly synthDir: string;
+  readonly outDir: string;
+  readonly terraform: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly refresh: boolean;
+  readonly readState: (stack: string) => Promise<TerraformStateJson | undefined>;
+  readonly explain: (output: string) => { status: 'skipped' | 'failed'; reason: string };
+}): Promise<TogetherResult> {
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+  const outcomes: Record<string, StackReviewOutcome> = {};
+  const states: Record<string, TerraformStateJson | undefined> = {};
+  for (const stack of job.stacks) states[stack] = await job.readState(stack);
+  let remaining = [...job.stacks];
+  let plansRun = 0;
+  while (remaining.length > 0) {
+    const units: PlanUnit[] = remaining.map((stack) => ({
+      name: stack,
+      dir: path.join(job.synthDir, 'stacks', stack),
+      ownVariableNames: stack === job.endpoints,
+    }));
+    plansRun += 1;
+    const result = await planTogether(units, {
+      terraform: job.terraform,
+      env: job.env,
+      rootDir: path.join(job.synthDir, 'stacks', TOGETHER_ROOT),
+      state: combinedState(
+        Object.fromEntries(remaining.map((stack) => [stack, states[stack]])),
+        `review-${Date.now()}`,
+      ),
+      planArgs: [
+        ...(job.refresh ? [] : ['-refresh=false']),
+        ...(remaining.includes(job.endpoints) ? job.endpointsArgs : []),
+      ],
+      alwaysInit: false,
+    });
+    if (result.ok) {
+      for (const [stack, plan] of Object.entries(result.plans)) {
+        fs.writeFileSync(path.join(job.outDir, 'plans', `${stack}.json`), JSON.stringify(plan));
+      }
+      return { plans: result.plans, outcomes, planned: remaining, plansRun, seconds: seconds() };
+    }
+    // The stacks the errors name are set aside; errors no stack can be named for stop them all.
+    const named = remaining.filter((stack) =>
+      result.diagnostics.some((d) => d.severity === 'error' && unitOf(d, units) === stack),
+    );
+    const failing = named.length > 0 ? named : remaining;
+    for (const stack of failing) {
+      const own = result.byUnit[stack]?.filter((d) => d.severity === 'error') ?? [];
+      const output = own.length > 0 ? own.map((d) => `Error: ${d.summary}\n\n${d.detail}`).join('\n') : result.message;
+      const logFile = path.join(job.outDir, 'logs', `${stack}.${result.step}.log`);
+      fs.writeFileSync(logFile, `${output}\n`);
+      const { status, reason } = job.explain(output);
+      outcomes[stack] = { stack, status, reason, ...(status === 'failed' ? { logFile } : {}), seconds: seconds() };
+    }
+    remaining = remaining.filter((stack) => !failing.includes(stack));
+  }
+  return { plans: {}, outcomes, planned: [], plansRun, seconds: seconds() };
+}
+
+/** The combined root's folder, beside the stacks' own (relative paths in their configurations hold). */
+const TOGETHER_ROOT = '.account-together';
+
 function progressOf(options: AccountReviewOptions): (line: string) => void {
   return options.progress ?? (() => undefined);
 }
 
 /** SDK clients for a region, with the credentials and endpoint the review's environment names. */
 function sdkClients(env: NodeJS.ProcessEnv, region: string): VpcReaderClients {
+  const settings = sdkSettings(env, region);
+  return { ec2: new EC2Client(settings), iam: new IAMClient(settings), ssm: new SSMClient(settings) };
+}
+
+/** An SDK client's settings from the review's environment (credentials, endpoint) for a region. */
+function sdkSettings(env: NodeJS.ProcessEnv, region: string) {
   const credentials =
     env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
       ? {
@@ -378,8 +455,7 @@ function sdkClients(env: NodeJS.ProcessEnv, region: string): VpcReaderClients {
           sessionToken: env.AWS_SESSION_TOKEN || undefined,
         }
       : undefined; // the SDK's own chain: AWS_PROFILE, SSO, the instance role
-  const settings = { region, ...(credentials ? { credentials } : {}), endpoint: env.AWS_ENDPOINT_URL || undefined };
-  return { ec2: new EC2Client(settings), iam: new IAMClient(settings), ssm: new SSMClient(settings) };
+  return { region, ...(credentials ? { credentials } : {}), endpoint: env.AWS_ENDPOINT_URL || undefined };
 }
 
 /**
