@@ -41,12 +41,12 @@ import { Ran, run } from './helpers/processes';
 
 const ROOT = path.join(__dirname, '..');
 
-/** A README sample between `<!-- sample of the NAME -->` and `<!-- end of sample of the NAME -->`, without its fence. */
+/** A sample of docs/temporary-endpoints.md between `<!-- sample of the NAME -->` and `<!-- end of sample of the NAME -->`, without its fence. */
 function readmeSample(name: string): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const readme = fs.readFileSync(path.join(ROOT, 'docs', 'temporary-endpoints.md'), 'utf8');
   const from = readme.indexOf(`<!-- sample of the ${name} -->`);
   const to = readme.indexOf(`<!-- end of sample of the ${name} -->`);
-  if (from < 0 || to < from) throw new Error(`README.md has no sample of the ${name}`);
+  if (from < 0 || to < from) throw new Error(`docs/temporary-endpoints.md has no sample of the ${name}`);
   return readme
     .slice(from, to)
     .split('\n')
@@ -811,8 +811,8 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       ]);
     });
 
-    test("GIVEN the audited lab WHEN the README's audit teardown runs with the real cdktf THEN cdktf accepts it, destroys the scenarios before the audit, and their states are empty", async () => {
-      const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    test('GIVEN the audited lab WHEN the audit teardown of docs/session-audit.md runs with the real cdktf THEN cdktf accepts it, destroys the scenarios before the audit, and their states are empty', async () => {
+      const readme = fs.readFileSync(path.join(ROOT, 'docs', 'session-audit.md'), 'utf8');
       const line = /^npx cdktf destroy lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-session-audit\b[^#\n]*/m
         .exec(readme)![0]
         .trim()

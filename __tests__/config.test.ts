@@ -212,7 +212,7 @@ describe('loadConfig', () => {
       { SSM_LAB_COMPLETELY_DIFFERENT: 'x' },
       'SSM_LAB_COMPLETELY_DIFFERENT',
       'x',
-      'a known setting (see the Settings table in README.md)',
+      'a known setting (see the table in docs/settings.md)',
     ],
     [
       'a hexadecimal volume size',
@@ -304,15 +304,14 @@ describe('the settings table', () => {
       expect(setting.doc.length).toBeGreaterThan(2);
       expect(Object.keys(DEFAULTS)).toContain(key);
     }
-    // Every row of the README table has a variable, a default and a meaning.
+    // Every row of the settings table has a variable, a default and a meaning.
     const rows = SETTINGS_TABLE.markdown().split('\n').slice(2);
     expect(rows).toHaveLength(variables.length);
     for (const row of rows) expect(row).toMatch(/^\| `SSM_LAB_[A-Z0-9_]+` \| \S.* \| \S.* \|$/);
   });
 
-  test('GIVEN the README WHEN its settings table is read THEN it lists exactly the table and the tool variables, in order', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Settings'));
+  test('GIVEN docs/settings.md WHEN its settings table is read THEN it lists exactly the table and the tool variables, in order', () => {
+    const section = fs.readFileSync(path.join(__dirname, '..', 'docs', 'settings.md'), 'utf8');
     const listed = [...section.matchAll(/^\| `(SSM_LAB_[A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
     expect(listed.slice(0, SETTINGS_TABLE.variables.length + TOOL_VARIABLE_NAMES.length)).toEqual([
       ...SETTINGS_TABLE.variables,

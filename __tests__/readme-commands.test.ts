@@ -5,8 +5,9 @@ import { parseStatusArguments } from '../tools/status/arguments';
 import { parseLeftoverArguments } from '../tools/leftovers/arguments';
 import { CdktfCommand, cdktfRefusal, stacksOf } from './helpers/cdktf-cli';
 import { configWith, synthLab } from './helpers/synth';
+import { DOC_PAGES, readPage } from '../tools/docs';
 
-// Every cdktf command the README tells a user to run, checked against cdktf-cli 0.21's own
+// Every cdktf command the documentation (README and docs/) tells a user to run, checked against cdktf-cli 0.21's own
 // stack-selection rules (its cli-core helpers, the code `cdktf deploy|destroy` runs) and the stacks
 // and dependencies the app really declares. readme-commands.e2e.test.ts runs the real CLI.
 
@@ -55,8 +56,8 @@ export function cdktfCommands(markdown: string): CdktfCommand[] {
   return commands;
 }
 
-describe('the README commands', () => {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+describe('the cdktf commands of the documentation (the README and every docs page)', () => {
+  const readme = DOC_PAGES.map((page) => readPage(page)).join('\n');
   // The default app, and the app with the optional session audit (SSM_LAB_SESSION_AUDIT=true): a
   // command that names lab-session-audit is meant for the second, every other for the first.
   const stacks = stacksOf(synthLab());
@@ -64,7 +65,7 @@ describe('the README commands', () => {
   const appFor = (command: CdktfCommand) => (command.stacks.includes('lab-session-audit') ? auditStacks : stacks);
   const commands = cdktfCommands(readme);
 
-  test('GIVEN the README WHEN read THEN it documents deploy and destroy of every stack, the optional ones included', () => {
+  test('GIVEN the documentation WHEN read THEN it documents deploy and destroy of every stack, the optional ones included', () => {
     for (const verb of ['deploy', 'destroy'] as const) {
       const named = new Set(commands.filter((c) => c.verb === verb).flatMap((c) => c.stacks));
       expect([...named].sort()).toEqual(auditStacks.map((s) => s.name).sort());
@@ -79,7 +80,7 @@ describe('the README commands', () => {
     },
   );
 
-  test('GIVEN the session audit on WHEN the default teardown is used THEN cdktf refuses it, so the README gives the audit its own', () => {
+  test('GIVEN the session audit on WHEN the default teardown is used THEN cdktf refuses it, so the documentation gives the audit its own', () => {
     const teardown = cdktfCommands(
       '`npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-eice lab-network`',
     )[0];
@@ -89,7 +90,7 @@ describe('the README commands', () => {
     );
   });
 
-  test('GIVEN the rule WHEN applied to the commands the README used to give THEN each is refused as cdktf refused it', () => {
+  test('GIVEN the rule WHEN applied to the commands the documentation used to give THEN each is refused as cdktf refused it', () => {
     const refusal = (line: string) => cdktfRefusal(cdktfCommands(`\`${line}\``)[0], stacks);
     expect(refusal('npx cdktf destroy lab-network')).toContain(
       'The following dependant stacks are not included in the stacks to run: lab-eice, lab-ssh, lab-ssm-endpoint, lab-ssm-nat, lab-ssm-public',
@@ -124,9 +125,9 @@ describe('the README commands', () => {
   });
 });
 
-describe('the README and example npm commands of the review and status tools', () => {
+describe('the npm commands of the documentation and the example workflow', () => {
   const sources = [
-    fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'),
+    ...DOC_PAGES.map((page) => readPage(page)),
     fs.readFileSync(path.join(ROOT, 'docs', 'examples', 'account-review.github-actions.yml'), 'utf8'),
   ].join('\n');
   /** `npm run <script> -- <args>` lines (code blocks, workflow steps and inline spans), comments dropped. */
@@ -156,7 +157,7 @@ describe('the README and example npm commands of the review and status tools', (
     );
   });
 
-  test('GIVEN every npm run command the README names WHEN looked up THEN package.json has that script', () => {
+  test('GIVEN every npm run command the documentation names WHEN looked up THEN package.json has that script', () => {
     const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts);
     const named = [...new Set([...sources.matchAll(/npm run (?:--silent )?([\w:-]*\w)/g)].map((m) => m[1]))];
     expect(named).toEqual(

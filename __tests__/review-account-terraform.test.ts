@@ -219,8 +219,8 @@ describeWithTerraform('review --account with Terraform', () => {
     expect(report).toContain(
       '| ssm-lab-ssm-nat | `lab-ssm-nat` | unchanged | reachable (nat-gateway) | NOT reachable | NOT reachable | NOT reachable | reachable (nat-gateway) | NOT reachable |',
     );
-    // The README's sample output is this fixture's, line for line.
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    // The sample output of docs/review.md is this fixture's, line for line.
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'review.md'), 'utf8');
     for (const line of results.natRouteRemoved.text.split('\n').filter((l) => l.trim() !== ''))
       expect(readme).toContain(line);
   });
@@ -333,9 +333,9 @@ describeWithTerraform('review --account with Terraform', () => {
       'sg-0killedapply0000001',
     ]);
     expect(leftoversExitCode(found)).toBe(2);
-    // The README's sample listing is this fixture's, line for line.
+    // The sample listing of docs/operations.md is this fixture's, line for line.
     const listing = leftoversText(config, found);
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'operations.md'), 'utf8');
     for (const line of listing.split('\n').filter((l) => l.trim() !== '')) expect(readme).toContain(line);
     expect(await deleteLeftovers(options, found.leftovers)).toEqual([
       'deleted natgateway nat-0killedapply000001',

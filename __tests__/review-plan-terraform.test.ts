@@ -51,10 +51,10 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
       planned[name] = path.join(dir, `${name}.json`);
     };
     await planAndShow('broken', ['-var=broken=["nat","endpoints","egress","policy","eip"]']);
-    // The README's three commands, as a user types them: the first two in the configuration's
-    // folder, the review in the project's, given the file's real path.
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('### Review your own plan'));
+    // The three commands of docs/review.md, as a user types them: the first two in the
+    // configuration's folder, the review in the project's, given the file's real path.
+    const readme = fs.readFileSync(path.join(ROOT, 'docs', 'review.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Review your own plan'));
     readmeCommands = /```sh\n([\s\S]*?)```/
       .exec(section)![1]
       .split('\n')
@@ -68,7 +68,7 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
     asTyped = await run('sh', ['-c', readmeCommands[2].replace('/path/to/plan.json', planned.plan)], ROOT, shell);
   }, 240_000);
 
-  test('GIVEN the README WHEN it says how to review your own plan THEN it is three commands: plan to a file, show it as JSON, review it', () => {
+  test('GIVEN docs/review.md WHEN it says how to review your own plan THEN it is three commands: plan to a file, show it as JSON, review it', () => {
     expect(readmeCommands.map((line) => line.replace(/ +#.*$/, ''))).toEqual([
       'terraform plan -out=plan.tfplan',
       'terraform show -json plan.tfplan > plan.json',
@@ -176,8 +176,8 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
     expect(fs.existsSync(path.join(fresh, 'plan'))).toBe(false);
   });
 
-  test('GIVEN the README WHEN it shows a sample of --plan THEN every line of it is what the review printed for this configuration', () => {
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  test('GIVEN docs/review.md WHEN it shows a sample of --plan THEN every line of it is what the review printed for this configuration', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'docs', 'review.md'), 'utf8');
     const section = readme.slice(
       readme.indexOf('Sample output, from the test configuration `__tests__/terraform/user-config/`'),
     );

@@ -12,6 +12,7 @@ import { describeReviewVariants } from './helpers/review-variants';
 import { describeWithTerraform, init, nullOutputs, plan as planOne, plannedValues, tfEnv } from './helpers/terraform';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { offlineEndpointsVars } from '../tools/review/offline';
+import { DOC_PAGES, readPage } from '../tools/docs';
 
 // The offline review of the default lab, end to end with the real Terraform and AWS provider:
 // assertions on Terraform's own evaluated plans, on the verdicts, and on broken variants of them.
@@ -407,14 +408,24 @@ describeWithTerraform('npm run review (offline plan review)', () => {
     expect(result.text).toContain('Endpoints are cheaper by USD 0.0390/h');
   });
 
-  test('GIVEN the diagrams WHEN Mermaid itself parses them THEN the report, lab.mmd and the README render, and a broken one fails', () => {
+  test("GIVEN the default app's review WHEN its diagram is compared with the README's THEN they are the same (else: npm run review, then copy .review/lab.mmd into the README's block)", () => {
+    const readme = readPage('README.md');
+    const block = /<!-- lab diagram: [^\n]* -->\n```mermaid\n([\s\S]*?)```\n<!-- end of lab diagram -->/.exec(readme);
+    expect(block?.[1]).toBe(fs.readFileSync(path.join(outDir, 'lab.mmd'), 'utf8'));
+  });
+
+  test('GIVEN the diagrams WHEN Mermaid itself parses them THEN the report, lab.mmd and the docs render, and a broken one fails', () => {
     const check = (...files: string[]) =>
       spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'check-mermaid.mjs'), ...files], {
         encoding: 'utf8',
       });
-    const good = check(result.reportFile!, path.join(outDir, 'lab.mmd'), path.join(__dirname, '..', 'README.md'));
+    const docs = DOC_PAGES.filter((page) => readPage(page).includes('```mermaid')).map((page) =>
+      path.join(__dirname, '..', page),
+    );
+    expect(docs).toEqual(expect.arrayContaining([path.join(__dirname, '..', 'README.md')]));
+    const good = check(result.reportFile!, path.join(outDir, 'lab.mmd'), ...docs);
     expect(good.stderr).toBe('');
-    expect(good.stdout).toContain('3 diagram(s) checked, 0 failed');
+    expect(good.stdout).toContain(`${2 + docs.length} diagram(s) checked, 0 failed`);
     expect(good.status).toBe(0);
     const broken = path.join(outDir, 'broken.mmd');
     fs.writeFileSync(

@@ -62,11 +62,13 @@ describe('the development commands', () => {
     expect(fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toContain('npm run --silent test:node-versions');
   });
 
-  test('GIVEN the cdktn check WHEN CI runs THEN .ci/run calls it, against the fork release the README names', () => {
+  test('GIVEN the cdktn check WHEN CI runs THEN .ci/run calls it, against the fork release docs/cdktn.md names', () => {
     expect(fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toContain('npm run --silent test:cdktn');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { CDKTN_VERSION } = require('../scripts/cdktn-check.js') as { CDKTN_VERSION: string };
-    expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(`"cdktf": "npm:cdktn@${CDKTN_VERSION}"`);
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'cdktn.md'), 'utf8')).toContain(
+      `"cdktf": "npm:cdktn@${CDKTN_VERSION}"`,
+    );
   });
 
   test("GIVEN the install WHEN npm lists the dependencies' install scripts THEN each is decided in allowScripts (npm ci ends with no warning), and none is allowed", () => {

@@ -135,8 +135,8 @@ describe('npm run status', () => {
     expect(result.text).toContain(
       'observed: ConnectionLost (agent 3.3.1142.0, last ping 20 min ago), instance running',
     );
-    // The README's sample output is this fixture's, line for line.
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    // The sample output of docs/operations.md is this fixture's, line for line.
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'operations.md'), 'utf8');
     for (const line of result.text.split('\n').filter((l) => l.trim() !== '')) expect(readme).toContain(line);
   });
 

@@ -203,8 +203,8 @@ describe('ssm-endpoints stack', () => {
     for (const output of Object.values(json.output ?? {})) expect(output.description).toMatch(/\S/);
   });
 
-  test('GIVEN the README WHEN read THEN its deploy example is exactly the sample the tests plan', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  test('GIVEN docs/temporary-endpoints.md WHEN read THEN its deploy example is exactly the sample the tests plan', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'temporary-endpoints.md'), 'utf8');
     expect(readme).toContain(sampleDeployCommand('deploy'));
     expect(readme).toContain(sampleDeployCommand('destroy'));
     expect(sampleDeployCommand()).toBe(

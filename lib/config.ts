@@ -2,7 +2,7 @@
  * The lab's one typed configuration: built-in defaults, overridable by `SSM_LAB_*` environment
  * variables, validated before any construct exists so that a bad value never half-writes
  * `cdktf.out`. Each setting is one entry of {@link SETTINGS_TABLE}: its variable, default, parser
- * and one-line doc. `LabConfig`'s type, the loader and the README's settings table all come from it.
+ * and one-line doc. `LabConfig`'s type, the loader and the settings table of docs/settings.md all come from it.
  */
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseIpv4Cidr } from './cidr';
 import {
@@ -42,10 +42,10 @@ export interface SettingContext<Earlier> {
 export interface Setting<T, Earlier> {
   /** The environment variable. */
   readonly variable: `SSM_LAB_${string}`;
-  /** The README's one-line meaning. */
+  /** The one-line meaning docs/settings.md gives. */
   readonly doc: string;
   /**
-   * The default as the README shows it.
+   * The default as docs/settings.md shows it.
    * @default the default text as code, or "none" for an optional setting
    */
   readonly defaultDoc?: string;
@@ -118,12 +118,19 @@ export class SettingsTable<Values extends object = Record<never, never>> {
     return row.setting.variable;
   }
 
-  /** The README's table: variable, default, meaning. */
-  markdown(): string {
+  /** The docs' table: variable, default, meaning — of every setting, or of these variables in this order. */
+  markdown(variables?: readonly string[]): string {
+    const rows = variables
+      ? variables.map((variable) => {
+          const row = this.rows.find(({ setting }) => setting.variable === variable);
+          if (!row) throw new Error(`${variable} is no setting of the table`);
+          return row;
+        })
+      : this.rows;
     return [
       '| variable | default | meaning |',
       '|---|---|---|',
-      ...this.rows.map(({ setting }) => `| \`${setting.variable}\` | ${defaultDocOf(setting)} | ${setting.doc} |`),
+      ...rows.map(({ setting }) => `| \`${setting.variable}\` | ${defaultDocOf(setting)} | ${setting.doc} |`),
     ].join('\n');
   }
 }
@@ -132,7 +139,7 @@ function defaultDocOf(setting: Setting<unknown, object>): string {
   if (setting.defaultDoc !== undefined) return setting.defaultDoc;
   if (typeof setting.default === 'string') return `\`${setting.default}\``;
   if (setting.default === undefined) return 'none';
-  throw new Error(`${setting.variable}: a computed default needs a defaultDoc for the README`);
+  throw new Error(`${setting.variable}: a computed default needs a defaultDoc for docs/settings.md`);
 }
 
 /** AWS region names; also the ssm-endpoints stack's Terraform validation of `region`. */
@@ -185,7 +192,7 @@ function boolean(text: string, context: SettingContext<unknown>): boolean {
 }
 
 /**
- * Every setting, in the order the README lists them and the loader reads them. Adding a setting is
+ * Every setting, in the order docs/settings.md lists them and the loader reads them. Adding a setting is
  * adding one `.add(…)` here; a parser refers to earlier settings only for a cross-field rule.
  */
 export const SETTINGS_TABLE = SettingsTable.empty()
@@ -346,7 +353,7 @@ export const SETTINGS_TABLE = SettingsTable.empty()
   })
   .add('sshOverSessionManager', {
     variable: 'SSM_LAB_SSH_OVER_SSM',
-    doc: 'give the Session Manager instances the key pair for [SSH through Session Manager](#ssh-through-session-manager)',
+    doc: 'give the Session Manager instances the key pair for [SSH through Session Manager](scenarios.md#ssh-through-session-manager)',
     default: 'false',
     parse: (text, context) => {
       const on = boolean(text, context);
@@ -498,7 +505,7 @@ function rejectUnknownSettings(env: Env, known: readonly string[]): void {
       const suggestion = closest(name, known);
       const expected = suggestion
         ? `a known setting (did you mean ${suggestion}?)`
-        : 'a known setting (see the Settings table in README.md)';
+        : 'a known setting (see the table in docs/settings.md)';
       throw new ConfigError(name, env[name] ?? '', expected);
     }
   }

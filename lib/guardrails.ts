@@ -74,7 +74,7 @@ export interface RuleProblem {
  */
 export interface GuardrailRule<Id extends string = string> {
   readonly id: Id;
-  /** What the rule demands, as the README's table says it. */
+  /** What the rule demands, as docs/guardrails.md's table says it. */
   readonly title: string;
   /** The same check in checkov, cdk-nag and AWS Security Hub. */
   readonly equivalents: string;
@@ -89,7 +89,7 @@ const isIngressRule = (resource: { type: string; attributes: Arguments }) =>
   (resource.type === 'aws_security_group_rule' && resource.attributes.type === 'ingress');
 const rule = <Id extends string>(definition: GuardrailRule<Id>): GuardrailRule<Id> => definition;
 
-/** Every guardrail, in the order the README lists them. Adding a rule is adding an entry here (and its test). */
+/** Every guardrail, in the order docs/guardrails.md lists them. Adding a rule is adding an entry here (and its test). */
 export const GUARDRAIL_RULES = [
   rule({
     id: 'SSMLAB-SG-1',
@@ -430,7 +430,7 @@ export function parseAcknowledgement(entry: string): Acknowledgement | undefined
   return { ruleId: match[1], stack: match[2], reason: match[3].trim() };
 }
 
-/** The README's table of rules: id, what it checks, the same check elsewhere. */
+/** docs/guardrails.md's table of rules: id, what it checks, the same check elsewhere. */
 export function guardrailsTableMarkdown(): string {
   return [
     '| rule | checks | same check elsewhere |',

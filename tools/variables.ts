@@ -1,7 +1,7 @@
 /**
  * `SSM_LAB_*` variables read by the tools around the app — the review, the Terraform runner, the
  * entry points — rather than by its stacks. The app accepts them (an unknown `SSM_LAB_*` is an
- * error) and the README lists them below the settings.
+ * error) and docs/settings.md lists them below the settings.
  */
 export interface ToolVariable {
   readonly name: `SSM_LAB_${string}`;
@@ -56,7 +56,7 @@ export function debugging(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[DEBUG_VARIABLE.name] === '1';
 }
 
-/** The README rows of the tool variables (the settings table's format, without its header). */
+/** The docs/settings.md rows of the tool variables (the settings table's format, without its header). */
 export function toolVariablesMarkdown(): string {
   return TOOL_VARIABLES.map((variable) => `| \`${variable.name}\` | ${variable.defaultDoc} | ${variable.doc} |`).join(
     '\n',

@@ -68,7 +68,7 @@ export interface ExistingVpc {
   readonly endpoints: readonly { readonly id: string; readonly state: string; readonly created?: Date }[];
 }
 
-/** The read-only IAM actions the reader calls: the README prints them as a policy. */
+/** The read-only IAM actions the reader calls: docs/temporary-endpoints.md prints them as a policy. */
 export const VPC_READER_ACTIONS = [
   'ec2:DescribeVpcs',
   'ec2:DescribeVpcAttribute',
@@ -90,7 +90,7 @@ export const VPC_READER_ACTIONS = [
   'ssm:DescribeInstanceInformation',
 ] as const;
 
-/** The reader's permissions as an identity policy (the README prints it, generated). */
+/** The reader's permissions as an identity policy (docs/temporary-endpoints.md prints it, generated). */
 export function vpcReaderPolicyMarkdown(): string {
   const policy = {
     Version: '2012-10-17',
