@@ -68,6 +68,18 @@ function instance(id: string, name: string, profile: string, state = 'running'):
   };
 }
 
+/** A role that trusts EC2, as IAM describes it. */
+function roleNamed(role: string) {
+  return {
+    RoleName: role,
+    RoleId: 'AROA',
+    Path: '/',
+    Arn: `arn:aws:iam::111122223333:role/${role}`,
+    CreateDate: new Date(),
+    AssumeRolePolicyDocument: TRUST,
+  };
+}
+
 /** A private subnet behind a NAT gateway; three roles: inline-policy, refused, and AWS-managed. */
 function customerVpc(): void {
   ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: VPC, CidrBlock: '10.9.0.0/16' }] });
@@ -145,28 +157,10 @@ function customerVpc(): void {
         Path: '/',
         Arn: `arn:aws:iam::111122223333:instance-profile/${role}`,
         CreateDate: new Date(),
-        Roles: [
-          {
-            RoleName: role,
-            RoleId: 'AROA',
-            Path: '/',
-            Arn: `arn:aws:iam::111122223333:role/${role}`,
-            CreateDate: new Date(),
-            AssumeRolePolicyDocument: TRUST,
-          },
-        ],
+        Roles: [roleNamed(role)],
       },
     });
-    iam.on(GetRoleCommand, { RoleName: role }).resolves({
-      Role: {
-        RoleName: role,
-        RoleId: 'AROA',
-        Path: '/',
-        Arn: `arn:aws:iam::111122223333:role/${role}`,
-        CreateDate: new Date(),
-        AssumeRolePolicyDocument: TRUST,
-      },
-    });
+    iam.on(GetRoleCommand, { RoleName: role }).resolves({ Role: roleNamed(role) });
   }
   iam.on(ListAttachedRolePoliciesCommand, { RoleName: 'inline-role' }).resolves({ AttachedPolicies: [] });
   iam.on(ListRolePoliciesCommand, { RoleName: 'inline-role' }).resolves({ PolicyNames: ['agent'] });
