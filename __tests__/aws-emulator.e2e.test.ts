@@ -242,6 +242,23 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       expect(fs.existsSync(path.join(project, 'terraform.lab-ssm-nat.tfstate'))).toBe(true);
     });
 
+    test("GIVEN the README's deploy-connect-forward block WHEN its deploy line and the commands it substitutes run as typed THEN they name the deployed instance and print its forwarding command", async () => {
+      const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+      const block = /## Deploy one path[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1];
+      // What this describe deployed is the block's first line.
+      expect(block.split('\n')[0]).toBe('npx cdktf deploy lab-network lab-ssm-nat');
+      // Each $(…) the block substitutes, run in the project as the shell would (the AWS CLI and
+      // curl need Session Manager itself, which no emulator has).
+      const substituted = [...block.matchAll(/\$\((cd [^)]*)\)/g)].map((match) => match[1]);
+      expect(substituted).toHaveLength(2);
+      const nat = outputsOf('lab-ssm-nat');
+      const printed = await Promise.all(substituted.map((command) => run('sh', ['-c', command], project, shell)));
+      expect(printed.map((ran) => [ran.status, ran.stdout])).toEqual([
+        [0, nat.instance_id],
+        [0, nat.forward_to_target_command],
+      ]);
+    });
+
     test('GIVEN the deployed lab and the same code WHEN npm run review -- --account runs THEN nothing changes, no path is cut, exit 0', async () => {
       const review = await npmRun('review', '--account');
       // moto reads some attributes back differently (its README): an in-place update of the
@@ -492,10 +509,23 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         allowed_security_group_ids: JSON.stringify([fixture.allowedGroupId]),
       };
       vars = SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => `--var=${name}=${ids[name] ?? value}`);
+      // The same inputs as the var file docs/temporary-endpoints.md names (lists as written, strings quoted).
+      fs.writeFileSync(
+        path.join(project, 'endpoints.tfvars'),
+        SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => {
+          const given = ids[name] ?? value;
+          return `${name} = ${given.startsWith('[') ? given : JSON.stringify(given)}\n`;
+        }).join(''),
+      );
     });
 
     test('GIVEN the endpoints planned, not applied WHEN reviewed with --account as typed THEN each instance has its verdict now → with the endpoints, and the headline counts them', async () => {
-      const review = await npmRun('review', '--account', '--stack', 'ssm-endpoints', ...vars);
+      // The command of docs/temporary-endpoints.md, as typed in the project folder.
+      const page = fs.readFileSync(path.join(ROOT, 'docs', 'temporary-endpoints.md'), 'utf8');
+      const typed = /```sh\n(npm run review -- --account --stack ssm-endpoints --var-file=endpoints\.tfvars)\n```/.exec(
+        page.slice(page.indexOf('## Which instances will the window serve?')),
+      )![1];
+      const review = await run('sh', ['-c', typed], project, shell);
       const out = stripVTControlCharacters(review.stdout);
       const total = 7 + FLEET;
       expect(out).toContain(
@@ -659,6 +689,32 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         expectOnline: true,
         matches: false,
       });
+
+      // --wait: the old ping is gone and web-c reconnects after the first poll; between polls only
+      // Systems Manager is asked again (the VPC, its instances and roles are read once).
+      pings.delete(fixture.instances['natted']);
+      const ec2Calls: string[] = [];
+      const ec2 = new EC2Client(sdk);
+      const counted = {
+        send: (command: object) => (ec2Calls.push(command.constructor.name), ec2.send(command as never)),
+      };
+      let clock = Date.now();
+      const waited = await checkStatus({
+        config: loadConfig({}),
+        projectDir: project,
+        clients: { ec2: counted as unknown as EC2Client, iam: new IAMClient(sdk), s3: new S3Client(sdk), ssm },
+        waitMs: 60_000,
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += ms;
+          ec2Calls.push('(poll)');
+          pings.set(fixture.instances['web-c'], { PingStatus: 'Online', LastPingDateTime: new Date() });
+        },
+      });
+      expect(waited.window!.matches).toBe(true);
+      expect(waited.exitCode).toBe(0);
+      expect(ec2Calls.slice(ec2Calls.indexOf('(poll)'))).toEqual(['(poll)']);
+      expect(ec2Calls.filter((name) => name === 'DescribeInstancesCommand')).toHaveLength(2); // two pages, once
     });
 
     test('GIVEN the same inputs WHEN destroyed THEN exactly what it created is gone, and the VPC and its instances stay', async () => {

@@ -22,9 +22,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { assessWindow, existingVpcKey } from '../tools/review/assessment';
+import { assessWindow } from '../tools/review/assessment';
 import { NetworkModel, PlanJson, ResourceChange } from '../tools/review/plan-model';
-import { INSTANCE_PAGE_SIZE, readExistingVpc, VpcReadError } from '../tools/review/vpc-reader';
+import { existingVpcKey, INSTANCE_PAGE_SIZE, readExistingVpc, VpcReadError } from '../tools/review/vpc-reader';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

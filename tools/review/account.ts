@@ -25,7 +25,6 @@ import {
   assessWindow,
   compareInstances,
   EndpointWindow,
-  existingVpcKey,
   headlinesOf,
   InstanceChange,
   StackSummary,
@@ -39,7 +38,7 @@ import { accountText } from './render/text';
 import { combinedState, planTogether, PlanUnit, TerraformStateJson, unitOf } from '../plan-together';
 import { readStackState } from '../state';
 import { readStacks, ReviewError, terraformOrExplain } from './sources';
-import { ExistingVpc, readExistingVpc, VpcReadError, VpcReaderClients } from './vpc-reader';
+import { ExistingVpc, existingVpcKey, readExistingVpc, VpcReadError, VpcReaderClients } from './vpc-reader';
 
 export interface AccountReviewOptions {
   /** The app's folder: `cdktf deploy` keeps local state files here (`terraform.<stack>.tfstate`). */
@@ -309,7 +308,7 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   );
   const compared = compareInstances(before, after);
   // The existing VPC's instances are the window's section; the lab's stay in the table of the lab.
-  const instances = existing ? compared.filter((change) => !change.stack.startsWith(existingVpcKey(''))) : compared;
+  const instances = existing ? compared.filter((change) => change.stack !== existingVpcKey(existing.vpcId)) : compared;
   const window =
     existing === undefined
       ? undefined
@@ -384,7 +383,7 @@ async function planStacksTogether(job: {
   const seconds = () => (Date.now() - started) / 1000;
   const outcomes: Record<string, StackReviewOutcome> = {};
   const states: Record<string, TerraformStateJson | undefined> = {};
-  for (const stack of job.stacks) states[stack] = await job.readState(stack);
+  await Promise.all(job.stacks.map(async (stack) => (states[stack] = await job.readState(stack))));
   let remaining = [...job.stacks];
   let plansRun = 0;
   while (remaining.length > 0) {

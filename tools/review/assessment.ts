@@ -8,7 +8,7 @@ import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan, Reso
 import { OperatorAccess } from './operator-access';
 import { stackCost, StackCost } from './prices';
 import { Reachability, Verdict } from './reachability';
-import { ExistingVpc, InstanceRegistration } from './vpc-reader';
+import { ExistingVpc, existingInstanceId, InstanceRegistration } from './vpc-reader';
 
 /** A user's plan or state (`--plan`) is one configuration: its addresses stand alone, with no stack in front. */
 export const PLAN_STACK = '';
@@ -448,11 +448,6 @@ export interface EndpointWindow {
   readonly instancePages?: number;
 }
 
-/** The plans' key of an existing VPC read from the account: no stack of the app, one configuration. */
-export function existingVpcKey(vpcId: string): string {
-  return `existing ${vpcId}`;
-}
-
 /** An instance named as a reader finds it: `i-0abc… (web-1)`. */
 function instanceWords(instance: { readonly id: string; readonly name?: string }): string {
   return instance.name ? `${instance.id} (${instance.name})` : instance.id;
@@ -468,11 +463,10 @@ export function assessWindow(
   before: NetworkModel,
   after: NetworkModel,
 ): EndpointWindow {
-  const key = existingVpcKey(existing.vpcId);
   const reachBefore = Reachability.of(before);
   const reachAfter = Reachability.of(after);
   const instances = existing.instances.map((instance): WindowInstance => {
-    const id = `${key}/aws_instance.existing[${JSON.stringify(instance.id)}]`;
+    const id = existingInstanceId(existing.vpcId, instance.id);
     const old = before.get(id);
     const planned = after.get(id);
     return {

@@ -21,7 +21,6 @@ import {
   DescribeVpcsCommand,
   EC2Client,
   Filter,
-  Instance,
   IpPermission,
 } from '@aws-sdk/client-ec2';
 import {
@@ -66,6 +65,21 @@ export interface ExistingVpc {
   readonly instancePages: number;
   /** The VPC's endpoints as AWS lists them: state and creation time (when a window opened). */
   readonly endpoints: readonly { readonly id: string; readonly state: string; readonly created?: Date }[];
+}
+
+/** The plans' key of an existing VPC read from the account: no stack of the app, one configuration. */
+export function existingVpcKey(vpcId: string): string {
+  return `existing ${vpcId}`;
+}
+
+/** The address the reader gives a resource it read: `aws_instance.existing["i-0abc…"]`. */
+export function existingAddress(type: string, id: string): string {
+  return `${type}.existing[${JSON.stringify(id)}]`;
+}
+
+/** The model's id of an instance of an existing VPC (its key, then its address). */
+export function existingInstanceId(vpcId: string, instanceId: string): string {
+  return `${existingVpcKey(vpcId)}/${existingAddress('aws_instance', instanceId)}`;
 }
 
 /** The read-only IAM actions the reader calls: docs/temporary-endpoints.md prints them as a policy. */
@@ -121,53 +135,83 @@ export async function readExistingVpc(
       throw new VpcReadError(`${vpcId} could not be read: ${whatCameBack(error, `ec2:${action}`, command)}`);
     }
   };
+  const pages: Record<string, number> = {};
+  /** Every item a describe lists, its NextToken followed to the last page. */
+  const every = async <A extends { NextToken?: string }, I>(
+    action: string,
+    ask: (NextToken: string | undefined) => Promise<A>,
+    items: (answer: A) => readonly I[] | undefined,
+  ): Promise<I[]> => {
+    const found: I[] = [];
+    let NextToken: string | undefined;
+    do {
+      const answer: A = await ec2(action, () => ask(NextToken));
+      pages[action] = (pages[action] ?? 0) + 1;
+      found.push(...(items(answer) ?? []));
+      NextToken = answer.NextToken;
+    } while (NextToken);
+    return found;
+  };
   const vpcs = await ec2('DescribeVpcs', () => clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })));
   const vpc = vpcs.Vpcs?.[0];
   if (!vpc) throw new VpcReadError(`${vpcId} is not a VPC of this account and region`);
-  const attribute = async (Attribute: 'enableDnsSupport' | 'enableDnsHostnames') => {
-    const answer = await ec2('DescribeVpcAttribute', () =>
-      clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute })),
-    );
-    return Attribute === 'enableDnsSupport' ? answer.EnableDnsSupport?.Value : answer.EnableDnsHostnames?.Value;
-  };
-  const [dnsSupport, dnsHostnames] = [await attribute('enableDnsSupport'), await attribute('enableDnsHostnames')];
-  const subnets =
-    (await ec2('DescribeSubnets', () => clients.ec2.send(new DescribeSubnetsCommand({ Filters: inVpc })))).Subnets ??
-    [];
-  const routeTables =
-    (await ec2('DescribeRouteTables', () => clients.ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc }))))
-      .RouteTables ?? [];
-  const gateways =
-    (
-      await ec2('DescribeInternetGateways', () =>
-        clients.ec2.send(
-          new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }] }),
-        ),
-      )
-    ).InternetGateways ?? [];
-  const natGateways =
-    (await ec2('DescribeNatGateways', () => clients.ec2.send(new DescribeNatGatewaysCommand({ Filter: inVpc }))))
-      .NatGateways ?? [];
-  const acls =
-    (await ec2('DescribeNetworkAcls', () => clients.ec2.send(new DescribeNetworkAclsCommand({ Filters: inVpc }))))
-      .NetworkAcls ?? [];
-  const groups =
-    (await ec2('DescribeSecurityGroups', () => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: inVpc }))))
-      .SecurityGroups ?? [];
-  const endpoints =
-    (await ec2('DescribeVpcEndpoints', () => clients.ec2.send(new DescribeVpcEndpointsCommand({ Filters: inVpc }))))
-      .VpcEndpoints ?? [];
-  const instances: Instance[] = [];
-  let instancePages = 0;
-  let NextToken: string | undefined;
-  do {
-    const page = await ec2('DescribeInstances', () =>
-      clients.ec2.send(new DescribeInstancesCommand({ Filters: inVpc, MaxResults: INSTANCE_PAGE_SIZE, NextToken })),
-    );
-    instancePages += 1;
-    for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  const attribute = (Attribute: 'enableDnsSupport' | 'enableDnsHostnames') =>
+    ec2('DescribeVpcAttribute', () => clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute })));
+  // Independent reads: asked at once.
+  const [support, hostnames, subnets, routeTables, gateways, natGateways, acls, groups, endpoints, instances] =
+    await Promise.all([
+      attribute('enableDnsSupport'),
+      attribute('enableDnsHostnames'),
+      every(
+        'DescribeSubnets',
+        (NextToken) => clients.ec2.send(new DescribeSubnetsCommand({ Filters: inVpc, NextToken })),
+        (answer) => answer.Subnets,
+      ),
+      every(
+        'DescribeRouteTables',
+        (NextToken) => clients.ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc, NextToken })),
+        (answer) => answer.RouteTables,
+      ),
+      every(
+        'DescribeInternetGateways',
+        (NextToken) =>
+          clients.ec2.send(
+            new DescribeInternetGatewaysCommand({
+              Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }],
+              NextToken,
+            }),
+          ),
+        (answer) => answer.InternetGateways,
+      ),
+      every(
+        'DescribeNatGateways',
+        (NextToken) => clients.ec2.send(new DescribeNatGatewaysCommand({ Filter: inVpc, NextToken })),
+        (answer) => answer.NatGateways,
+      ),
+      every(
+        'DescribeNetworkAcls',
+        (NextToken) => clients.ec2.send(new DescribeNetworkAclsCommand({ Filters: inVpc, NextToken })),
+        (answer) => answer.NetworkAcls,
+      ),
+      every(
+        'DescribeSecurityGroups',
+        (NextToken) => clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: inVpc, NextToken })),
+        (answer) => answer.SecurityGroups,
+      ),
+      every(
+        'DescribeVpcEndpoints',
+        (NextToken) => clients.ec2.send(new DescribeVpcEndpointsCommand({ Filters: inVpc, NextToken })),
+        (answer) => answer.VpcEndpoints,
+      ),
+      every(
+        'DescribeInstances',
+        (NextToken) =>
+          clients.ec2.send(new DescribeInstancesCommand({ Filters: inVpc, MaxResults: INSTANCE_PAGE_SIZE, NextToken })),
+        (answer) => (answer.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []),
+      ),
+    ]);
+  const [dnsSupport, dnsHostnames] = [support.EnableDnsSupport?.Value, hostnames.EnableDnsHostnames?.Value];
+  const instancePages = pages.DescribeInstances;
   const live = instances
     .filter((instance) => !['terminated', 'shutting-down'].includes(String(instance.State?.Name)))
     .sort((a, b) => String(a.InstanceId).localeCompare(String(b.InstanceId)));
@@ -175,7 +219,7 @@ export async function readExistingVpc(
   const resources: ResourceChange[] = [];
   const add = (type: string, key: string, values: PlannedValues) =>
     resources.push({
-      address: `${type}.existing[${JSON.stringify(key)}]`,
+      address: existingAddress(type, key),
       mode: 'managed',
       type,
       name: 'existing',
@@ -313,7 +357,13 @@ export async function readExistingVpc(
   }
   for (const profile of [...profiles].sort()) await readProfile(clients.iam, profile, add, command);
 
-  const registration = clients.ssm ? await readRegistration(clients.ssm, live, command) : undefined;
+  const registration = clients.ssm
+    ? await readRegistration(
+        clients.ssm,
+        live.map((instance) => instance.InstanceId!),
+        command,
+      )
+    : { unread: 'not asked (no Systems Manager client)' };
   return {
     vpcId,
     state: { format_version: '1.2', resource_changes: resources },
@@ -322,13 +372,8 @@ export async function readExistingVpc(
       name: tags(instance.Tags).Name,
       state: instance.State?.Name,
     })),
-    registration: registration && 'unread' in registration ? undefined : registration?.statuses,
-    registrationUnread:
-      registration && 'unread' in registration
-        ? registration.unread
-        : clients.ssm
-          ? undefined
-          : 'not asked (no Systems Manager client)',
+    registration: registration.statuses,
+    registrationUnread: registration.unread,
     instancePages,
     endpoints: endpoints.map((endpoint) => ({
       id: endpoint.VpcEndpointId ?? '?',
@@ -453,24 +498,32 @@ async function readProfile(iam: Pick<IAMClient, 'send'>, name: string, add: Add,
   } as PlannedValues);
 }
 
-/** Each instance's agent as Systems Manager lists it (every page), or why it could not be read. */
-async function readRegistration(
+/** What Systems Manager said of the agents: each instance's registration, or why it could not be asked. */
+export interface RegistrationRead {
+  readonly statuses?: ReadonlyMap<string, InstanceRegistration>;
+  readonly unread?: string;
+}
+
+/**
+ * Each instance's agent as Systems Manager lists it (every page), or why it could not be read.
+ * `status --wait` asks this alone between polls: only the registration changes while it waits.
+ */
+export async function readRegistration(
   ssm: Pick<SSMClient, 'send'>,
-  instances: readonly Instance[],
+  instanceIds: readonly string[],
   command: string,
-): Promise<{ statuses: Map<string, InstanceRegistration> } | { unread: string }> {
+): Promise<RegistrationRead> {
   const statuses = new Map<string, InstanceRegistration>();
-  for (const instance of instances) statuses.set(instance.InstanceId!, { status: 'not registered' });
-  const ids = instances.map((instance) => instance.InstanceId!);
+  for (const id of instanceIds) statuses.set(id, { status: 'not registered' });
   // The InstanceIds filter takes at most 50 values.
-  for (let start = 0; start < ids.length; start += 50) {
+  for (let start = 0; start < instanceIds.length; start += 50) {
     let NextToken: string | undefined;
     do {
       let page;
       try {
         page = await ssm.send(
           new DescribeInstanceInformationCommand({
-            Filters: [{ Key: 'InstanceIds', Values: ids.slice(start, start + 50) }],
+            Filters: [{ Key: 'InstanceIds', Values: instanceIds.slice(start, start + 50) }],
             NextToken,
           }),
         );

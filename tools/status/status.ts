@@ -18,7 +18,7 @@ import { stackName, StackName } from '../../stacks/names';
 import { SCENARIO_LABELS, Scenario } from '../../stacks/scenario-stack';
 import { awsFailure, explainAwsFailure, whatCameBack } from '../aws-errors';
 import { readStackState } from '../state';
-import { ago, checkWindow, WindowStatus, windowStatusText } from './window';
+import { ago, checkWindow, recheckWindow, WindowStatus, windowStatusText } from './window';
 
 /** The scenario stacks `status` checks, what each is built for, and whether Session Manager should be online. */
 export const CHECKED_STACKS: readonly {
@@ -386,7 +386,7 @@ export async function checkStatus(options: StatusOptions): Promise<StatusResult>
     options.progress?.(`waiting ${Math.round(pause / 1000)} s for ${pending().join(', ')}…`);
     await sleep(pause);
     instances = await checkOnce(options, deployed);
-    if (window) window = await checkWindow(options);
+    if (window) window = await recheckWindow(options, window);
   }
   const targets = await checkTargets(options);
   const exitCode = [...instances, ...targets].every((checked) => checked.matches) && (window?.matches ?? true) ? 0 : 1;

@@ -5,10 +5,17 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { stackName, StackName } from '../../stacks/names';
-import { existingVpcKey } from '../review/assessment';
 import { NetworkModel } from '../review/plan-model';
 import { Reachability } from '../review/reachability';
-import { AgentRegistration, readExistingVpc, VpcReadError } from '../review/vpc-reader';
+import {
+  AgentRegistration,
+  existingInstanceId,
+  existingVpcKey,
+  readExistingVpc,
+  readRegistration,
+  RegistrationRead,
+  VpcReadError,
+} from '../review/vpc-reader';
 import { readStackState } from '../state';
 import type { StatusOptions } from './status';
 
@@ -75,33 +82,61 @@ export async function checkWindow(options: StatusOptions): Promise<WindowStatus 
   // The VPC as it stands, endpoints included: what the review would say of each instance now.
   const model = new NetworkModel({ [existingVpcKey(vpcId)]: existing.state });
   const reach = Reachability.of(model);
-  const instances = existing.instances.map((instance): WindowInstanceStatus => {
-    const entity = model.get(`${existingVpcKey(vpcId)}/aws_instance.existing[${JSON.stringify(instance.id)}]`);
+  const judged = existing.instances.map((instance): WindowInstanceStatus => {
+    const entity = model.get(existingInstanceId(vpcId, instance.id));
     const verdict = entity ? reach.sessionManager(entity) : undefined;
-    const registered = existing.registration?.get(instance.id);
-    const registration = registered?.status ?? 'not checked';
-    const expectOnline = verdict?.reachable === true;
-    // Online since the window opened: a ping after the first endpoint existed.
-    const online =
-      registration === 'Online' &&
-      (openedAt === undefined || registered?.lastPing === undefined || registered.lastPing >= openedAt);
     return {
       id: instance.id,
       name: instance.name,
+      registration: 'not checked',
+      expectOnline: verdict?.reachable === true,
+      reason: verdict?.reason ?? 'not judged',
+      matches: false,
+    };
+  });
+  return withRegistration(
+    {
+      stack,
+      vpcId,
+      openedAt,
+      endpoints: endpoints.map(({ id, state }) => ({ id, state })),
+      instances: judged,
+      matches: false,
+    },
+    { statuses: existing.registration, unread: existing.registrationUnread },
+  );
+}
+
+/**
+ * The window again while `status --wait` polls: only the agents' registration changes, so only
+ * Systems Manager is asked (a window whose VPC could not be read is read again whole).
+ */
+export async function recheckWindow(options: StatusOptions, window: WindowStatus): Promise<WindowStatus | undefined> {
+  if (window.unread) return checkWindow(options);
+  const ids = window.instances.map((instance) => instance.id);
+  return withRegistration(window, await readRegistration(options.clients.ssm, ids, 'npm run status'));
+}
+
+/** The window's instances with what Systems Manager said: Online since the window opened matches. */
+function withRegistration(window: WindowStatus, read: RegistrationRead): WindowStatus {
+  const instances = window.instances.map((instance): WindowInstanceStatus => {
+    const registered = read.statuses?.get(instance.id);
+    const registration = registered?.status ?? 'not checked';
+    // Online since the window opened: a ping after the first endpoint existed.
+    const online =
+      registration === 'Online' &&
+      (window.openedAt === undefined || registered?.lastPing === undefined || registered.lastPing >= window.openedAt);
+    return {
+      ...instance,
       registration,
       lastPing: registered?.lastPing,
-      expectOnline,
-      reason: verdict?.reason ?? 'not judged',
-      matches: expectOnline ? online : true,
+      matches: instance.expectOnline ? online : true,
     };
   });
   return {
-    stack,
-    vpcId,
-    openedAt,
-    endpoints: endpoints.map(({ id, state }) => ({ id, state })),
+    ...window,
     instances,
-    registrationUnread: existing.registrationUnread,
+    registrationUnread: read.unread,
     matches: instances.every((instance) => instance.matches),
   };
 }
