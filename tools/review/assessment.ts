@@ -205,13 +205,13 @@ export interface StackSummary {
 }
 
 /** How each path's verdict is judged. */
-export const JUDGE: { readonly [K in PathKey]: (reach: Reachability, instance: Entity) => InstanceVerdicts[K] } = {
+const JUDGE: { readonly [K in PathKey]: (reach: Reachability, instance: Entity) => InstanceVerdicts[K] } = {
   sessionManager: (reach, instance) => reach.sessionManager(instance),
   ssh: (reach, instance) => reach.ssh(instance),
   forwarding: (reach, instance) => reach.forwarding(instance),
 };
 
-export function verdictsOf(reach: Reachability, instance: Entity): InstanceVerdicts {
+function verdictsOf(reach: Reachability, instance: Entity): InstanceVerdicts {
   return {
     sessionManager: JUDGE.sessionManager(reach, instance),
     ssh: JUDGE.ssh(reach, instance),
@@ -286,7 +286,7 @@ export function summarizeStack(
 }
 
 /** The order a reviewer reads changes in: what is lost first. */
-export const CHANGE_ORDER: readonly ChangeKind[] = ['delete', 'replace', 'create', 'update'];
+const CHANGE_ORDER: readonly ChangeKind[] = ['delete', 'replace', 'create', 'update'];
 
 /** One change in words: `replace aws_instance.x (forced by ami)`. */
 export function changeWords(change: ResourceChangeLine): string {
@@ -295,7 +295,7 @@ export function changeWords(change: ResourceChangeLine): string {
 }
 
 /** One change the plan makes, in words: `deletes lab-ssm-nat/aws_route.x (0.0.0.0/0 → nat-0abc…)`. */
-export function describeChange(stack: string, change: ResourceChange): string {
+function describeChange(stack: string, change: ResourceChange): string {
   const kind = changeKind(change.change.actions);
   const was = change.change.before ?? {};
   const detail =
@@ -310,7 +310,7 @@ export function describeChange(stack: string, change: ResourceChange): string {
 }
 
 /** The plans with one resource change swapped for another. */
-export function swapChange(
+function swapChange(
   plans: Readonly<Record<string, PlanJson>>,
   stack: string,
   address: string,

@@ -26,7 +26,7 @@ import { mermaidDiagram } from './mermaid';
 import { accessVerdict, natVersusEndpoints, usd } from './words';
 
 /** "Operator policies" in the Markdown report: per stack and command, the calls and whether the policy allows them. */
-export function operatorAccessMarkdown(results: readonly OperatorAccess[]): string[] {
+function operatorAccessMarkdown(results: readonly OperatorAccess[]): string[] {
   if (results.length === 0) return [];
   const out = [
     '## Operator policies and the printed commands',
@@ -112,7 +112,7 @@ const FORWARDING_FACTS: Readonly<
 };
 
 /** Every access path the plans hold, side by side: cost, shell, forwarding and what is recorded. */
-export function pathComparison(model: NetworkModel, region: string): string[] {
+function pathComparison(model: NetworkModel, region: string): string[] {
   const reach = Reachability.of(model);
   const rows: string[] = [];
   for (const instance of reach.instances()) {
@@ -433,7 +433,7 @@ function regionOf(model: NetworkModel): string | undefined {
 }
 
 /** The instances of the VPC the temporary endpoints serve: the counts, then a row per instance. */
-export function windowMarkdown(window: EndpointWindow): string[] {
+function windowMarkdown(window: EndpointWindow): string[] {
   const out = [`## Instances in ${window.vpcId}, the VPC \`${window.stack}\` serves`, ''];
   if (window.unread) return [...out, `Not judged: ${window.unread}`];
   out.push(...window.headlines.map((line) => `- ${line}`), '');

@@ -16,7 +16,7 @@ function reachableWord(verdict: Verdict | undefined, missing: string): string {
 }
 
 /** The terminal's lines: one when every policy allows its commands, else each missing grant. */
-export function operatorAccessText(results: readonly OperatorAccess[]): string[] {
+function operatorAccessText(results: readonly OperatorAccess[]): string[] {
   if (results.length === 0) return [];
   const missing = results.flatMap((access) => access.missing);
   const unreadable = results.filter((access) => access.unreadable);
@@ -120,7 +120,7 @@ export function accountText(result: AccountReport): string {
 }
 
 /** The instances of the VPC the temporary endpoints serve: the counts, then each instance's verdicts. */
-export function windowText(window: EndpointWindow): string[] {
+function windowText(window: EndpointWindow): string[] {
   if (window.unread) return [`  ${window.stack} in ${window.vpcId}: its instances were not judged — ${window.unread}`];
   const out = [
     `  ${window.stack} in ${window.vpcId}: ${window.instances.length} instance(s), Session Manager now → with these endpoints`,
