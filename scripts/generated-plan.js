@@ -93,71 +93,43 @@ function generatedPlan(instances) {
       { id: true, subnet_id: true, vpc_security_group_ids: true },
     );
   }
+  /** A resource of a module's configuration: its address, type, name and the expressions written. */
+  const configured = (type, name, expressions = {}) => ({
+    address: `${type}.${name}`,
+    mode: 'managed',
+    type,
+    name,
+    expressions,
+  });
   const vpcModule = {
     resources: [
-      { address: 'aws_vpc.this', mode: 'managed', type: 'aws_vpc', name: 'this', expressions: {} },
-      ...['public', 'private'].map((tier) => ({
-        address: `aws_subnet.${tier}`,
-        mode: 'managed',
-        type: 'aws_subnet',
-        name: tier,
-        expressions: { vpc_id: ref('aws_vpc.this.id', 'aws_vpc.this') },
-      })),
-      {
-        address: 'aws_internet_gateway.this',
-        mode: 'managed',
-        type: 'aws_internet_gateway',
-        name: 'this',
-        expressions: { vpc_id: ref('aws_vpc.this.id', 'aws_vpc.this') },
-      },
-      { address: 'aws_eip.nat', mode: 'managed', type: 'aws_eip', name: 'nat', expressions: {} },
-      {
-        address: 'aws_nat_gateway.this',
-        mode: 'managed',
-        type: 'aws_nat_gateway',
-        name: 'this',
-        expressions: {
-          allocation_id: ref('aws_eip.nat.id', 'aws_eip.nat'),
-          subnet_id: ref('aws_subnet.public[0].id', 'aws_subnet.public[0]', 'aws_subnet.public'),
-        },
-      },
-      ...['public', 'private'].map((tier) => ({
-        address: `aws_route_table.${tier}`,
-        mode: 'managed',
-        type: 'aws_route_table',
-        name: tier,
-        expressions: { vpc_id: ref('aws_vpc.this.id', 'aws_vpc.this') },
-      })),
-      {
-        address: 'aws_route.public_default',
-        mode: 'managed',
-        type: 'aws_route',
-        name: 'public_default',
-        expressions: {
-          route_table_id: ref('aws_route_table.public.id', 'aws_route_table.public'),
-          gateway_id: ref('aws_internet_gateway.this.id', 'aws_internet_gateway.this'),
-        },
-      },
-      {
-        address: 'aws_route.private_default',
-        mode: 'managed',
-        type: 'aws_route',
-        name: 'private_default',
-        expressions: {
-          route_table_id: ref('aws_route_table.private.id', 'aws_route_table.private'),
-          nat_gateway_id: ref('aws_nat_gateway.this.id', 'aws_nat_gateway.this'),
-        },
-      },
-      ...['public', 'private'].map((tier) => ({
-        address: `aws_route_table_association.${tier}`,
-        mode: 'managed',
-        type: 'aws_route_table_association',
-        name: tier,
-        expressions: {
+      configured('aws_vpc', 'this'),
+      ...['public', 'private'].map((tier) =>
+        configured('aws_subnet', tier, { vpc_id: ref('aws_vpc.this.id', 'aws_vpc.this') }),
+      ),
+      configured('aws_internet_gateway', 'this', { vpc_id: ref('aws_vpc.this.id', 'aws_vpc.this') }),
+      configured('aws_eip', 'nat'),
+      configured('aws_nat_gateway', 'this', {
+        allocation_id: ref('aws_eip.nat.id', 'aws_eip.nat'),
+        subnet_id: ref('aws_subnet.public[0].id', 'aws_subnet.public[0]', 'aws_subnet.public'),
+      }),
+      ...['public', 'private'].map((tier) =>
+        configured('aws_route_table', tier, { vpc_id: ref('aws_vpc.this.id', 'aws_vpc.this') }),
+      ),
+      configured('aws_route', 'public_default', {
+        route_table_id: ref('aws_route_table.public.id', 'aws_route_table.public'),
+        gateway_id: ref('aws_internet_gateway.this.id', 'aws_internet_gateway.this'),
+      }),
+      configured('aws_route', 'private_default', {
+        route_table_id: ref('aws_route_table.private.id', 'aws_route_table.private'),
+        nat_gateway_id: ref('aws_nat_gateway.this.id', 'aws_nat_gateway.this'),
+      }),
+      ...['public', 'private'].map((tier) =>
+        configured('aws_route_table_association', tier, {
           subnet_id: ref(`aws_subnet.${tier}[0].id`, `aws_subnet.${tier}[0]`, `aws_subnet.${tier}`),
           route_table_id: ref(`aws_route_table.${tier}.id`, `aws_route_table.${tier}`),
-        },
-      })),
+        }),
+      ),
     ],
     outputs: {
       vpc_id: { expression: ref('aws_vpc.this.id', 'aws_vpc.this') },
@@ -166,33 +138,15 @@ function generatedPlan(instances) {
   };
   const appModule = {
     resources: [
-      {
-        address: 'aws_security_group.this',
-        mode: 'managed',
-        type: 'aws_security_group',
-        name: 'this',
-        expressions: { vpc_id: ref('var.vpc_id') },
-      },
-      {
-        address: 'aws_vpc_security_group_egress_rule.https',
-        mode: 'managed',
-        type: 'aws_vpc_security_group_egress_rule',
-        name: 'https',
-        expressions: {
-          security_group_id: ref('aws_security_group.this', 'count.index'),
-        },
-      },
-      {
-        address: 'aws_instance.this',
-        mode: 'managed',
-        type: 'aws_instance',
-        name: 'this',
-        expressions: {
-          subnet_id: ref('var.subnet_id'),
-          vpc_security_group_ids: ref('aws_security_group.this', 'count.index'),
-          iam_instance_profile: ref('var.profile'),
-        },
-      },
+      configured('aws_security_group', 'this', { vpc_id: ref('var.vpc_id') }),
+      configured('aws_vpc_security_group_egress_rule', 'https', {
+        security_group_id: ref('aws_security_group.this', 'count.index'),
+      }),
+      configured('aws_instance', 'this', {
+        subnet_id: ref('var.subnet_id'),
+        vpc_security_group_ids: ref('aws_security_group.this', 'count.index'),
+        iam_instance_profile: ref('var.profile'),
+      }),
     ],
   };
   return {
@@ -207,21 +161,13 @@ function generatedPlan(instances) {
             source: './modules/iam',
             module: {
               resources: [
-                { address: 'aws_iam_role.this', mode: 'managed', type: 'aws_iam_role', name: 'this', expressions: {} },
-                {
-                  address: 'aws_iam_role_policy_attachment.core',
-                  mode: 'managed',
-                  type: 'aws_iam_role_policy_attachment',
-                  name: 'core',
-                  expressions: { role: ref('aws_iam_role.this.name', 'aws_iam_role.this') },
-                },
-                {
-                  address: 'aws_iam_instance_profile.this',
-                  mode: 'managed',
-                  type: 'aws_iam_instance_profile',
-                  name: 'this',
-                  expressions: { role: ref('aws_iam_role.this.name', 'aws_iam_role.this') },
-                },
+                configured('aws_iam_role', 'this'),
+                configured('aws_iam_role_policy_attachment', 'core', {
+                  role: ref('aws_iam_role.this.name', 'aws_iam_role.this'),
+                }),
+                configured('aws_iam_instance_profile', 'this', {
+                  role: ref('aws_iam_role.this.name', 'aws_iam_role.this'),
+                }),
               ],
               outputs: {
                 profile: { expression: ref('aws_iam_instance_profile.this.name', 'aws_iam_instance_profile.this') },
