@@ -11,6 +11,8 @@ export interface ReviewArguments {
   readonly refresh: boolean;
   /** `--plan <file>`: review that `terraform show -json` file instead of the lab. */
   readonly planFile?: string;
+  /** `--config <dir>`: the folder the plan was made in, when the plan file is elsewhere. */
+  readonly configDir?: string;
 }
 
 /** What each option's value looks like, for the error that says one is missing. */
@@ -18,6 +20,7 @@ const EXAMPLE_VALUES: Readonly<Record<string, string>> = {
   '--var': '--var vpc_id=vpc-0123456789abcdef0',
   '--var-file': '--var-file=endpoints.tfvars',
   '--plan': '--plan plan.json (what terraform show -json <planfile> writes)',
+  '--config': '--config ./infra (the folder terraform plan ran in)',
 };
 
 /** Parses the command line; throws {@link ReviewError} naming the argument and what is expected. */
@@ -27,6 +30,7 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
   const stacks: string[] = [];
   let refresh = true;
   let planFile: string | undefined;
+  let configDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] =
@@ -61,6 +65,9 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
       case '--plan':
         planFile = path.resolve(value());
         break;
+      case '--config':
+        configDir = path.resolve(value());
+        break;
       case '--refresh': {
         const given = value();
         if (given !== 'true' && given !== 'false') {
@@ -73,7 +80,7 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
       }
       default:
         throw new ReviewError(
-          `unknown argument "${arg}": expected --account, --var name=value, --var-file=path, --stack name, --refresh=false or --plan file`,
+          `unknown argument "${arg}": expected --account, --var name=value, --var-file=path, --stack name, --refresh=false, --plan file or --config dir`,
         );
     }
   }
@@ -86,5 +93,7 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
     throw new ReviewError(
       '--plan reviews the file alone: it takes no --account, --var, --var-file, --stack or --refresh (plan your configuration with Terraform first)',
     );
-  return { account, endpointsArgs, stacks: stacks.length > 0 ? stacks : undefined, refresh, planFile };
+  if (configDir !== undefined && planFile === undefined)
+    throw new ReviewError('--config names the folder of the plan given with --plan: add --plan plan.json');
+  return { account, endpointsArgs, stacks: stacks.length > 0 ? stacks : undefined, refresh, planFile, configDir };
 }

@@ -2,7 +2,8 @@
  * Entry point of `npm run review` (run through bin/app.js, like the app itself):
  *   npm run review                          offline: every stack, no AWS account
  *   npm run review -- --account [options]   against the account: what this plan does to the deployed lab
- *   npm run review -- --plan <file>         any configuration's plan or state (terraform show -json)
+ *   npm run review -- --plan <file> [--config <dir>]   any configuration's plan or state (terraform show -json),
+ *                                           with the configuration's files (default: the plan file's folder)
  * Options of --account: --var name=value and --var-file=path (for ssm-endpoints, as with cdktf
  * deploy), --stack name (repeatable; default every stack).
  */
@@ -14,7 +15,8 @@ import { REVIEW_DIR_VARIABLE, TOOL_VARIABLE_NAMES } from '../variables';
 import { checkAwsProfile } from '../aws-errors';
 import { ACCOUNT_SYNTH_DIR, runAccountReview } from './account';
 import { parseReviewArguments, ReviewArguments } from './arguments';
-import { reviewPlanFile } from './plan-file';
+import { readPlanFile, reviewPlan } from './plan-file';
+import { configurationFor } from './configuration';
 import { runReview } from './run';
 import { ReviewError } from './sources';
 
@@ -71,9 +73,14 @@ async function account(args: ReviewArguments, outDir: string, started: number): 
   return result.exitCode;
 }
 
-/** A user's own plan or state: verdicts per instance, the report beside it; nothing synthesized, nothing called. */
-function planFile(file: string, outDir: string, started: number): number {
-  const review = reviewPlanFile(file);
+/**
+ * A user's own plan or state: verdicts per instance, the report beside it; nothing synthesized,
+ * nothing called. The configuration's files beside the plan (or in --config) are read too.
+ */
+async function planFile(file: string, configDir: string | undefined, outDir: string, started: number): Promise<number> {
+  const read = readPlanFile(file);
+  const configuration = await configurationFor(file, read.plan.configuration?.root_module, configDir);
+  const review = reviewPlan(file, read, configuration);
   const dir = path.join(outDir, 'plan');
   // Written aside and renamed into place: a failed run leaves no half-written report.
   const staging = fs.mkdtempSync(path.join(outDir.replace(/[/\\]$/, ''), '.plan-'));
@@ -99,7 +106,7 @@ async function main(): Promise<number> {
   const outDir = path.resolve(process.env[REVIEW_DIR_VARIABLE.name] || path.join(PROJECT_DIR, '.review'));
   if (args.planFile !== undefined) {
     fs.mkdirSync(outDir, { recursive: true });
-    return planFile(args.planFile, outDir, started);
+    return planFile(args.planFile, args.configDir, outDir, started);
   }
   return args.account ? account(args, outDir, started) : offline(outDir, started);
 }

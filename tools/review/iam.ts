@@ -7,6 +7,7 @@
  * silence: the verdict names it as an assumption.
  */
 import { Entity, NetworkModel } from './plan-model';
+import { awsManagedPolicy, awsManagedPolicyName } from '../../lib/aws-managed-policies';
 
 /**
  * What the agent calls for Session Manager (Systems Manager documentation, "Step 2: Verify or add
@@ -19,12 +20,6 @@ export const SESSION_MANAGER_ACTIONS = [
   'ssmmessages:OpenControlChannel',
   'ssmmessages:OpenDataChannel',
 ] as const;
-
-/** AWS managed policies whose content the review knows (each grants every action above). */
-export const KNOWN_MANAGED_POLICIES: Readonly<Record<string, readonly string[]>> = {
-  AmazonSSMManagedInstanceCore: [...SESSION_MANAGER_ACTIONS, 'ec2messages:*', 'ssm:*'],
-  AmazonSSMManagedEC2InstanceDefaultPolicy: [...SESSION_MANAGER_ACTIONS, 'ec2messages:*'],
-};
 
 interface Statement {
   readonly Sid?: string;
@@ -127,8 +122,9 @@ interface NamedPolicy {
 }
 
 /**
- * The statements of a managed policy the plan names by ARN: an AWS managed one the review knows,
- * a customer managed one in the plans, or undefined (its content is not in the plan).
+ * The document of a managed policy the plan names by ARN: a customer managed one in the plans (or
+ * read from the account), an AWS managed one from the pinned dataset, or undefined (its content is
+ * not at hand: the verdict then names what it assumes of it).
  */
 function managedPolicy(
   model: NetworkModel,
@@ -136,17 +132,11 @@ function managedPolicy(
   holder: Entity | undefined,
   attribute: string,
 ): NamedPolicy | undefined {
-  // AWS managed policies are arn:<partition>:iam::aws:policy/[path/]<name>.
-  const awsManagedName =
-    typeof arn === 'string' ? /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] : undefined;
-  const known = awsManagedName ? KNOWN_MANAGED_POLICIES[awsManagedName] : undefined;
-  if (known)
-    return {
-      name: awsManagedName!,
-      document: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: known, Resource: '*' }] }),
-    };
   const customer = holder ? model.target(holder, attribute) : undefined;
   if (customer?.type === 'aws_iam_policy') return { name: model.label(customer), document: customer.values.policy };
+  const awsManaged = awsManagedPolicyName(arn);
+  const known = awsManaged ? awsManagedPolicy(awsManaged) : undefined;
+  if (known) return { name: known.name, document: JSON.stringify(known.document) };
   return undefined;
 }
 
@@ -216,8 +206,12 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
   };
   const boundaryEntries = boundary ? statementsIn([boundary]) : [];
   const capped: string[] = [];
+  const denied: string[] = [];
   const missing = SESSION_MANAGER_ACTIONS.filter((action) => {
-    if (denies(identity, action) || (boundary && denies(boundaryEntries, action))) return true;
+    if (denies(identity, action) || (boundary && denies(boundaryEntries, action))) {
+      denied.push(action);
+      return true;
+    }
     if (!allows(identity, action)) return true;
     if (boundary && !allows(boundaryEntries, action)) {
       capped.push(action);
@@ -245,9 +239,14 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
       ok: false,
       problem: `the role ${name}'s permissions boundary ${boundary!.name} does not allow ${capped.join(', ')} (a boundary caps what the role's policies grant)`,
     };
-  const unknown =
-    unknownPolicies.length > 0 ? ` (the content of ${unknownPolicies.join(', ')} is not in the plan)` : '';
-  return { ok: false, problem: `the role ${name} is not allowed ${missing.join(', ')}${unknown}` };
+  // What the review cannot read may grant what the rest lacks: an assumption, never a refusal.
+  if (unknownPolicies.length > 0 && capped.length === 0 && denied.length === 0) {
+    assumptions.add(
+      `assuming ${unknownPolicies.join(', ')} ${unknownPolicies.length > 1 ? 'allow' : 'allows'} ${missing.join(', ')} to the role ${name} (${unknownPolicies.length > 1 ? 'their content is' : 'its content is'} neither in the plan nor in the AWS managed policies dataset)`,
+    );
+    return { ok: true, assumptions: [...assumptions] };
+  }
+  return { ok: false, problem: `the role ${name} is not allowed ${missing.join(', ')}` };
 }
 
 /** Whether a policy statement's `Principal` takes in the instance role (its ARN, when the plan knows it). */

@@ -164,19 +164,27 @@ export class Network {
     // Links known only after apply, taken from the configuration's references (a conditional or
     // element() the review does not evaluate may choose another, or none).
     const taken: string[] = [];
+    const chosen: string[] = [];
     for (const attribute of ['subnet_id', 'iam_instance_profile', 'vpc_security_group_ids']) {
       if (instance.values[attribute] !== undefined) continue;
       const candidates = this.model.targets(instance, attribute);
       if (candidates.length === 0) continue;
       const several = attribute !== 'vpc_security_group_ids' && candidates.length > 1;
-      taken.push(
-        several
-          ? `${attribute} → ${candidates[0].address} (the first of ${candidates.length}: ${candidates.map((c) => c.address).join(', ')})`
-          : `${attribute} → ${candidates.map((c) => c.address).join(', ')}`,
-      );
+      const words = several
+        ? `${attribute} → ${candidates[0].address} (the first of ${candidates.length}: ${candidates.map((c) => c.address).join(', ')})`
+        : `${attribute} → ${candidates.map((c) => c.address).join(', ')}`;
+      // The configuration's files, evaluated, name exactly one: nothing is assumed.
+      if (instance.evaluated && !instance.alternatives?.has(attribute)) continue;
+      (instance.evaluated ? chosen : taken).push(words);
     }
+    if (chosen.length > 0)
+      found.push(`the configuration chooses by a value known only after apply: ${chosen.join('; ')}`);
     if (taken.length > 0)
       found.push(`known only after apply, taken from the configuration's references: ${taken.join('; ')}`);
+    const subnet = this.subnetOf(instance);
+    const related = [instance, ...(subnet ? [subnet] : []), ...this.securityGroupsOf(instance)];
+    const vpc = subnet ? this.model.target(subnet, 'vpc_id') : undefined;
+    found.push(...this.model.guessesAbout(vpc ? [...related, vpc] : related));
     if (this.inDefaultSubnet(instance))
       found.push(
         "no subnet_id: launched in a default subnet of the region's default VPC, taken with AWS's defaults (a public address at launch; the main route table's 0.0.0.0/0 to the internet gateway; DNS hostnames on) — an account or region without a default VPC refuses the launch",

@@ -20,6 +20,8 @@ import { planMarkdown } from './render/markdown';
 import { mermaidDiagram } from './render/mermaid';
 import { planText } from './render/text';
 import { ReviewError } from './sources';
+import type { ConfigurationStatus } from './configuration';
+import type { ModuleConfig } from './hcl-evaluate';
 
 /** The JSON formats the review reads: Terraform 1.0 and later write 1.x. */
 const SUPPORTED_FORMAT = /^1\.\d+$/;
@@ -121,16 +123,29 @@ export interface PlanFileReview {
   readonly changes?: readonly InstanceChange[];
   readonly headlines: readonly string[];
   readonly exitCode: (typeof AccountExit)[keyof typeof AccountExit];
+  /** The configuration's files the verdicts read beside the plan, or why they did not. */
+  readonly configuration?: ConfigurationStatus;
   readonly text: string;
   readonly markdown: string;
   /** The Mermaid diagram the report embeds. */
   readonly diagram: string;
 }
 
-/** Reviews a `terraform show -json` file (throws {@link ReviewError} for one it cannot read). */
-export function reviewPlanFile(file: string): PlanFileReview {
-  const { kind, plan } = readPlanFile(file);
-  const model = new NetworkModel({ [PLAN_STACK]: plan });
+/**
+ * Reviews a `terraform show -json` file (throws {@link ReviewError} for one it cannot read), with
+ * the configuration it was made from where it was read (configuration.ts).
+ */
+export function reviewPlanFile(file: string, configuration?: ConfigurationStatus): PlanFileReview {
+  return reviewPlan(file, readPlanFile(file), configuration);
+}
+
+/** Reviews a plan already read. */
+export function reviewPlan(file: string, read: PlanFile, configuration?: ConfigurationStatus): PlanFileReview {
+  const { kind, plan } = read;
+  const modules: Record<string, ReadonlyMap<string, ModuleConfig>> = configuration?.kind === 'read'
+    ? { [PLAN_STACK]: configuration.configuration.modules }
+    : {};
+  const model = new NetworkModel({ [PLAN_STACK]: plan }, new Map(), modules);
   const reach = Reachability.of(model);
   const instances = model.all('aws_instance');
   if (instances.length === 0)
@@ -146,13 +161,13 @@ export function reviewPlanFile(file: string): PlanFileReview {
   const deployed = (plan.resource_changes ?? []).some((change) => change.change.before);
   const changes =
     kind === 'plan' && deployed
-      ? compareInstances(new NetworkModel({ [PLAN_STACK]: priorPlan(plan) }), model).filter(
+      ? compareInstances(new NetworkModel({ [PLAN_STACK]: priorPlan(plan) }, new Map(), modules), model).filter(
           (change) => !change.forwardingTarget || change.before !== undefined,
         )
       : undefined;
   const headlines = changes ? headlinesOf(changes, { [PLAN_STACK]: plan }, model) : [];
   const exitCode = headlines.length > 0 ? AccountExit.PATH_LOST : AccountExit.OK;
-  const review = { file, kind, model, instances: blocks, changes, headlines, exitCode };
+  const review = { file, kind, model, instances: blocks, changes, headlines, exitCode, configuration };
   const diagram = mermaidDiagram(model);
   return { ...review, text: planText(review), markdown: planMarkdown(review, diagram), diagram };
 }

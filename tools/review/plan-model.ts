@@ -1,3 +1,5 @@
+import { ConfigurationEvaluator, ModuleConfig, PlannedInstance } from './hcl-evaluate';
+
 /**
  * A network model built from `terraform show -json` plans of several stacks. Offline, many ids
  * are "known after apply"; links between resources are then taken from the plan's configuration
@@ -96,6 +98,26 @@ export interface ResourceChange {
   readonly action_reason?: string;
 }
 
+/** The configuration's expressions evaluated against the plan's values (hcl-evaluate.ts). */
+function evaluatorOf(modules: ReadonlyMap<string, ModuleConfig>, plan: PlanJson): ConfigurationEvaluator {
+  const instances: PlannedInstance[] = [];
+  const data = new Map<string, Record<string, unknown>>();
+  for (const change of plan.resource_changes ?? []) {
+    if (!change.change.after) continue;
+    if (change.mode === 'data') {
+      data.set(change.address, change.change.after as Record<string, unknown>);
+      continue;
+    }
+    instances.push({
+      address: change.address,
+      index: change.index,
+      after: change.change.after,
+      afterUnknown: change.change.after_unknown ?? {},
+    });
+  }
+  return new ConfigurationEvaluator(modules, instances, plan.variables ?? {}, data);
+}
+
 /** A configuration expression: references and/or a constant, possibly nested in blocks. */
 export type ConfigExpression = unknown;
 
@@ -162,27 +184,72 @@ export interface Entity {
    * (`aws_subnet.public["a"]`) where the configuration names one.
    */
   readonly references: Record<string, string[]>;
+  /**
+   * Attributes whose references are candidates the configuration chooses among by a value known
+   * only after apply (a condition, an index); without the configuration's files, every attribute
+   * known only after apply is taken from the plan's references alone.
+   */
+  readonly alternatives?: ReadonlySet<string>;
+  /** Whether the references come from evaluating the configuration's files (configuration.ts). */
+  readonly evaluated?: boolean;
+  /**
+   * Without those files: attributes whose expression goes through a local value (the plan keeps
+   * none), and the module instances (`module.sg["a"].`) whose local it is.
+   */
+  readonly throughLocals?: ReadonlyMap<string, readonly string[]>;
   readonly actions: string[];
 }
 
 /**
- * Attributes the AWS provider fills on every refresh with what is in force, whoever manages it:
- * a route table's `route` lists the routes `aws_route` resources add, a security group's
+ * Attributes the AWS provider fills on every refresh with what is in force, whoever manages it: a
+ * route table's `route` lists the routes `aws_route` resources add, a security group's
  * `ingress`/`egress` the rules of `aws_vpc_security_group_*_rule` and `aws_security_group_rule`, a
  * network ACL's the entries of `aws_network_acl_rule`, a role's `inline_policy` and
- * `managed_policy_arns` its `aws_iam_role_policy` and attachments. Such an attribute is the
- * resource's own only where its configuration writes it; otherwise it mirrors the separately
- * managed resources, whose own planned state says what is in force after the change.
+ * `managed_policy_arns` its `aws_iam_role_policy` and attachments. The planned value stands — the
+ * configuration's own blocks, inline or `dynamic`, or rules made outside Terraform that a refresh
+ * found — unless the configuration does not write it and a separately managed resource (in the
+ * plan, kept or deleted) manages that list: then those resources' own planned states say what is
+ * in force after the change.
  */
-export const MIRRORED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
-  aws_route_table: ['route'],
-  aws_default_route_table: ['route'],
-  aws_security_group: ['ingress', 'egress'],
-  aws_default_security_group: ['ingress', 'egress'],
-  aws_network_acl: ['ingress', 'egress'],
-  aws_default_network_acl: ['ingress', 'egress'],
-  aws_iam_role: ['inline_policy', 'managed_policy_arns'],
-};
+export const MIRRORED_ATTRIBUTES: Readonly<
+  Record<string, Readonly<Record<string, readonly { type: string; attribute: string; egress?: boolean }[]>>>
+> = (() => {
+  const groupRules = {
+    ingress: [
+      { type: 'aws_security_group_rule', attribute: 'security_group_id', egress: false },
+      { type: 'aws_vpc_security_group_ingress_rule', attribute: 'security_group_id' },
+    ],
+    egress: [
+      { type: 'aws_security_group_rule', attribute: 'security_group_id', egress: true },
+      { type: 'aws_vpc_security_group_egress_rule', attribute: 'security_group_id' },
+    ],
+  };
+  const aclRules = {
+    ingress: [{ type: 'aws_network_acl_rule', attribute: 'network_acl_id', egress: false }],
+    egress: [{ type: 'aws_network_acl_rule', attribute: 'network_acl_id', egress: true }],
+  };
+  const routes = { route: [{ type: 'aws_route', attribute: 'route_table_id' }] };
+  return {
+    aws_route_table: routes,
+    aws_default_route_table: { route: [{ type: 'aws_route', attribute: 'route_table_id' }] },
+    aws_security_group: groupRules,
+    aws_default_security_group: groupRules,
+    aws_network_acl: aclRules,
+    aws_default_network_acl: aclRules,
+    aws_iam_role: {
+      inline_policy: [{ type: 'aws_iam_role_policy', attribute: 'role' }],
+      managed_policy_arns: [
+        { type: 'aws_iam_role_policy_attachment', attribute: 'role' },
+        { type: 'aws_iam_policy_attachment', attribute: 'roles' },
+      ],
+    },
+  };
+})();
+
+/** Whether a rule resource's direction is the one asked (`type = "egress"`, or a network ACL rule's `egress`). */
+function isEgress(values: PlannedValues | null | undefined): boolean {
+  return values?.type === 'egress' || values?.egress === true;
+}
 
 export class NetworkModel {
   private readonly byId = new Map<string, Entity>();
@@ -195,25 +262,36 @@ export class NetworkModel {
    * @param plans plan JSON per stack
    * @param placeholders placeholder value → entity id it stands for (`lab-network/aws_subnet.x`)
    */
+  /**
+   * @param plans plan JSON per stack
+   * @param placeholders placeholder value → entity id it stands for (`lab-network/aws_subnet.x`)
+   * @param configurations per stack, the configuration's files the plan was made from
+   *   (configuration.ts): its expressions are evaluated where the plan keeps only references
+   */
   constructor(
     readonly plans: Readonly<Record<string, PlanJson>>,
     private readonly placeholders: ReadonlyMap<string, string> = new Map(),
+    configurations: Readonly<Record<string, ReadonlyMap<string, ModuleConfig>>> = {},
   ) {
+    const mirrored: { entity: Entity; attribute: string }[] = [];
     for (const [stack, plan] of Object.entries(plans)) {
       const configuration = new ConfigurationIndex(plan.configuration?.root_module);
       const configured = plan.configuration?.root_module !== undefined;
+      const evaluator = configurations[stack] ? evaluatorOf(configurations[stack], plan) : undefined;
       for (const change of plan.resource_changes ?? []) {
         // A deleted resource is gone after the plan; a replaced one (delete and create) is there, anew.
         if (change.mode !== 'managed' || !change.change.after) continue;
         const baseAddress = withoutKeys(change.address);
         const values = knownValues(change.change.after ?? {}, change.change.after_unknown ?? {});
         const resource = configuration.resource(baseAddress);
-        // Without a configuration section nothing says who writes what: the values stand as planned.
-        if (configured) {
-          const written = resource?.expressions ?? {};
-          for (const attribute of MIRRORED_ATTRIBUTES[change.type] ?? [])
-            if (!(attribute in written)) delete (values as Record<string, unknown>)[attribute];
-        }
+        const planReferences = configuration.referencesOf(change.address, change.index);
+        // The plan's references end at locals: what they name is told apart below.
+        const evaluated = evaluator?.evaluate(change.address, change.index);
+        const references = evaluated ? { ...planReferences, ...evaluated.references } : planReferences;
+        // What the expression says no resource is: an attribute evaluated to values alone.
+        if (evaluated)
+          for (const attribute of evaluated.written)
+            if (!(attribute in evaluated.references) && !evaluated.failed.has(attribute)) delete references[attribute];
         const entity: Entity = {
           id: `${stack}/${change.address}`,
           stack,
@@ -222,9 +300,17 @@ export class NetworkModel {
           type: change.type,
           index: change.index,
           values,
-          references: configuration.referencesOf(change.address, change.index),
+          references,
+          alternatives: evaluated?.alternatives,
+          evaluated: evaluated !== undefined,
+          throughLocals: evaluated ? undefined : throughLocals(planReferences),
           actions: change.change.actions,
         };
+        // Without a configuration section nothing says who writes what: the values stand as planned.
+        if (configured)
+          for (const attribute of Object.keys(MIRRORED_ATTRIBUTES[change.type] ?? {}))
+            if (!(attribute in (resource?.expressions ?? {})) && !evaluated?.written.has(attribute))
+              mirrored.push({ entity, attribute });
         this.byId.set(entity.id, entity);
         const key = `${stack}/${baseAddress}`;
         this.byBase.set(key, [...(this.byBase.get(key) ?? []), entity]);
@@ -232,6 +318,39 @@ export class NetworkModel {
           this.byValueIndex.set(literal, [...(this.byValueIndex.get(literal) ?? []), entity]);
       }
     }
+    for (const { entity, attribute } of mirrored)
+      if (this.managedSeparately(entity, attribute)) delete (entity.values as Record<string, unknown>)[attribute];
+  }
+
+  /**
+   * Whether a separately managed resource — planned, or deleted by the plan (its last state names
+   * the group, table or role by id) — manages this list of the entity.
+   */
+  private managedSeparately(entity: Entity, attribute: string): boolean {
+    const id = entity.values.id;
+    const name = entity.values.name;
+    for (const manager of MIRRORED_ATTRIBUTES[entity.type]?.[attribute] ?? []) {
+      const direction = (values: PlannedValues | null | undefined) =>
+        manager.egress === undefined || isEgress(values) === manager.egress;
+      const planned = this.all(manager.type).filter(
+        (candidate) =>
+          candidate.stack === entity.stack &&
+          direction(candidate.values) &&
+          this.targets(candidate, manager.attribute).some((target) => target.id === entity.id),
+      );
+      if (planned.length > 0) return true;
+      const deleted = (this.plans[entity.stack].resource_changes ?? []).some((change) => {
+        if (change.type !== manager.type || change.change.after || !change.change.before) return false;
+        const named = change.change.before[manager.attribute];
+        const names = Array.isArray(named) ? named : [named];
+        return (
+          direction(change.change.before) &&
+          names.some((value) => value !== undefined && (value === id || value === name))
+        );
+      });
+      if (deleted) return true;
+    }
+    return false;
   }
 
   all(type?: string): Entity[] {
@@ -278,7 +397,49 @@ export class NetworkModel {
     }
     // What the configuration's references lead to, of the type the attribute takes.
     const wanted = REFERENCED_TYPES.find(([pattern]) => pattern.test(attribute))?.[1];
-    return unique(wanted ? found.filter((candidate) => wanted.includes(candidate.type)) : found);
+    const typed = unique(wanted ? found.filter((candidate) => wanted.includes(candidate.type)) : found);
+    if (typed.length > 0 || !wanted || !entity.throughLocals?.has(attribute) || value !== undefined) return typed;
+    return this.sameModuleCandidates(entity, attribute, wanted);
+  }
+
+  private readonly guessed = new Map<string, { entity: Entity; attribute: string; candidates: Entity[] }>();
+
+  /**
+   * A link the plan cannot show because its expression goes through a local (the plan JSON keeps
+   * none) and the configuration's files were not read: the resources of the type it takes in the
+   * same module instance, which a module's local usually names. Remembered, so the verdict says so.
+   */
+  private sameModuleCandidates(entity: Entity, attribute: string, wanted: readonly string[]): Entity[] {
+    const key = `${entity.id} ${attribute}`;
+    const known = this.guessed.get(key);
+    if (known) return known.candidates;
+    const scopes = entity.throughLocals?.get(attribute) ?? [];
+    const candidates = wanted
+      .flatMap((type) => this.all(type))
+      .filter(
+        (candidate) =>
+          candidate.stack === entity.stack &&
+          scopes.some(
+            (scope) =>
+              candidate.address.startsWith(scope) && !candidate.address.slice(scope.length).startsWith('module.'),
+          ),
+      );
+    this.guessed.set(key, { entity, attribute, candidates });
+    return candidates;
+  }
+
+  /** What the links taken from a module's resources (without its locals) assumed, for these entities. */
+  guessesAbout(entities: readonly Entity[]): string[] {
+    const ids = new Set(entities.map((entity) => entity.id));
+    const lines: string[] = [];
+    for (const { entity, attribute, candidates } of this.guessed.values()) {
+      if (candidates.length === 0) continue;
+      if (!ids.has(entity.id) && !candidates.some((candidate) => ids.has(candidate.id))) continue;
+      lines.push(
+        `${entity.address}'s ${attribute} goes through a local the plan does not keep: taken to be ${candidates.length === 1 ? candidates[0].address : `one of ${candidates.map((c) => c.address).join(', ')}`}, the ${candidates.length === 1 ? 'only one' : 'ones'} of its type in the same module (give the configuration's folder with --config to follow the local)`,
+      );
+    }
+    return lines;
   }
 
   /** The entities a known value stands for: a placeholder, an id, or the name others refer to it by. */
@@ -466,7 +627,10 @@ class ConfigurationIndex {
     siblings: readonly string[],
     depth: number,
   ): string[] {
-    if (depth > 32 || NOT_RESOURCES.test(reference)) return [];
+    if (depth > 32) return [];
+    // A local value: the plan keeps none, so the module instance it lives in is all that is known.
+    if (reference.startsWith('local.')) return [`${LOCAL_IN}${instanceScope(steps)}`];
+    if (NOT_RESOURCES.test(reference)) return [];
     if (reference.startsWith('var.')) {
       if (steps.length === 0) return [];
       const name = /^var\.([^.[]+)/.exec(reference)![1];
@@ -502,6 +666,23 @@ class ConfigurationIndex {
       !match[3] && siblings.some((other) => other.startsWith('count.index') || other === 'each.key');
     return [`${instanceScope(steps)}${match[1]}.${match[2]}${match[3] || (keyedLikeThis ? PENDING_KEY : '')}`];
   }
+}
+
+/** Marks a reference that ends at a local of the module instance that follows it. */
+const LOCAL_IN = '\u0001local:';
+
+/** Takes the local markers out of an entity's references: attribute → the module instances whose locals they are. */
+function throughLocals(references: Record<string, string[]>): ReadonlyMap<string, readonly string[]> | undefined {
+  const found = new Map<string, string[]>();
+  for (const [attribute, addresses] of Object.entries(references)) {
+    const scopes = addresses.filter((address) => address.startsWith(LOCAL_IN)).map((a) => a.slice(LOCAL_IN.length));
+    if (scopes.length === 0) continue;
+    found.set(attribute, [...new Set(scopes)]);
+    const rest = addresses.filter((address) => !address.startsWith(LOCAL_IN));
+    if (rest.length > 0) references[attribute] = rest;
+    else delete references[attribute];
+  }
+  return found.size > 0 ? found : undefined;
 }
 
 /** Stands for the key of the module instance a reference came from, until the caller's key is known. */

@@ -23,7 +23,7 @@ import { planPolicies, policyCount, policyFindingLine } from '../policies';
 import { PRICES, PRICES_AS_OF, RegionPrices, stackCost } from '../prices';
 import { Reachability, Verdict } from '../reachability';
 import { mermaidDiagram } from './mermaid';
-import { accessVerdict, natVersusEndpoints, usd } from './words';
+import { accessVerdict, configurationLine, natVersusEndpoints, usd } from './words';
 
 /** "Operator policies" in the Markdown report: per stack and command, the calls and whether the policy allows them. */
 function operatorAccessMarkdown(results: readonly OperatorAccess[]): string[] {
@@ -389,6 +389,8 @@ export function accountMarkdown(result: AccountReport, facts: AccountFacts): str
 /** The Markdown report: the verdicts, what is priced per hour and what is not, the diagram. */
 export function planMarkdown(review: PlanReviewBody, diagram: string): string {
   const out: string[] = [`# Plan review: ${path.basename(review.file)}`, ''];
+  const configuration = configurationLine(review.configuration);
+  if (configuration) out.push(configuration, '');
   if (review.headlines.length > 0) out.push('> [!CAUTION]', ...review.headlines.map((line) => `> ${line}`), '');
   out.push('## Instances', '');
   for (const block of review.instances) {

@@ -8,7 +8,7 @@ import { NetworkModel } from '../plan-model';
 import type { PlanReviewBody } from '../plan-file';
 import { planPolicies, policyFindingLine } from '../policies';
 import { Verdict } from '../reachability';
-import { accessVerdict, changeWords, natVersusEndpoints, usd } from './words';
+import { accessVerdict, changeWords, configurationLine, natVersusEndpoints, usd } from './words';
 
 /** A path in one word for the terminal, or what stands for it when the instance is not there. */
 function reachableWord(verdict: Verdict | undefined, missing: string): string {
@@ -148,6 +148,8 @@ export function planText(review: PlanReviewBody): string {
     `Plan review of ${path.basename(review.file)} (${review.kind === 'plan' ? 'a plan' : 'a state, judged as it stands'}; no AWS account, no Terraform run)`,
     '',
   ];
+  const configuration = configurationLine(review.configuration);
+  if (configuration) out.push(`  ${configuration}`, '');
   if (review.headlines.length > 0) out.push(...review.headlines.map((line) => `  ! ${line}`), '');
   for (const block of review.instances) {
     out.push(`  ${planHeading(block)}`, ...block.lines.map((line) => `    ${line}`));

@@ -1,4 +1,5 @@
 /** The phrases every renderer shares: money, a change, a command check, the NAT-versus-endpoints sums. */
+import type { ConfigurationStatus } from '../configuration';
 import { StackName } from '../../../stacks';
 import { OperatorAccess } from '../operator-access';
 import { NetworkModel } from '../plan-model';
@@ -57,4 +58,17 @@ export function natVersusEndpoints(model: NetworkModel, region: string): string[
       : `The NAT gateway is cheaper by ${usd(endpoints - nat)}/h with this many endpoints.`,
     ...eice,
   ];
+}
+
+/** What the review read beside the plan: the configuration's files, none, or files the plan was not made from. */
+export function configurationLine(status: ConfigurationStatus | undefined): string | undefined {
+  if (!status) return undefined;
+  if (status.kind === 'read') {
+    const modules = status.configuration.modules.size;
+    const missing = status.configuration.missing;
+    return `Configuration read: ${status.configuration.dir} (${modules} module folder${modules === 1 ? '' : 's'}: locals, dynamic blocks and expressions followed)${missing.length > 0 ? `; not on disk, read from the plan alone: ${missing.join(', ')} (run terraform init)` : ''}.`;
+  }
+  if (status.kind === 'absent')
+    return `Configuration not read: no .tf file in ${status.dir} — links known only after apply are taken from the plan's references (give the folder with --config <dir>).`;
+  return `Configuration not read: the files in ${status.dir} are not the ones this plan was made from (${status.why}) — verdicts read the plan alone; plan again, or give the right folder with --config <dir>.`;
 }
