@@ -13,6 +13,8 @@ import {
   Instance,
 } from '@aws-sdk/client-ec2';
 import {
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetInstanceProfileCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
@@ -260,6 +262,45 @@ describe('readExistingVpc', () => {
     const inline = state.resource_changes!.find((c) => c.type === 'aws_iam_role_policy')!.change.after!;
     expect(inline).toMatchObject({ role: 'inline-role', name: 'agent' });
     expect(JSON.parse(String(inline.policy)).Statement[0].Action).toContain('ssm:UpdateInstanceInformation');
+  });
+
+  test("GIVEN an instance whose groups only its network interface lists, its role holding AdministratorAccess WHEN read THEN its groups are the interface's and the policy's document is the account's", async () => {
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            {
+              ...instance('i-0e', 'admin', 'managed-role'),
+              // As an API may answer: no instance-level groups, the interface's own.
+              SecurityGroups: [],
+              NetworkInterfaces: [
+                { NetworkInterfaceId: 'eni-0e', Attachment: { DeviceIndex: 0 }, Groups: [{ GroupId: 'sg-0app' }] },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    iam.on(ListAttachedRolePoliciesCommand, { RoleName: 'managed-role' }).resolves({
+      AttachedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: admin }],
+    });
+    iam
+      .on(GetPolicyCommand, { PolicyArn: admin })
+      .resolves({ Policy: { PolicyName: 'AdministratorAccess', Arn: admin, DefaultVersionId: 'v1' } });
+    iam.on(GetPolicyVersionCommand, { PolicyArn: admin, VersionId: 'v1' }).resolves({
+      PolicyVersion: {
+        VersionId: 'v1',
+        Document: encodeURIComponent(
+          '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+        ),
+      },
+    });
+    const { state } = await readExistingVpc(clients(), VPC);
+    const after = (type: string) => state.resource_changes!.find((c) => c.type === type)!.change.after!;
+    expect(after('aws_instance').vpc_security_group_ids).toEqual(['sg-0app']);
+    expect(after('aws_iam_policy')).toMatchObject({ arn: admin, name: 'AdministratorAccess' });
+    expect(JSON.parse(String(after('aws_iam_policy').policy)).Statement[0].Action).toBe('*');
   });
 
   test('GIVEN DescribeVpcs refused WHEN read THEN one line names the VPC, the action and what to grant', async () => {

@@ -21,6 +21,8 @@ import {
   DescribeVpcsCommand,
   EC2Client,
   Filter,
+  Instance,
+  InstanceNetworkInterface,
   IpPermission,
 } from '@aws-sdk/client-ec2';
 import {
@@ -345,7 +347,10 @@ export async function readExistingVpc(
     add('aws_instance', instance.InstanceId!, {
       id: instance.InstanceId,
       subnet_id: instance.SubnetId,
-      vpc_security_group_ids: (instance.SecurityGroups ?? []).map((group) => group.GroupId),
+      // The groups traffic from the instance's address meets are its primary network interface's.
+      vpc_security_group_ids: (primaryInterface(instance)?.Groups ?? instance.SecurityGroups ?? []).map(
+        (group) => group.GroupId,
+      ),
       iam_instance_profile: profile ?? '',
       associate_public_ip_address: Boolean(instance.PublicIpAddress),
       private_ip: instance.PrivateIpAddress,
@@ -447,21 +452,33 @@ async function readProfile(iam: Pick<IAMClient, 'send'>, name: string, add: Add,
   const inlineNames =
     (await attempt('iam:ListRolePolicies', () => iam.send(new ListRolePoliciesCommand({ RoleName: role.RoleName }))))
       ?.PolicyNames ?? [];
+  // Every managed policy's document is read, AWS managed ones too: the account's default version is
+  // what IAM evaluates (the pinned dataset stands in only where the account does not answer).
   const customer = new Set<string>();
+  const awsManaged = (arn: string) => /^arn:[^:]+:iam::aws:policy\//.test(arn);
   for (const policy of attached) {
     add('aws_iam_role_policy_attachment', `${role.RoleName}/${policy.PolicyArn}`, {
       id: `${role.RoleName}/${policy.PolicyArn}`,
       role: role.RoleName,
       policy_arn: policy.PolicyArn,
     } as PlannedValues);
-    if (policy.PolicyArn && !/^arn:[^:]+:iam::aws:policy\//.test(policy.PolicyArn)) customer.add(policy.PolicyArn);
+    if (policy.PolicyArn) customer.add(policy.PolicyArn);
   }
-  if (boundary && !/^arn:[^:]+:iam::aws:policy\//.test(boundary)) customer.add(boundary);
+  if (boundary) customer.add(boundary);
   for (const arn of customer) {
-    const meta = await attempt('iam:GetPolicy', () => iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+    // An AWS managed policy the account does not return (an API implementation without it): the dataset's.
+    const optional = async <T>(action: string, call: () => Promise<T>): Promise<T | undefined> => {
+      if (!awsManaged(arn)) return attempt(action, call);
+      try {
+        return await call();
+      } catch (error) {
+        return denied(error) ? attempt(action, call) : undefined;
+      }
+    };
+    const meta = await optional('iam:GetPolicy', () => iam.send(new GetPolicyCommand({ PolicyArn: arn })));
     const versionId = meta?.Policy?.DefaultVersionId;
     if (!versionId) continue;
-    const version = await attempt('iam:GetPolicyVersion', () =>
+    const version = await optional('iam:GetPolicyVersion', () =>
       iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId })),
     );
     const document = version?.PolicyVersion?.Document;
@@ -540,4 +557,10 @@ export async function readRegistration(
     } while (NextToken);
   }
   return { statuses };
+}
+
+/** The instance's primary network interface (device index 0): its groups are the instance's. */
+function primaryInterface(instance: Instance): InstanceNetworkInterface | undefined {
+  const interfaces = instance.NetworkInterfaces ?? [];
+  return interfaces.find((eni) => eni.Attachment?.DeviceIndex === 0) ?? interfaces[0];
 }
