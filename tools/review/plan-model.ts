@@ -201,55 +201,25 @@ export interface Entity {
 }
 
 /**
- * Attributes the AWS provider fills on every refresh with what is in force, whoever manages it: a
- * route table's `route` lists the routes `aws_route` resources add, a security group's
+ * Attributes the AWS provider fills on every refresh with what is in force, whoever manages it:
+ * a route table's `route` lists the routes `aws_route` resources add, a security group's
  * `ingress`/`egress` the rules of `aws_vpc_security_group_*_rule` and `aws_security_group_rule`, a
  * network ACL's the entries of `aws_network_acl_rule`, a role's `inline_policy` and
- * `managed_policy_arns` its `aws_iam_role_policy` and attachments. The planned value stands — the
- * configuration's own blocks, inline or `dynamic`, or rules made outside Terraform that a refresh
- * found — unless the configuration does not write it and a separately managed resource (in the
- * plan, kept or deleted) manages that list: then those resources' own planned states say what is
- * in force after the change.
+ * `managed_policy_arns` its `aws_iam_role_policy` and attachments. Such an attribute is the
+ * resource's own where its configuration writes it (inline, or in a `dynamic` block the
+ * configuration's files show) or where the plan creates the resource (nothing but its own blocks
+ * can be in it then); otherwise it mirrors the separately managed resources, whose own planned
+ * state says what is in force after the change.
  */
-export const MIRRORED_ATTRIBUTES: Readonly<
-  Record<string, Readonly<Record<string, readonly { type: string; attribute: string; egress?: boolean }[]>>>
-> = (() => {
-  const groupRules = {
-    ingress: [
-      { type: 'aws_security_group_rule', attribute: 'security_group_id', egress: false },
-      { type: 'aws_vpc_security_group_ingress_rule', attribute: 'security_group_id' },
-    ],
-    egress: [
-      { type: 'aws_security_group_rule', attribute: 'security_group_id', egress: true },
-      { type: 'aws_vpc_security_group_egress_rule', attribute: 'security_group_id' },
-    ],
-  };
-  const aclRules = {
-    ingress: [{ type: 'aws_network_acl_rule', attribute: 'network_acl_id', egress: false }],
-    egress: [{ type: 'aws_network_acl_rule', attribute: 'network_acl_id', egress: true }],
-  };
-  const routes = { route: [{ type: 'aws_route', attribute: 'route_table_id' }] };
-  return {
-    aws_route_table: routes,
-    aws_default_route_table: { route: [{ type: 'aws_route', attribute: 'route_table_id' }] },
-    aws_security_group: groupRules,
-    aws_default_security_group: groupRules,
-    aws_network_acl: aclRules,
-    aws_default_network_acl: aclRules,
-    aws_iam_role: {
-      inline_policy: [{ type: 'aws_iam_role_policy', attribute: 'role' }],
-      managed_policy_arns: [
-        { type: 'aws_iam_role_policy_attachment', attribute: 'role' },
-        { type: 'aws_iam_policy_attachment', attribute: 'roles' },
-      ],
-    },
-  };
-})();
-
-/** Whether a rule resource's direction is the one asked (`type = "egress"`, or a network ACL rule's `egress`). */
-function isEgress(values: PlannedValues | null | undefined): boolean {
-  return values?.type === 'egress' || values?.egress === true;
-}
+export const MIRRORED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_route_table: ['route'],
+  aws_default_route_table: ['route'],
+  aws_security_group: ['ingress', 'egress'],
+  aws_default_security_group: ['ingress', 'egress'],
+  aws_network_acl: ['ingress', 'egress'],
+  aws_default_network_acl: ['ingress', 'egress'],
+  aws_iam_role: ['inline_policy', 'managed_policy_arns'],
+};
 
 export class NetworkModel {
   private readonly byId = new Map<string, Entity>();
@@ -307,8 +277,8 @@ export class NetworkModel {
           actions: change.change.actions,
         };
         // Without a configuration section nothing says who writes what: the values stand as planned.
-        if (configured)
-          for (const attribute of Object.keys(MIRRORED_ATTRIBUTES[change.type] ?? {}))
+        if (configured && change.change.before)
+          for (const attribute of MIRRORED_ATTRIBUTES[change.type] ?? [])
             if (!(attribute in (resource?.expressions ?? {})) && !evaluated?.written.has(attribute))
               mirrored.push({ entity, attribute });
         this.byId.set(entity.id, entity);
@@ -318,39 +288,7 @@ export class NetworkModel {
           this.byValueIndex.set(literal, [...(this.byValueIndex.get(literal) ?? []), entity]);
       }
     }
-    for (const { entity, attribute } of mirrored)
-      if (this.managedSeparately(entity, attribute)) delete (entity.values as Record<string, unknown>)[attribute];
-  }
-
-  /**
-   * Whether a separately managed resource — planned, or deleted by the plan (its last state names
-   * the group, table or role by id) — manages this list of the entity.
-   */
-  private managedSeparately(entity: Entity, attribute: string): boolean {
-    const id = entity.values.id;
-    const name = entity.values.name;
-    for (const manager of MIRRORED_ATTRIBUTES[entity.type]?.[attribute] ?? []) {
-      const direction = (values: PlannedValues | null | undefined) =>
-        manager.egress === undefined || isEgress(values) === manager.egress;
-      const planned = this.all(manager.type).filter(
-        (candidate) =>
-          candidate.stack === entity.stack &&
-          direction(candidate.values) &&
-          this.targets(candidate, manager.attribute).some((target) => target.id === entity.id),
-      );
-      if (planned.length > 0) return true;
-      const deleted = (this.plans[entity.stack].resource_changes ?? []).some((change) => {
-        if (change.type !== manager.type || change.change.after || !change.change.before) return false;
-        const named = change.change.before[manager.attribute];
-        const names = Array.isArray(named) ? named : [named];
-        return (
-          direction(change.change.before) &&
-          names.some((value) => value !== undefined && (value === id || value === name))
-        );
-      });
-      if (deleted) return true;
-    }
-    return false;
+    for (const { entity, attribute } of mirrored) delete (entity.values as Record<string, unknown>)[attribute];
   }
 
   all(type?: string): Entity[] {
