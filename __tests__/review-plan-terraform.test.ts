@@ -4,6 +4,7 @@ import * as path from 'path';
 import { reviewPlanFile } from '../tools/review/plan-file';
 import { describeWithTerraform, init, tf, tfEnv } from './helpers/terraform';
 import { Ran, run } from './helpers/processes';
+import { blockOf } from './helpers/review-text';
 
 // `npm run review -- --plan` on a configuration the project did not write (__tests__/terraform/
 // user-config: nested modules, count and for_each, inline rules, aws_security_group_rule and
@@ -20,15 +21,6 @@ function npmReview(args: readonly string[], reviewDir: string): Promise<Ran> {
     ...process.env,
     SSM_LAB_REVIEW_DIR: reviewDir,
   });
-}
-
-/** The verdict lines of one instance's block in the printed text. */
-function blockOf(text: string, address: string): string[] {
-  const lines = text.split('\n');
-  const start = lines.findIndex((line) => line.startsWith(`  ${address} `));
-  if (start < 0) throw new Error(`no block for ${address} in:\n${text}`);
-  const end = lines.findIndex((line, i) => i > start && !line.startsWith('    '));
-  return lines.slice(start + 1, end).map((line) => line.trim());
 }
 
 describeWithTerraform('npm run review -- --plan on a configuration the project did not write', () => {

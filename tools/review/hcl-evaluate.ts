@@ -147,7 +147,7 @@ export class ConfigurationEvaluator {
     if (!module || !body) return undefined;
     const moduleScope = this.moduleScope(steps);
     if (!moduleScope) return undefined;
-    const scope = this.resourceScope(moduleScope, body, index);
+    const scope = this.keyedScope(moduleScope, body, index, `${moduleScope.instance}${local}`);
     const references: Record<string, string[]> = {};
     const alternatives = new Set<string>();
     const written = new Set<string>();
@@ -191,17 +191,22 @@ export class ConfigurationEvaluator {
     return { references, alternatives, written, failed };
   }
 
-  /** The scope of a resource instance: `count.index`, or `each` from its `for_each`. */
-  private resourceScope(scope: Scope, body: Readonly<Record<string, Raw>>, index: string | number | undefined): Scope {
-    if (body.for_each !== undefined && index !== undefined) {
-      const collection = this.lenient(body.for_each, scope);
-      const value =
-        collection && typeof collection === 'object' && !(collection instanceof Unknown)
-          ? (entries(collection).find(([key]) => String(key) === String(index))?.[1] ?? Unknown.of(collection))
-          : Unknown.of(collection);
-      return { ...scope, each: { key: index, value } };
+  /**
+   * The scope of one instance of a block made with `count` or `for_each` (a resource, a module
+   * call): `count.index` is its key, `each` the element of that key. The collection is evaluated
+   * once per block and module instance, not once per element.
+   */
+  private keyedScope(
+    scope: Scope,
+    block: Readonly<Record<string, Raw>>,
+    key: string | number | undefined,
+    memoKey: string,
+  ): Scope {
+    if (block.for_each !== undefined && key !== undefined) {
+      const collection = this.memoized(`for_each ${memoKey}`, () => this.lenient(block.for_each, scope));
+      return { ...scope, each: { key, value: elementOf(collection, key) } };
     }
-    if (body.count !== undefined && typeof index === 'number') return { ...scope, count: index };
+    if (block.count !== undefined && typeof key === 'number') return { ...scope, count: key };
     return scope;
   }
 
@@ -217,16 +222,7 @@ export class ConfigurationEvaluator {
   }
 
   private callScope(parent: Scope, name: string, call: Readonly<Record<string, Raw>>, key: string): Scope {
-    const parsedKey = parseKey(key);
-    let callScope: Scope = parent;
-    if (call.for_each !== undefined && parsedKey !== undefined) {
-      const collection = this.lenient(call.for_each, parent);
-      const value =
-        collection && typeof collection === 'object' && !(collection instanceof Unknown)
-          ? (entries(collection).find(([k]) => String(k) === String(parsedKey))?.[1] ?? Unknown.of(collection))
-          : Unknown.of(collection);
-      callScope = { ...parent, each: { key: parsedKey, value } };
-    } else if (call.count !== undefined && typeof parsedKey === 'number') callScope = { ...parent, count: parsedKey };
+    const callScope = this.keyedScope(parent, call, parseKey(key), `${parent.instance}module.${name}`);
     return {
       instance: `${parent.instance}module.${name}${key}.`,
       config: `${parent.config}module.${name}.`,
@@ -341,7 +337,7 @@ export class ConfigurationEvaluator {
     if (op === '&&' && r === false) return false;
     if (op === '||' && r === true) return true;
     if (l instanceof Unknown || r instanceof Unknown || l instanceof Instance || r instanceof Instance)
-      return op === '==' || op === '!=' ? Unknown.of(l, r) : Unknown.of(l, r);
+      return Unknown.of(l, r);
     switch (op) {
       case '==':
         return equal(l, r);
@@ -659,6 +655,17 @@ function asArray(value: unknown): unknown[] {
 function entries(collection: object): [unknown, unknown][] {
   if (Array.isArray(collection)) return collection.map((item, i) => [typeof item === 'string' ? item : i, item]);
   return Object.entries(collection).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The element of a for_each collection with this key (a set's key is the element), or an unknown. */
+function elementOf(collection: unknown, key: string | number): unknown {
+  if (!collection || typeof collection !== 'object' || collection instanceof Unknown || collection instanceof Instance)
+    return Unknown.of(collection);
+  if (Array.isArray(collection))
+    return collection.find((item) => String(item) === String(key)) ?? Unknown.of(collection);
+  return Object.prototype.hasOwnProperty.call(collection, String(key))
+    ? (collection as Record<string, unknown>)[String(key)]
+    : Unknown.of(collection);
 }
 
 function parseKey(key: string): string | number | undefined {

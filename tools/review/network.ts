@@ -182,14 +182,22 @@ export class Network {
     if (taken.length > 0)
       found.push(`known only after apply, taken from the configuration's references: ${taken.join('; ')}`);
     const subnet = this.subnetOf(instance);
-    const related = [instance, ...(subnet ? [subnet] : []), ...this.securityGroupsOf(instance)];
-    const vpc = subnet ? this.model.target(subnet, 'vpc_id') : undefined;
-    found.push(...this.model.guessesAbout(vpc ? [...related, vpc] : related));
+    const groups = this.securityGroupsOf(instance);
+    // The links on the instance's own path: its subnet and route table, its groups' rules.
+    const routeTable = subnet ? this.routeTableOf(subnet) : undefined;
+    const rules = [...this.rules('ingress', groups), ...this.rules('egress', groups)].map((rule) => rule.entity);
+    found.push(
+      ...this.model.guessesAbout([
+        instance,
+        ...(subnet ? [subnet] : []),
+        ...(routeTable ? [routeTable] : []),
+        ...rules,
+      ]),
+    );
     if (this.inDefaultSubnet(instance))
       found.push(
         "no subnet_id: launched in a default subnet of the region's default VPC, taken with AWS's defaults (a public address at launch; the main route table's 0.0.0.0/0 to the internet gateway; DNS hostnames on) — an account or region without a default VPC refuses the launch",
       );
-    const groups = this.securityGroupsOf(instance);
     for (const group of groups.filter((g) => this.defaultGroups.get(this.vpcOf(instance)?.id ?? '') === g))
       found.push(
         `${this.model.label(group)} is not in the plan: AWS's default rules assumed (all outbound; inbound only from the group itself)`,

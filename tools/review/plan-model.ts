@@ -231,10 +231,6 @@ export class NetworkModel {
   /**
    * @param plans plan JSON per stack
    * @param placeholders placeholder value → entity id it stands for (`lab-network/aws_subnet.x`)
-   */
-  /**
-   * @param plans plan JSON per stack
-   * @param placeholders placeholder value → entity id it stands for (`lab-network/aws_subnet.x`)
    * @param configurations per stack, the configuration's files the plan was made from
    *   (configuration.ts): its expressions are evaluated where the plan keeps only references
    */
@@ -243,7 +239,6 @@ export class NetworkModel {
     private readonly placeholders: ReadonlyMap<string, string> = new Map(),
     configurations: Readonly<Record<string, ReadonlyMap<string, ModuleConfig>>> = {},
   ) {
-    const mirrored: { entity: Entity; attribute: string }[] = [];
     for (const [stack, plan] of Object.entries(plans)) {
       const configuration = new ConfigurationIndex(plan.configuration?.root_module);
       const configured = plan.configuration?.root_module !== undefined;
@@ -254,11 +249,17 @@ export class NetworkModel {
         const baseAddress = withoutKeys(change.address);
         const values = knownValues(change.change.after ?? {}, change.change.after_unknown ?? {});
         const resource = configuration.resource(baseAddress);
-        const planReferences = configuration.referencesOf(change.address, change.index);
-        // The plan's references end at locals: what they name is told apart below.
+        // Without a configuration section nothing says who writes what: the values stand as planned.
+        // A resource the plan creates holds in such a list only what its own (dynamic) blocks write.
         const evaluated = evaluator?.evaluate(change.address, change.index);
+        if (configured && change.change.before)
+          for (const attribute of MIRRORED_ATTRIBUTES[change.type] ?? [])
+            if (!(attribute in (resource?.expressions ?? {})) && !evaluated?.written.has(attribute))
+              delete (values as Record<string, unknown>)[attribute];
+        const planReferences = configuration.referencesOf(change.address, change.index);
+        const locals = throughLocals(planReferences);
         const references = evaluated ? { ...planReferences, ...evaluated.references } : planReferences;
-        // What the expression says no resource is: an attribute evaluated to values alone.
+        // An attribute the configuration evaluates to values alone names no resource.
         if (evaluated)
           for (const attribute of evaluated.written)
             if (!(attribute in evaluated.references) && !evaluated.failed.has(attribute)) delete references[attribute];
@@ -273,14 +274,10 @@ export class NetworkModel {
           references,
           alternatives: evaluated?.alternatives,
           evaluated: evaluated !== undefined,
-          throughLocals: evaluated ? undefined : throughLocals(planReferences),
+          // Where the files were evaluated, only an attribute the evaluator could not follow falls back.
+          throughLocals: evaluated ? onlyAttributes(locals, evaluated.failed) : locals,
           actions: change.change.actions,
         };
-        // Without a configuration section nothing says who writes what: the values stand as planned.
-        if (configured && change.change.before)
-          for (const attribute of MIRRORED_ATTRIBUTES[change.type] ?? [])
-            if (!(attribute in (resource?.expressions ?? {})) && !evaluated?.written.has(attribute))
-              mirrored.push({ entity, attribute });
         this.byId.set(entity.id, entity);
         const key = `${stack}/${baseAddress}`;
         this.byBase.set(key, [...(this.byBase.get(key) ?? []), entity]);
@@ -288,7 +285,9 @@ export class NetworkModel {
           this.byValueIndex.set(literal, [...(this.byValueIndex.get(literal) ?? []), entity]);
       }
     }
-    for (const { entity, attribute } of mirrored) delete (entity.values as Record<string, unknown>)[attribute];
+    // Every link through a local is taken now, whichever verdict asks first: each names its guess.
+    for (const entity of this.byId.values())
+      for (const attribute of entity.throughLocals?.keys() ?? []) this.targets(entity, attribute);
   }
 
   all(type?: string): Entity[] {
@@ -340,12 +339,14 @@ export class NetworkModel {
     return this.sameModuleCandidates(entity, attribute, wanted);
   }
 
+  /** `<entity id> <attribute>` → what a link through a local was taken to be. */
   private readonly guessed = new Map<string, { entity: Entity; attribute: string; candidates: Entity[] }>();
 
   /**
    * A link the plan cannot show because its expression goes through a local (the plan JSON keeps
    * none) and the configuration's files were not read: the resources of the type it takes in the
-   * same module instance, which a module's local usually names. Remembered, so the verdict says so.
+   * module instance whose local it is, which that local usually names. Remembered, so the verdict
+   * says so.
    */
   private sameModuleCandidates(entity: Entity, attribute: string, wanted: readonly string[]): Entity[] {
     const key = `${entity.id} ${attribute}`;
@@ -366,18 +367,25 @@ export class NetworkModel {
     return candidates;
   }
 
-  /** What the links taken from a module's resources (without its locals) assumed, for these entities. */
+  /**
+   * What the links of these entities taken through a local (without the configuration's files)
+   * assumed: one line per attribute and what it was taken to be.
+   */
   guessesAbout(entities: readonly Entity[]): string[] {
-    const ids = new Set(entities.map((entity) => entity.id));
-    const lines: string[] = [];
-    for (const { entity, attribute, candidates } of this.guessed.values()) {
-      if (candidates.length === 0) continue;
-      if (!ids.has(entity.id) && !candidates.some((candidate) => ids.has(candidate.id))) continue;
-      lines.push(
-        `${entity.address}'s ${attribute} goes through a local the plan does not keep: taken to be ${candidates.length === 1 ? candidates[0].address : `one of ${candidates.map((c) => c.address).join(', ')}`}, the ${candidates.length === 1 ? 'only one' : 'ones'} of its type in the same module (give the configuration's folder with --config to follow the local)`,
-      );
-    }
-    return lines;
+    const byTarget = new Map<string, string[]>();
+    for (const entity of new Set(entities))
+      for (const attribute of entity.throughLocals?.keys() ?? []) {
+        const candidates = this.guessed.get(`${entity.id} ${attribute}`)?.candidates ?? [];
+        if (candidates.length === 0) continue;
+        const target = `${attribute} ${candidates.map((candidate) => candidate.address).join(', ')}`;
+        byTarget.set(target, [...(byTarget.get(target) ?? []), entity.address]);
+      }
+    return [...byTarget].map(([target, sources]) => {
+      const [attribute, ...rest] = target.split(' ');
+      const taken = rest.join(' ');
+      const several = taken.includes(', ');
+      return `the ${attribute} of ${sources.join(', ')} ${sources.length > 1 ? 'go' : 'goes'} through a local the plan does not keep: taken to be ${several ? `one of ${taken}` : taken}, the ${several ? 'resources' : 'only one'} of its type in the local's module (give the configuration's folder with --config to follow the local)`;
+    });
   }
 
   /** The entities a known value stands for: a placeholder, an id, or the name others refer to it by. */
@@ -604,6 +612,14 @@ class ConfigurationIndex {
       !match[3] && siblings.some((other) => other.startsWith('count.index') || other === 'each.key');
     return [`${instanceScope(steps)}${match[1]}.${match[2]}${match[3] || (keyedLikeThis ? PENDING_KEY : '')}`];
   }
+}
+
+function onlyAttributes<T>(
+  map: ReadonlyMap<string, T> | undefined,
+  keep: ReadonlySet<string>,
+): Map<string, T> | undefined {
+  const kept = new Map([...(map ?? [])].filter(([attribute]) => keep.has(attribute)));
+  return kept.size > 0 ? kept : undefined;
 }
 
 /** Marks a reference that ends at a local of the module instance that follows it. */
