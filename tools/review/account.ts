@@ -20,20 +20,12 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { EndpointsVariable } from '../../lib/temporary-endpoints-inputs';
-import {
-  AccountExit,
-  assessWindow,
-  compareInstances,
-  EndpointWindow,
-  headlinesOf,
-  InstanceChange,
-  StackSummary,
-  summarizeStack,
-} from './assessment';
+import { AccountExit, assessWindow, compareInstances, headlinesOf, summarizeStack } from './assessment';
 import { NetworkModel, PlanJson, priorPlan } from './plan-model';
-import { PlanPolicies, planPolicies } from './policies';
-import { OperatorAccess, synthesizedOperatorAccess } from './operator-access';
+import { planPolicies } from './policies';
+import { synthesizedOperatorAccess } from './operator-access';
 import { accountMarkdown } from './render/markdown';
+import type { AccountFacts, AccountReport, StackReviewOutcome } from './reports';
 import { accountText } from './render/text';
 import { combinedState, planTogether, PlanUnit, TerraformStateJson, unitOf } from '../plan-together';
 import { readStackState } from '../state';
@@ -73,42 +65,8 @@ export interface AccountReviewOptions {
   readonly vpcClients?: (region: string) => VpcReaderClients;
 }
 
-export interface StackReviewOutcome {
-  readonly stack: string;
-  readonly status: 'planned' | 'skipped' | 'failed';
-  /** Why skipped or failed: one line saying what to do. */
-  readonly reason?: string;
-  /** Where Terraform's full output went, when it failed. */
-  readonly logFile?: string;
-  readonly seconds: number;
-}
-
-export interface AccountReviewResult {
-  readonly outcomes: readonly StackReviewOutcome[];
-  readonly plans: Readonly<Record<string, PlanJson>>;
-  readonly instances: readonly InstanceChange[];
-  readonly stacks: readonly StackSummary[];
-  /** One line per lost path or replaced instance: the report's headline. */
-  readonly headlines: readonly string[];
-  /** The policies of the planned state, checked against AWS's catalogue. */
-  readonly policies: PlanPolicies;
-  /** Each stack's printed commands checked against its printed operator policy (as synthesized). */
-  readonly operatorAccess: readonly OperatorAccess[];
-  readonly exitCode: (typeof AccountExit)[keyof typeof AccountExit];
-  /** With `ssm-endpoints` planned: the instances of its VPC, Session Manager now and with the endpoints. */
-  readonly window?: EndpointWindow;
-  readonly reportFile: string;
+export interface AccountReviewResult extends AccountReport {
   readonly text: string;
-}
-
-/** What the account review's renderers draw: the result without its text. */
-export type AccountReport = Omit<AccountReviewResult, 'text'>;
-
-/** The run's facts the report's header gives. */
-export interface AccountFacts {
-  readonly region: string;
-  readonly terraformVersion: string;
-  readonly acknowledged: readonly string[];
 }
 
 /** Where the account review synthesizes: one level under the app's folder, as `cdktf.out` is, so relative state paths hold. */

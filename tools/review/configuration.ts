@@ -9,22 +9,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ModuleConfig, Raw } from './hcl-evaluate';
+import type { ConfigurationStatus, TerraformConfiguration } from './reports';
 import { ConfigModule } from './plan-model';
 import { ReviewError } from './sources';
-
-/** A configuration as read: each module by its configuration path (`''`, `module.vpc.`, …). */
-export interface TerraformConfiguration {
-  readonly dir: string;
-  readonly modules: ReadonlyMap<string, ModuleConfig>;
-  /** Module calls whose source is not on disk (a registry module before `terraform init`). */
-  readonly missing: readonly string[];
-}
-
-/** What became of the configuration beside a plan: read, absent, or not the one the plan was made from. */
-export type ConfigurationStatus =
-  | { readonly kind: 'read'; readonly configuration: TerraformConfiguration }
-  | { readonly kind: 'absent'; readonly dir: string }
-  | { readonly kind: 'stale'; readonly dir: string; readonly why: string };
 
 interface ModulesManifest {
   readonly Modules?: readonly { readonly Key: string; readonly Source?: string; readonly Dir: string }[];
@@ -32,7 +19,7 @@ interface ModulesManifest {
 
 type Parse = (filename: string, contents: string) => Promise<Record<string, unknown>>;
 let parser: Parse | undefined;
-async function hclParse(): Promise<Parse> {
+function hclParse(): Parse {
   // Loaded only when a configuration is read: the parser is WebAssembly, about 0.1 s to start.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   parser ??= (require('@cdktn/hcl2json') as { parse: Parse }).parse;
@@ -108,7 +95,7 @@ async function readModule(
   dir: string,
   option: string,
 ): Promise<{ config: ModuleConfig; calls: Record<string, Record<string, Raw>> }> {
-  const parse = await hclParse();
+  const parse = hclParse();
   const locals: Record<string, Raw> = {};
   const variables: Record<string, { default?: Raw }> = {};
   const outputs: Record<string, Raw> = {};

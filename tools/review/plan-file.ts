@@ -5,22 +5,14 @@
  * prior state) is also judged before → after, with the account review's headlines and exit codes.
  */
 import * as fs from 'fs';
-import {
-  AccountExit,
-  compareInstances,
-  PLAN_STACK,
-  headlinesOf,
-  InstanceBlock,
-  instanceBlock,
-  InstanceChange,
-} from './assessment';
+import { AccountExit, compareInstances, PLAN_STACK, headlinesOf, instanceBlock } from './assessment';
 import { NetworkModel, PlanJson, PlannedValues, priorPlan, ResourceChange } from './plan-model';
 import { Reachability } from './reachability';
 import { planMarkdown } from './render/markdown';
 import { mermaidDiagram } from './render/mermaid';
 import { planText } from './render/text';
 import { ReviewError } from './sources';
-import type { ConfigurationStatus } from './configuration';
+import type { ConfigurationStatus, PlanReviewBody } from './reports';
 import type { ModuleConfig } from './hcl-evaluate';
 
 /** The JSON formats the review reads: Terraform 1.0 and later write 1.x. */
@@ -114,17 +106,7 @@ function stateAsPlan(root: StateModule | undefined): PlanJson {
   return { format_version: '1.2', resource_changes: changes };
 }
 
-export interface PlanFileReview {
-  readonly file: string;
-  readonly kind: 'plan' | 'state';
-  readonly model: NetworkModel;
-  readonly instances: readonly InstanceBlock[];
-  /** With prior state: each instance before → after, the headlines and the exit code. */
-  readonly changes?: readonly InstanceChange[];
-  readonly headlines: readonly string[];
-  readonly exitCode: (typeof AccountExit)[keyof typeof AccountExit];
-  /** The configuration's files the verdicts read beside the plan, or why they did not. */
-  readonly configuration?: ConfigurationStatus;
+export interface PlanFileReview extends PlanReviewBody {
   readonly text: string;
   readonly markdown: string;
   /** The Mermaid diagram the report embeds. */
@@ -171,6 +153,3 @@ export function reviewPlan(file: string, read: PlanFile, configuration?: Configu
   const diagram = mermaidDiagram(model);
   return { ...review, text: planText(review), markdown: planMarkdown(review, diagram), diagram };
 }
-
-/** What a plan's renderers draw: the review without its renderings. */
-export type PlanReviewBody = Omit<PlanFileReview, 'text' | 'markdown' | 'diagram'>;

@@ -8,16 +8,14 @@ import {
   DescribeInstanceConnectEndpointsCommand,
   DescribeInstancesCommand,
   DescribeVpcEndpointsCommand,
-  EC2Client,
 } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { S3Client } from '@aws-sdk/client-s3';
-import { DescribeInstanceInformationCommand, InstanceInformation, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeInstanceInformationCommand, InstanceInformation } from '@aws-sdk/client-ssm';
 import { LabConfig } from '../../lib/config';
 import { stackName, StackName } from '../../stacks/names';
 import { SCENARIO_LABELS, Scenario } from '../../stacks/scenario-stack';
 import { awsFailure, explainAwsFailure, whatCameBack } from '../aws-errors';
 import { readStackState } from '../state';
+import type { StatusOptions } from './options';
 import { ago, checkWindow, recheckWindow, WindowStatus, windowStatusText } from './window';
 
 /** The scenario stacks `status` checks, what each is built for, and whether Session Manager should be online. */
@@ -95,30 +93,7 @@ export interface StatusResult {
   readonly text: string;
 }
 
-export interface StatusClients {
-  readonly ec2: Pick<EC2Client, 'send'>;
-  readonly ssm: Pick<SSMClient, 'send'>;
-  readonly s3: Pick<S3Client, 'send'>;
-  /**
-   * For the window of `ssm-endpoints`: the instances' roles and policies.
-   * @default an IAM client for the endpoints' region
-   */
-  readonly iam?: Pick<IAMClient, 'send'>;
-}
-
-export interface StatusOptions {
-  readonly config: LabConfig;
-  /** Where local state files are (the app's folder). */
-  readonly projectDir: string;
-  readonly clients: StatusClients;
-  /** Keep polling this long (milliseconds) until everything is as expected. @default 0 (check once) */
-  readonly waitMs?: number;
-  /** Progress lines while waiting. */
-  readonly progress?: (line: string) => void;
-  /** For tests: the clock and the pause between polls. */
-  readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-}
+export type { StatusClients, StatusOptions } from './options';
 
 /** An error that ends `status` with one line (credentials, a state that cannot be read). */
 export class StatusError extends Error {}

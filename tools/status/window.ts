@@ -17,7 +17,7 @@ import {
   VpcReadError,
 } from '../review/vpc-reader';
 import { readStackState } from '../state';
-import type { StatusOptions } from './status';
+import type { StatusOptions } from './options';
 
 export interface WindowInstanceStatus {
   readonly id: string;

@@ -1,9 +1,9 @@
 /** The Markdown reports, as a pull request shows them: the lab's offline review, the account review, a user's plan. */
 import * as path from 'path';
+import type { AccountFacts, AccountReport, PlanReviewBody } from '../reports';
 import { Scenario, SCENARIO_LABELS } from '../../../stacks/scenario-stack';
 import { FORWARDING_TARGET_PORT } from '../../../lib/forwarding-target';
 import { AWS_PROVIDER_VERSION } from '../../terraform-cli';
-import type { AccountFacts, AccountReport } from '../account';
 import { applyFailures } from '../apply-checks';
 import {
   AccountExit,
@@ -18,7 +18,6 @@ import {
 } from '../assessment';
 import { EXAMPLE_ACCOUNT, OPERATOR_USERID, OperatorAccess, OUTSIDE_DOCUMENT_NOTE } from '../operator-access';
 import { NetworkModel } from '../plan-model';
-import type { PlanReviewBody } from '../plan-file';
 import { planPolicies, policyCount, policyFindingLine } from '../policies';
 import { PRICES, PRICES_AS_OF, RegionPrices, stackCost } from '../prices';
 import { Reachability, Verdict } from '../reachability';

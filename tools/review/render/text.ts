@@ -1,11 +1,10 @@
 /** The terminal's text: short, one block per stack or instance, the verdict lines as the reports word them. */
 import * as path from 'path';
-import type { AccountReport } from '../account';
+import type { AccountReport, PlanReviewBody } from '../reports';
 import { applyFailures } from '../apply-checks';
 import { EndpointWindow, InstanceBlock, reviewInstances, reviewStacks, ReviewFacts, PLAN_STACK } from '../assessment';
 import { OperatorAccess } from '../operator-access';
 import { NetworkModel } from '../plan-model';
-import type { PlanReviewBody } from '../plan-file';
 import { planPolicies, policyFindingLine } from '../policies';
 import { Verdict } from '../reachability';
 import { accessVerdict, changeWords, configurationLine, natVersusEndpoints, usd } from './words';

@@ -1,5 +1,5 @@
 /** The phrases every renderer shares: money, a change, a command check, the NAT-versus-endpoints sums. */
-import type { ConfigurationStatus } from '../configuration';
+import type { ConfigurationStatus } from '../reports';
 import { StackName } from '../../../stacks';
 import { OperatorAccess } from '../operator-access';
 import { NetworkModel } from '../plan-model';
