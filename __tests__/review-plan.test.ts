@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readPlanFile, reviewPlanFile } from '../tools/review/plan-file';
+import { configurationFor } from '../tools/review/configuration';
+import { readPlanFile, reviewPlan, reviewPlanFile } from '../tools/review/plan-file';
 
 // The --plan source: what it accepts, what it refuses with one line, and a state read as it stands.
 
@@ -193,5 +194,28 @@ describe('readPlanFile', () => {
     expect(web.lines[1]).toBe(
       'SSH: reachable from 198.51.100.0/24 (port 22 open from 198.51.100.0/24; public address; route to the internet gateway; existing key pair k)',
     );
+  });
+});
+
+describe('the configuration beside a plan', () => {
+  test("GIVEN the bench's generated plan beside the files it was made from WHEN reviewed THEN the files are read, not stale, and every verdict is the one the plan alone gives, without its assumptions", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { generatedPlan, writeGeneratedConfiguration } = require('../scripts/generated-plan');
+    const configured = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-generated-config-'));
+    writeGeneratedConfiguration(50, configured);
+    const file = path.join(configured, 'plan.json');
+    fs.writeFileSync(file, JSON.stringify(generatedPlan(50)));
+    const read = readPlanFile(file);
+    const status = await configurationFor(file, read.plan.configuration?.root_module, undefined);
+    expect(status.kind).toBe('read');
+    const withFiles = reviewPlan(file, read, status);
+    const alone = reviewPlan(file, read);
+    expect(withFiles.instances.map((block) => block.lines)).toEqual(alone.instances.map((block) => block.lines));
+    expect(withFiles.instances).toHaveLength(50);
+    expect(
+      withFiles.instances.every((block) => block.lines[0].startsWith('Session Manager: reachable via NAT gateway')),
+    ).toBe(true);
+    expect(withFiles.instances.flatMap((block) => block.assumptions)).toEqual([]);
+    expect(alone.instances[0].assumptions).not.toEqual([]);
   });
 });

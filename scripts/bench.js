@@ -137,18 +137,26 @@ if (ALL) {
 
 const planRows = [];
 if (PLAN) {
-  const { generatedPlan, PER_VPC } = require('./generated-plan');
+  const { generatedPlan, writeGeneratedConfiguration, PER_VPC } = require('./generated-plan');
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-plan-bench-'));
   for (const instances of [100, 250, 500, 1000]) {
-    const file = path.join(scratch, `plan-${instances}.json`);
+    // The plan alone in one folder, and beside the configuration's files in another (which --plan reads).
+    const file = path.join(scratch, `alone-${instances}`, 'plan.json');
+    const configured = path.join(scratch, `configured-${instances}`);
+    writeGeneratedConfiguration(instances, configured);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(generatedPlan(instances)));
+    fs.copyFileSync(file, path.join(configured, 'plan.json'));
+    const review = (planFile) =>
+      runNode(['node', 'bin/app.js', 'tools/review/cli.ts', '--plan', planFile], {
+        SSM_LAB_REVIEW_DIR: path.join(scratch, 'review'),
+      });
     const runs = [];
-    for (let run = 0; run < RUNS; run++)
-      runs.push(
-        runNode(['node', 'bin/app.js', 'tools/review/cli.ts', '--plan', file], {
-          SSM_LAB_REVIEW_DIR: path.join(scratch, 'review'),
-        }),
-      );
+    const withFiles = [];
+    for (let run = 0; run < RUNS; run++) {
+      runs.push(review(file));
+      withFiles.push(review(path.join(configured, 'plan.json')));
+    }
     planRows.push({
       instances,
       vpcs: Math.ceil(instances / PER_VPC),
@@ -156,6 +164,7 @@ if (PLAN) {
       seconds: median(runs.map((r) => r.seconds)),
       cpu: median(runs.map((r) => r.cpu)),
       peak: Math.max(...runs.map((r) => r.mib)),
+      withFiles: median(withFiles.map((r) => r.seconds)),
     });
   }
   fs.rmSync(scratch, { recursive: true, force: true });
@@ -220,10 +229,10 @@ for (const r of rows) {
 }
 if (planRows.length > 0) {
   console.log(
-    `\nnpm run review -- --plan <generated plan> (median of ${RUNS} runs; every link known only after apply)`,
+    `\nnpm run review -- --plan <generated plan> (median of ${RUNS} runs; every link known only after apply; "with .tf": the plan beside its configuration's files, which the review reads)`,
   );
   console.log(
-    `${'instances'.padStart(10)}${'VPCs'.padStart(6)}${'plan MiB'.padStart(10)}${'wall s'.padStart(9)}${'floors'.padStart(8)}${'CPU s'.padStart(8)}${'peak MiB'.padStart(10)}   per 100 more instances`,
+    `${'instances'.padStart(10)}${'VPCs'.padStart(6)}${'plan MiB'.padStart(10)}${'wall s'.padStart(9)}${'floors'.padStart(8)}${'CPU s'.padStart(8)}${'peak MiB'.padStart(10)}${'with .tf s'.padStart(12)}   per 100 more instances`,
   );
   planRows.forEach((r, i) => {
     const previous = planRows[i - 1];
@@ -231,7 +240,7 @@ if (planRows.length > 0) {
       ? `+${(((r.seconds - previous.seconds) / (r.instances - previous.instances)) * 100).toFixed(3)} s, +${(((r.peak - previous.peak) / (r.instances - previous.instances)) * 100).toFixed(1)} MiB`
       : '';
     console.log(
-      `${String(r.instances).padStart(10)}${String(r.vpcs).padStart(6)}${r.mib.toFixed(1).padStart(10)}${r.seconds.toFixed(3).padStart(9)}${(r.seconds / floor).toFixed(1).padStart(8)}${r.cpu.toFixed(2).padStart(8)}${r.peak.toFixed(0).padStart(10)}   ${per100}`,
+      `${String(r.instances).padStart(10)}${String(r.vpcs).padStart(6)}${r.mib.toFixed(1).padStart(10)}${r.seconds.toFixed(3).padStart(9)}${(r.seconds / floor).toFixed(1).padStart(8)}${r.cpu.toFixed(2).padStart(8)}${r.peak.toFixed(0).padStart(10)}${r.withFiles.toFixed(3).padStart(12)}   ${per100}`,
     );
   });
 }

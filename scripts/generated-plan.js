@@ -189,7 +189,159 @@ function generatedPlan(instances) {
   };
 }
 
-module.exports = { generatedPlan, PER_VPC };
+/**
+ * The configuration's files that plan was made from (what `--plan` reads beside it): the same
+ * modules, with the VPCs and the applications by for_each and each application's instances by
+ * count. Written into `dir`.
+ */
+function writeGeneratedConfiguration(instances, dir) {
+  const vpcs = Math.max(1, Math.ceil(instances / PER_VPC));
+  const keys = Array.from({ length: vpcs }, (_, v) => `"v${v}"`).join(', ');
+  const last = instances - (vpcs - 1) * PER_VPC;
+  const files = {
+    'main.tf': `locals {
+  vpcs      = toset([${keys}])
+  instances = { for key in local.vpcs : key => key == "v${vpcs - 1}" ? ${last} : ${PER_VPC} }
+}
+
+module "vpc" {
+  source   = "./modules/vpc"
+  for_each = local.vpcs
+}
+
+module "iam" {
+  source = "./modules/iam"
+}
+
+module "app" {
+  source    = "./modules/app"
+  for_each  = local.vpcs
+  vpc_id    = module.vpc[each.key].vpc_id
+  subnet_id = module.vpc[each.key].private_subnet_id
+  profile   = module.iam.profile
+  instances = local.instances[each.key]
+}
+`,
+    'modules/vpc/main.tf': `resource "aws_vpc" "this" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "public" {
+  count  = 1
+  vpc_id = aws_vpc.this.id
+}
+
+resource "aws_subnet" "private" {
+  count  = 1
+  vpc_id = aws_vpc.this.id
+}
+
+resource "aws_internet_gateway" "this" {
+  vpc_id = aws_vpc.this.id
+}
+
+resource "aws_eip" "nat" {
+  domain = "vpc"
+}
+
+resource "aws_nat_gateway" "this" {
+  allocation_id = aws_eip.nat.id
+  subnet_id     = aws_subnet.public[0].id
+}
+
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.this.id
+}
+
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.this.id
+}
+
+resource "aws_route" "public_default" {
+  route_table_id         = aws_route_table.public.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.this.id
+}
+
+resource "aws_route" "private_default" {
+  route_table_id         = aws_route_table.private.id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.this.id
+}
+
+resource "aws_route_table_association" "public" {
+  count          = 1
+  subnet_id      = aws_subnet.public[0].id
+  route_table_id = aws_route_table.public.id
+}
+
+resource "aws_route_table_association" "private" {
+  count          = 1
+  subnet_id      = aws_subnet.private[0].id
+  route_table_id = aws_route_table.private.id
+}
+
+output "vpc_id" {
+  value = aws_vpc.this.id
+}
+
+output "private_subnet_id" {
+  value = aws_subnet.private[0].id
+}
+`,
+    'modules/iam/main.tf': `resource "aws_iam_role" "this" {
+  name = "app"
+}
+
+resource "aws_iam_role_policy_attachment" "core" {
+  role       = aws_iam_role.this.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_instance_profile" "this" {
+  name = "app"
+  role = aws_iam_role.this.name
+}
+
+output "profile" {
+  value = aws_iam_instance_profile.this.name
+}
+`,
+    'modules/app/main.tf': `variable "vpc_id" {}
+variable "subnet_id" {}
+variable "profile" {}
+variable "instances" {}
+
+resource "aws_security_group" "this" {
+  count  = var.instances
+  vpc_id = var.vpc_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "https" {
+  count             = var.instances
+  security_group_id = aws_security_group.this[count.index].id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_instance" "this" {
+  count                  = var.instances
+  subnet_id              = var.subnet_id
+  vpc_security_group_ids = [aws_security_group.this[count.index].id]
+  iam_instance_profile   = var.profile
+}
+`,
+  };
+  for (const [name, text] of Object.entries(files)) {
+    const file = require('path').join(dir, name);
+    require('fs').mkdirSync(require('path').dirname(file), { recursive: true });
+    require('fs').writeFileSync(file, text);
+  }
+}
+
+module.exports = { generatedPlan, writeGeneratedConfiguration, PER_VPC };
 
 if (require.main === module) {
   const instances = Number(process.argv[2]);
