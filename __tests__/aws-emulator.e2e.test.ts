@@ -527,13 +527,13 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       )![1];
       const review = await run('sh', ['-c', typed], project, shell);
       const out = stripVTControlCharacters(review.stdout);
-      const total = 7 + FLEET;
+      const total = 9 + FLEET;
       expect(out).toContain(
         `ssm-endpoints in ${fixture.vpcId}: ${total} instance(s), Session Manager now → with these endpoints`,
       );
       expect(out).toMatch(
         new RegExp(
-          `ssm-endpoints opens Session Manager to ${2 + FLEET} of ${total} instance\\(s\\) in ${fixture.vpcId}: `,
+          `ssm-endpoints opens Session Manager to ${4 + FLEET} of ${total} instance\\(s\\) in ${fixture.vpcId}: `,
         ),
       );
       expect(out).toContain(
@@ -551,6 +551,9 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       expect(line(out, 'web-a')).toContain('NOT reachable → reachable');
       expect(line(out, 'web-c')).toContain('NOT reachable → reachable'); // another zone: the endpoints answer VPC-wide
       expect(line(out, 'natted')).toContain('reachable → reachable');
+      // AdministratorAccess, read from the account; groups only the network interface lists (moto's instance lists none).
+      expect(line(out, 'admin')).toContain('NOT reachable → reachable');
+      expect(line(out, 'by-interface')).toContain('NOT reachable → reachable');
       expect(line(out, 'other-team')).toContain('NOT reachable → NOT reachable');
       // Every instance, the fleet too: DescribeInstances was read to its last page.
       expect(
@@ -675,7 +678,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       expect(of('web-c')).toMatchObject({ registration: 'ConnectionLost', expectOnline: true, matches: false });
       expect(of('no-profile')).toMatchObject({ registration: 'not registered', expectOnline: false, matches: true });
       expect(of('no-profile').reason).toContain('no instance profile');
-      expect(window.instances).toHaveLength(7 + FLEET);
+      expect(window.instances).toHaveLength(9 + FLEET);
       expect(result.exitCode).toBe(1);
       expect(linesNotIn(readmeSample('window status'), result.text)).toEqual([]);
       // Online, but its last ping is from before the window opened: not registered through it.

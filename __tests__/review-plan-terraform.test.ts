@@ -106,7 +106,10 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
   test('GIVEN a public address where no route leads to an internet gateway, and no security group WHEN judged THEN the endpoints still serve it, in the default group, which is named as assumed', () => {
     const stray = blockOf(asTyped.stdout, 'aws_instance.stray');
     expect(stray[0]).toMatch(/^Session Manager: reachable via VPC endpoints \(/);
-    expect(stray[1]).toBe('SSH: NOT reachable — no inbound rule opens port 22');
+    // Its default group opens everything to its own members: no way in from the internet, said as such.
+    expect(stray[1]).toBe(
+      'SSH: NOT reachable — port 22 is open only to members of the default security group of isolated: a rule by security group admits no client on the internet, and the VPC has no EC2 Instance Connect Endpoint',
+    );
     expect(stray).toContain(
       "Assumed: the default security group of isolated is not in the plan: AWS's default rules assumed (all outbound; inbound only from the group itself)",
     );

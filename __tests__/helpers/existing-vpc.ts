@@ -141,18 +141,22 @@ export async function buildExistingVpc(env: NodeJS.ProcessEnv, fleetSize: number
   };
   const ssmProfile = await profile('customer-ssm', 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
   const bareProfile = await profile('customer-bare');
+  // An AWS managed policy the reader must read (iam:GetPolicyVersion): it grants the agent's actions.
+  const adminProfile = await profile('customer-admin', 'arn:aws:iam::aws:policy/AdministratorAccess');
 
   const image = (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images![0].ImageId!;
   const instances: Record<string, string> = {};
-  const launch = async (name: string, subnetId: string, groupId: string, profileName?: string) => {
+  const launch = async (name: string, subnetId: string, groupId: string, profileName?: string, byInterface = false) => {
     const launched = await ec2.send(
       new RunInstancesCommand({
         ImageId: image,
         InstanceType: 't3.micro',
         MinCount: 1,
         MaxCount: 1,
-        SubnetId: subnetId,
-        SecurityGroupIds: [groupId],
+        // As an EC2 module may launch it: the subnet and groups on the primary network interface.
+        ...(byInterface
+          ? { NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, Groups: [groupId] }] }
+          : { SubnetId: subnetId, SecurityGroupIds: [groupId] }),
         ...(profileName ? { IamInstanceProfile: { Name: profileName } } : {}),
         TagSpecifications: named(name, 'instance'),
       }),
@@ -166,6 +170,8 @@ export async function buildExistingVpc(env: NodeJS.ProcessEnv, fleetSize: number
   await launch('bare-role', privateA, app, bareProfile);
   await launch('other-team', privateA, other, ssmProfile);
   await launch('no-https', privateA, noHttps, ssmProfile);
+  await launch('admin', privateA, app, adminProfile);
+  await launch('by-interface', privateA, app, ssmProfile, true);
   // One launch each, as autoscaling launches them: a page of DescribeInstances holds whole reservations.
   for (let n = 0; n < fleetSize; n++) await launch('fleet', privateA, app, ssmProfile);
   return { vpcId, endpointSubnetId: privateA, allowedGroupId: app, instances, fleetSize };

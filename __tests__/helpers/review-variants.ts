@@ -299,7 +299,7 @@ const VARIANTS: Record<string, Variant> = {
       ];
     },
   ],
-  // preserve_client_ip = true, while the instance SG admits only the endpoint's SG.
+  // preserve_client_ip = true, while the instance SG admits only the endpoint's SG (which admits it either way).
   'eice-preserve-client-ip': [
     'lab-eice',
     (j) => {
@@ -673,9 +673,9 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
       );
     });
 
-    test('GIVEN preserve_client_ip = true and only the SG reference WHEN judged THEN SSH is cut: the client address is the source', () => {
+    test('GIVEN preserve_client_ip = true and only the SG reference WHEN judged THEN SSH still goes through: a rule referencing the endpoint\'s group admits it either way (AWS, "Security groups for EC2 Instance Connect Endpoint")', () => {
       expect(withVariant('eice-preserve-client-ip').sshOf('ssm-lab-eice').text).toBe(
-        "SSH: NOT reachable — the EC2 Instance Connect Endpoint ssm-lab-ssh-eice keeps the client's address (preserve_client_ip = true), and the instance SG admits tcp/22 from no address range — only from security groups, which a client's address never matches",
+        'SSH: reachable via EC2 Instance Connect Endpoint (ssm-lab-ssh-eice in ssm-lab-vpc2; instance SG admits tcp/22 from the endpoint SG; endpoint SG sends tcp/22 to the instance; no key pair needed: the CLI pushes a one-minute key)',
       );
     });
 

@@ -152,9 +152,14 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
 
   const policies: NamedPolicy[] = [];
   const unknownPolicies: string[] = [];
+  // Every way a managed policy reaches a role (IAM's AttachRolePolicy): an attachment of the role,
+  // an aws_iam_policy_attachment naming it among its roles, or the role's own list.
   const managedArns = [
     ...model
       .pointingAt('aws_iam_role_policy_attachment', 'role', role)
+      .map((attachment) => ({ attachment, arn: attachment.values.policy_arn })),
+    ...model
+      .pointingAt('aws_iam_policy_attachment', 'roles', role)
       .map((attachment) => ({ attachment, arn: attachment.values.policy_arn })),
     ...list(role.values.managed_policy_arns).map((arn) => ({ attachment: undefined, arn })),
   ];

@@ -42,8 +42,29 @@ export class Network {
    */
   subnetOf(instance: Entity): Entity | undefined {
     const subnet = this.model.target(instance, 'subnet_id');
-    if (subnet || !this.inDefaultSubnet(instance)) return subnet;
-    return this.defaultVpcParts().subnet;
+    if (subnet) return subnet;
+    // Attached by `network_interface { network_interface_id = … }`: the interface's subnet.
+    const primary = this.primaryInterfaceOf(instance);
+    if (primary) return this.model.target(primary, 'subnet_id');
+    return this.inDefaultSubnet(instance) ? this.defaultVpcParts().subnet : undefined;
+  }
+
+  /**
+   * The network interface an instance is launched with as its primary one (a `network_interface`
+   * block with device index 0 naming an `aws_network_interface`): its subnet and groups are the
+   * instance's (EC2 User Guide, "Elastic network interfaces").
+   */
+  primaryInterfaceOf(instance: Entity): Entity | undefined {
+    if (instance.type !== 'aws_instance') return undefined;
+    const blocks = Array.isArray(instance.values.network_interface)
+      ? (instance.values.network_interface as { device_index?: number; network_interface_id?: string }[])
+      : [];
+    const primary = blocks.find((block) => Number(block?.device_index ?? 0) === 0);
+    const id = primary?.network_interface_id;
+    const byId = typeof id === 'string' && id !== '' ? this.model.byValue(id) : [];
+    return [...byId, ...this.model.targets(instance, 'network_interface')].find(
+      (entity) => entity.type === 'aws_network_interface',
+    );
   }
 
   /** Nothing in the configuration or the values places the instance: AWS picks a default subnet. */
@@ -57,8 +78,15 @@ export class Network {
     );
   }
 
-  vpcOf(subnetOrInstance: Entity): Entity | undefined {
-    const subnet = subnetOrInstance.type === 'aws_instance' ? this.subnetOf(subnetOrInstance) : subnetOrInstance;
+  /** The VPC of a subnet, or of what sits in one (an instance, an interface, an Instance Connect Endpoint), or an endpoint's. */
+  vpcOf(entity: Entity): Entity | undefined {
+    if (entity.type === 'aws_vpc_endpoint') return this.model.target(entity, 'vpc_id');
+    const subnet =
+      entity.type === 'aws_instance'
+        ? this.subnetOf(entity)
+        : entity.type === 'aws_network_interface' || entity.type === 'aws_ec2_instance_connect_endpoint'
+          ? this.model.target(entity, 'subnet_id')
+          : entity;
     if (!subnet) return undefined;
     const vpc = this.model.target(subnet, 'vpc_id');
     // A default subnet (the plan's aws_default_subnet, or the stand-in) is in the default VPC.
@@ -105,29 +133,42 @@ export class Network {
   }
 
   /**
-   * The security groups of an instance (or of what else has `attribute`). An instance whose
-   * configuration names none is in its VPC's default group (EC2 User Guide, "Default security
-   * groups"): the `aws_default_security_group` the plan manages for that VPC, else AWS's default
-   * rules — all outbound, inbound from the group itself — which {@link assumptions} then names.
+   * The security groups of an instance, a network interface, an interface VPC endpoint or an
+   * Instance Connect Endpoint (or of what else has `attribute`). An instance launched with a
+   * network interface has that interface's groups; a VPC instance's groups may be written as
+   * `vpc_security_group_ids` or `security_groups` alike. Where none is named, AWS puts it in its
+   * VPC's default group (EC2 User Guide, "Default security groups"; CreateVpcEndpoint,
+   * CreateInstanceConnectEndpoint and CreateNetworkInterface likewise): the
+   * `aws_default_security_group` the plan manages for that VPC, else AWS's default rules — all
+   * outbound, inbound from the group itself — which {@link assumptions} then names.
    */
-  securityGroupsOf(entity: Entity, attribute = 'vpc_security_group_ids'): Entity[] {
-    const groups = this.model.targets(entity, attribute);
-    if (groups.length > 0 || entity.type !== 'aws_instance' || attribute !== 'vpc_security_group_ids') return groups;
-    if (this.namesGroups(entity)) return groups;
+  securityGroupsOf(
+    entity: Entity,
+    attribute = GROUP_ATTRIBUTES[entity.type]?.[0] ?? 'vpc_security_group_ids',
+  ): Entity[] {
+    const primary = this.primaryInterfaceOf(entity);
+    if (primary) return this.securityGroupsOf(primary);
+    const written = GROUP_ATTRIBUTES[entity.type];
+    if (!written?.includes(attribute)) return this.model.targets(entity, attribute);
+    for (const each of written) {
+      const groups = this.model.targets(entity, each);
+      if (groups.length > 0) return groups;
+    }
+    if (this.namesGroups(entity, written)) return [];
+    if (entity.type === 'aws_vpc_endpoint' && entity.values.vpc_endpoint_type !== 'Interface') return [];
     const vpc = this.vpcOf(entity);
-    if (!vpc) return groups;
+    if (!vpc) return [];
     const managed = this.model.pointingAt('aws_default_security_group', 'vpc_id', vpc);
     return managed.length > 0 ? managed : [this.awsDefaultGroup(vpc)];
   }
 
-  /** Whether the instance's configuration or values name security groups of its own. */
-  private namesGroups(instance: Entity): boolean {
+  /** Whether the configuration or the values name security groups of its own. */
+  private namesGroups(entity: Entity, attributes: readonly string[]): boolean {
     const named = (value: unknown) => Array.isArray(value) && value.length > 0;
-    if (named(instance.values.vpc_security_group_ids) || named(instance.values.security_groups)) return true;
+    if (attributes.some((attribute) => named(entity.values[attribute]))) return true;
     // Unknown until apply, yet written: the configuration's references could not be followed.
-    return (
-      instance.values.vpc_security_group_ids === undefined &&
-      (instance.references.vpc_security_group_ids !== undefined || instance.references.security_groups !== undefined)
+    return attributes.some(
+      (attribute) => entity.values[attribute] === undefined && entity.references[attribute] !== undefined,
     );
   }
 
@@ -198,10 +239,24 @@ export class Network {
       found.push(
         "no subnet_id: launched in a default subnet of the region's default VPC, taken with AWS's defaults (a public address at launch; the main route table's 0.0.0.0/0 to the internet gateway; DNS hostnames on) — an account or region without a default VPC refuses the launch",
       );
-    for (const group of groups.filter((g) => this.defaultGroups.get(this.vpcOf(instance)?.id ?? '') === g))
+    const vpc = this.vpcOf(instance);
+    const standIn = vpc ? this.defaultGroups.get(vpc.id) : undefined;
+    if (standIn && groups.includes(standIn))
       found.push(
-        `${this.model.label(group)} is not in the plan: AWS's default rules assumed (all outbound; inbound only from the group itself)`,
+        `${this.model.label(standIn)} is not in the plan: AWS's default rules assumed (all outbound; inbound only from the group itself)`,
       );
+    // The endpoints that serve the instance and name no group are in that default group too.
+    const endpoints = vpc
+      ? [
+          ...this.model.all('aws_ec2_instance_connect_endpoint').filter((e) => this.vpcOf(e)?.id === vpc.id),
+          ...this.model.pointingAt('aws_vpc_endpoint', 'vpc_id', vpc),
+        ]
+      : [];
+    for (const endpoint of endpoints)
+      if (standIn && this.securityGroupsOf(endpoint).includes(standIn))
+        found.push(
+          `${this.model.label(endpoint)} names no security group, so it is in ${this.model.label(standIn)}, which is not in the plan: AWS's default rules assumed (all outbound; inbound only from the group itself)`,
+        );
     return found;
   }
 
@@ -215,6 +270,14 @@ export class Network {
     if (direct) return direct;
     const association = this.model.pointingAt('aws_eip_association', 'instance_id', instance)[0];
     if (association) return this.model.target(association, 'allocation_id') ?? association;
+    // The interface it was launched with, by the configuration's link.
+    const primary = this.primaryInterfaceOf(instance);
+    if (primary) {
+      const onInterface = this.model.pointingAt('aws_eip', 'network_interface', primary)[0];
+      const associated = this.model.pointingAt('aws_eip_association', 'network_interface_id', primary)[0];
+      if (onInterface) return onInterface;
+      if (associated) return this.model.target(associated, 'allocation_id') ?? associated;
+    }
     // Its primary interface, by the id the plan or state knows.
     const eni = instance.values.primary_network_interface_id;
     if (typeof eni !== 'string' || eni === '') return undefined;
@@ -299,6 +362,8 @@ export class Network {
    */
   hasPublicAddress(instance: Entity): boolean {
     if (this.elasticIpOf(instance)) return true;
+    // An interface made beforehand gets no public address at launch (only one the launch creates does).
+    if (this.primaryInterfaceOf(instance)) return false;
     const assigned = instance.values.associate_public_ip_address;
     if (typeof assigned === 'boolean') return assigned;
     return this.subnetOf(instance)?.values.map_public_ip_on_launch === true;
@@ -403,6 +468,14 @@ export class Network {
       );
   }
 }
+
+/** Where each kind of resource names its security groups, the usual attribute first. */
+const GROUP_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_instance: ['vpc_security_group_ids', 'security_groups'],
+  aws_network_interface: ['security_groups'],
+  aws_vpc_endpoint: ['security_group_ids'],
+  aws_ec2_instance_connect_endpoint: ['security_group_ids'],
+};
 
 /** A nested block as the plan shows it: a one-element list (or the object itself). */
 export function blockOf(value: unknown): Record<string, unknown> | undefined {

@@ -6,6 +6,9 @@ import { ConfigurationEvaluator, ModuleConfig, PlannedInstance } from './hcl-eva
  * references, and cross-stack links from the placeholder ids of `lab-network`'s outputs.
  */
 
+/** The resource name the VPC reader gives what it reads from an account (`aws_subnet.existing["subnet-…"]`). */
+export const READ_FROM_ACCOUNT = 'existing';
+
 /** A rule block as the plan shows it: inline security group rules and network ACL entries. */
 export interface PlannedRuleBlock {
   readonly protocol?: string;
@@ -418,7 +421,11 @@ export class NetworkModel {
   /** A readable name: the Name tag, else the address. */
   label(entity: Entity | undefined): string {
     if (!entity) return '(unknown)';
-    return entity.values.tags?.Name ?? entity.address;
+    if (entity.values.tags?.Name) return entity.values.tags.Name;
+    // What the account calls a resource read from it (a subnet-…, a vpc-…), not the reader's address.
+    if (entity.baseAddress === `${entity.type}.${READ_FROM_ACCOUNT}` && typeof entity.index === 'string')
+      return entity.index;
+    return entity.address;
   }
 }
 
@@ -447,6 +454,7 @@ const REFERENCED_TYPES: readonly (readonly [RegExp, readonly string[]])[] = [
   [/^iam_instance_profile$/, ['aws_iam_instance_profile']],
   [/^nat_gateway_id$/, ['aws_nat_gateway']],
   [/^instance(_id)?$/, ['aws_instance']],
+  [/^network_interface(_id)?$/, ['aws_network_interface']],
 ];
 
 /** Attributes that hold a name rather than an id, and the type whose name it is. */
@@ -455,6 +463,7 @@ const NAMED_BY: Readonly<Record<string, string>> = {
   key_name: 'aws_key_pair',
   // A profile's role, an attachment's, an inline policy's: the role's name.
   role: 'aws_iam_role',
+  roles: 'aws_iam_role',
 };
 
 /**
@@ -466,6 +475,8 @@ function identifyingValues(entity: Entity): string[] {
   if (entity.type === 'aws_key_pair') values.push(entity.values.key_name);
   if (entity.type === 'aws_iam_instance_profile' || entity.type === 'aws_iam_role')
     values.push(entity.values.name as string | undefined);
+  // A group's name: what `security_groups` of an instance in a default VPC names it by.
+  if (entity.type === 'aws_security_group') values.push(entity.values.name as string | undefined);
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value !== ''))];
 }
 

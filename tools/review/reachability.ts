@@ -20,6 +20,8 @@ import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
 import { allowsTcp, blockOf, Network, Rule } from './network';
 import { Entity, NetworkModel } from './plan-model';
 
+/** Instance families that do not support an Instance Connect Endpoint's client IP preservation (EC2 User Guide). */
+const NO_CLIENT_IP_PRESERVATION = ['c1', 'cg1', 'cg2', 'g1', 'g2', 'hi1', 'm1', 'm2', 'm3', 't1'];
 export type AccessPath = 'vpc-endpoints' | 'internet-gateway' | 'nat-gateway' | 'instance-connect-endpoint';
 
 export interface Verdict {
@@ -215,19 +217,28 @@ export class Reachability extends Network {
         const reason = `AWS-StartSSHSession over Session Manager; port 22 stays closed; ${key}`;
         return { reachable: true, paths: [], reason, text: `SSH: reachable through Session Manager (${reason})` };
       }
-      return fail(eice && 'problem' in eice ? eice.problem : 'no inbound rule opens port 22');
+      if (eice && 'problem' in eice) return fail(eice.problem);
+      // Open from groups only: say what the rules admit and why that is not a way in.
+      const peers = [...new Set(open.map((rule) => this.model.label(rule.securityGroup)))];
+      return fail(
+        open.length > 0
+          ? `port 22 is open only to members of ${peers.join(', ')}: a rule by security group admits no client on the internet, and the VPC has no EC2 Instance Connect Endpoint`
+          : 'no inbound rule opens port 22',
+      );
     }
+    // The direct path's failure, and why the Instance Connect Endpoint does not serve it either.
+    const failDirect = (reason: string) => fail(eice && 'problem' in eice ? `${reason}; ${eice.problem}` : reason);
     if (client !== undefined) {
       const clientCidr = parseIpv4Cidr(client.includes('/') ? client : `${client}/32`);
       if (!clientCidr || !cidrs.some((cidr) => cidrContains(parseIpv4Cidr(cidr)!, clientCidr))) {
-        return fail(`port 22 is open only to ${cidrs.join(', ')}; ${client} is not in it`);
+        return failDirect(`port 22 is open only to ${cidrs.join(', ')}; ${client} is not in it`);
       }
     }
-    if (!this.hasPublicAddress(instance)) return fail('the instance has no public address');
+    if (!this.hasPublicAddress(instance)) return failDirect('the instance has no public address');
     const subnet = this.subnetOf(instance);
     if (!subnet || this.defaultRoute(subnet).kind !== 'internet-gateway')
-      return fail('its subnet has no default route to an internet gateway');
-    if (!key) return fail('no key pair is installed');
+      return failDirect('its subnet has no default route to an internet gateway');
+    if (!key) return failDirect('no key pair is installed');
     return {
       reachable: true,
       paths: ['internet-gateway'],
@@ -478,23 +489,29 @@ export class Reachability extends Network {
     const instanceIds = new Set(this.securityGroupsOf(instance).map((group) => group.id));
     const endpointCidr = parseIpv4Cidr(String(endpointSubnet.values.cidr_block ?? ''));
     const instanceCidr = parseIpv4Cidr(String(subnet.values.cidr_block ?? ''));
-    const preserve = endpoint.values.preserve_client_ip === true;
-    if (preserve) {
-      if (!open.some((rule) => rule.cidr !== undefined))
-        return {
-          problem: `the EC2 Instance Connect Endpoint ${name} keeps the client's address (preserve_client_ip = true), and the instance SG admits tcp/22 from no address range — only from security groups, which a client's address never matches`,
-        };
-    } else if (
-      !open.some(
-        (rule) =>
-          (rule.securityGroup && endpointIds.has(rule.securityGroup.id)) ||
-          (rule.cidr && endpointCidr && cidrContains(parseIpv4Cidr(rule.cidr)!, endpointCidr)),
-      )
-    ) {
+    // AWS, "Security groups for EC2 Instance Connect Endpoint": a rule that references the endpoint's
+    // group admits it whether client IP preservation is on or off; a rule by address range must
+    // cover the client's address when it is on (the provider's default) and the endpoint's
+    // interface when it is off.
+    const preserve = endpoint.values.preserve_client_ip !== false;
+    const family = String(instance.values.instance_type ?? '')
+      .split('.')[0]
+      .toLowerCase();
+    if (preserve && NO_CLIENT_IP_PRESERVATION.includes(family))
       return {
-        problem: `the instance SG admits tcp/22 neither from the EC2 Instance Connect Endpoint ${name}'s security group nor from a range covering its subnet (with preserve_client_ip = false the endpoint's interface is the source)`,
+        problem: `the EC2 Instance Connect Endpoint ${name} keeps the client's address (preserve_client_ip = true, the default), which ${instance.values.instance_type} instances do not support: connections fail (AWS: set preserve_client_ip = false for ${NO_CLIENT_IP_PRESERVATION.map((f) => f.toUpperCase()).join(', ')})`,
       };
-    }
+    const byGroup = open.some((rule) => rule.securityGroup && endpointIds.has(rule.securityGroup.id));
+    const ranges = open.filter((rule) => rule.cidr !== undefined);
+    const byRange = preserve
+      ? ranges
+      : ranges.filter((rule) => endpointCidr && cidrContains(parseIpv4Cidr(rule.cidr!)!, endpointCidr));
+    if (!byGroup && byRange.length === 0)
+      return {
+        problem: preserve
+          ? `the instance SG admits tcp/22 neither from the EC2 Instance Connect Endpoint ${name}'s security group nor from any address range (with preserve_client_ip = true, the default, a rule by range must cover the client's own address)`
+          : `the instance SG admits tcp/22 neither from the EC2 Instance Connect Endpoint ${name}'s security group nor from a range covering its subnet (with preserve_client_ip = false the endpoint's interface is the source)`,
+      };
     const sent = this.rules('egress', endpointGroups)
       .filter((rule) => allowsTcp(rule, 22))
       .some(
@@ -520,12 +537,11 @@ export class Reachability extends Network {
           return { problem: `between the EC2 Instance Connect Endpoint ${name} and the instance, ${blocked.why}` };
       }
     }
-    const admitted = preserve
-      ? `instance SG admits tcp/22 from ${open
-          .filter((r) => r.cidr)
-          .map((r) => r.cidr)
-          .join(', ')} (preserve_client_ip = true)`
-      : 'instance SG admits tcp/22 from the endpoint SG';
+    const admitted = byGroup
+      ? 'instance SG admits tcp/22 from the endpoint SG'
+      : preserve
+        ? `instance SG admits tcp/22 from ${byRange.map((r) => r.cidr).join(', ')} (preserve_client_ip = true: the client's address must be in it)`
+        : `instance SG admits tcp/22 from ${byRange.map((r) => r.cidr).join(', ')} (covers the endpoint's subnet)`;
     return {
       detail: `${name} in ${this.model.label(vpc)}; ${admitted}; endpoint SG sends tcp/22 to the instance; no key pair needed: the CLI pushes a one-minute key`,
     };

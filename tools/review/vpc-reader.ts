@@ -37,7 +37,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { awsFailure, whatCameBack } from '../aws-errors';
-import { PlanJson, PlannedValues, ResourceChange } from './plan-model';
+import { PlanJson, PlannedValues, READ_FROM_ACCOUNT, ResourceChange } from './plan-model';
 
 export interface VpcReaderClients {
   readonly ec2: Pick<EC2Client, 'send'>;
@@ -76,7 +76,7 @@ export function existingVpcKey(vpcId: string): string {
 
 /** The address the reader gives a resource it read: `aws_instance.existing["i-0abc…"]`. */
 export function existingAddress(type: string, id: string): string {
-  return `${type}.existing[${JSON.stringify(id)}]`;
+  return `${type}.${READ_FROM_ACCOUNT}[${JSON.stringify(id)}]`;
 }
 
 /** The model's id of an instance of an existing VPC (its key, then its address). */
@@ -224,7 +224,7 @@ export async function readExistingVpc(
       address: existingAddress(type, key),
       mode: 'managed',
       type,
-      name: 'existing',
+      name: READ_FROM_ACCOUNT,
       index: key,
       change: { actions: ['no-op'], before: values, after: values, after_unknown: {} },
     });
