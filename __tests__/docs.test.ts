@@ -26,6 +26,14 @@ describe('the generated sections of the documentation', () => {
     );
   });
 
+  test('GIVEN package.json and the README WHEN they state the license THEN a LICENSE file holds that license\'s text', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(manifest.license).toBe('MIT');
+    const license = fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8');
+    expect(license.split('\n')[0]).toBe('MIT License');
+    expect(license).toContain('Permission is hereby granted, free of charge, to any person obtaining a copy');
+  });
+
   test('GIVEN the README WHEN measured THEN it stays a front page: at most 300 lines', () => {
     expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n').length).toBeLessThanOrEqual(300);
   });

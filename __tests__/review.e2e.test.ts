@@ -17,7 +17,7 @@ describe('the review command', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      'ssm-access-lab review: terraform was not found on PATH. Install Terraform 1.9 or later',
+      'ssm-access-lab review: terraform was not found on PATH. Install Terraform 1.10 or later',
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });

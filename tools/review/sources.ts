@@ -20,7 +20,7 @@ export function terraformOrExplain(env: NodeJS.ProcessEnv, then = ''): string {
   const terraform = findTerraform(env);
   if (terraform) return terraform;
   throw new ReviewError(
-    `terraform was not found on PATH. Install Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install), or point TERRAFORM_BINARY at it${then}.`,
+    `terraform was not found on PATH. Install Terraform 1.10 or later (https://developer.hashicorp.com/terraform/install), or point TERRAFORM_BINARY at it${then}.`,
   );
 }
 
