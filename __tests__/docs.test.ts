@@ -26,7 +26,7 @@ describe('the generated sections of the documentation', () => {
     );
   });
 
-  test('GIVEN package.json and the README WHEN they state the license THEN a LICENSE file holds that license\'s text', () => {
+  test("GIVEN package.json and the README WHEN they state the license THEN a LICENSE file holds that license's text", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(manifest.license).toBe('MIT');
     const license = fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8');
