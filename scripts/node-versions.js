@@ -11,6 +11,7 @@
  *
  *   node scripts/node-versions.js            # 22, 24 and 26
  *   node scripts/node-versions.js 24         # one line only
+ *   node scripts/node-versions.js --fetch    # only install the binaries (.ci/run does it while the suite runs)
  */
 'use strict';
 const fs = require('fs');
@@ -90,5 +91,8 @@ function main() {
   finish();
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  if (process.argv.includes('--fetch')) for (const major of MAJORS) nodeBinary(major);
+  else main();
+}
 module.exports = { MAJORS };
