@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { TEST_AWS_ENDPOINT_VARIABLE } from '../../tools/variables';
 import { tfEnv } from './terraform';
 
@@ -66,4 +67,13 @@ export function emulatorShell(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv 
     AWS_EC2_METADATA_DISABLED: 'true',
     ...extra,
   };
+}
+
+/** The SDK's EC2 client on the emulator, for what a test itself asks or sets up. */
+export function emulatorEc2(shell: NodeJS.ProcessEnv): EC2Client {
+  return new EC2Client({
+    region: 'ap-northeast-1',
+    endpoint: shell.AWS_ENDPOINT_URL,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 }
