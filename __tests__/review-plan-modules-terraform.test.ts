@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { configurationFor } from '../tools/review/configuration';
-import { readPlanFile, reviewPlan } from '../tools/review/plan-file';
+import { readPlanFile } from '../tools/review/plan-file';
 import { describeWithTerraform, init, tf, tfEnv } from './helpers/terraform';
 import { Ran, run } from './helpers/processes';
 import { blockOf } from './helpers/review-text';
@@ -117,14 +117,17 @@ describeWithTerraform('npm run review -- --plan on a configuration built like th
     expect(without.stdout).not.toContain('not in the plans');
   });
 
-  test('GIVEN --config naming the folder WHEN the plan sits elsewhere THEN the configuration is read as if beside it', async () => {
-    const plan = path.join(alone, 'plan.json');
-    const read = readPlanFile(plan);
-    const status = await configurationFor(plan, read.plan.configuration?.root_module, dir);
-    expect(status.kind).toBe('read');
-    const review = reviewPlan(plan, read, status);
-    const core = review.instances.find((block) => block.address === instance('good', 'core'))!;
-    expect(core.assumptions).toEqual([]);
+  test('GIVEN --config naming the folder WHEN the plan sits elsewhere and the review runs as typed THEN the configuration is read as if beside it', async () => {
+    const typed = await npmReview(
+      ['--plan', path.join(alone, 'plan.json'), '--config', dir],
+      path.join(alone, '.review-config'),
+    );
+    expect(typed.stderr).toBe('');
+    expect(typed.status).toBe(0);
+    expect(typed.stdout).toContain(`Configuration read: ${dir} (6 module folders`);
+    expect(blockOf(typed.stdout, instance('good', 'core')).filter((line) => line.startsWith('Assumed:'))).toEqual([]);
+    for (const [site, name, verdict] of EXPECTED)
+      expect(blockOf(typed.stdout, instance(site, name))[0]).toMatch(verdict);
   });
 
   test('GIVEN a checkout changed after the plan WHEN reviewed THEN the difference is named and the plan is read alone', async () => {
