@@ -9,7 +9,8 @@ import { loadConfig } from '../lib/config';
 import { LabStacks } from '../stacks';
 import { AccountReviewResult, runAccountReview } from '../tools/review/account';
 import { AccountExit } from '../tools/review/assessment';
-import { checkOperatorAccess, isOperatorOutput, StateFile, worldFromStates } from '../tools/review/operator-access';
+import { checkOperatorAccess, isOperatorOutput, worldFromStates } from '../tools/review/operator-access';
+import { TerraformState } from '../tools/terraform-json';
 import { describeWithEmulator, emulatorEc2, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
 import { addMirrorFixture } from './helpers/mirror-fixture';
 import { inlineAclEntry } from './helpers/synth';
@@ -523,7 +524,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       );
     }, 300_000);
 
-    const stateOf = (stack: string): StateFile =>
+    const stateOf = (stack: string): TerraformState =>
       JSON.parse(fs.readFileSync(path.join(auditProject, `terraform.${stack}.tfstate`), 'utf8'));
 
     test("GIVEN the audited NAT scenario deployed WHEN its printed commands are evaluated against its printed policy THEN the operator may start, resume and end sessions and forward ports, and the key is the audit's", () => {

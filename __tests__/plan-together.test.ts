@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { combinedState, rootModule, unitOf, unitPlan } from '../tools/plan-together';
-import { PlanJson } from '../tools/review/plan-model';
+import { PlanJson } from '../tools/terraform-json';
 
 // The root module that plans several stacks at once, and how its plan is cut back into one plan
 // per stack. review-terraform.test.ts compares the cut plans with plans Terraform made alone.
@@ -95,7 +95,7 @@ describe('combinedState', () => {
   const state = (
     terraformVersion: string,
     resources: Record<string, unknown>[],
-    outputs: Record<string, unknown> = {},
+    outputs: Record<string, { value: unknown; type: string }> = {},
   ) => ({
     version: 4,
     terraform_version: terraformVersion,

@@ -25,7 +25,8 @@ import {
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { assessWindow } from '../tools/review/assessment';
-import { NetworkModel, PlanJson, ResourceChange } from '../tools/review/plan-model';
+import { NetworkModel } from '../tools/review/plan-model';
+import { PlanJson, ResourceChange } from '../tools/terraform-json';
 import { existingVpcKey, INSTANCE_PAGE_SIZE, readExistingVpc, VpcReadError } from '../tools/review/vpc-reader';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

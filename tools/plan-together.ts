@@ -16,7 +16,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { PlanJson } from './review/plan-model';
+import { isChanging, PlanJson, TerraformState } from './terraform-json';
 import { diagnosticsOf, needsInit, runTerraformAsync, TerraformDiagnostic } from './terraform-cli';
 
 /** One configuration to plan. */
@@ -45,7 +45,7 @@ export interface PlanTogetherOptions {
    * and deleted after it.
    * @default none: nothing is deployed
    */
-  readonly state?: TerraformStateJson;
+  readonly state?: TerraformState;
   /**
    * More `terraform plan` arguments (`-refresh=false`, `-var-file=…` for the unit with its own names).
    * @default none
@@ -57,20 +57,6 @@ export interface PlanTogetherOptions {
    * @default true
    */
   readonly alwaysInit?: boolean;
-}
-
-/** A state file as Terraform writes it (format version 4). */
-export interface TerraformStateJson {
-  readonly version: number;
-  readonly terraform_version?: string;
-  readonly serial?: number;
-  readonly lineage?: string;
-  readonly outputs?: Readonly<Record<string, unknown>>;
-  readonly resources?: readonly (Readonly<Record<string, unknown>> & {
-    readonly module?: string;
-    readonly provider?: string;
-  })[];
-  readonly check_results?: unknown;
 }
 
 interface Diagnosed {
@@ -282,9 +268,9 @@ function rootNeedsInit(stdout: string, stderr: string): boolean {
  * them. A unit without a state (never deployed) contributes nothing.
  */
 export function combinedState(
-  states: Readonly<Record<string, TerraformStateJson | undefined>>,
+  states: Readonly<Record<string, TerraformState | undefined>>,
   lineage: string,
-): TerraformStateJson {
+): TerraformState {
   const resources: Record<string, unknown>[] = [];
   const outputs: Record<string, unknown> = {};
   const versions: string[] = [];
@@ -310,7 +296,7 @@ export function combinedState(
     lineage,
     outputs,
     resources,
-  } as TerraformStateJson;
+  } as TerraformState;
 }
 
 /** One unit's plan, cut from the root's. */
@@ -342,7 +328,6 @@ export function unitPlan(combined: PlanJson, unit: string, ownVariableNames = fa
   const providers = Object.entries(plan.configuration?.provider_config ?? {}).filter(([, config]) => inUnit(config));
   const relevant = (plan.relevant_attributes ?? []).filter((item) => item.resource.startsWith(`${prefix}.`));
   const checks = (plan.checks ?? []).filter((check) => check.address.module === prefix);
-  const changing = (actions: string[]) => actions.some((action) => action !== 'no-op' && action !== 'read');
   const result: Json = {
     format_version: plan.format_version,
     terraform_version: plan.terraform_version,
@@ -375,8 +360,8 @@ export function unitPlan(combined: PlanJson, unit: string, ownVariableNames = fa
     ...(checks.length ? { checks: localize(checks, unit) } : {}),
     timestamp: plan.timestamp,
     applyable:
-      changes.some((change) => changing((change as { change: { actions: string[] } }).change.actions)) ||
-      Object.values(outputChanges ?? {}).some((change) => changing((change as { actions: string[] }).actions)),
+      changes.some((change) => isChanging((change as { change: { actions: string[] } }).change.actions)) ||
+      Object.values(outputChanges ?? {}).some((change) => isChanging((change as { actions: string[] }).actions)),
     complete: plan.complete,
     errored: plan.errored,
   };

@@ -8,16 +8,7 @@ import * as path from 'path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LabConfig } from '../lib/config';
 import { localStateFileName } from '../stacks/lab-stack';
-
-export interface TerraformState {
-  readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>>;
-  readonly resources?: readonly {
-    readonly mode?: string;
-    readonly type?: string;
-    readonly name?: string;
-    readonly instances?: readonly { readonly attributes?: Readonly<Record<string, unknown>> }[];
-  }[];
-}
+import { TerraformState } from './terraform-json';
 
 export interface StateSource {
   readonly config: LabConfig;

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import { PlanJson } from '../../tools/review/plan-model';
+import { PlanJson } from '../../tools/terraform-json';
 
 const ACCOUNT = '123456789012';
 const ID_PREFIX: Record<string, string> = {

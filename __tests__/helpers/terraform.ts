@@ -9,7 +9,7 @@ import {
   terraformEnvironment,
   TerraformResult,
 } from '../../tools/terraform-cli';
-import { PlanJson, PlannedValues } from '../../tools/review/plan-model';
+import { PlanJson, PlannedValues } from '../../tools/terraform-json';
 import { planTogether, PlanUnit } from '../../tools/plan-together';
 
 /**

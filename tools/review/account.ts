@@ -21,13 +21,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { EndpointsVariable } from '../../lib/temporary-endpoints-inputs';
 import { AccountExit, assessWindow, compareInstances, headlinesOf, summarizeStack } from './assessment';
-import { NetworkModel, PlanJson, priorPlan } from './plan-model';
+import { NetworkModel } from './plan-model';
+import { PlanJson, priorPlan, TerraformState } from '../terraform-json';
 import { planPolicies } from './policies';
 import { synthesizedOperatorAccess } from './operator-access';
 import { accountMarkdown } from './render/markdown';
 import type { AccountFacts, AccountReport, StackReviewOutcome } from './reports';
 import { accountText } from './render/text';
-import { combinedState, planTogether, PlanUnit, TerraformStateJson, unitOf } from '../plan-together';
+import { combinedState, planTogether, PlanUnit, unitOf } from '../plan-together';
 import { readStackState } from '../state';
 import { readStacks, ReviewError, terraformOrExplain } from './sources';
 import { ExistingVpc, existingVpcKey, readExistingVpc, VpcReadError, VpcReaderClients } from './vpc-reader';
@@ -218,16 +219,15 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
     terraform,
     env: tfEnv,
     refresh: options.refresh !== false,
-    // The state as Terraform wrote it (state.ts reads only what its tools need of it).
-    readState: async (stack) =>
-      (await readStackState(
+    readState: (stack) =>
+      readStackState(
         {
           config,
           projectDir: path.resolve(options.projectDir),
           s3: new S3Client(sdkSettings(accountEnv, config.stateBackend?.region ?? config.region)),
         },
         stack,
-      )) as TerraformStateJson | undefined,
+      ),
     explain: (output) => {
       const inputs = missingInputs(output);
       if (inputs) return { status: 'skipped', reason: inputs };
@@ -334,13 +334,13 @@ async function planStacksTogether(job: {
   readonly terraform: string;
   readonly env: NodeJS.ProcessEnv;
   readonly refresh: boolean;
-  readonly readState: (stack: string) => Promise<TerraformStateJson | undefined>;
+  readonly readState: (stack: string) => Promise<TerraformState | undefined>;
   readonly explain: (output: string) => { status: 'skipped' | 'failed'; reason: string };
 }): Promise<TogetherResult> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   const outcomes: Record<string, StackReviewOutcome> = {};
-  const states: Record<string, TerraformStateJson | undefined> = {};
+  const states: Record<string, TerraformState | undefined> = {};
   await Promise.all(job.stacks.map(async (stack) => (states[stack] = await job.readState(stack))));
   let remaining = [...job.stacks];
   let plansRun = 0;

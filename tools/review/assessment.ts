@@ -4,7 +4,8 @@
  * these conclusions as text, Markdown and Mermaid; nothing here formats a report.
  */
 import { SCENARIO_LABELS } from '../../stacks/scenario-stack';
-import { changeKind, ChangeKind, Entity, NetworkModel, PlanJson, priorPlan, ResourceChange } from './plan-model';
+import { Entity, NetworkModel } from './plan-model';
+import { changeKind, ChangeKind, PlanJson, priorPlan, ResourceChange } from '../terraform-json';
 import { OperatorAccess } from './operator-access';
 import { stackCost, StackCost } from './prices';
 import { Reachability, Verdict } from './reachability';

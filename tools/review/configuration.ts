@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ModuleConfig, Raw } from './hcl-evaluate';
 import type { ConfigurationStatus, TerraformConfiguration } from './reports';
-import { ConfigModule } from './plan-model';
+import { ConfigModule } from '../terraform-json';
 import { ReviewError } from './sources';
 
 interface ModulesManifest {

@@ -6,7 +6,8 @@
  * rules declared (none: deny all).
  */
 import { ipv4Range } from '../../lib/cidr';
-import { Entity, NetworkModel, PlannedRuleBlock } from './plan-model';
+import { Entity, NetworkModel } from './plan-model';
+import { PlannedRuleBlock } from '../terraform-json';
 
 export interface NaclRule {
   readonly number: number;

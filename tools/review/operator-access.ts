@@ -10,6 +10,7 @@
 import { createHash } from 'crypto';
 import { evaluateValue, UnevaluableExpression } from '../../lib/terraform-expressions';
 import { evaluateRequest, IamRequest } from './iam';
+import { TerraformState } from '../terraform-json';
 
 /** The Session document `aws ssm start-session` uses when the command names none. */
 export const DEFAULT_SESSION_DOCUMENT = 'SSM-SessionManagerRunShell';
@@ -573,23 +574,13 @@ export function synthesizedOperatorAccess(
   return results;
 }
 
-/** A Terraform state (format 4) as written to a local file: the parts the world is built from. */
-export interface StateFile {
-  readonly outputs?: Readonly<Record<string, { readonly value: unknown }>>;
-  readonly resources?: readonly {
-    readonly mode: string;
-    readonly type: string;
-    readonly instances: readonly { readonly attributes: Readonly<Record<string, unknown>> }[];
-  }[];
-}
-
 /** The world after an apply, from the stacks' Terraform states (instances, endpoints, documents, keys). */
-export function worldFromStates(states: readonly StateFile[], partition: string, region: string): AccessWorld {
+export function worldFromStates(states: readonly TerraformState[], partition: string, region: string): AccessWorld {
   const all = (type: string) =>
     states.flatMap((state) =>
       (state.resources ?? [])
         .filter((resource) => resource.mode === 'managed' && resource.type === type)
-        .flatMap((resource) => resource.instances.map((instance) => instance.attributes)),
+        .flatMap((resource) => (resource.instances ?? []).map((instance) => instance.attributes ?? {})),
     );
   const subnetVpc = new Map(all('aws_subnet').map((subnet) => [String(subnet.id), String(subnet.vpc_id)]));
   const keys = all('aws_kms_key');

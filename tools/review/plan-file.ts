@@ -6,7 +6,8 @@
  */
 import * as fs from 'fs';
 import { AccountExit, compareInstances, PLAN_STACK, headlinesOf, instanceBlock } from './assessment';
-import { NetworkModel, PlanJson, PlannedValues, priorPlan, ResourceChange } from './plan-model';
+import { NetworkModel } from './plan-model';
+import { PlanJson, priorPlan, stateAsPlan, StateValuesModule } from '../terraform-json';
 import { Reachability } from './reachability';
 import { planMarkdown } from './render/markdown';
 import { mermaidDiagram } from './render/mermaid';
@@ -17,20 +18,6 @@ import type { ModuleConfig } from './hcl-evaluate';
 
 /** The JSON formats the review reads: Terraform 1.0 and later write 1.x. */
 const SUPPORTED_FORMAT = /^1\.\d+$/;
-
-/** What `terraform show -json` prints for a state: the values of every module, no changes. */
-interface StateModule {
-  readonly address?: string;
-  readonly resources?: readonly {
-    readonly address: string;
-    readonly mode: 'managed' | 'data';
-    readonly type: string;
-    readonly name: string;
-    readonly index?: string | number;
-    readonly values?: PlannedValues;
-  }[];
-  readonly child_modules?: readonly StateModule[];
-}
 
 export interface PlanFile {
   readonly kind: 'plan' | 'state';
@@ -77,33 +64,12 @@ export function readPlanFile(file: string): PlanFile {
   )
     return {
       kind: 'state',
-      plan: stateAsPlan((json.values as { root_module?: StateModule })?.root_module),
+      plan: stateAsPlan((json.values as { root_module?: StateValuesModule })?.root_module),
       terraformVersion,
     };
   throw new ReviewError(
     `--plan ${file} is JSON with a format_version but neither a plan (resource_changes) nor a state (values); expected what terraform show -json writes`,
   );
-}
-
-/** A state as a plan that changes nothing: every managed resource as it stands. */
-function stateAsPlan(root: StateModule | undefined): PlanJson {
-  const changes: ResourceChange[] = [];
-  const visit = (module: StateModule) => {
-    for (const resource of module.resources ?? []) {
-      if (resource.mode !== 'managed') continue;
-      changes.push({
-        address: resource.address,
-        mode: 'managed',
-        type: resource.type,
-        name: resource.name,
-        index: resource.index,
-        change: { actions: ['no-op'], before: resource.values ?? {}, after: resource.values ?? {}, after_unknown: {} },
-      });
-    }
-    for (const child of module.child_modules ?? []) visit(child);
-  };
-  if (root) visit(root);
-  return { format_version: '1.2', resource_changes: changes };
 }
 
 export interface PlanFileReview extends PlanReviewBody {

@@ -1,4 +1,5 @@
 import { ConfigurationEvaluator, ModuleConfig, PlannedInstance } from './hcl-evaluate';
+import { ConfigExpression, ConfigModule, ConfigResource, PlanJson, PlannedValues } from '../terraform-json';
 
 /**
  * A network model built from `terraform show -json` plans of several stacks. Offline, many ids
@@ -8,98 +9,6 @@ import { ConfigurationEvaluator, ModuleConfig, PlannedInstance } from './hcl-eva
 
 /** The resource name the VPC reader gives what it reads from an account (`aws_subnet.existing["subnet-…"]`). */
 export const READ_FROM_ACCOUNT = 'existing';
-
-/** A rule block as the plan shows it: inline security group rules and network ACL entries. */
-export interface PlannedRuleBlock {
-  readonly protocol?: string;
-  readonly from_port?: number;
-  readonly to_port?: number;
-  readonly cidr_blocks?: readonly string[];
-  readonly ipv6_cidr_blocks?: readonly string[];
-  readonly security_groups?: readonly string[];
-  readonly self?: boolean;
-  readonly description?: string;
-  /** Network ACL entries. */
-  readonly rule_no?: number;
-  readonly action?: string;
-  readonly cidr_block?: string;
-  readonly ipv6_cidr_block?: string;
-}
-
-/** A route block of an aws_route_table. */
-export interface PlannedRouteBlock {
-  readonly cidr_block?: string;
-  readonly gateway_id?: string;
-  readonly nat_gateway_id?: string;
-  readonly vpc_endpoint_id?: string;
-  readonly [attribute: string]: unknown;
-}
-
-/**
- * A resource's planned arguments, as the AWS provider's schema names them: the ones the review
- * reads, typed; any other attribute is there too, as unknown.
- */
-export interface PlannedValues {
-  readonly id?: string;
-  readonly tags?: Readonly<Record<string, string>>;
-  readonly cidr_block?: string;
-  readonly enable_dns_support?: boolean;
-  readonly enable_dns_hostnames?: boolean;
-  readonly key_name?: string;
-  readonly instance_type?: string;
-  readonly associate_public_ip_address?: boolean;
-  readonly root_block_device?: readonly {
-    readonly volume_size?: number;
-    readonly volume_type?: string;
-    readonly encrypted?: boolean;
-  }[];
-  readonly service_name?: string;
-  readonly vpc_endpoint_type?: string;
-  readonly private_dns_enabled?: boolean;
-  readonly subnet_ids?: readonly string[];
-  readonly connectivity_type?: string;
-  readonly destination_cidr_block?: string;
-  readonly route?: readonly PlannedRouteBlock[];
-  readonly ingress?: readonly PlannedRuleBlock[];
-  readonly egress?: readonly PlannedRuleBlock[] | boolean;
-  readonly ip_protocol?: string;
-  readonly from_port?: number;
-  readonly to_port?: number;
-  readonly cidr_ipv4?: string;
-  readonly cidr_ipv6?: string;
-  readonly rule_number?: number;
-  readonly rule_action?: string;
-  readonly protocol?: string;
-  readonly policy?: string;
-  readonly policy_arn?: string;
-  readonly assume_role_policy?: string;
-  readonly inline_policy?: readonly { readonly name?: string; readonly policy?: string }[];
-  readonly managed_policy_arns?: readonly string[];
-  readonly subnet_id?: string;
-  readonly target?: readonly { readonly arn?: string; readonly role_arn?: string; readonly input?: string }[];
-  readonly [attribute: string]: unknown;
-}
-
-/** One resource change of `terraform show -json`. */
-export interface ResourceChange {
-  readonly address: string;
-  readonly mode: 'managed' | 'data';
-  readonly type: string;
-  readonly name: string;
-  readonly index?: string | number;
-  readonly change: {
-    readonly actions: string[];
-    /** What is deployed now (null for a resource the plan creates). */
-    readonly before?: PlannedValues | null;
-    readonly after: PlannedValues | null;
-    /** Attribute → true when known only after apply (nested like the values). */
-    readonly after_unknown?: Readonly<Record<string, unknown>>;
-    /** For a replacement: the paths of the attributes whose change forces it. */
-    readonly replace_paths?: readonly (readonly (string | number)[])[];
-  };
-  /** Why Terraform plans this action, when it says (`replace_because_cannot_update`, …). */
-  readonly action_reason?: string;
-}
 
 /** The configuration's expressions evaluated against the plan's values (hcl-evaluate.ts). */
 function evaluatorOf(modules: ReadonlyMap<string, ModuleConfig>, plan: PlanJson): ConfigurationEvaluator {
@@ -119,54 +28,6 @@ function evaluatorOf(modules: ReadonlyMap<string, ModuleConfig>, plan: PlanJson)
     });
   }
   return new ConfigurationEvaluator(modules, instances, plan.variables ?? {}, data);
-}
-
-/** A configuration expression: references and/or a constant, possibly nested in blocks. */
-export type ConfigExpression = unknown;
-
-interface ConfigResource {
-  readonly address: string;
-  readonly mode: 'managed' | 'data';
-  readonly type: string;
-  readonly name: string;
-  readonly expressions?: Readonly<Record<string, ConfigExpression>>;
-  /** What `for_each` iterates: `each.value` in the expressions stands for one of its elements. */
-  readonly for_each_expression?: ConfigExpression;
-}
-
-/** A module's configuration: its resources, the modules it calls and what it outputs. */
-export interface ConfigModule {
-  readonly resources?: readonly ConfigResource[];
-  readonly module_calls?: Readonly<
-    Record<
-      string,
-      {
-        readonly source?: string;
-        /** The module's inputs, as the caller writes them. */
-        readonly expressions?: Readonly<Record<string, ConfigExpression>>;
-        readonly module?: ConfigModule;
-      }
-    >
-  >;
-  readonly outputs?: Readonly<Record<string, { readonly expression?: ConfigExpression }>>;
-}
-
-/** What `terraform show -json <plan>` prints (the parts the model reads). */
-export interface PlanJson {
-  readonly format_version?: string;
-  readonly timestamp?: string;
-  readonly resource_changes?: ResourceChange[];
-  readonly configuration?: { root_module?: ConfigModule };
-  /** The root module's input variables as planned (`-var`, `-var-file`, defaults). */
-  readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
-  /** What the state held when the plan was made (the deployed stack). */
-  readonly prior_state?: {
-    readonly values?: { readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>> };
-  };
-  readonly planned_values?: { readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>> };
-  readonly output_changes?: Readonly<
-    Record<string, { readonly actions: string[]; readonly after?: unknown; readonly after_unknown?: unknown }>
-  >;
 }
 
 /** One planned resource instance. */
@@ -708,38 +569,4 @@ function referenceStrings(expression: ConfigExpression): string[] {
 
 function unique(entities: Entity[]): Entity[] {
   return [...new Map(entities.map((entity) => [entity.id, entity])).values()];
-}
-
-/**
- * The plan seen from before it is applied: every resource the state holds now, with its current
- * values (all known), and none of those the plan would create. Built on the same configuration,
- * so the model links resources the same way.
- */
-export function priorPlan(plan: PlanJson): PlanJson {
-  return {
-    ...plan,
-    resource_changes: (plan.resource_changes ?? [])
-      .filter((change) => change.change.before)
-      .map((change) => ({
-        ...change,
-        change: {
-          actions: ['no-op'],
-          before: change.change.before,
-          after: change.change.before ?? null,
-          after_unknown: {},
-        },
-      })),
-  };
-}
-
-/** What a resource change does, in the words of a plan summary. */
-export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'unchanged' | 'read';
-
-export function changeKind(actions: readonly string[]): ChangeKind {
-  if (actions.includes('delete') && actions.includes('create')) return 'replace';
-  if (actions.includes('create')) return 'create';
-  if (actions.includes('delete')) return 'delete';
-  if (actions.includes('update')) return 'update';
-  if (actions.includes('read')) return 'read';
-  return 'unchanged';
 }

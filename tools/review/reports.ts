@@ -6,7 +6,8 @@
 import type { AccountExit, EndpointWindow, InstanceBlock, InstanceChange, StackSummary } from './assessment';
 import type { ModuleConfig } from './hcl-evaluate';
 import type { OperatorAccess } from './operator-access';
-import type { NetworkModel, PlanJson } from './plan-model';
+import type { NetworkModel } from './plan-model';
+import type { PlanJson } from '../terraform-json';
 import type { PlanPolicies } from './policies';
 
 export interface StackReviewOutcome {

@@ -16,7 +16,8 @@ import { addOfflineReviewStacks, offlineEndpointsVars, offlineEnvironment } from
 import { inParallel, runTerraformAsync, terraformEnvironment } from '../terraform-cli';
 import { readStacks, terraformOrExplain } from './sources';
 import { planTogether, PlanUnit } from '../plan-together';
-import { NetworkModel, PlanJson } from './plan-model';
+import { NetworkModel } from './plan-model';
+import { PlanJson } from '../terraform-json';
 import { ReviewFacts } from './assessment';
 import { markdownReport } from './render/markdown';
 import { mermaidDiagram } from './render/mermaid';

@@ -37,7 +37,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { awsFailure, whatCameBack } from '../aws-errors';
-import { PlanJson, PlannedValues, READ_FROM_ACCOUNT, ResourceChange } from './plan-model';
+import { READ_FROM_ACCOUNT } from './plan-model';
+import { PlanJson, PlannedValues, ResourceChange, unchangedChange } from '../terraform-json';
 
 export interface VpcReaderClients {
   readonly ec2: Pick<EC2Client, 'send'>;
@@ -226,7 +227,7 @@ export async function readExistingVpc(
       type,
       name: READ_FROM_ACCOUNT,
       index: key,
-      change: { actions: ['no-op'], before: values, after: values, after_unknown: {} },
+      change: unchangedChange(values),
     });
   const tags = (list?: readonly { Key?: string; Value?: string }[]) =>
     Object.fromEntries((list ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
