@@ -17,8 +17,8 @@ import {
   GuardrailError,
   GuardrailOptions,
   GuardrailRuleId,
-  wildcardActions,
 } from '../lib/guardrails';
+import { wildcardActions } from '../lib/iam-policy';
 import { LabInstance, httpsToInternet } from '../lib/lab-instance';
 import { SessionManagerRole } from '../lib/session-manager-role';
 import { addLabStacks } from '../stacks';

@@ -1,4 +1,4 @@
-import { evaluateRequest, IamRequest } from '../tools/review/iam';
+import { evaluateRequest, IamRequest } from '../lib/iam-policy';
 import { evaluateTemplate, evaluateValue, UnevaluableExpression } from '../lib/terraform-expressions';
 
 // IAM's evaluation of one request under one identity policy (IAM User Guide, "Policy evaluation

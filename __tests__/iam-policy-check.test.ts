@@ -4,7 +4,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Testing } from 'cdktf';
 import { GuardrailError } from '../lib/guardrails';
 import { actionsOf, iamCatalogVersion, IAM_DATA_PACKAGE, serviceExists } from '../lib/iam-catalog';
-import { checkPolicyDocument, parsePolicyDocument } from '../lib/iam-policy-check';
+import { checkPolicyDocument } from '../lib/iam-policy-check';
+import { parsePolicyDocument } from '../lib/iam-policy';
 import { addLabStacks } from '../stacks';
 import { configWith, SSH_OPERATOR_ENV, synthLab } from './helpers/synth';
 

@@ -14,7 +14,8 @@ import {
 } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { anywhereReason, cidrContains, parseIpv4Cidr } from './cidr';
-import { checkPolicyDocument, parsePolicyDocument } from './iam-policy-check';
+import { checkPolicyDocument } from './iam-policy-check';
+import { parsePolicyDocument, policyActions, wildcardActions } from './iam-policy';
 import { addressOf } from './terraform-address';
 import { SESSION_AUDIT_ACTIONS } from './session-audit-facts';
 import { SSM_MANAGED_INSTANCE_CORE } from './session-manager-role';
@@ -689,41 +690,4 @@ function describePorts(rule: Arguments): string {
   return rule.from_port === rule.to_port
     ? `${protocol}/${rule.from_port}`
     : `${protocol}/${rule.from_port}-${rule.to_port}`;
-}
-
-/** Every action of a policy document (JSON, or Terraform's jsonencode HCL); `NotAction x` for NotAction. */
-export function policyActions(document: unknown): string[] {
-  if (typeof document !== 'string') return [];
-  const actions: string[] = [];
-  try {
-    const parsed = JSON.parse(document);
-    for (const statement of blocksOf(parsed.Statement)) {
-      for (const key of ['Action', 'NotAction'])
-        for (const action of asList(statement[key]))
-          actions.push(key === 'NotAction' ? `NotAction ${action}` : String(action));
-    }
-  } catch {
-    // Hand-written HCL (`Action = …`) or cdktf's rendering of Fn.jsonencode (`"Action" = …`).
-    for (const match of document.matchAll(/\b(Not)?Action"?\s*=\s*(\[[^\]]*\]|"[^"]*")/g)) {
-      for (const quoted of match[2].matchAll(/"([^"]*)"/g))
-        actions.push(match[1] ? `NotAction ${quoted[1]}` : quoted[1]);
-    }
-  }
-  return actions;
-}
-
-/**
- * What a policy grants through wildcards: actions with a `*` and every NotAction, in statements
- * that allow. A Deny with a wildcard or a NotAction restricts, and grants nothing.
- */
-export function wildcardActions(document: unknown): string[] {
-  const parsed = parsePolicyDocument(document);
-  if (!parsed)
-    return policyActions(document).filter((action) => action.includes('*') || action.startsWith('NotAction'));
-  return blocksOf(parsed.Statement)
-    .filter((statement) => statement.Effect !== 'Deny')
-    .flatMap((statement) => [
-      ...stringsOf(statement.Action).filter((action) => action.includes('*')),
-      ...stringsOf(statement.NotAction).map((action) => `NotAction ${action}`),
-    ]);
 }

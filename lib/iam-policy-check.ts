@@ -17,10 +17,9 @@ import {
   resourceTypesOf,
   serviceExists,
 } from './iam-catalog';
-import { endOfString, readHclValue } from './terraform-expressions';
+import { UNKNOWN_POLICY_VALUE, wildcardRegExp } from './iam-policy';
 
-/** Stands for a value only Terraform knows (an interpolation or an expression). */
-const UNKNOWN = '${?}';
+const UNKNOWN = UNKNOWN_POLICY_VALUE;
 
 export type PolicyFindingKind = 'action' | 'condition-key' | 'operator' | 'resource';
 
@@ -34,26 +33,6 @@ export interface PolicyFinding {
 }
 
 type Statement = Readonly<Record<string, unknown>>;
-
-/**
- * A policy document as the app writes it — JSON text (Terraform interpolations inside),
- * Terraform's `${jsonencode({…})}`, or an object — as an object with `Statement`, or undefined
- * when the value is no policy document.
- */
-export function parsePolicyDocument(value: unknown): { Statement?: unknown } | undefined {
-  let parsed: unknown = value;
-  if (typeof value === 'string') {
-    const text = value.trim();
-    const encoded = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(text);
-    try {
-      parsed = encoded ? readHclValue(encoded[1], UNKNOWN) : unescape(JSON.parse(maskInterpolations(text)));
-    } catch {
-      return undefined;
-    }
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !('Statement' in parsed)) return undefined;
-  return parsed as { Statement?: unknown };
-}
 
 /** Every finding of one policy document (already parsed). */
 export function checkPolicyDocument(document: { Statement?: unknown }): PolicyFinding[] {
@@ -96,7 +75,7 @@ function checkStatement(statement: Statement): Omit<PolicyFinding, 'statement'>[
       continue;
     }
     services.add(service);
-    const pattern = wildcard(name);
+    const pattern = wildcardRegExp(name);
     const matches = Object.values(actionsOf(service)).filter((candidate) => pattern.test(candidate.name));
     if (matches.length === 0) {
       const near = closest(
@@ -276,16 +255,6 @@ function arnFits(resource: string, template: string): boolean {
   return pattern.test(ours.slice(5).join(':'));
 }
 
-function wildcard(name: string): RegExp {
-  return new RegExp(
-    `^${name
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-}
-
 /** The catalogue name nearest to a misspelt one (a few edits away), for the fix. */
 function closest(name: string, names: readonly string[]): string | undefined {
   let best: { name: string; distance: number } | undefined;
@@ -319,43 +288,4 @@ function isUnknown(text: string): boolean {
 
 function isUnknownWhole(text: string): boolean {
   return text === UNKNOWN;
-}
-
-/**
- * Every Terraform interpolation `${…}` in JSON text replaced by {@link UNKNOWN} (its quotes would
- * break the JSON); `$${` — Terraform's escape for a literal `${`, such as IAM's `${aws:userid}` — stays.
- */
-function maskInterpolations(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    if (text.startsWith('$${', i)) {
-      out += '$${';
-      i += 2;
-    } else if (text.startsWith('${', i)) {
-      i = endOfInterpolation(text, i + 2);
-      out += UNKNOWN;
-    } else out += text[i];
-  }
-  return out;
-}
-
-/** The index of the `}` that closes an interpolation opened before `from`, skipping strings and nested braces. */
-function endOfInterpolation(text: string, from: number): number {
-  let depth = 1;
-  for (let i = from; i < text.length; i++) {
-    const char = text[i];
-    if (char === '"') i = endOfString(text, i);
-    else if (char === '{') depth++;
-    else if (char === '}' && --depth === 0) return i;
-  }
-  throw new Error('unclosed interpolation');
-}
-
-/** `$${` back to the literal `${` it stands for, in every string of a parsed document. */
-function unescape(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\$\$\{/g, '${');
-  if (Array.isArray(value)) return value.map(unescape);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [unescape(key) as string, unescape(item)]));
-  return value;
 }

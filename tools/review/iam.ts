@@ -8,6 +8,13 @@
  */
 import { Entity, NetworkModel } from './plan-model';
 import { awsManagedPolicy, awsManagedPolicyName } from '../../lib/aws-managed-policies';
+import {
+  actionMatches,
+  PolicyStatement as Statement,
+  policyStatements as statementsOf,
+  statementCovers,
+  valuesOf as list,
+} from '../../lib/iam-policy';
 
 /**
  * What the agent calls for Session Manager (Systems Manager documentation, "Step 2: Verify or add
@@ -21,54 +28,12 @@ export const SESSION_MANAGER_ACTIONS = [
   'ssmmessages:OpenDataChannel',
 ] as const;
 
-interface Statement {
-  readonly Sid?: string;
-  readonly Effect?: string;
-  readonly Action?: string | string[];
-  readonly NotAction?: string | string[];
-  readonly Resource?: string | string[];
-  readonly NotResource?: string | string[];
-  readonly Principal?: unknown;
-  readonly Condition?: Readonly<Record<string, unknown>>;
-}
-
 export interface RoleVerdict {
   readonly ok: boolean;
   /** Why not, naming the role and the missing actions. */
   readonly problem?: string;
   /** Conditions the verdict took to hold (an Allow's) or not to match (a Deny's): the plan cannot decide them. */
   readonly assumptions?: readonly string[];
-}
-
-const list = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
-
-/** IAM's wildcard match (`*` any run, `?` one character), case-insensitive as IAM actions are. */
-export function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-  return regex.test(action);
-}
-
-function statementsOf(document: unknown): Statement[] | undefined {
-  if (typeof document !== 'string') return undefined;
-  try {
-    const parsed = JSON.parse(document);
-    return Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];
-  } catch {
-    return undefined;
-  }
-}
-
-function statementCovers(statement: Statement, action: string): boolean {
-  if (statement.NotAction !== undefined)
-    return !list(statement.NotAction).some((pattern) => actionMatches(pattern, action));
-  return list(statement.Action).some((pattern) => actionMatches(pattern, action));
 }
 
 /**
@@ -288,201 +253,4 @@ export function endpointPolicyRefuses(policy: unknown, service: string, roleArn:
     );
     return !allowed || denied;
   });
-}
-
-/** One request as IAM authorizes it: the action, the resource's ARN and the request's context. */
-export interface IamRequest {
-  readonly action: string;
-  readonly resource: string;
-  /** Context keys (IAM compares their names case-insensitively); a key the request lacks is left out. */
-  readonly context: Readonly<Record<string, string | readonly string[]>>;
-}
-
-/** What IAM decides for one request under one identity policy. */
-export interface IamDecision {
-  readonly allowed: boolean;
-  /** The statement that allows it (its Sid, or its position). */
-  readonly allowedBy?: string;
-  /** Why not: the Deny that refuses it, or what each statement naming the action lacked. */
-  readonly reason?: string;
-}
-
-/** A context key's values, looked up case-insensitively as IAM does; undefined when absent. */
-function contextValues(context: IamRequest['context'], key: string): string[] | undefined {
-  const found = Object.entries(context).find(([name]) => name.toLowerCase() === key.toLowerCase());
-  return found ? list(found[1]) : undefined;
-}
-
-/**
- * Policy variables (`${aws:userid}`) filled in from the request's context, and IAM's escapes
- * (`${*}`, `${?}`, `${$}`) back to their characters; undefined when a variable has no value (the
- * statement then matches nothing).
- */
-function substituteVariables(text: string, context: IamRequest['context']): string | undefined {
-  let missing = false;
-  const filled = text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
-    if (name === '*' || name === '?' || name === '$') return `\u0000${name}`;
-    const [key, fallback] = name.split(/\s*,\s*/);
-    const values = contextValues(context, key);
-    if (values && values.length === 1) return values[0];
-    if (fallback !== undefined) return fallback.replace(/^'|'$/g, '');
-    missing = true;
-    return '';
-  });
-  return missing ? undefined : filled;
-}
-
-/** IAM's wildcard match over `text`, where an escaped `${*}`/`${?}` stands for the character itself. */
-function wildcardMatches(pattern: string, text: string, ignoreCase = false): boolean {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === '\u0000') source += pattern[++i].replace(/[*?$]/, '\\$&');
-    else if (char === '*') source += '.*';
-    else if (char === '?') source += '.';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(text);
-}
-
-/** An ARN pattern against an ARN: the first five parts each on its own, the resource part whole. */
-function arnMatches(pattern: string, arn: string): boolean {
-  if (pattern === '*') return true;
-  const want = pattern.split(':');
-  const have = arn.split(':');
-  if (want.length < 6 || have.length < 6) return wildcardMatches(pattern, arn);
-  for (let i = 0; i < 5; i++) if (!wildcardMatches(want[i], have[i])) return false;
-  return wildcardMatches(want.slice(5).join(':'), have.slice(5).join(':'));
-}
-
-function ipv4ToNumber(address: string): number | undefined {
-  const octets = address.split('/')[0].split('.').map(Number);
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return undefined;
-  return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-}
-
-function inIpv4Range(cidr: string, address: string): boolean {
-  const base = ipv4ToNumber(cidr);
-  const value = ipv4ToNumber(address);
-  if (base === undefined || value === undefined) return false;
-  const bits = cidr.includes('/') ? Number(cidr.split('/')[1]) : 32;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (base & mask) >>> 0 === (value & mask) >>> 0;
-}
-
-/** Each base operator: does one request value match one policy value? (The Not… forms negate it.) */
-const OPERATORS: Readonly<Record<string, (policy: string, request: string) => boolean>> = {
-  StringEquals: (p, r) => p === r,
-  StringEqualsIgnoreCase: (p, r) => p.toLowerCase() === r.toLowerCase(),
-  StringLike: (p, r) => wildcardMatches(p, r),
-  NumericEquals: (p, r) => Number(p) === Number(r),
-  NumericLessThan: (p, r) => Number(r) < Number(p),
-  NumericLessThanEquals: (p, r) => Number(r) <= Number(p),
-  NumericGreaterThan: (p, r) => Number(r) > Number(p),
-  NumericGreaterThanEquals: (p, r) => Number(r) >= Number(p),
-  Bool: (p, r) => p.toLowerCase() === r.toLowerCase(),
-  IpAddress: (p, r) => inIpv4Range(p, r),
-  ArnEquals: (p, r) => arnMatches(p, r),
-  ArnLike: (p, r) => arnMatches(p, r),
-};
-const NEGATED: Readonly<Record<string, string>> = {
-  StringNotEquals: 'StringEquals',
-  StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
-  StringNotLike: 'StringLike',
-  NumericNotEquals: 'NumericEquals',
-  NotIpAddress: 'IpAddress',
-  ArnNotEquals: 'ArnEquals',
-  ArnNotLike: 'ArnLike',
-};
-
-/**
- * One condition operator block against the request: undefined when it holds, else why not. Within
- * a key, any policy value may match; every key of every operator must hold (IAM's condition logic).
- */
-function conditionFails(operator: string, keys: unknown, context: IamRequest['context']): string | undefined {
-  const qualifier = /^(ForAnyValue|ForAllValues):/.exec(operator)?.[1];
-  let base = operator.replace(/^(ForAnyValue|ForAllValues):/, '');
-  const ifExists = base.endsWith('IfExists');
-  if (ifExists) base = base.slice(0, -'IfExists'.length);
-  for (const [key, wanted] of Object.entries((keys ?? {}) as Record<string, unknown>)) {
-    const values = contextValues(context, key);
-    if (base === 'Null') {
-      const absent = values === undefined;
-      if (list(wanted).some((w) => (w.toLowerCase() === 'true') !== absent)) return `${operator} ${key}`;
-      continue;
-    }
-    const negatedOf = NEGATED[base];
-    const match = OPERATORS[negatedOf ?? base];
-    if (!match) return `the condition operator ${operator} (not one the review evaluates)`;
-    if (values === undefined) {
-      // An absent key: IfExists and the negated operators hold, the others do not.
-      if (ifExists || negatedOf || qualifier === 'ForAllValues') continue;
-      return `${operator} ${key} (the request has no ${key})`;
-    }
-    const policyValues: string[] = [];
-    for (const raw of list(wanted)) {
-      const filled = substituteVariables(raw, context);
-      if (filled !== undefined) policyValues.push(filled);
-    }
-    const one = (value: string) => policyValues.some((p) => match(p, value));
-    const holds =
-      qualifier === 'ForAllValues'
-        ? negatedOf
-          ? values.every((value) => !one(value))
-          : values.every(one)
-        : negatedOf
-          ? !values.some(one)
-          : values.some(one);
-    if (!holds) return `${operator} ${key} ${JSON.stringify(list(wanted))} (the request has ${JSON.stringify(values)})`;
-  }
-  return undefined;
-}
-
-function resourceFits(statement: Statement, request: IamRequest): boolean {
-  const fits = (patterns: string[]) =>
-    patterns.some((pattern) => {
-      const filled = substituteVariables(pattern, request.context);
-      return filled !== undefined && arnMatches(filled, request.resource);
-    });
-  if (statement.NotResource !== undefined) return !fits(list(statement.NotResource));
-  return fits(list(statement.Resource ?? '*'));
-}
-
-/**
- * IAM's decision for one request under one identity policy document (JSON text or an object): an
- * explicit Deny that applies wins; otherwise an Allow whose action, resource and conditions all
- * apply allows; otherwise the request is implicitly denied, and the reason says what each
- * statement that names the action lacked.
- */
-export function evaluateRequest(document: unknown, request: IamRequest): IamDecision {
-  const statements = typeof document === 'string' ? statementsOf(document) : statementsOf(JSON.stringify(document));
-  if (!statements) return { allowed: false, reason: 'the policy is not a JSON policy document' };
-  const label = (statement: Statement, index: number) => (statement.Sid ? `"${statement.Sid}"` : `#${index + 1}`);
-  const applying = (statement: Statement) => {
-    const failed = Object.entries(statement.Condition ?? {})
-      .map(([operator, keys]) => conditionFails(operator, keys, request.context))
-      .filter((why): why is string => why !== undefined);
-    return failed;
-  };
-  for (const [index, statement] of statements.entries()) {
-    if (statement.Effect !== 'Deny' || !statementCovers(statement, request.action) || !resourceFits(statement, request))
-      continue;
-    if (applying(statement).length === 0)
-      return { allowed: false, reason: `statement ${label(statement, index)} denies it` };
-  }
-  const lacks: string[] = [];
-  for (const [index, statement] of statements.entries()) {
-    if (statement.Effect !== 'Allow' || !statementCovers(statement, request.action)) continue;
-    if (!resourceFits(statement, request)) {
-      lacks.push(`statement ${label(statement, index)} names ${request.action} but not this resource`);
-      continue;
-    }
-    const failed = applying(statement);
-    if (failed.length === 0) return { allowed: true, allowedBy: label(statement, index) };
-    lacks.push(`statement ${label(statement, index)}'s condition does not hold: ${failed.join('; ')}`);
-  }
-  return {
-    allowed: false,
-    reason: lacks.length > 0 ? lacks.join('; ') : `no statement allows ${request.action}`,
-  };
 }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'crypto';
 import { evaluateValue, UnevaluableExpression } from '../../lib/terraform-expressions';
-import { evaluateRequest, IamRequest } from './iam';
+import { evaluateRequest, IamRequest, wildcardMatches } from '../../lib/iam-policy';
 import { TerraformState } from '../terraform-json';
 
 /** The Session document `aws ssm start-session` uses when the command names none. */
@@ -138,13 +138,8 @@ export function parseSshConfig(text: string): SshConfig {
   return { hosts };
 }
 
-const globMatches = (pattern: string, text: string) =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  ).test(text);
+/** An ssh_config `Host` pattern: the same two wildcards as IAM's (`*` any run, `?` one character), case-sensitive. */
+const globMatches = (pattern: string, text: string) => wildcardMatches(pattern, text);
 
 class CallReader {
   readonly calls: CommandCall[] = [];
