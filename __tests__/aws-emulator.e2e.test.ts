@@ -7,9 +7,9 @@ import { DescribeInstancesCommand, DescribeSecurityGroupsCommand } from '@aws-sd
 import { TerraformResource } from 'cdktf';
 import { loadConfig } from '../lib/config';
 import { LabStacks } from '../stacks';
-import { AccountReviewResult, runAccountReview } from '../tools/review/account';
-import { AccountExit } from '../tools/review/assessment';
-import { checkOperatorAccess, isOperatorOutput, worldFromStates } from '../tools/review/operator-access';
+import { AccountReviewResult, runAccountReview } from '../tools/review/sources/account';
+import { AccountExit } from '../tools/review/assessment/assessment';
+import { checkOperatorAccess, isOperatorOutput, worldFromStates } from '../tools/review/rules/operator-access';
 import { TerraformState } from '../tools/terraform-json';
 import { describeWithEmulator, emulatorEc2, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
 import { addMirrorFixture } from './helpers/mirror-fixture';

@@ -1,5 +1,5 @@
-import { ConfigurationEvaluator, ModuleConfig, PlannedInstance } from '../tools/review/hcl-evaluate';
-import { parseExpression } from '../tools/review/hcl-expression';
+import { ConfigurationEvaluator, ModuleConfig, PlannedInstance } from '../tools/review/model/hcl-evaluate';
+import { parseExpression } from '../tools/review/model/hcl-expression';
 
 // The evaluator against a plan written by hand: each case is a shape the public modules use, and
 // what Terraform itself would pick. Values known only after apply stand for their instances.

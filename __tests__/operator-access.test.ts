@@ -10,7 +10,7 @@ import {
   SynthesizedValues,
   synthesizedOperatorAccess,
   worldFromStates,
-} from '../tools/review/operator-access';
+} from '../tools/review/rules/operator-access';
 import { configWith, SSH_OPERATOR_ENV, synthLab, TerraformJson } from './helpers/synth';
 
 // Every command a stack prints is read into the AWS requests the CLI makes for it, and each

@@ -1,10 +1,10 @@
 import * as os from 'os';
 import * as path from 'path';
-import { accountEnvironment, explainFailure } from '../tools/review/account';
+import { accountEnvironment, explainFailure } from '../tools/review/sources/account';
 import { needsInit } from '../tools/terraform-cli';
-import { offlineEnvironment } from '../tools/review/offline';
+import { offlineEnvironment } from '../tools/review/sources/offline-app';
 import { parseReviewArguments } from '../tools/review/arguments';
-import { ReviewError } from '../tools/review/sources';
+import { ReviewError } from '../tools/review/sources/common';
 
 describe('review arguments', () => {
   test('GIVEN no arguments WHEN parsed THEN the offline review', () => {

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ReviewResult, runReview } from '../tools/review/run';
-import { reviewInstances, reviewStacks } from '../tools/review/assessment';
+import { ReviewResult, runReview } from '../tools/review/sources/offline-lab';
+import { reviewInstances, reviewStacks } from '../tools/review/assessment/assessment';
 import { configWith } from './helpers/synth';
 import { describeWithTerraform, tfEnv } from './helpers/terraform';
 

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { configurationFor } from '../tools/review/configuration';
-import { readPlanFile } from '../tools/review/plan-file';
+import { configurationFor } from '../tools/review/sources/configuration';
+import { readPlanFile } from '../tools/review/sources/plan-file';
 import { describeWithTerraform, init, tf, tfEnv } from './helpers/terraform';
 import { Ran, run } from './helpers/processes';
 import { blockOf } from './helpers/review-text';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { reviewPlanFile } from '../tools/review/plan-file';
+import { reviewPlanFile } from '../tools/review/sources/plan-file';
 import { describeWithTerraform, init, tf, tfEnv } from './helpers/terraform';
 import { Ran, run } from './helpers/processes';
 import { blockOf } from './helpers/review-text';

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { configurationFor } from '../tools/review/configuration';
-import { readPlanFile, reviewPlan, reviewPlanFile } from '../tools/review/plan-file';
+import { configurationFor } from '../tools/review/sources/configuration';
+import { readPlanFile, reviewPlan, reviewPlanFile } from '../tools/review/sources/plan-file';
 
 // The --plan source: what it accepts, what it refuses with one line, and a state read as it stands.
 

@@ -2,17 +2,17 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { NetworkModel } from '../tools/review/plan-model';
+import { NetworkModel } from '../tools/review/model/plan-model';
 import { PlanJson, PlannedValues } from '../tools/terraform-json';
-import { Reachability } from '../tools/review/reachability';
-import { stackCost } from '../tools/review/prices';
-import { reviewInstances } from '../tools/review/assessment';
-import { ReviewResult, runReview } from '../tools/review/run';
+import { Reachability } from '../tools/review/rules/reachability';
+import { stackCost } from '../tools/review/rules/prices';
+import { reviewInstances } from '../tools/review/assessment/assessment';
+import { ReviewResult, runReview } from '../tools/review/sources/offline-lab';
 import { configWith } from './helpers/synth';
 import { describeReviewVariants } from './helpers/review-variants';
 import { describeWithTerraform, init, nullOutputs, plan as planOne, plannedValues, tfEnv } from './helpers/terraform';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
-import { offlineEndpointsVars } from '../tools/review/offline';
+import { offlineEndpointsVars } from '../tools/review/sources/offline-app';
 import { DOC_PAGES, readPage } from '../tools/docs';
 
 // The offline review of the default lab, end to end with the real Terraform and AWS provider:

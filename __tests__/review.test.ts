@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PRICES } from '../tools/review/prices';
+import { PRICES } from '../tools/review/rules/prices';
 import {
   placeholderFor,
   PLACEHOLDER_AMI,
@@ -9,7 +9,7 @@ import {
   runReview,
   SAMPLE_SSH_CIDR,
   TOGETHER_FOLDER,
-} from '../tools/review/run';
+} from '../tools/review/sources/offline-lab';
 import { fakeTerraform } from './helpers/fake-terraform';
 import { configWith, SSH_OPERATOR_ENV } from './helpers/synth';
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SSH_INPUTS_MISSING } from '../stacks/ssh-stack';
-import { writePlaceholderState } from '../tools/review/run';
+import { writePlaceholderState } from '../tools/review/sources/offline-lab';
 import { configWith, SSH_OPERATOR_ENV, synthLab } from './helpers/synth';
 import { describeWithTerraform, init, plan, PlanOutcome } from './helpers/terraform';
 

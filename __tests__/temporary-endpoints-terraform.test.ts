@@ -15,7 +15,7 @@ import {
   tf,
 } from './helpers/terraform';
 import { diagnosticsOf, inParallel } from '../tools/terraform-cli';
-import { OFFLINE_ACCESS_KEY, offlineEndpointsVars } from '../tools/review/offline';
+import { OFFLINE_ACCESS_KEY, offlineEndpointsVars } from '../tools/review/sources/offline-app';
 
 // Terraform's own verdict on the ssm-endpoints stack: offline plans with sample inputs, every
 // validation rule with its message, and the preflight evaluated by `terraform test` against a

@@ -24,10 +24,15 @@ import {
 } from '@aws-sdk/client-iam';
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { assessWindow } from '../tools/review/assessment';
-import { NetworkModel } from '../tools/review/plan-model';
+import { assessWindow } from '../tools/review/assessment/assessment';
+import { NetworkModel } from '../tools/review/model/plan-model';
 import { PlanJson, ResourceChange } from '../tools/terraform-json';
-import { existingVpcKey, INSTANCE_PAGE_SIZE, readExistingVpc, VpcReadError } from '../tools/review/vpc-reader';
+import {
+  existingVpcKey,
+  INSTANCE_PAGE_SIZE,
+  readExistingVpc,
+  VpcReadError,
+} from '../tools/review/sources/existing-vpc';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SETTINGS_TABLE } from '../lib/config';
 import { guardrailsTableMarkdown } from '../lib/guardrails';
-import { vpcReaderPolicyMarkdown } from './review/vpc-reader';
+import { vpcReaderPolicyMarkdown } from './review/sources/existing-vpc';
 import { toolVariablesMarkdown } from './variables';
 
 /** Every page, relative to the project folder: the README first, then docs/ in reading order. */

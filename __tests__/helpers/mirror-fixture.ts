@@ -7,7 +7,7 @@ import { NetworkAcl } from '@cdktf/provider-aws/lib/network-acl';
 import { NetworkAclRule } from '@cdktf/provider-aws/lib/network-acl-rule';
 import { TerraformResource } from 'cdktf';
 import type { LabStacks } from '../../stacks';
-import { SESSION_MANAGER_ACTIONS } from '../../tools/review/iam';
+import { SESSION_MANAGER_ACTIONS } from '../../tools/review/rules/agent-role';
 import { PRIVATE_SUBNET_1 } from '../../stacks/network-stack';
 
 export function addMirrorFixture(stacks: LabStacks): void {

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { applyFailures } from '../../tools/review/apply-checks';
-import { SESSION_MANAGER_ACTIONS } from '../../tools/review/iam';
-import { NetworkModel } from '../../tools/review/plan-model';
+import { applyFailures } from '../../tools/review/rules/apply-checks';
+import { SESSION_MANAGER_ACTIONS } from '../../tools/review/rules/agent-role';
+import { NetworkModel } from '../../tools/review/model/plan-model';
 import { PlanJson } from '../../tools/terraform-json';
-import { Reachability, Verdict } from '../../tools/review/reachability';
-import { planPolicies, policyFindingLine } from '../../tools/review/policies';
+import { Reachability, Verdict } from '../../tools/review/rules/reachability';
+import { planPolicies, policyFindingLine } from '../../tools/review/rules/policies';
 import { markdownReport } from '../../tools/review/render/markdown';
-import { ReviewResult } from '../../tools/review/run';
+import { ReviewResult } from '../../tools/review/sources/offline-lab';
 import { inlineAclEntry } from './synth';
 import { planUnits } from './terraform';
 

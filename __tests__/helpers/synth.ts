@@ -203,10 +203,9 @@ function synthInto(config: LabConfig, outdir: string, mode: SynthMode): Synthesi
   /* eslint-disable @typescript-eslint/no-require-imports */
   const app = new App({ outdir, stackTraces: false });
   if (mode.offlineReview)
-    (require('../../tools/review/offline') as typeof import('../../tools/review/offline')).addOfflineReviewStacks(
-      app,
-      config,
-    );
+    (
+      require('../../tools/review/sources/offline-app') as typeof import('../../tools/review/sources/offline-app')
+    ).addOfflineReviewStacks(app, config);
   else (require('../../stacks') as typeof import('../../stacks')).addLabStacks(app, config);
   /* eslint-enable @typescript-eslint/no-require-imports */
   app.synth();

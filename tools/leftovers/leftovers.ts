@@ -56,7 +56,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DeleteScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LabConfig } from '../../lib/config';
 import { stackName, StackName } from '../../stacks/names';
-import { HOURS_PER_MONTH, PRICES } from '../review/prices';
+import { HOURS_PER_MONTH, PRICES } from '../review/rules/prices';
 import { awsFailure, explainAwsFailure, whatCameBack } from '../aws-errors';
 import { heldIdentifiers, readStackState } from '../state';
 

@@ -1,6 +1,6 @@
 /** The command line of `npm run review`. */
 import * as path from 'path';
-import { ReviewError } from './sources';
+import { ReviewError } from './sources/common';
 
 export interface ReviewArguments {
   readonly account: boolean;

@@ -13,12 +13,12 @@ import { loadConfig } from '../../lib/config';
 import { runCli } from '../cli';
 import { REVIEW_DIR_VARIABLE, TOOL_VARIABLE_NAMES } from '../variables';
 import { checkAwsProfile } from '../aws-errors';
-import { ACCOUNT_SYNTH_DIR, runAccountReview } from './account';
+import { ACCOUNT_SYNTH_DIR, runAccountReview } from './sources/account';
 import { parseReviewArguments, ReviewArguments } from './arguments';
-import { readPlanFile, reviewPlan } from './plan-file';
-import { configurationFor } from './configuration';
-import { runReview } from './run';
-import { ReviewError } from './sources';
+import { readPlanFile, reviewPlan } from './sources/plan-file';
+import { configurationFor } from './sources/configuration';
+import { runReview } from './sources/offline-lab';
+import { ReviewError } from './sources/common';
 
 // The pinned SDK (the reader of ssm-endpoints' VPC) supports the Node 20 this project runs on; its
 // notice about later releases needing Node 22 would only bury the review's lines (as in status).

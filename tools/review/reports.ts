@@ -3,12 +3,12 @@
  * file's review, and what was read of a plan's configuration. Types only, below the sources and
  * the renderers alike, so that a renderer never imports a source's file.
  */
-import type { AccountExit, EndpointWindow, InstanceBlock, InstanceChange, StackSummary } from './assessment';
-import type { ModuleConfig } from './hcl-evaluate';
-import type { OperatorAccess } from './operator-access';
-import type { NetworkModel } from './plan-model';
+import type { AccountExit, EndpointWindow, InstanceBlock, InstanceChange, StackSummary } from './assessment/assessment';
+import type { ModuleConfig } from './model/hcl-evaluate';
+import type { OperatorAccess } from './rules/operator-access';
+import type { NetworkModel } from './model/plan-model';
 import type { PlanJson } from '../terraform-json';
-import type { PlanPolicies } from './policies';
+import type { PlanPolicies } from './rules/policies';
 
 export interface StackReviewOutcome {
   readonly stack: string;

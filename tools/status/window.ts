@@ -5,8 +5,8 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { stackName, StackName } from '../../stacks/names';
-import { NetworkModel } from '../review/plan-model';
-import { Reachability } from '../review/reachability';
+import { NetworkModel } from '../review/model/plan-model';
+import { Reachability } from '../review/rules/reachability';
 import {
   AgentRegistration,
   existingInstanceId,
@@ -15,7 +15,7 @@ import {
   readRegistration,
   RegistrationRead,
   VpcReadError,
-} from '../review/vpc-reader';
+} from '../review/sources/existing-vpc';
 import { readStackState } from '../state';
 import type { StatusOptions } from './options';
 

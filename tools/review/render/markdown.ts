@@ -4,7 +4,7 @@ import type { AccountFacts, AccountReport, PlanReviewBody } from '../reports';
 import { Scenario, SCENARIO_LABELS } from '../../../stacks/scenario-stack';
 import { FORWARDING_TARGET_PORT } from '../../../lib/forwarding-target';
 import { AWS_PROVIDER_VERSION } from '../../terraform-cli';
-import { applyFailures } from '../apply-checks';
+import { applyFailures } from '../rules/apply-checks';
 import {
   AccountExit,
   EndpointWindow,
@@ -15,12 +15,12 @@ import {
   reviewStacks,
   ReviewFacts,
   PLAN_STACK,
-} from '../assessment';
-import { EXAMPLE_ACCOUNT, OPERATOR_USERID, OperatorAccess, OUTSIDE_DOCUMENT_NOTE } from '../operator-access';
-import { NetworkModel } from '../plan-model';
-import { planPolicies, policyCount, policyFindingLine } from '../policies';
-import { PRICES, PRICES_AS_OF, RegionPrices, stackCost } from '../prices';
-import { Reachability, Verdict } from '../reachability';
+} from '../assessment/assessment';
+import { EXAMPLE_ACCOUNT, OPERATOR_USERID, OperatorAccess, OUTSIDE_DOCUMENT_NOTE } from '../rules/operator-access';
+import { NetworkModel } from '../model/plan-model';
+import { planPolicies, policyCount, policyFindingLine } from '../rules/policies';
+import { PRICES, PRICES_AS_OF, RegionPrices, stackCost } from '../rules/prices';
+import { Reachability, Verdict } from '../rules/reachability';
 import { mermaidDiagram } from './mermaid';
 import { accessVerdict, configurationLine, natVersusEndpoints, usd } from './words';
 

@@ -1,7 +1,7 @@
 /** The Mermaid flowchart every report embeds: VPCs, subnets, gateways, endpoints, instances and their verdicts. */
 import { FORWARDS_TO_TAG, parseForwardsTo } from '../../../lib/forwarding-target';
-import { Entity, NetworkModel } from '../plan-model';
-import { Reachability } from '../reachability';
+import { Entity, NetworkModel } from '../model/plan-model';
+import { Reachability } from '../rules/reachability';
 
 /** Mermaid flowchart of VPCs, subnets, gateways, endpoints and instances with their verdicts. */
 export function mermaidDiagram(model: NetworkModel): string {

@@ -1,12 +1,19 @@
 /** The terminal's text: short, one block per stack or instance, the verdict lines as the reports word them. */
 import * as path from 'path';
 import type { AccountReport, PlanReviewBody } from '../reports';
-import { applyFailures } from '../apply-checks';
-import { EndpointWindow, InstanceBlock, reviewInstances, reviewStacks, ReviewFacts, PLAN_STACK } from '../assessment';
-import { OperatorAccess } from '../operator-access';
-import { NetworkModel } from '../plan-model';
-import { planPolicies, policyFindingLine } from '../policies';
-import { Verdict } from '../reachability';
+import { applyFailures } from '../rules/apply-checks';
+import {
+  EndpointWindow,
+  InstanceBlock,
+  reviewInstances,
+  reviewStacks,
+  ReviewFacts,
+  PLAN_STACK,
+} from '../assessment/assessment';
+import { OperatorAccess } from '../rules/operator-access';
+import { NetworkModel } from '../model/plan-model';
+import { planPolicies, policyFindingLine } from '../rules/policies';
+import { Verdict } from '../rules/reachability';
 import { accessVerdict, changeWords, configurationLine, natVersusEndpoints, usd } from './words';
 
 /** A path in one word for the terminal, or what stands for it when the instance is not there. */

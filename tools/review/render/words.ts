@@ -1,10 +1,10 @@
 /** The phrases every renderer shares: money, a change, a command check, the NAT-versus-endpoints sums. */
 import type { ConfigurationStatus } from '../reports';
 import { StackName } from '../../../stacks';
-import { OperatorAccess } from '../operator-access';
-import { NetworkModel } from '../plan-model';
-import { PRICES, stackCost } from '../prices';
-import { ResourceChangeLine } from '../assessment';
+import { OperatorAccess } from '../rules/operator-access';
+import { NetworkModel } from '../model/plan-model';
+import { PRICES, stackCost } from '../rules/prices';
+import { ResourceChangeLine } from '../assessment/assessment';
 
 export function usd(value: number): string {
   return Number.isFinite(value) ? `USD ${value.toFixed(4)}` : 'unknown';

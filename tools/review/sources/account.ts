@@ -9,29 +9,29 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
-import { LabConfig } from '../../lib/config';
-import { describeFinding } from '../../lib/guardrails';
-import { addLabStacks, LabStacks } from '../../stacks';
-import { SSH_INPUTS_MISSING } from '../../stacks/ssh-stack';
-import { signInAgain } from '../aws-errors';
-import { runTerraformAsync, terraformEnvironment } from '../terraform-cli';
+import { LabConfig } from '../../../lib/config';
+import { describeFinding } from '../../../lib/guardrails';
+import { addLabStacks, LabStacks } from '../../../stacks/index';
+import { SSH_INPUTS_MISSING } from '../../../stacks/ssh-stack';
+import { signInAgain } from '../../aws-errors';
+import { runTerraformAsync, terraformEnvironment } from '../../terraform-cli';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { EndpointsVariable } from '../../lib/temporary-endpoints-inputs';
-import { AccountExit, assessWindow, compareInstances, headlinesOf, summarizeStack } from './assessment';
-import { NetworkModel } from './plan-model';
-import { PlanJson, priorPlan, TerraformState } from '../terraform-json';
-import { planPolicies } from './policies';
-import { synthesizedOperatorAccess } from './operator-access';
-import { accountMarkdown } from './render/markdown';
-import type { AccountFacts, AccountReport, StackReviewOutcome } from './reports';
-import { accountText } from './render/text';
-import { combinedState, planTogether, PlanUnit, unitOf } from '../plan-together';
-import { readStackState } from '../state';
-import { readStacks, ReviewError, terraformOrExplain } from './sources';
-import { ExistingVpc, existingVpcKey, readExistingVpc, VpcReadError, VpcReaderClients } from './vpc-reader';
+import { EndpointsVariable } from '../../../lib/temporary-endpoints-inputs';
+import { AccountExit, assessWindow, compareInstances, headlinesOf, summarizeStack } from '../assessment/assessment';
+import { NetworkModel } from '../model/plan-model';
+import { PlanJson, priorPlan, TerraformState } from '../../terraform-json';
+import { planPolicies } from '../rules/policies';
+import { synthesizedOperatorAccess } from '../rules/operator-access';
+import { accountMarkdown } from '../render/markdown';
+import type { AccountFacts, AccountReport, StackReviewOutcome } from '../reports';
+import { accountText } from '../render/text';
+import { combinedState, planTogether, PlanUnit, unitOf } from '../../plan-together';
+import { readStackState } from '../../state';
+import { readStacks, ReviewError, terraformOrExplain } from './common';
+import { ExistingVpc, existingVpcKey, readExistingVpc, VpcReadError, VpcReaderClients } from './existing-vpc';
 
 export interface AccountReviewOptions {
   /** The app's folder: `cdktf deploy` keeps local state files here (`terraform.<stack>.tfstate`). */

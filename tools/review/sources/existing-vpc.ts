@@ -36,9 +36,9 @@ import {
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { awsFailure, whatCameBack } from '../aws-errors';
-import { READ_FROM_ACCOUNT } from './plan-model';
-import { PlanJson, PlannedValues, ResourceChange, unchangedChange } from '../terraform-json';
+import { awsFailure, whatCameBack } from '../../aws-errors';
+import { READ_FROM_ACCOUNT } from '../model/plan-model';
+import { PlanJson, PlannedValues, ResourceChange, unchangedChange } from '../../terraform-json';
 
 export interface VpcReaderClients {
   readonly ec2: Pick<EC2Client, 'send'>;

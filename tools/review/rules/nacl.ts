@@ -5,9 +5,9 @@
  * Terraform does not manage allows everything (as AWS creates it), one it manages has exactly the
  * rules declared (none: deny all).
  */
-import { ipv4Range } from '../../lib/cidr';
-import { Entity, NetworkModel } from './plan-model';
-import { PlannedRuleBlock } from '../terraform-json';
+import { ipv4Range } from '../../../lib/cidr';
+import { Entity, NetworkModel } from '../model/plan-model';
+import { PlannedRuleBlock } from '../../terraform-json';
 
 export interface NaclRule {
   readonly number: number;

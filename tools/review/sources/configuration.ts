@@ -8,10 +8,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ModuleConfig, Raw } from './hcl-evaluate';
-import type { ConfigurationStatus, TerraformConfiguration } from './reports';
-import { ConfigModule } from '../terraform-json';
-import { ReviewError } from './sources';
+import { ModuleConfig, Raw } from '../model/hcl-evaluate';
+import type { ConfigurationStatus, TerraformConfiguration } from '../reports';
+import { ConfigModule } from '../../terraform-json';
+import { ReviewError } from './common';
 
 interface ModulesManifest {
   readonly Modules?: readonly { readonly Key: string; readonly Source?: string; readonly Dir: string }[];

@@ -5,9 +5,9 @@
  * public addresses (at launch or an Elastic IP), default groups and main route tables, and what a
  * verdict had to assume where the plan leaves a link open. The judges (reachability.ts) ask this.
  */
-import { Entity, NetworkModel } from './plan-model';
-import { PlannedRuleBlock } from '../terraform-json';
-import { FORWARDING_TARGET_SCENARIO } from '../../lib/forwarding-target';
+import { Entity, NetworkModel } from '../model/plan-model';
+import { PlannedRuleBlock } from '../../terraform-json';
+import { FORWARDING_TARGET_SCENARIO } from '../../../lib/forwarding-target';
 
 /** One rule in force: a protocol, a port range, and one source or destination (a range or a group). */
 export interface Rule {

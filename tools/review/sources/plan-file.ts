@@ -5,16 +5,16 @@
  * prior state) is also judged before → after, with the account review's headlines and exit codes.
  */
 import * as fs from 'fs';
-import { AccountExit, compareInstances, PLAN_STACK, headlinesOf, instanceBlock } from './assessment';
-import { NetworkModel } from './plan-model';
-import { PlanJson, priorPlan, stateAsPlan, StateValuesModule } from '../terraform-json';
-import { Reachability } from './reachability';
-import { planMarkdown } from './render/markdown';
-import { mermaidDiagram } from './render/mermaid';
-import { planText } from './render/text';
-import { ReviewError } from './sources';
-import type { ConfigurationStatus, PlanReviewBody } from './reports';
-import type { ModuleConfig } from './hcl-evaluate';
+import { AccountExit, compareInstances, PLAN_STACK, headlinesOf, instanceBlock } from '../assessment/assessment';
+import { NetworkModel } from '../model/plan-model';
+import { PlanJson, priorPlan, stateAsPlan, StateValuesModule } from '../../terraform-json';
+import { Reachability } from '../rules/reachability';
+import { planMarkdown } from '../render/markdown';
+import { mermaidDiagram } from '../render/mermaid';
+import { planText } from '../render/text';
+import { ReviewError } from './common';
+import type { ConfigurationStatus, PlanReviewBody } from '../reports';
+import type { ModuleConfig } from '../model/hcl-evaluate';
 
 /** The JSON formats the review reads: Terraform 1.0 and later write 1.x. */
 const SUPPORTED_FORMAT = /^1\.\d+$/;

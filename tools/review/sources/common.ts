@@ -9,8 +9,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { findTerraform } from '../terraform-cli';
-import { SynthesizedStack } from './operator-access';
+import { findTerraform } from '../../terraform-cli';
+import { SynthesizedStack } from '../rules/operator-access';
 
 /** An error the review explains in one line (no stack trace). */
 export class ReviewError extends Error {}

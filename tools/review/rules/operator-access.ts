@@ -8,9 +8,9 @@
  * stacks, with made-up values in AWS's formats where AWS assigns them, or from Terraform's state.
  */
 import { createHash } from 'crypto';
-import { evaluateValue, UnevaluableExpression } from '../../lib/terraform-expressions';
-import { evaluateRequest, IamRequest, wildcardMatches } from '../../lib/iam-policy';
-import { TerraformState } from '../terraform-json';
+import { evaluateValue, UnevaluableExpression } from '../../../lib/terraform-expressions';
+import { evaluateRequest, IamRequest, wildcardMatches } from '../../../lib/iam-policy';
+import { TerraformState } from '../../terraform-json';
 
 /** The Session document `aws ssm start-session` uses when the command names none. */
 export const DEFAULT_SESSION_DOCUMENT = 'SSM-SessionManagerRunShell';

@@ -1,5 +1,5 @@
 import { ConfigurationEvaluator, ModuleConfig, PlannedInstance } from './hcl-evaluate';
-import { ConfigExpression, ConfigModule, ConfigResource, PlanJson, PlannedValues } from '../terraform-json';
+import { ConfigExpression, ConfigModule, ConfigResource, PlanJson, PlannedValues } from '../../terraform-json';
 
 /**
  * A network model built from `terraform show -json` plans of several stacks. Offline, many ids

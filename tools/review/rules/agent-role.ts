@@ -6,15 +6,15 @@
  * `NotResource` mean what they say. A condition the plan cannot decide is not taken as true in
  * silence: the verdict names it as an assumption.
  */
-import { Entity, NetworkModel } from './plan-model';
-import { awsManagedPolicy, awsManagedPolicyName } from '../../lib/aws-managed-policies';
+import { Entity, NetworkModel } from '../model/plan-model';
+import { awsManagedPolicy, awsManagedPolicyName } from '../../../lib/aws-managed-policies';
 import {
   actionMatches,
   PolicyStatement as Statement,
   policyStatements as statementsOf,
   statementCovers,
   valuesOf as list,
-} from '../../lib/iam-policy';
+} from '../../../lib/iam-policy';
 
 /**
  * What the agent calls for Session Manager (Systems Manager documentation, "Step 2: Verify or add

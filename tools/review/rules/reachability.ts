@@ -12,13 +12,13 @@
  * SSH needs port 22 open from the client, a public address, a route to an internet gateway and a
  * key pair, or (with a key pair) a working Session Manager path for AWS-StartSSHSession.
  */
-import { cidrContains, ipv4Range, parseIpv4Cidr } from '../../lib/cidr';
-import { REQUIRED_SESSION_MANAGER_SERVICES } from '../../lib/endpoint-services';
-import { FORWARDS_TO_TAG, parseForwardsTo } from '../../lib/forwarding-target';
-import { endpointPolicyRefuses, judgeRole } from './iam';
+import { cidrContains, ipv4Range, parseIpv4Cidr } from '../../../lib/cidr';
+import { REQUIRED_SESSION_MANAGER_SERVICES } from '../../../lib/endpoint-services';
+import { FORWARDS_TO_TAG, parseForwardsTo } from '../../../lib/forwarding-target';
+import { endpointPolicyRefuses, judgeRole } from './agent-role';
 import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
 import { allowsTcp, blockOf, Network, Rule } from './network';
-import { Entity, NetworkModel } from './plan-model';
+import { Entity, NetworkModel } from '../model/plan-model';
 
 /** Instance families that do not support an Instance Connect Endpoint's client IP preservation (EC2 User Guide). */
 const NO_CLIENT_IP_PRESERVATION = ['c1', 'cg1', 'cg2', 'g1', 'g2', 'hi1', 'm1', 'm2', 'm3', 't1'];

@@ -2,7 +2,7 @@
  * What AWS would refuse during apply, found in the plans: these fail half-way through a deploy,
  * after other resources exist, so the review lists them apart from the reachability verdicts.
  */
-import { Entity, NetworkModel } from './plan-model';
+import { Entity, NetworkModel } from '../model/plan-model';
 
 export interface ApplyFailure {
   /** The resource AWS would refuse, `<stack>/<address>`. */

@@ -2,7 +2,7 @@
  * A small, dated price table (USD, on-demand, Linux) for what the lab creates, in the regions the
  * README documents. Anything not in it is reported as unknown, never guessed.
  */
-import { Entity, NetworkModel } from './plan-model';
+import { Entity, NetworkModel } from '../model/plan-model';
 
 export interface Price {
   readonly usd: number;

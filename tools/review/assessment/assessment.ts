@@ -3,13 +3,13 @@
  * plans, the account review's plans, a user's `terraform show -json`). Renderers in `render/` draw
  * these conclusions as text, Markdown and Mermaid; nothing here formats a report.
  */
-import { SCENARIO_LABELS } from '../../stacks/scenario-stack';
-import { Entity, NetworkModel } from './plan-model';
-import { changeKind, ChangeKind, PlanJson, priorPlan, ResourceChange } from '../terraform-json';
-import { OperatorAccess } from './operator-access';
-import { stackCost, StackCost } from './prices';
-import { Reachability, Verdict } from './reachability';
-import { ExistingVpc, existingInstanceId, InstanceRegistration } from './vpc-reader';
+import { SCENARIO_LABELS } from '../../../stacks/scenario-stack';
+import { Entity, NetworkModel } from '../model/plan-model';
+import { changeKind, ChangeKind, PlanJson, priorPlan, ResourceChange } from '../../terraform-json';
+import { OperatorAccess } from '../rules/operator-access';
+import { stackCost, StackCost } from '../rules/prices';
+import { Reachability, Verdict } from '../rules/reachability';
+import { ExistingVpc, existingInstanceId, InstanceRegistration } from '../sources/existing-vpc';
 
 /** A user's plan or state (`--plan`) is one configuration: its addresses stand alone, with no stack in front. */
 export const PLAN_STACK = '';

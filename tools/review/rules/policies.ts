@@ -4,9 +4,9 @@
  * resource holds it in. A policy known only after apply is not in the plan's values: the
  * guardrail checked it at synth.
  */
-import { checkPolicyDocument, PolicyFinding } from '../../lib/iam-policy-check';
-import { parsePolicyDocument } from '../../lib/iam-policy';
-import { NetworkModel } from './plan-model';
+import { checkPolicyDocument, PolicyFinding } from '../../../lib/iam-policy-check';
+import { parsePolicyDocument } from '../../../lib/iam-policy';
+import { NetworkModel } from '../model/plan-model';
 
 export interface PlanPolicyFinding extends PolicyFinding {
   /** `<stack>/<address>`. */

@@ -6,9 +6,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, Aspects, IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { LabConfig } from '../../lib/config';
-import { addLabStacks, LabStacks } from '../../stacks';
-import { EndpointsVariable } from '../../lib/temporary-endpoints-inputs';
+import { LabConfig } from '../../../lib/config';
+import { addLabStacks, LabStacks } from '../../../stacks/index';
+import { EndpointsVariable } from '../../../lib/temporary-endpoints-inputs';
 
 /** Credentials that only exist so the provider can start without an account. */
 export const OFFLINE_ACCESS_KEY = 'mock-access-key-offline-review';
