@@ -8,7 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { loadConfig } from '../lib/config';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
-import { AccountExit } from '../tools/review/assessment/assessment';
+import { AccountExit } from '../tools/review/assessment/changes';
 import { checkStatus } from '../tools/status/status';
 import {
   describeWithEmulator,

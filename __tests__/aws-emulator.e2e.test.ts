@@ -7,14 +7,15 @@ import { DescribeInstancesCommand, DescribeSecurityGroupsCommand } from '@aws-sd
 import { TerraformResource } from 'cdktf';
 import { loadConfig } from '../lib/config';
 import { LabStacks } from '../stacks';
-import { AccountReviewResult, runAccountReview } from '../tools/review/sources/account';
-import { AccountExit } from '../tools/review/assessment/assessment';
+import { AccountReviewResult, runAccountReview } from '../tools/review/review';
+import { AccountExit } from '../tools/review/assessment/changes';
 import { checkOperatorAccess, isOperatorOutput, worldFromStates } from '../tools/review/rules/operator-access';
 import { TerraformState } from '../tools/terraform-json';
 import { describeWithEmulator, emulatorEc2, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
 import { addMirrorFixture } from './helpers/mirror-fixture';
 import { inlineAclEntry } from './helpers/synth';
 import { Ran, run } from './helpers/processes';
+import { reviewed } from './helpers/review-text';
 
 // The lab deployed with the README's commands against an implementation of the AWS APIs (moto's
 // server, ../shared/aws-emulator), then used as a user would: the account review after a refresh
@@ -219,7 +220,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
     });
 
     test("GIVEN a change that deletes lab-ssm-nat's default route WHEN reviewed after a refresh THEN the cut is the headline, exit 2", () => {
-      const { instances, headlines, exitCode, stacks } = reviews.routeRemoved;
+      const { instances, headlines, exitCode, stacks } = reviewed(reviews.routeRemoved);
       // After a refresh the route table's own `route` lists this route too: the model must not count it.
       const nat = instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
       expect(nat.before?.sessionManager.reachable).toBe(true);
@@ -286,7 +287,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
     });
 
     test("GIVEN a change that deletes lab-ssm-nat's rule on the target WHEN reviewed after a refresh THEN the forwarding hop is named as cut, and only it, exit 2", () => {
-      const { headlines, exitCode, instances } = reviews.targetRuleRemoved;
+      const { headlines, exitCode, instances } = reviewed(reviews.targetRuleRemoved);
       expect(headlines).toEqual([
         expect.stringMatching(
           /^This plan cuts port forwarding to ssm-lab-target-vpc1:8080 from ssm-lab-ssm-nat: the target's security group ssm-lab-target-vpc1-instance admits no tcp\/8080 from the instance \(neither from its security group nor from a range covering it\)\. The plan deletes lab-ssm-nat\/aws_vpc_security_group_ingress_rule\.forwarding-target-ingress\S* \(ssm-lab-target-vpc1-in-8080\)\.$/,
@@ -297,7 +298,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
     });
 
     test("GIVEN a change that deletes the instance SG's 443 egress rule WHEN reviewed THEN the cut is named, exit 2", () => {
-      const nat = reviews.egressRemoved.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
+      const nat = reviews.egressRemoved.assessment.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
       expect(nat.after?.sessionManager.text).toBe(
         'Session Manager: NOT reachable — the instance security groups allow no outbound 443',
       );
@@ -305,7 +306,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
     });
 
     test('GIVEN a change that detaches the SSM policy from the role WHEN reviewed THEN the missing actions are named, exit 2', () => {
-      const nat = reviews.policyDetached.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
+      const nat = reviews.policyDetached.assessment.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
       expect(nat.after?.sessionManager.text).toMatch(
         /^Session Manager: NOT reachable — the role ssm-lab-instance is not allowed ssm:UpdateInstanceInformation, ssmmessages:/,
       );
@@ -313,13 +314,13 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
     });
 
     test('GIVEN a network ACL that denies 443 out before allowing all WHEN reviewed THEN the rule is named, exit 2', () => {
-      const nat = reviews.naclDenies.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
+      const nat = reviews.naclDenies.assessment.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
       expect(nat.after?.sessionManager.text).toContain('network ACL deny-https rule 100 denies outbound tcp 443');
       expect(reviews.naclDenies.exitCode).toBe(AccountExit.PATH_LOST);
     });
 
     test('GIVEN another AMI WHEN reviewed THEN the instance replacement is the headline, with the attribute that forces it', () => {
-      const { headlines, exitCode, stacks } = reviews.newAmi;
+      const { headlines, exitCode, stacks } = reviewed(reviews.newAmi);
       // The forwarding targets take the pinned AMI too.
       expect(headlines).toEqual([
         expect.stringMatching(/^This plan replaces ssm-lab-target-vpc1 \(lab-network\/aws_instance\./),
@@ -474,7 +475,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       );
     });
 
-    const nat = (result: AccountReviewResult) => result.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
+    const nat = (result: AccountReviewResult) => result.assessment.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
 
     test('GIVEN the fixture deployed WHEN reviewed unchanged THEN the NAT instance is reachable through the ACL and the inline policy', () => {
       expect(stripVTControlCharacters(deployed.stderr + deployed.stdout)).not.toMatch(/Error/);

@@ -6,13 +6,15 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { TerraformResource } from 'cdktf';
 import { LabStacks } from '../stacks';
-import { AccountReviewResult, ACCOUNT_SYNTH_DIR, runAccountReview } from '../tools/review/sources/account';
-import { AccountExit } from '../tools/review/assessment/assessment';
+import { ACCOUNT_SYNTH_DIR } from '../tools/review/sources/account';
+import { AccountReviewResult, runAccountReview } from '../tools/review/review';
+import { AccountExit } from '../tools/review/assessment/changes';
 import { findTerraform, terraformEnvironment } from '../tools/terraform-cli';
 import { resourceSchemasOf, ResourceSchemas, writeDeployedState } from './helpers/deployed-state';
 import { FakeSts, startFakeSts } from './helpers/fake-sts';
 import { configWith } from './helpers/synth';
 import { describeWithTerraform } from './helpers/terraform';
+import { reviewed } from './helpers/review-text';
 import { DescribeNatGatewaysCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient, ListInstanceProfilesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -113,13 +115,14 @@ describeWithTerraform('review --account with Terraform', () => {
       { SSM_LAB_ACKNOWLEDGE: 'SSMLAB-IAM-4@lab-ssm-nat=reviewing what the account review lists' },
     );
   });
-  const instance = (result: AccountReviewResult, name: string) => result.instances.find((i) => i.name === name)!;
+  const instance = (result: AccountReviewResult, name: string) =>
+    result.assessment.instances.find((i) => i.name === name)!;
   afterAll(async () => {
     await sts?.close();
   });
 
   test('GIVEN nothing deployed WHEN reviewed THEN lab-network is planned and the scenario gets one line: deploy lab-network first', () => {
-    const { outcomes, exitCode, stacks } = results.empty;
+    const { outcomes, exitCode, stacks } = reviewed(results.empty);
     expect(outcomes.map((o) => [o.stack, o.status])).toEqual([
       ['lab-network', 'planned'],
       ['lab-ssm-nat', 'skipped'],
@@ -146,7 +149,7 @@ describeWithTerraform('review --account with Terraform', () => {
   });
 
   test('GIVEN lab-network deployed WHEN reviewed THEN it is unchanged and the scenario would be created, reachable after', () => {
-    const { stacks, instances, exitCode } = results.networkOnly;
+    const { stacks, instances, exitCode } = reviewed(results.networkOnly);
     expect(stacks.map((s) => [s.stack, s.counts.create, s.counts.unchanged])).toEqual([
       ['lab-network', 0, 22],
       ['lab-ssm-nat', 8, 0],
@@ -162,7 +165,7 @@ describeWithTerraform('review --account with Terraform', () => {
   });
 
   test('GIVEN the deployed lab and the same code WHEN reviewed THEN nothing changes, paths hold, costs now equal after', () => {
-    const { stacks, instances, headlines, exitCode } = results.unchanged;
+    const { stacks, instances, headlines, exitCode } = reviewed(results.unchanged);
     for (const stack of stacks)
       expect(stack.counts).toEqual({
         create: 0,
@@ -193,7 +196,7 @@ describeWithTerraform('review --account with Terraform', () => {
   });
 
   test('GIVEN a change that removes the NAT route WHEN reviewed THEN the headline says Session Manager is cut, why, and exit code 2', () => {
-    const { headlines, stacks, exitCode, reportFile } = results.natRouteRemoved;
+    const { headlines, stacks, exitCode, reportFile } = reviewed(results.natRouteRemoved);
     expect(exitCode).toBe(AccountExit.PATH_LOST);
     const deletesRoute =
       'The plan deletes lab-ssm-nat\\/aws_route\\.private-1-default-route(\\[0\\])? \\(0\\.0\\.0\\.0\\/0 → nat-[0-9a-f]{17}\\)\\.$';
@@ -226,7 +229,7 @@ describeWithTerraform('review --account with Terraform', () => {
   });
 
   test('GIVEN a new AMI WHEN reviewed THEN the instance replacement is called out (new id, sessions and host keys) and exit code 2', () => {
-    const { headlines, stacks, exitCode } = results.newAmi;
+    const { headlines, stacks, exitCode } = reviewed(results.newAmi);
     expect(exitCode).toBe(AccountExit.PATH_LOST);
     expect(instance(results.newAmi, 'ssm-lab-ssm-nat').kind).toBe('replace');
     expect(stacks.find((s) => s.stack === 'lab-ssm-nat')?.counts.replace).toBe(1);
@@ -244,17 +247,19 @@ describeWithTerraform('review --account with Terraform', () => {
   });
 
   test('GIVEN the NAT route removed while every instance is replaced WHEN reviewed THEN each cut names the route and none of the replacements', () => {
-    const cuts = results.routeAndAmi.headlines.filter((line) => line.startsWith('This plan cuts'));
+    const cuts = reviewed(results.routeAndAmi).headlines.filter((line) => line.startsWith('This plan cuts'));
     expect(cuts).toHaveLength(2);
     for (const cut of cuts) {
       expect(cut).toMatch(/ The plan deletes lab-ssm-nat\/aws_route\.private-1-default-route(\[0\])? \([^)]*\)\.$/);
       expect(cut).not.toContain('replaces');
     }
-    expect(results.routeAndAmi.headlines.filter((line) => line.startsWith('This plan replaces'))).toHaveLength(3);
+    expect(
+      reviewed(results.routeAndAmi).headlines.filter((line) => line.startsWith('This plan replaces')),
+    ).toHaveLength(3);
   });
 
   test("GIVEN a change that removes the target's inbound rule WHEN reviewed THEN the forwarding hop is cut, naming the rule, and nothing else is", () => {
-    const { headlines, exitCode } = results.targetRuleRemoved;
+    const { headlines, exitCode } = reviewed(results.targetRuleRemoved);
     expect(exitCode).toBe(AccountExit.PATH_LOST);
     expect(headlines).toEqual([
       expect.stringMatching(
@@ -265,7 +270,7 @@ describeWithTerraform('review --account with Terraform', () => {
   });
 
   test('GIVEN a change whose new policy misspells an action WHEN reviewed THEN the report and the text list it, beside the verdicts', () => {
-    const { policies, text, reportFile, exitCode } = results.policyTypo;
+    const { policies, text, reportFile, exitCode } = reviewed(results.policyTypo);
     expect(policies.findings.map((finding) => `${finding.resource} ${finding.statement}: ${finding.message}`)).toEqual([
       'lab-ssm-nat/aws_iam_role_policy.helper-policy statement "ReadParameters": unknown action ssm:GetParamters',
     ]);
@@ -276,7 +281,7 @@ describeWithTerraform('review --account with Terraform', () => {
       '- `lab-ssm-nat/aws_iam_role_policy.helper-policy` policy, statement "ReadParameters": unknown action ssm:GetParamters (did you mean ssm:GetParameters?)',
     );
     expect(exitCode).toBe(AccountExit.OK);
-    expect(results.unchanged.policies.findings).toEqual([]);
+    expect(results.unchanged.assessment.policies.findings).toEqual([]);
   });
 
   test('GIVEN the deployed fixture and what a killed apply left WHEN leftovers are listed and deleted THEN only the orphans, then none', async () => {

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ReviewResult, runReview } from '../tools/review/sources/offline-lab';
-import { reviewInstances, reviewStacks } from '../tools/review/assessment/assessment';
+import { ReviewResult, runReview } from '../tools/review/review';
 import { configWith } from './helpers/synth';
 import { describeWithTerraform, tfEnv } from './helpers/terraform';
 
@@ -31,13 +30,13 @@ describeWithTerraform('npm run review with SSM_LAB_SESSION_AUDIT=true', () => {
   });
 
   test('GIVEN the audit stack WHEN its cost is read THEN the KMS key is priced per hour and transcripts per GB', () => {
-    const stack = reviewStacks(result.model!, 'ap-northeast-1').find((s) => s.stack === 'lab-session-audit')!;
+    const stack = result.assessment!.stacks.find((s) => s.stack === 'lab-session-audit')!;
     expect(stack.cost.knownUsdPerHour).toBeCloseTo(1 / 730, 6);
     expect(stack.cost.lines.map((line) => line.note)).toContain('+ 0.76 USD per GB of transcripts');
   });
 
   test('GIVEN the audit on WHEN the instances are reviewed THEN each Session Manager instance is logged, encrypted; the SSH baseline is not', () => {
-    const audit = Object.fromEntries(reviewInstances(result.model!).map((i) => [i.name, i.audit]));
+    const audit = Object.fromEntries(result.assessment!.instances.map((i) => [i.name, i.audit]));
     for (const name of ['ssm-lab-ssm-public', 'ssm-lab-ssm-nat', 'ssm-lab-ssm-endpoint']) {
       expect(audit[name]).toBe(
         'logged to CloudWatch Logs ssm-lab-session-audit, encrypted with KMS key ssm-lab-session-audit (document ssm-lab-session-audit)',
@@ -50,8 +49,8 @@ describeWithTerraform('npm run review with SSM_LAB_SESSION_AUDIT=true', () => {
   test('GIVEN the audit on WHEN reviewed THEN Terraform plans the scenarios against the audit state, and the report shows each printed command allowed by the printed policy, the shell with the key', () => {
     for (const stack of ['lab-ssm-public', 'lab-ssm-nat', 'lab-ssm-endpoint'])
       expect(result.outcomes.find((o) => o.stack === stack)).toMatchObject({ ok: true });
-    expect(result.facts.placeholders[0]).toContain('read lab-network and lab-session-audit through their states');
-    const access = Object.fromEntries((result.facts.operatorAccess ?? []).map((a) => [a.stack, a]));
+    expect(result.assessment!.placeholders[0]).toContain('read lab-network and lab-session-audit through their states');
+    const access = Object.fromEntries(result.assessment!.operatorAccess.map((a) => [a.stack, a]));
     expect(Object.keys(access).sort()).toEqual(['lab-eice', 'lab-ssm-endpoint', 'lab-ssm-nat', 'lab-ssm-public']);
     expect(Object.values(access).flatMap((a) => a.missing)).toEqual([]);
     const report = fs.readFileSync(result.reportFile!, 'utf8');

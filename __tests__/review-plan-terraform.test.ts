@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { reviewPlanFile } from '../tools/review/sources/plan-file';
+import { reviewPlanFile } from '../tools/review/review';
+import { planBlocks } from './helpers/review-text';
 import { describeWithTerraform, init, tf, tfEnv } from './helpers/terraform';
 import { Ran, run } from './helpers/processes';
 import { blockOf } from './helpers/review-text';
@@ -139,7 +140,7 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
 
   test('GIVEN the same configuration broken five ways WHEN judged THEN each instance lists every reason AWS would give', () => {
     const review = reviewPlanFile(planned.broken);
-    const block = (address: string) => review.instances.find((i) => i.address === address)!.lines;
+    const block = (address: string) => planBlocks(review).find((i) => i.address === address)!.lines;
     const roleLacks =
       'the role module.role.aws_iam_role.this is not allowed ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel';
     expect(block('module.app.aws_instance.this[1]')[0]).toBe(
@@ -151,7 +152,7 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
     // Without the Elastic IP the bastion has no public address: its subnet's route leads nowhere for it.
     expect(block('aws_instance.bastion')[1]).toBe('SSH: NOT reachable — the instance has no public address');
     expect(review.exitCode).toBe(0); // nothing is deployed: no path is lost, none was there
-    expect(review.changes).toBeUndefined();
+    expect(review.assessment.changes).toBeUndefined();
   });
 
   test('GIVEN terraform show without -json WHEN npm run review -- --plan reads it THEN one line on stderr, exit 1, and no report is written', async () => {

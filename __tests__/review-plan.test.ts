@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { configurationFor } from '../tools/review/sources/configuration';
-import { readPlanFile, reviewPlan, reviewPlanFile } from '../tools/review/sources/plan-file';
+import { readPlanFile } from '../tools/review/sources/plan-file';
+import { reviewPlan, reviewPlanFile } from '../tools/review/review';
+import { planBlocks } from './helpers/review-text';
 
 // The --plan source: what it accepts, what it refuses with one line, and a state read as it stands.
 
@@ -132,7 +134,7 @@ describe('readPlanFile', () => {
     );
     expect(readPlanFile(file).kind).toBe('state');
     const review = reviewPlanFile(file);
-    expect(review.instances).toEqual([
+    expect(planBlocks(review)).toEqual([
       {
         address: 'aws_instance.web',
         name: 'web',
@@ -190,7 +192,7 @@ describe('readPlanFile', () => {
         },
       }),
     );
-    const [web] = reviewPlanFile(file).instances;
+    const [web] = planBlocks(reviewPlanFile(file));
     expect(web.lines[1]).toBe(
       'SSH: reachable from 198.51.100.0/24 (port 22 open from 198.51.100.0/24; public address; route to the internet gateway; existing key pair k)',
     );
@@ -210,12 +212,12 @@ describe('the configuration beside a plan', () => {
     expect(status.kind).toBe('read');
     const withFiles = reviewPlan(file, read, status);
     const alone = reviewPlan(file, read);
-    expect(withFiles.instances.map((block) => block.lines)).toEqual(alone.instances.map((block) => block.lines));
-    expect(withFiles.instances).toHaveLength(50);
+    expect(planBlocks(withFiles).map((block) => block.lines)).toEqual(planBlocks(alone).map((block) => block.lines));
+    expect(planBlocks(withFiles)).toHaveLength(50);
     expect(
-      withFiles.instances.every((block) => block.lines[0].startsWith('Session Manager: reachable via NAT gateway')),
+      planBlocks(withFiles).every((block) => block.lines[0].startsWith('Session Manager: reachable via NAT gateway')),
     ).toBe(true);
-    expect(withFiles.instances.flatMap((block) => block.assumptions)).toEqual([]);
-    expect(alone.instances[0].assumptions).not.toEqual([]);
+    expect(planBlocks(withFiles).flatMap((block) => block.assumptions)).toEqual([]);
+    expect(planBlocks(alone)[0].assumptions).not.toEqual([]);
   });
 });

@@ -6,8 +6,7 @@ import { NetworkModel } from '../tools/review/model/plan-model';
 import { PlanJson, PlannedValues } from '../tools/terraform-json';
 import { Reachability } from '../tools/review/rules/reachability';
 import { stackCost } from '../tools/review/rules/prices';
-import { reviewInstances } from '../tools/review/assessment/assessment';
-import { ReviewResult, runReview } from '../tools/review/sources/offline-lab';
+import { ReviewResult, runReview } from '../tools/review/review';
 import { configWith } from './helpers/synth';
 import { describeReviewVariants } from './helpers/review-variants';
 import { describeWithTerraform, init, nullOutputs, plan as planOne, plannedValues, tfEnv } from './helpers/terraform';
@@ -194,7 +193,7 @@ describeWithTerraform('npm run review (offline plan review)', () => {
   });
 
   test('GIVEN the default lab WHEN the forwarding hop is judged THEN all five instances reach their target, each through its own first hop', () => {
-    const model = result.model!;
+    const model = modelOf(result);
     const reach = new Reachability(model);
     const forwarding = Object.fromEntries(
       reach.instances().map((instance) => [model.label(instance), reach.forwarding(instance)?.text]),
@@ -334,19 +333,19 @@ describeWithTerraform('npm run review (offline plan review)', () => {
   test('GIVEN lab-ssm-nat WHEN costed THEN the total is the hand-computed sum', () => {
     // NAT 0.062 + its Elastic IP 0.005 + t4g.nano 0.0054 + 8 GiB gp3 at 0.096/GB-month over 730 h
     const expected = 0.062 + 0.005 + 0.0054 + (8 * 0.096) / 730;
-    const cost = stackCost(result.model!, 'lab-ssm-nat', 'ap-northeast-1');
+    const cost = stackCost(modelOf(result), 'lab-ssm-nat', 'ap-northeast-1');
     expect(cost.knownUsdPerHour).toBeCloseTo(expected, 10);
     expect(cost.unknown).toEqual([]);
     // lab-network: the two forwarding targets, each a t4g.nano with 8 GiB gp3, and nothing else.
-    expect(stackCost(result.model!, 'lab-network', 'ap-northeast-1').knownUsdPerHour).toBeCloseTo(
+    expect(stackCost(modelOf(result), 'lab-network', 'ap-northeast-1').knownUsdPerHour).toBeCloseTo(
       2 * (0.0054 + (8 * 0.096) / 730),
       10,
     );
-    expect(stackCost(result.model!, 'lab-ssm-endpoint', 'ap-northeast-1').knownUsdPerHour).toBeCloseTo(
+    expect(stackCost(modelOf(result), 'lab-ssm-endpoint', 'ap-northeast-1').knownUsdPerHour).toBeCloseTo(
       0.028 + 0.0054 + (8 * 0.096) / 730,
       10,
     );
-    const unknownRegion = stackCost(result.model!, 'lab-ssm-nat', 'eu-west-3');
+    const unknownRegion = stackCost(modelOf(result), 'lab-ssm-nat', 'eu-west-3');
     expect(unknownRegion.knownUsdPerHour).toBe(0);
     expect(unknownRegion.unknown.length).toBe(4);
   });
@@ -437,7 +436,7 @@ describeWithTerraform('npm run review (offline plan review)', () => {
   });
 
   test('GIVEN the review WHEN its placeholders are listed THEN each stand-in is named once, and the placeholder state is where it says', () => {
-    const listed = result.facts.placeholders.join('\n');
+    const listed = result.assessment!.placeholders.join('\n');
     expect(listed).toContain('ttl=4h) and preflight_lookups=false.');
     expect(listed.match(/region=/g)).toHaveLength(1);
     expect(listed).toContain('terraform.lab-network.tfstate in the review folder');
@@ -448,7 +447,7 @@ describeWithTerraform('npm run review (offline plan review)', () => {
   });
 
   test('GIVEN the default lab (no session audit) WHEN instances are reviewed THEN no session is logged', () => {
-    for (const instance of reviewInstances(result.model!)) expect(instance.audit).toMatch(/^not logged/);
+    for (const instance of result.assessment!.instances) expect(instance.audit).toMatch(/^not logged/);
   });
 
   test('GIVEN review mode WHEN synthesized THEN only the review output carries mock credentials', () => {
@@ -491,3 +490,8 @@ describeWithTerraform('npm run review (offline plan review)', () => {
 
   describeReviewVariants(() => ({ review: result, outDir }));
 });
+
+/** The model of the offline review's plans, as the assessment builds it. */
+function modelOf(review: ReviewResult): NetworkModel {
+  return new NetworkModel(review.plans, review.placeholders);
+}

@@ -6,10 +6,10 @@ import {
   placeholderFor,
   PLACEHOLDER_AMI,
   reviewConfig,
-  runReview,
   SAMPLE_SSH_CIDR,
   TOGETHER_FOLDER,
 } from '../tools/review/sources/offline-lab';
+import { runReview } from '../tools/review/review';
 import { fakeTerraform } from './helpers/fake-terraform';
 import { configWith, SSH_OPERATOR_ENV } from './helpers/synth';
 

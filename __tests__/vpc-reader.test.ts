@@ -24,8 +24,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { assessWindow } from '../tools/review/assessment/assessment';
+import { assessWindow } from '../tools/review/assessment/window';
 import { NetworkModel } from '../tools/review/model/plan-model';
+import { windowHeadlines } from './helpers/review-text';
 import { PlanJson, ResourceChange } from '../tools/terraform-json';
 import {
   existingVpcKey,
@@ -328,7 +329,7 @@ describe('assessWindow', () => {
     expect(of('i-0b').withEndpoints?.text).toContain(
       'assuming what could not be read of the role refused-role allows ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel (iam:ListAttachedRolePolicies on refused-role refused (AccessDenied))',
     );
-    expect(window.headlines).toEqual([
+    expect(windowHeadlines(window)).toEqual([
       `ssm-endpoints opens Session Manager to 0 of 3 instance(s) in ${VPC}.`,
       `3 already reachable without these endpoints: i-0a (inline) via a NAT gateway, i-0b (refused) via a NAT gateway, i-0c (managed) via a NAT gateway.`,
     ]);
@@ -337,7 +338,7 @@ describe('assessWindow', () => {
 
   test("GIVEN the endpoints allow another group WHEN assessed THEN the instances reachable through the NAT gateway today lose Session Manager, and the reason is the endpoints' group", async () => {
     const { window } = await windowFor('sg-0other');
-    expect(window.headlines[1]).toBe(
+    expect(windowHeadlines(window)[1]).toBe(
       '3 lose Session Manager with this plan: i-0a (inline), i-0b (refused), i-0c (managed) (the headlines above say why).',
     );
     expect(window.instances[0].withEndpoints?.reason).toContain(

@@ -243,3 +243,10 @@ export function stateAsPlan(root: StateValuesModule | undefined): PlanJson {
   if (root) visit(root);
   return { format_version: '1.2', resource_changes: changes };
 }
+
+/** A stack as cdktf synthesizes it (`cdk.tf.json`, Terraform's JSON configuration syntax): the parts the tools read. */
+export interface SynthesizedStack {
+  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
+  readonly output?: Readonly<Record<string, { readonly value: unknown; readonly sensitive?: boolean }>>;
+  readonly provider?: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
+}

@@ -5,9 +5,11 @@ import { SESSION_MANAGER_ACTIONS } from '../../tools/review/rules/agent-role';
 import { NetworkModel } from '../../tools/review/model/plan-model';
 import { PlanJson } from '../../tools/terraform-json';
 import { Reachability, Verdict } from '../../tools/review/rules/reachability';
-import { planPolicies, policyFindingLine } from '../../tools/review/rules/policies';
-import { markdownReport } from '../../tools/review/render/markdown';
-import { ReviewResult } from '../../tools/review/sources/offline-lab';
+import { planPolicies } from '../../tools/review/rules/policies';
+import { policyFindingLine } from '../../tools/review/render/words';
+import { renderMarkdown } from '../../tools/review/render/markdown';
+import { assess } from '../../tools/review/assessment/assess';
+import { ReviewResult } from '../../tools/review/review';
 import { inlineAclEntry } from './synth';
 import { planUnits } from './terraform';
 
@@ -730,9 +732,9 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
         '`lab-network/aws_iam_role_policy.typos` policy, statement "Keys": NumericEquals does not fit aws:SourceVpc, a String key (use a String operator (StringEquals, StringLike, …) or an ARN operator (ArnEquals, ArnLike, …))',
         '`lab-network/aws_iam_role_policy.typos` policy, statement "Keys": unknown condition key ssm:NoSuchKey (use a global key (aws:…) or one of ssm\'s keys)',
       ]);
-      expect(
-        markdownReport(model, { region: 'ap-northeast-1', terraformVersion: 'Terraform', placeholders: [] }),
-      ).toContain('3 finding(s) in the');
+      expect(renderMarkdown(assess({ ...review, mode: 'offline', plans: model.plans }))).toContain(
+        '3 finding(s) in the',
+      );
       expect(planPolicies(new NetworkModel(review.plans, review.placeholders)).findings).toEqual([]);
     });
 

@@ -13,6 +13,17 @@ export interface ReviewArguments {
   readonly planFile?: string;
   /** `--config <dir>`: the folder the plan was made in, when the plan file is elsewhere. */
   readonly configDir?: string;
+  /** `--format json`: the JSON document on stdout (progress on stderr) instead of the text. */
+  readonly format: ReviewFormat;
+}
+
+/** What the review prints on stdout. */
+export type ReviewFormat = 'text' | 'json';
+const FORMATS: readonly ReviewFormat[] = ['text', 'json'];
+
+/** Whether the command line asks for JSON, read before anything else so that even a bad argument gets a JSON error. */
+export function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
 }
 
 /** What each option's value looks like, for the error that says one is missing. */
@@ -21,6 +32,7 @@ const EXAMPLE_VALUES: Readonly<Record<string, string>> = {
   '--var-file': '--var-file=endpoints.tfvars',
   '--plan': '--plan plan.json (what terraform show -json <planfile> writes)',
   '--config': '--config ./infra (the folder terraform plan ran in)',
+  '--format': '--format json',
 };
 
 /** Parses the command line; throws {@link ReviewError} naming the argument and what is expected. */
@@ -31,6 +43,7 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
   let refresh = true;
   let planFile: string | undefined;
   let configDir: string | undefined;
+  let format: ReviewFormat = 'text';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] =
@@ -68,6 +81,13 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
       case '--config':
         configDir = path.resolve(value());
         break;
+      case '--format': {
+        const given = value();
+        if (!FORMATS.includes(given as ReviewFormat))
+          throw new ReviewError(`--format ${given} is invalid: expected --format json or --format text (the default)`);
+        format = given as ReviewFormat;
+        break;
+      }
       case '--refresh': {
         const given = value();
         if (given !== 'true' && given !== 'false') {
@@ -80,7 +100,7 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
       }
       default:
         throw new ReviewError(
-          `unknown argument "${arg}": expected --account, --var name=value, --var-file=path, --stack name, --refresh=false, --plan file or --config dir`,
+          `unknown argument "${arg}": expected --account, --var name=value, --var-file=path, --stack name, --refresh=false, --plan file, --config dir or --format json`,
         );
     }
   }
@@ -95,5 +115,13 @@ export function parseReviewArguments(argv: readonly string[]): ReviewArguments {
     );
   if (configDir !== undefined && planFile === undefined)
     throw new ReviewError('--config names the folder of the plan given with --plan: add --plan plan.json');
-  return { account, endpointsArgs, stacks: stacks.length > 0 ? stacks : undefined, refresh, planFile, configDir };
+  return {
+    account,
+    endpointsArgs,
+    stacks: stacks.length > 0 ? stacks : undefined,
+    refresh,
+    planFile,
+    configDir,
+    format,
+  };
 }

@@ -1,28 +1,33 @@
 /** The Markdown reports, as a pull request shows them: the lab's offline review, the account review, a user's plan. */
 import * as path from 'path';
-import type { AccountFacts, AccountReport, PlanReviewBody } from '../reports';
 import { Scenario, SCENARIO_LABELS } from '../../../stacks/scenario-stack';
 import { FORWARDING_TARGET_PORT } from '../../../lib/forwarding-target';
-import { AWS_PROVIDER_VERSION } from '../../terraform-cli';
-import { applyFailures } from '../rules/apply-checks';
-import {
-  AccountExit,
-  EndpointWindow,
-  InstanceVerdicts,
-  PATHS,
-  reviewForwardingTargets,
-  reviewInstances,
-  reviewStacks,
-  ReviewFacts,
-  PLAN_STACK,
-} from '../assessment/assessment';
+import type { AccountAssessment, Assessment, OfflineAssessment, PlanAssessment } from '../assessment/assess';
+import { AccountExit } from '../assessment/changes';
+import type { PathCosts } from '../assessment/costs';
+import { InstanceVerdicts, PATHS, verdictList } from '../assessment/instances';
+import type { EndpointWindow } from '../assessment/window';
 import { EXAMPLE_ACCOUNT, OPERATOR_USERID, OperatorAccess, OUTSIDE_DOCUMENT_NOTE } from '../rules/operator-access';
-import { NetworkModel } from '../model/plan-model';
-import { planPolicies, policyCount, policyFindingLine } from '../rules/policies';
-import { PRICES, PRICES_AS_OF, RegionPrices, stackCost } from '../rules/prices';
-import { Reachability, Verdict } from '../rules/reachability';
+import type { RegionPrices } from '../rules/prices';
+import type { Verdict } from '../rules/reachability';
 import { mermaidDiagram } from './mermaid';
-import { accessVerdict, configurationLine, natVersusEndpoints, usd } from './words';
+import {
+  accessVerdict,
+  configurationLine,
+  headlineSentence,
+  natVersusEndpoints,
+  policyCount,
+  policyFindingLine,
+  usd,
+  windowHeadlineSentence,
+} from './words';
+
+/** The Markdown report of any review, as a pull request shows it. */
+export function renderMarkdown(assessment: Assessment): string {
+  if (assessment.mode === 'offline') return offlineMarkdown(assessment);
+  if (assessment.mode === 'account') return accountMarkdown(assessment);
+  return planMarkdown(assessment);
+}
 
 /** "Operator policies" in the Markdown report: per stack and command, the calls and whether the policy allows them. */
 function operatorAccessMarkdown(results: readonly OperatorAccess[]): string[] {
@@ -111,27 +116,16 @@ const FORWARDING_FACTS: Readonly<
 };
 
 /** Every access path the plans hold, side by side: cost, shell, forwarding and what is recorded. */
-function pathComparison(model: NetworkModel, region: string): string[] {
-  const reach = Reachability.of(model);
+function pathComparison(costs: PathCosts): string[] {
   const rows: string[] = [];
-  for (const instance of reach.instances()) {
-    const scenario = instance.values.tags?.Scenario ?? '';
-    const facts = FORWARDING_FACTS[scenario];
-    if (!facts) continue;
-    const cost = stackCost(model, instance.stack, region);
+  for (const path of costs.paths) {
+    const facts = FORWARDING_FACTS[path.scenario];
     rows.push(
-      `| ${(SCENARIO_LABELS as Readonly<Record<string, string>>)[scenario]} | \`${instance.stack}\` | ${usd(cost.knownUsdPerHour)} | ${facts.shell} | ${facts.forwarding} | ${facts.cost(PRICES[region])} | ${facts.recorded} |`,
+      `| ${(SCENARIO_LABELS as Readonly<Record<string, string>>)[path.scenario]} | \`${path.stack}\` | ${usd(path.usdPerHour)} | ${facts.shell} | ${facts.forwarding} | ${facts.cost(costs.prices)} | ${facts.recorded} |`,
     );
   }
   if (rows.length === 0) return [];
-  // What the far end costs: each target's instance and volume, from its own stack's lines.
-  const targets = reach.forwardingTargets().map((target) => {
-    const name = model.label(target);
-    const usdPerHour = stackCost(model, target.stack, region)
-      .lines.filter((line) => line.item.endsWith(` ${name}`))
-      .reduce((sum, line) => sum + (line.usdPerHour ?? NaN), 0);
-    return `${name} (\`${target.stack}\`) ${usd(usdPerHour)}/h`;
-  });
+  const targets = costs.targets.map((target) => `${target.name} (\`${target.stack}\`) ${usd(target.usdPerHour)}/h`);
   return [
     '| path | stack | USD/h | shell | port forwarding | what forwarding costs | what AWS records of it |',
     '|---|---|---|---|---|---|---|',
@@ -140,20 +134,19 @@ function pathComparison(model: NetworkModel, region: string): string[] {
   ];
 }
 
-export function markdownReport(model: NetworkModel, facts: ReviewFacts): string {
-  const stacks = reviewStacks(model, facts.region);
-  const instances = reviewInstances(model);
+function offlineMarkdown(review: OfflineAssessment): string {
+  const { stacks, instances } = review;
   const out: string[] = [];
   out.push('# Offline plan review — ssm-access-lab', '');
   out.push(
-    `Region ${facts.region}; ${facts.terraformVersion}; AWS provider ${AWS_PROVIDER_VERSION}. Prices as of ${PRICES_AS_OF} (sources below).`,
+    `Region ${review.region}; ${review.terraformVersion}; AWS provider ${review.awsProviderVersion}. Prices as of ${review.pricesAsOf} (sources below).`,
     '',
   );
   out.push(
     '> **Offline review.** No AWS account was used: the AWS provider ran with mock credentials and its `skip_*` settings, and nothing was looked up in AWS.',
     '> Placeholders stand in for what only AWS could say:',
   );
-  for (const placeholder of facts.placeholders) out.push(`> - ${placeholder}`);
+  for (const placeholder of review.placeholders) out.push(`> - ${placeholder}`);
   out.push(
     // A blank quote line ends the list: without it the sentence would join the last list item.
     '>',
@@ -190,7 +183,7 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
       `  - ${i.ssh.text}`,
       ...(i.forwarding ? [`  - ${i.forwarding.text}`] : []),
     );
-  const targets = reviewForwardingTargets(model);
+  const targets = review.forwardingTargets;
   if (targets.length > 0) {
     out.push(
       '',
@@ -206,7 +199,7 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
       ),
     );
   }
-  const policies = planPolicies(model);
+  const { policies } = review;
   out.push('', "### IAM policies, checked against AWS's catalogue", '');
   out.push(
     policies.findings.length === 0
@@ -215,7 +208,7 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
   );
   if (policies.findings.length > 0)
     out.push('', ...policies.findings.map((finding) => `- ${policyFindingLine(finding)}`));
-  const failures = applyFailures(model);
+  const failures = review.applyFailures;
   if (failures.length > 0) {
     out.push(
       '',
@@ -226,9 +219,9 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
     );
     for (const failure of failures) out.push(`- \`${failure.resource}\`: ${failure.problem}`);
   }
-  if (facts.acknowledged && facts.acknowledged.length > 0) {
+  if (review.acknowledged.length > 0) {
     out.push('', '## Acknowledged guardrail findings', '');
-    for (const line of facts.acknowledged) out.push(`- ${line}`);
+    for (const line of review.acknowledged) out.push(`- ${line}`);
   }
   out.push('', '## Cost per stack', '');
   for (const stack of stacks.filter((s) => s.cost.lines.length > 0)) {
@@ -239,13 +232,13 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
       );
     out.push('');
   }
-  out.push(...operatorAccessMarkdown(facts.operatorAccess ?? []));
-  const paths = pathComparison(model, facts.region);
+  out.push(...operatorAccessMarkdown(review.operatorAccess));
+  const paths = pathComparison(review.costs);
   if (paths.length > 0) out.push('## Access paths compared', '', ...paths, '');
-  const comparison = natVersusEndpoints(model, facts.region);
+  const comparison = natVersusEndpoints(review.costs);
   if (comparison.length > 0)
     out.push('## NAT gateway vs VPC endpoints', '', ...comparison.map((line) => `- ${line}`), '');
-  const prices = PRICES[facts.region];
+  const { prices } = review.costs;
   if (prices) {
     out.push('### Price sources', '');
     const sources = new Map<string, string[]>();
@@ -258,7 +251,7 @@ export function markdownReport(model: NetworkModel, facts: ReviewFacts): string 
     for (const [source, names] of sources) out.push(`- ${names.join(', ')}: ${source}`);
     out.push('');
   }
-  out.push('## Diagram', '', '```mermaid', mermaidDiagram(model).trimEnd(), '```', '');
+  out.push('## Diagram', '', '```mermaid', mermaidDiagram(review.diagram).trimEnd(), '```', '');
   return `${out.join('\n')}`;
 }
 
@@ -269,15 +262,15 @@ const verdictCell = (verdict: Verdict | undefined, missing: string) =>
       ? `reachable (${verdict.paths.join(', ') || 'direct'})`
       : 'NOT reachable';
 
-export function accountMarkdown(result: AccountReport, facts: AccountFacts): string {
+function accountMarkdown(result: AccountAssessment): string {
   const out: string[] = [];
   out.push('# Plan review against the account — ssm-access-lab', '');
   out.push(
-    `Region ${facts.region}; ${facts.terraformVersion}; AWS provider ${AWS_PROVIDER_VERSION}. Prices as of ${PRICES_AS_OF}. Nothing was applied.`,
+    `Region ${result.region}; ${result.terraformVersion}; AWS provider ${result.awsProviderVersion}. Prices as of ${result.pricesAsOf}. Nothing was applied.`,
     '',
   );
   if (result.exitCode === AccountExit.PATH_LOST) {
-    out.push('> [!CAUTION]', ...result.headlines.map((line) => `> - ${line}`), '');
+    out.push('> [!CAUTION]', ...result.headlines.map((line) => `> - ${headlineSentence(line)}`), '');
   } else if (result.exitCode === AccountExit.OK) {
     out.push('> No reachable access path is lost, and no instance is replaced.', '');
   } else {
@@ -374,8 +367,8 @@ export function accountMarkdown(result: AccountReport, facts: AccountFacts): str
   );
   if (result.policies.findings.length > 0)
     out.push('', ...result.policies.findings.map((finding) => `- ${policyFindingLine(finding)}`));
-  if (facts.acknowledged.length > 0)
-    out.push('', '## Acknowledged guardrail findings', '', ...facts.acknowledged.map((line) => `- ${line}`));
+  if (result.acknowledged.length > 0)
+    out.push('', '## Acknowledged guardrail findings', '', ...result.acknowledged.map((line) => `- ${line}`));
   if (result.operatorAccess.length > 0) out.push('', ...operatorAccessMarkdown(result.operatorAccess));
   out.push(
     '',
@@ -385,26 +378,26 @@ export function accountMarkdown(result: AccountReport, facts: AccountFacts): str
   return out.join('\n');
 }
 
-/** The Markdown report: the verdicts, what is priced per hour and what is not, the diagram. */
-export function planMarkdown(review: PlanReviewBody, diagram: string): string {
+/** The Markdown report of a user's plan: the verdicts, what is priced per hour and what is not, the diagram. */
+function planMarkdown(review: PlanAssessment): string {
   const out: string[] = [`# Plan review: ${path.basename(review.file)}`, ''];
   const configuration = configurationLine(review.configuration);
   if (configuration) out.push(configuration, '');
-  if (review.headlines.length > 0) out.push('> [!CAUTION]', ...review.headlines.map((line) => `> ${line}`), '');
+  if (review.headlines.length > 0)
+    out.push('> [!CAUTION]', ...review.headlines.map((line) => `> ${headlineSentence(line)}`), '');
   out.push('## Instances', '');
   for (const block of review.instances) {
     out.push(`### \`${block.address}\`${block.name ? ` (${block.name})` : ''} — ${block.action}`, '');
-    out.push(...block.lines.map((line) => `- ${line}`));
+    out.push(...verdictList(block.verdicts).map((verdict) => `- ${verdict.text}`));
     for (const assumption of block.assumptions) out.push(`- *Assumed:* ${assumption}`);
     out.push('');
   }
-  const region = regionOf(review.model) ?? 'us-east-1';
+  const { region, regionFromPlan, stack: cost } = review.cost;
   // Everything the configuration holds after the plan: what it costs by the hour while it stands.
-  const cost = stackCost(review.model, PLAN_STACK, region, true);
   out.push(
     '## Cost per hour',
     '',
-    `Region ${region} (from the plan's endpoints or subnets), prices from the review's table.`,
+    `Region ${region} (${regionFromPlan ? "from the plan's endpoints or subnets" : 'the plan names none in its endpoints or subnets, so the default'}), prices from the review's table.`,
     '',
   );
   for (const line of cost.lines)
@@ -416,28 +409,15 @@ export function planMarkdown(review: PlanReviewBody, diagram: string): string {
     `Priced: ${usd(cost.knownUsdPerHour)}/h for ${cost.lines.length - cost.unknown.length} item(s)${cost.unknown.length > 0 ? `; not priced: ${cost.unknown.length} (named above), so the total is a lower bound` : ''}.`,
     '',
   );
-  out.push('## Diagram', '', '```mermaid', diagram.trimEnd(), '```', '');
+  out.push('## Diagram', '', '```mermaid', mermaidDiagram(review.diagram).trimEnd(), '```', '');
   return out.join('\n');
-}
-
-/** The region the plan's endpoints or subnets name, for prices. */
-function regionOf(model: NetworkModel): string | undefined {
-  for (const endpoint of model.all('aws_vpc_endpoint')) {
-    const match = /^com\.amazonaws\.([a-z0-9-]+)\./.exec(String(endpoint.values.service_name ?? ''));
-    if (match) return match[1];
-  }
-  for (const subnet of model.all('aws_subnet')) {
-    const zone = subnet.values.availability_zone;
-    if (typeof zone === 'string') return zone.replace(/[a-z]$/, '');
-  }
-  return undefined;
 }
 
 /** The instances of the VPC the temporary endpoints serve: the counts, then a row per instance. */
 function windowMarkdown(window: EndpointWindow): string[] {
   const out = [`## Instances in ${window.vpcId}, the VPC \`${window.stack}\` serves`, ''];
   if (window.unread) return [...out, `Not judged: ${window.unread}`];
-  out.push(...window.headlines.map((line) => `- ${line}`), '');
+  out.push(...window.headlines.map((line) => `- ${windowHeadlineSentence(line)}`), '');
   if (window.instances.length === 0) return out;
   const registration = window.instances.some((i) => i.registration);
   out.push(

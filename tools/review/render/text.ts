@@ -1,20 +1,27 @@
 /** The terminal's text: short, one block per stack or instance, the verdict lines as the reports word them. */
 import * as path from 'path';
-import type { AccountReport, PlanReviewBody } from '../reports';
-import { applyFailures } from '../rules/apply-checks';
+import type { AccountAssessment, Assessment, OfflineAssessment, PlanAssessment } from '../assessment/assess';
+import { verdictList } from '../assessment/instances';
+import type { EndpointWindow } from '../assessment/window';
+import type { OperatorAccess } from '../rules/operator-access';
+import type { Verdict } from '../rules/reachability';
 import {
-  EndpointWindow,
-  InstanceBlock,
-  reviewInstances,
-  reviewStacks,
-  ReviewFacts,
-  PLAN_STACK,
-} from '../assessment/assessment';
-import { OperatorAccess } from '../rules/operator-access';
-import { NetworkModel } from '../model/plan-model';
-import { planPolicies, policyFindingLine } from '../rules/policies';
-import { Verdict } from '../rules/reachability';
-import { accessVerdict, changeWords, configurationLine, natVersusEndpoints, usd } from './words';
+  accessVerdict,
+  changeWords,
+  configurationLine,
+  headlineSentence,
+  natVersusEndpoints,
+  policyFindingLine,
+  usd,
+  windowHeadlineSentence,
+} from './words';
+
+/** The terminal's text of any review. */
+export function renderText(assessment: Assessment): string {
+  if (assessment.mode === 'offline') return offlineText(assessment);
+  if (assessment.mode === 'account') return accountText(assessment);
+  return planText(assessment);
+}
 
 /** A path in one word for the terminal, or what stands for it when the instance is not there. */
 function reachableWord(verdict: Verdict | undefined, missing: string): string {
@@ -42,20 +49,19 @@ function operatorAccessText(results: readonly OperatorAccess[]): string[] {
   ];
 }
 
-/** The short version printed to the terminal. */
-export function textReport(model: NetworkModel, facts: ReviewFacts): string {
+/** The short version of the offline review printed to the terminal. */
+function offlineText(review: OfflineAssessment): string {
   const out: string[] = [];
-  out.push(`Offline plan review (${facts.region}, no AWS account; placeholders listed in the Markdown report)`, '');
-  const stacks = reviewStacks(model, facts.region);
-  const width = Math.max(...stacks.map((stack) => stack.stack.length)) + 1;
-  for (const stack of stacks) {
+  out.push(`Offline plan review (${review.region}, no AWS account; placeholders listed in the Markdown report)`, '');
+  const width = Math.max(...review.stacks.map((stack) => stack.stack.length)) + 1;
+  for (const stack of review.stacks) {
     const count = Object.values(stack.creates).reduce((a, b) => a + b, 0);
     const cost =
       stack.cost.unknown.length > 0 ? `≥ ${usd(stack.cost.knownUsdPerHour)}/h` : `${usd(stack.cost.knownUsdPerHour)}/h`;
     out.push(`  ${stack.stack.padEnd(width)} ${String(count).padStart(3)} to create   ${cost}`);
   }
   out.push('');
-  for (const i of reviewInstances(model)) {
+  for (const i of review.instances) {
     out.push(
       `  ${i.name} — ${i.accessPath}`,
       `    ${i.sessionManager.text}`,
@@ -64,33 +70,31 @@ export function textReport(model: NetworkModel, facts: ReviewFacts): string {
       `    Sessions: ${i.audit}`,
     );
   }
-  const failures = applyFailures(model);
-  if (failures.length > 0) {
+  if (review.applyFailures.length > 0) {
     out.push(
       '',
-      `  Apply would fail (${failures.length}):`,
-      ...failures.map((failure) => `    ${failure.resource}: ${failure.problem}`),
+      `  Apply would fail (${review.applyFailures.length}):`,
+      ...review.applyFailures.map((failure) => `    ${failure.resource}: ${failure.problem}`),
     );
   }
-  const policies = planPolicies(model);
-  if (policies.findings.length > 0)
+  if (review.policies.findings.length > 0)
     out.push(
       '',
-      `  IAM policy findings (${policies.findings.length}):`,
-      ...policies.findings.map((finding) => `    ${policyFindingLine(finding).replace(/`/g, '')}`),
+      `  IAM policy findings (${review.policies.findings.length}):`,
+      ...review.policies.findings.map((finding) => `    ${policyFindingLine(finding).replace(/`/g, '')}`),
     );
-  const access = operatorAccessText(facts.operatorAccess ?? []);
+  const access = operatorAccessText(review.operatorAccess);
   if (access.length > 0) out.push('', ...access);
-  const comparison = natVersusEndpoints(model, facts.region);
+  const comparison = natVersusEndpoints(review.costs);
   if (comparison.length > 0) out.push('', ...comparison.map((line) => `  ${line}`));
   return `${out.join('\n')}\n`;
 }
 
-export function accountText(result: AccountReport): string {
+function accountText(review: AccountAssessment): string {
   const out: string[] = [''];
-  if (result.headlines.length > 0) out.push(...result.headlines.map((line) => `  ! ${line}`), '');
-  const width = Math.max(0, ...result.stacks.map((stack) => stack.stack.length)) + 1;
-  for (const stack of result.stacks) {
+  if (review.headlines.length > 0) out.push(...review.headlines.map((line) => `  ! ${headlineSentence(line)}`), '');
+  const width = Math.max(0, ...review.stacks.map((stack) => stack.stack.length)) + 1;
+  for (const stack of review.stacks) {
     const c = stack.counts;
     out.push(
       `  ${stack.stack.padEnd(width)} +${c.create} ~${c.update} ±${c.replace} -${c.delete} =${c.unchanged}   ${usd(stack.usdPerHourNow)}/h → ${usd(stack.usdPerHourAfter)}/h`,
@@ -99,16 +103,16 @@ export function accountText(result: AccountReport): string {
     for (const change of stack.changes.filter((ch) => ch.kind === 'delete' || ch.kind === 'replace'))
       out.push(`      ${changeWords(change)}`);
   }
-  if (result.policies.findings.length > 0)
+  if (review.policies.findings.length > 0)
     out.push(
       '',
-      `  IAM policy findings (${result.policies.findings.length}):`,
-      ...result.policies.findings.map((finding) => `    ${policyFindingLine(finding).replace(/`/g, '')}`),
+      `  IAM policy findings (${review.policies.findings.length}):`,
+      ...review.policies.findings.map((finding) => `    ${policyFindingLine(finding).replace(/`/g, '')}`),
     );
-  const access = operatorAccessText(result.operatorAccess);
+  const access = operatorAccessText(review.operatorAccess);
   if (access.length > 0) out.push('', ...access);
   out.push('');
-  for (const i of result.instances) {
+  for (const i of review.instances) {
     if (i.forwardingTarget) {
       out.push(`  ${i.name} (${i.kind}): forwarding target`);
       continue;
@@ -121,7 +125,7 @@ export function accountText(result: AccountReport): string {
       `  ${i.name} (${i.kind}): Session Manager ${reachableWord(i.before?.sessionManager, 'not deployed')} → ${reachableWord(i.after?.sessionManager, 'destroyed')}; SSH ${reachableWord(i.before?.ssh, 'not deployed')} → ${reachableWord(i.after?.ssh, 'destroyed')}${forwarding}`,
     );
   }
-  if (result.window) out.push('', ...windowText(result.window));
+  if (review.window) out.push('', ...windowText(review.window));
   return `${out.join('\n')}\n`;
 }
 
@@ -130,7 +134,7 @@ function windowText(window: EndpointWindow): string[] {
   if (window.unread) return [`  ${window.stack} in ${window.vpcId}: its instances were not judged — ${window.unread}`];
   const out = [
     `  ${window.stack} in ${window.vpcId}: ${window.instances.length} instance(s), Session Manager now → with these endpoints`,
-    ...window.headlines.map((line) => `    ${line}`),
+    ...window.headlines.map((line) => `    ${windowHeadlineSentence(line)}`),
   ];
   for (const instance of window.instances) {
     const agent = instance.registration ? `; agent ${instance.registration.status}` : '';
@@ -144,21 +148,20 @@ function windowText(window: EndpointWindow): string[] {
   return out;
 }
 
-function planHeading(block: InstanceBlock): string {
-  return `${block.address}${block.name ? ` (${block.name})` : ''} — ${block.action}`;
-}
-
-/** The terminal's text: a block per instance, the lab review's verdict lines and wording. */
-export function planText(review: PlanReviewBody): string {
+/** The terminal's text of a user's plan: a block per instance, the lab review's verdict lines and wording. */
+function planText(review: PlanAssessment): string {
   const out: string[] = [
     `Plan review of ${path.basename(review.file)} (${review.kind === 'plan' ? 'a plan' : 'a state, judged as it stands'}; no AWS account, no Terraform run)`,
     '',
   ];
   const configuration = configurationLine(review.configuration);
   if (configuration) out.push(`  ${configuration}`, '');
-  if (review.headlines.length > 0) out.push(...review.headlines.map((line) => `  ! ${line}`), '');
+  if (review.headlines.length > 0) out.push(...review.headlines.map((line) => `  ! ${headlineSentence(line)}`), '');
   for (const block of review.instances) {
-    out.push(`  ${planHeading(block)}`, ...block.lines.map((line) => `    ${line}`));
+    out.push(
+      `  ${block.address}${block.name ? ` (${block.name})` : ''} — ${block.action}`,
+      ...verdictList(block.verdicts).map((verdict) => `    ${verdict.text}`),
+    );
     for (const assumption of block.assumptions) out.push(`    Assumed: ${assumption}`);
     out.push('');
   }
@@ -166,9 +169,14 @@ export function planText(review: PlanReviewBody): string {
     out.push('  Before → after:');
     for (const change of review.changes)
       out.push(
-        `    ${change.id.slice(PLAN_STACK.length + 1)} (${change.kind}): Session Manager ${reachableWord(change.before?.sessionManager, 'not deployed')} → ${reachableWord(change.after?.sessionManager, 'destroyed')}; SSH ${reachableWord(change.before?.ssh, 'not deployed')} → ${reachableWord(change.after?.ssh, 'destroyed')}`,
+        `    ${change.address} (${change.kind}): Session Manager ${reachableWord(change.before?.sessionManager, 'not deployed')} → ${reachableWord(change.after?.sessionManager, 'destroyed')}; SSH ${reachableWord(change.before?.ssh, 'not deployed')} → ${reachableWord(change.after?.ssh, 'destroyed')}`,
       );
     out.push('');
   }
+  const { cost } = review;
+  out.push(
+    `  Cost: ${usd(cost.stack.knownUsdPerHour)}/h for ${cost.stack.lines.length - cost.stack.unknown.length} priced item(s) in ${cost.region}${cost.regionFromPlan ? '' : ` (the plan names no region; prices of ${cost.region})`}${cost.stack.unknown.length > 0 ? `; ${cost.stack.unknown.length} not priced, so a lower bound` : ''} (items in the report)`,
+    '',
+  );
   return `${out.join('\n')}`;
 }

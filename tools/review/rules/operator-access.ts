@@ -10,7 +10,7 @@
 import { createHash } from 'crypto';
 import { evaluateValue, UnevaluableExpression } from '../../../lib/terraform-expressions';
 import { evaluateRequest, IamRequest, wildcardMatches } from '../../../lib/iam-policy';
-import { TerraformState } from '../../terraform-json';
+import { SynthesizedStack, TerraformState } from '../../terraform-json';
 
 /** The Session document `aws ssm start-session` uses when the command names none. */
 export const DEFAULT_SESSION_DOCUMENT = 'SSM-SessionManagerRunShell';
@@ -350,13 +350,6 @@ export function checkOperatorAccess(
     commands.push({ output, command, calls: checked, notes, outsideDocuments });
   }
   return { stack, commands, missing };
-}
-
-/** A synthesized stack: the parts the check reads. */
-export interface SynthesizedStack {
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
-  readonly output?: Readonly<Record<string, { readonly value: unknown }>>;
-  readonly provider?: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
 }
 
 /** The account the made-up ARNs carry (AWS's documentation account). */

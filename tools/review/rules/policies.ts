@@ -43,13 +43,3 @@ export function planPolicies(model: NetworkModel): PlanPolicies {
   }
   return { checked, findings };
 }
-
-/** One line per finding, as the report lists them. */
-export function policyFindingLine(finding: PlanPolicyFinding): string {
-  return `\`${finding.resource}\` ${finding.attribute}, ${finding.statement}: ${finding.message} (${finding.fix})`;
-}
-
-/** `The 1 policy document` / `The 3 policy documents`. */
-export function policyCount(count: number): string {
-  return `The ${count} policy document${count === 1 ? '' : 's'}`;
-}

@@ -1,10 +1,10 @@
 /**
- * `npm run review -- --account`: what this plan does to the deployed lab. Synthesizes the stacks
- * exactly as `cdktf deploy` would (the user's AWS settings, the real state backend), plans them
- * with Terraform in one run — each stack a module of one root, against its own deployed state;
- * never applied, no state written — and compares the model of what is deployed now (the plan's prior
- * state) with the model of what will be (its planned values): reachability before → after, what is
- * replaced, and the cost per hour now and after.
+ * The account review's source (`npm run review -- --account`): synthesizes the stacks exactly as
+ * `cdktf deploy` would (the user's AWS settings, the real state backend) and plans them with
+ * Terraform in one run — each stack a module of one root, against its own deployed state; never
+ * applied, no state written — and reads the VPC `ssm-endpoints` is planned for. It hands on the
+ * plans (whose prior state is what is deployed now) and the facts of the run; the pipeline
+ * (review.ts) compares before → after and renders it.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -20,18 +20,11 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { EndpointsVariable } from '../../../lib/temporary-endpoints-inputs';
-import { AccountExit, assessWindow, compareInstances, headlinesOf, summarizeStack } from '../assessment/assessment';
-import { NetworkModel } from '../model/plan-model';
-import { PlanJson, priorPlan, TerraformState } from '../../terraform-json';
-import { planPolicies } from '../rules/policies';
-import { synthesizedOperatorAccess } from '../rules/operator-access';
-import { accountMarkdown } from '../render/markdown';
-import type { AccountFacts, AccountReport, StackReviewOutcome } from '../reports';
-import { accountText } from '../render/text';
+import { PlanJson, SynthesizedStack, TerraformState } from '../../terraform-json';
 import { combinedState, planTogether, PlanUnit, unitOf } from '../../plan-together';
 import { readStackState } from '../../state';
 import { readStacks, ReviewError, terraformOrExplain } from './common';
-import { ExistingVpc, existingVpcKey, readExistingVpc, VpcReadError, VpcReaderClients } from './existing-vpc';
+import { ExistingVpc, readExistingVpc, VpcReadError, VpcReaderClients } from './existing-vpc';
 
 export interface AccountReviewOptions {
   /** The app's folder: `cdktf deploy` keeps local state files here (`terraform.<stack>.tfstate`). */
@@ -66,8 +59,32 @@ export interface AccountReviewOptions {
   readonly vpcClients?: (region: string) => VpcReaderClients;
 }
 
-export interface AccountReviewResult extends AccountReport {
-  readonly text: string;
+/** What became of one stack in the account review. */
+export interface StackReviewOutcome {
+  readonly stack: string;
+  readonly status: 'planned' | 'skipped' | 'failed';
+  /** Why skipped or failed: one line saying what to do. */
+  readonly reason?: string;
+  /** Where Terraform's full output went, when it failed. */
+  readonly logFile?: string;
+  readonly seconds: number;
+}
+
+/** The lab's plans against the account, and the facts of the run. */
+export interface AccountPlans {
+  readonly outcomes: readonly StackReviewOutcome[];
+  /** Each planned stack's plan, by stack name in order. */
+  readonly plans: Readonly<Record<string, PlanJson>>;
+  readonly region: string;
+  readonly terraformVersion: string;
+  /** The guardrail findings the settings acknowledge. */
+  readonly acknowledged: readonly string[];
+  /** The reviewed stacks as synthesized: their printed commands and operator policies are checked. */
+  readonly synthesized: Readonly<Record<string, SynthesizedStack>>;
+  readonly partition: string;
+  /** The temporary endpoints' stack, and the VPC it is planned for as read from the account (or why not). */
+  readonly endpointsStack: string;
+  readonly existing?: ExistingVpc | { readonly vpcId: string; readonly unread: string };
 }
 
 /** Where the account review synthesizes: one level under the app's folder, as `cdktf.out` is, so relative state paths hold. */
@@ -148,7 +165,7 @@ function firstError(output: string): string {
   return line.replace(/^[│╷╵\s]*/, '').trim();
 }
 
-export async function runAccountReview(options: AccountReviewOptions): Promise<AccountReviewResult> {
+export async function planAgainstAccount(options: AccountReviewOptions): Promise<AccountPlans> {
   const env = options.env ?? process.env;
   const terraform = terraformOrExplain(env);
   const { config } = options;
@@ -258,54 +275,20 @@ export async function runAccountReview(options: AccountReviewOptions): Promise<A
   const existing = plans[endpoints]
     ? await readEndpointsVpc(plans[endpoints], config.region, accountEnv, options, progressOf(options))
     : undefined;
-  const judged =
-    existing && 'state' in existing ? { ...ordered, [existingVpcKey(existing.vpcId)]: existing.state } : ordered;
-  const after = new NetworkModel(judged);
-  const before = new NetworkModel(
-    Object.fromEntries(Object.entries(judged).map(([stack, plan]) => [stack, priorPlan(plan)])),
-  );
-  const compared = compareInstances(before, after);
-  // The existing VPC's instances are the window's section; the lab's stay in the table of the lab.
-  const instances = existing ? compared.filter((change) => change.stack !== existingVpcKey(existing.vpcId)) : compared;
-  const window =
-    existing === undefined
-      ? undefined
-      : 'state' in existing
-        ? assessWindow(endpoints, existing, before, after)
-        : { stack: endpoints, vpcId: existing.vpcId, instances: [], headlines: [], unread: existing.unread };
-  const stackSummaries = Object.keys(ordered).map((stack) =>
-    summarizeStack(stack, ordered[stack], before, after, config.region),
-  );
-  const headlines = headlinesOf(compared, judged, after);
-  const failed = outcomes.some((outcome) => outcome.status === 'failed');
-  const exitCode = failed ? AccountExit.ERROR : headlines.length > 0 ? AccountExit.PATH_LOST : AccountExit.OK;
-  const facts: AccountFacts = {
+  return {
+    outcomes,
+    plans: ordered,
     region: config.region,
     terraformVersion: (await version).stdout.split('\n')[0] || 'Terraform',
     acknowledged,
-  };
-  const reportFile = path.join(outDir, 'report.md');
-  const policies = planPolicies(after);
-  const result = {
-    outcomes,
-    plans: ordered,
-    instances,
-    stacks: stackSummaries,
-    headlines,
-    policies,
-    operatorAccess: synthesizedOperatorAccess(
-      readStacks(
-        synthDir,
-        synthesized.filter((stack) => wanted.has(stack)),
-      ),
-      config.partition,
+    synthesized: readStacks(
+      synthDir,
+      synthesized.filter((stack) => wanted.has(stack)),
     ),
-    exitCode,
-    window,
-    reportFile,
+    partition: config.partition,
+    endpointsStack: endpoints,
+    ...(existing ? { existing } : {}),
   };
-  fs.writeFileSync(reportFile, accountMarkdown(result, facts));
-  return { ...result, text: accountText(result) };
 }
 
 /** What a combined plan gives each stack: its plan, or why it has none. */

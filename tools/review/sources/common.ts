@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findTerraform } from '../../terraform-cli';
-import { SynthesizedStack } from '../rules/operator-access';
+import { SynthesizedStack } from '../../terraform-json';
 
 /** An error the review explains in one line (no stack trace). */
 export class ReviewError extends Error {}

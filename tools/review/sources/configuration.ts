@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ModuleConfig, Raw } from '../model/hcl-evaluate';
-import type { ConfigurationStatus, TerraformConfiguration } from '../reports';
+import type { ConfigurationStatus, TerraformConfiguration } from '../model/terraform-configuration';
 import { ConfigModule } from '../../terraform-json';
 import { ReviewError } from './common';
 

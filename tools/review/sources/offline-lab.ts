@@ -1,7 +1,8 @@
 /**
- * `npm run review`: synthesize every stack for offline review, plan them together with one
- * `terraform init`, `plan` (which validates first) and `show -json` (tools/plan-together.ts), and
- * build the report from Terraform's own plans.
+ * The offline review's source: synthesize every stack with placeholders where only AWS could
+ * answer, and plan them together with one `terraform init`, `plan` (which validates first) and
+ * `show -json` (tools/plan-together.ts). It hands on Terraform's own plans and the facts of the
+ * run; the pipeline (review.ts) assesses and renders them.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -16,13 +17,7 @@ import { addOfflineReviewStacks, offlineEndpointsVars, offlineEnvironment } from
 import { inParallel, runTerraformAsync, terraformEnvironment } from '../../terraform-cli';
 import { readStacks, terraformOrExplain } from './common';
 import { planTogether, PlanUnit } from '../../plan-together';
-import { NetworkModel } from '../model/plan-model';
-import { PlanJson } from '../../terraform-json';
-import { ReviewFacts } from '../assessment/assessment';
-import { markdownReport } from '../render/markdown';
-import { mermaidDiagram } from '../render/mermaid';
-import { textReport } from '../render/text';
-import { synthesizedOperatorAccess } from '../rules/operator-access';
+import { PlanJson, SynthesizedStack } from '../../terraform-json';
 
 /** A sample AMI id for plans that must not look one up. */
 export const PLACEHOLDER_AMI = 'ami-0123456789abcdef0';
@@ -48,15 +43,22 @@ export interface StackOutcome {
   readonly seconds: number;
 }
 
-export interface ReviewResult {
+/** The lab's plans as the offline review made them, and the facts of the run. */
+export interface OfflineLabPlans {
   readonly outcomes: StackOutcome[];
+  /** Each stack's plan (in the stacks' order when every stack planned). */
   readonly plans: Record<string, PlanJson>;
-  readonly model?: NetworkModel;
-  readonly reportFile?: string;
-  readonly text?: string;
-  readonly facts: ReviewFacts;
   /** Placeholder value → the lab-network entity it stands for. */
   readonly placeholders: ReadonlyMap<string, string>;
+  readonly region: string;
+  readonly terraformVersion: string;
+  /** What the plans put in place of what only AWS could say, one sentence each. */
+  readonly placeholderNotes: readonly string[];
+  /** The guardrail findings the settings acknowledge, each with its reason. */
+  readonly acknowledged: readonly string[];
+  /** The stacks as synthesized: their printed commands and operator policies are checked. */
+  readonly synthesized: Readonly<Record<string, SynthesizedStack>>;
+  readonly partition: string;
 }
 
 /** The lab configuration the review plans: the user's, with samples only where a plan needs a value. */
@@ -183,7 +185,7 @@ async function planAlone(
   return { stack, ok: true, seconds, plan };
 }
 
-export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
+export async function planOfflineLab(options: ReviewOptions): Promise<OfflineLabPlans> {
   const env = options.env ?? process.env;
   const terraform = terraformOrExplain(env, ', then run npm run review again');
   const outDir = path.resolve(options.outDir);
@@ -269,28 +271,17 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     });
   }
 
-  const facts: ReviewFacts = {
+  const facts = {
+    placeholders: placeholderMap,
     region: config.region,
     terraformVersion: (await version).stdout.split('\n')[0] || 'Terraform',
-    placeholders,
+    placeholderNotes: placeholders,
     acknowledged,
-    operatorAccess: synthesizedOperatorAccess(synthesized, config.partition),
+    synthesized,
+    partition: config.partition,
   };
-  if (outcomes.some((outcome) => !outcome.ok)) return { outcomes, plans, facts, placeholders: placeholderMap };
-
+  if (outcomes.some((outcome) => !outcome.ok)) return { outcomes, plans, ...facts };
   const ordered: Record<string, PlanJson> = {};
   for (const stack of stacks) ordered[stack] = plans[stack];
-  const model = new NetworkModel(ordered, placeholderMap);
-  const reportFile = path.join(outDir, 'report.md');
-  fs.writeFileSync(path.join(outDir, 'lab.mmd'), mermaidDiagram(model));
-  fs.writeFileSync(reportFile, markdownReport(model, facts));
-  return {
-    outcomes,
-    plans: ordered,
-    model,
-    reportFile,
-    facts,
-    text: textReport(model, facts),
-    placeholders: placeholderMap,
-  };
+  return { outcomes, plans: ordered, ...facts };
 }

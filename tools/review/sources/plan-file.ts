@@ -1,20 +1,12 @@
 /**
- * `npm run review -- --plan <file>`: any configuration's plan or state, as `terraform show -json`
- * writes it, judged instance by instance with the lab review's rules and wording. Nothing is
- * synthesized, nothing calls AWS, no Terraform runs. A plan made against deployed resources (with a
- * prior state) is also judged before → after, with the account review's headlines and exit codes.
+ * The source of `npm run review -- --plan <file>`: any configuration's plan or state, as
+ * `terraform show -json` writes it, read and checked. Nothing is synthesized, nothing calls AWS,
+ * no Terraform runs; the pipeline (review.ts) judges it instance by instance with the lab review's
+ * rules and wording, and before → after where the plan has a prior state.
  */
 import * as fs from 'fs';
-import { AccountExit, compareInstances, PLAN_STACK, headlinesOf, instanceBlock } from '../assessment/assessment';
-import { NetworkModel } from '../model/plan-model';
-import { PlanJson, priorPlan, stateAsPlan, StateValuesModule } from '../../terraform-json';
-import { Reachability } from '../rules/reachability';
-import { planMarkdown } from '../render/markdown';
-import { mermaidDiagram } from '../render/mermaid';
-import { planText } from '../render/text';
+import { PlanJson, stateAsPlan, StateValuesModule } from '../../terraform-json';
 import { ReviewError } from './common';
-import type { ConfigurationStatus, PlanReviewBody } from '../reports';
-import type { ModuleConfig } from '../model/hcl-evaluate';
 
 /** The JSON formats the review reads: Terraform 1.0 and later write 1.x. */
 const SUPPORTED_FORMAT = /^1\.\d+$/;
@@ -72,50 +64,16 @@ export function readPlanFile(file: string): PlanFile {
   );
 }
 
-export interface PlanFileReview extends PlanReviewBody {
-  readonly text: string;
-  readonly markdown: string;
-  /** The Mermaid diagram the report embeds. */
-  readonly diagram: string;
-}
-
 /**
- * Reviews a `terraform show -json` file (throws {@link ReviewError} for one it cannot read), with
- * the configuration it was made from where it was read (configuration.ts).
+ * Throws {@link ReviewError} for a plan or state with no instance to judge (none that exists after
+ * the plan): the review judges how instances are reached.
  */
-export function reviewPlanFile(file: string, configuration?: ConfigurationStatus): PlanFileReview {
-  return reviewPlan(file, readPlanFile(file), configuration);
-}
-
-/** Reviews a plan already read. */
-export function reviewPlan(file: string, read: PlanFile, configuration?: ConfigurationStatus): PlanFileReview {
-  const { kind, plan } = read;
-  const modules: Record<string, ReadonlyMap<string, ModuleConfig>> = configuration?.kind === 'read'
-    ? { [PLAN_STACK]: configuration.configuration.modules }
-    : {};
-  const model = new NetworkModel({ [PLAN_STACK]: plan }, new Map(), modules);
-  const reach = Reachability.of(model);
-  const instances = model.all('aws_instance');
-  if (instances.length === 0)
+export function assertHoldsInstances(file: string, read: PlanFile): void {
+  const holds = (read.plan.resource_changes ?? []).some(
+    (change) => change.mode === 'managed' && change.type === 'aws_instance' && change.change.after,
+  );
+  if (!holds)
     throw new ReviewError(
-      `--plan ${file} holds no aws_instance${kind === 'plan' ? ' that exists after the plan' : ''}: the review judges how instances are reached, so there is nothing to judge`,
+      `--plan ${file} holds no aws_instance${read.kind === 'plan' ? ' that exists after the plan' : ''}: the review judges how instances are reached, so there is nothing to judge`,
     );
-  const blocks = instances
-    .slice()
-    .sort((a, b) => a.address.localeCompare(b.address, 'en'))
-    .map((instance) => instanceBlock(reach, instance));
-
-  // A plan against deployed resources: what each path was before it.
-  const deployed = (plan.resource_changes ?? []).some((change) => change.change.before);
-  const changes =
-    kind === 'plan' && deployed
-      ? compareInstances(new NetworkModel({ [PLAN_STACK]: priorPlan(plan) }, new Map(), modules), model).filter(
-          (change) => !change.forwardingTarget || change.before !== undefined,
-        )
-      : undefined;
-  const headlines = changes ? headlinesOf(changes, { [PLAN_STACK]: plan }, model) : [];
-  const exitCode = headlines.length > 0 ? AccountExit.PATH_LOST : AccountExit.OK;
-  const review = { file, kind, model, instances: blocks, changes, headlines, exitCode, configuration };
-  const diagram = mermaidDiagram(model);
-  return { ...review, text: planText(review), markdown: planMarkdown(review, diagram), diagram };
 }
