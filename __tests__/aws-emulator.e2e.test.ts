@@ -16,6 +16,7 @@ import { addMirrorFixture } from './helpers/mirror-fixture';
 import { inlineAclEntry } from './helpers/synth';
 import { Ran, run } from './helpers/processes';
 import { reviewed } from './helpers/review-text';
+import { reportSchemaErrors } from './helpers/report-schema';
 
 // The lab deployed with the README's commands against an implementation of the AWS APIs (moto's
 // server, ../shared/aws-emulator), then used as a user would: the account review after a refresh
@@ -205,17 +206,25 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       ]);
     });
 
-    test('GIVEN the deployed lab and the same code WHEN npm run review -- --account runs THEN nothing changes, no path is cut, exit 0', async () => {
-      const review = await npmRun('review', '--account');
+    test('GIVEN the deployed lab and the same code WHEN npm run review -- --account --format json runs as a CI job would THEN the document says nothing changes and no path is cut, exit 0', async () => {
+      const review = await npmRun('review', '--account', '--format', 'json');
+      const document = JSON.parse(review.stdout);
+      expect(reportSchemaErrors(document)).toEqual([]);
+      expect(document).toMatchObject({ mode: 'account', exitCode: AccountExit.OK, headlines: [] });
       // moto reads some attributes back differently (its README): an in-place update of the
       // stack's rule descriptions may show; nothing is created, replaced or destroyed.
-      expect(review.stdout).toMatch(
-        /ssm-lab-ssm-nat \((unchanged|update)\): Session Manager reachable → reachable; SSH NOT reachable → NOT reachable/,
-      );
-      expect(review.stdout).not.toContain(' ! ');
+      const nat = document.instances.find((instance: { name: string }) => instance.name === 'ssm-lab-ssm-nat');
+      expect(['unchanged', 'update']).toContain(nat.change);
+      expect([nat.before.sessionManager.reachable, nat.after.sessionManager.reachable]).toEqual([true, true]);
+      expect([nat.before.ssh.reachable, nat.after.ssh.reachable]).toEqual([false, false]);
       // The forwarding targets in lab-network get moto's in-place updates too.
-      expect(review.stdout).toMatch(/lab-network +\+0 ~\d+ ±0 -0 =\d+/);
-      expect(review.stdout).toMatch(/lab-ssm-nat +\+0 ~\d+ ±0 -0 =\d+/);
+      for (const stack of ['lab-network', 'lab-ssm-nat'])
+        expect(document.stacks.find((candidate: { stack: string }) => candidate.stack === stack)).toMatchObject({
+          status: 'planned',
+          counts: { create: 0, replace: 0, delete: 0 },
+        });
+      // The progress and the closing lines go to stderr: stdout is the document alone.
+      expect(review.stderr).toContain('Report: ');
       expect(review.status).toBe(AccountExit.OK);
     });
 

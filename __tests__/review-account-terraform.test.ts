@@ -15,6 +15,8 @@ import { FakeSts, startFakeSts } from './helpers/fake-sts';
 import { configWith } from './helpers/synth';
 import { describeWithTerraform } from './helpers/terraform';
 import { reviewed } from './helpers/review-text';
+import { reportDocument } from '../tools/review/render/json';
+import { reportSchemaErrors } from './helpers/report-schema';
 import { DescribeNatGatewaysCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient, ListInstanceProfilesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -282,6 +284,23 @@ describeWithTerraform('review --account with Terraform', () => {
     );
     expect(exitCode).toBe(AccountExit.OK);
     expect(results.unchanged.assessment.policies.findings).toEqual([]);
+  });
+
+  test("GIVEN every account review of this file WHEN rendered as JSON THEN each document conforms to the schema, with the review's exit code and headlines", () => {
+    for (const [label, result] of Object.entries(results)) {
+      const document = reportDocument(result.assessment);
+      expect([label, reportSchemaErrors(document)]).toEqual([label, []]);
+      expect(document.exitCode).toBe(result.exitCode);
+      expect((document.headlines as { text: string }[]).map((headline) => headline.text)).toEqual(
+        reviewed(result).headlines,
+      );
+    }
+    const cut = reportDocument(results.natRouteRemoved.assessment).headlines as { kind: string; causes?: unknown[] }[];
+    expect(cut[0]).toMatchObject({
+      kind: 'path-cut',
+      path: 'sessionManager',
+      causes: [{ kind: 'delete', resource: 'lab-ssm-nat/aws_route.private-1-default-route[0]' }],
+    });
   });
 
   test('GIVEN the deployed fixture and what a killed apply left WHEN leftovers are listed and deleted THEN only the orphans, then none', async () => {

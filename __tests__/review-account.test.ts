@@ -3,12 +3,18 @@ import * as path from 'path';
 import { accountEnvironment, explainFailure } from '../tools/review/sources/account';
 import { needsInit } from '../tools/terraform-cli';
 import { offlineEnvironment } from '../tools/review/sources/offline-app';
-import { parseReviewArguments } from '../tools/review/arguments';
+import { parseReviewArguments, wantsJson } from '../tools/review/arguments';
 import { ReviewError } from '../tools/review/sources/common';
 
 describe('review arguments', () => {
   test('GIVEN no arguments WHEN parsed THEN the offline review', () => {
-    expect(parseReviewArguments([])).toEqual({ account: false, endpointsArgs: [], stacks: undefined, refresh: true });
+    expect(parseReviewArguments([])).toEqual({
+      account: false,
+      endpointsArgs: [],
+      stacks: undefined,
+      refresh: true,
+      format: 'text',
+    });
   });
 
   test('GIVEN --account with ssm-endpoints inputs and stacks WHEN parsed THEN Terraform arguments, in both spellings', () => {
@@ -31,7 +37,16 @@ describe('review arguments', () => {
       ],
       stacks: ['lab-ssm-nat'],
       refresh: false,
+      format: 'text',
     });
+  });
+
+  test('GIVEN --format json in either spelling WHEN parsed THEN the JSON document is asked for, and the CLI knows it before any other argument is read', () => {
+    expect(parseReviewArguments(['--plan', 'plan.json', '--format', 'json']).format).toBe('json');
+    expect(parseReviewArguments(['--account', '--format=json']).format).toBe('json');
+    expect(wantsJson(['--acount', '--format', 'json'])).toBe(true);
+    expect(wantsJson(['--format=json'])).toBe(true);
+    expect(wantsJson(['--format', 'text'])).toBe(false);
   });
 
   test('GIVEN --plan and a file WHEN parsed THEN the file is taken from where the command runs', () => {
@@ -41,6 +56,8 @@ describe('review arguments', () => {
 
   test.each([
     [['--acount'], 'unknown argument "--acount": expected --account'],
+    [['--format', 'yaml'], '--format yaml is invalid: expected --format json or --format text (the default)'],
+    [['--format'], '--format needs a value, e.g. --format json'],
     [['--account', '--var', 'novalue'], '--var "novalue" is invalid: expected name=value'],
     [['--account', '--stack'], '--stack needs a value'],
     [['--account', '--refresh=maybe'], '--refresh=maybe is invalid'],

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { reviewPlanFile } from '../tools/review/review';
-import { planBlocks } from './helpers/review-text';
 import { describeWithTerraform, init, tf, tfEnv } from './helpers/terraform';
+import { reportSchemaErrors } from './helpers/report-schema';
 import { Ran, run } from './helpers/processes';
-import { blockOf } from './helpers/review-text';
+import { blockOf, planBlocks } from './helpers/review-text';
 
 // `npm run review -- --plan` on a configuration the project did not write (__tests__/terraform/
 // user-config: nested modules, count and for_each, inline rules, aws_security_group_rule and
@@ -179,5 +179,56 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
     const lines = sample.split('\n').filter((line) => line.trim() !== '');
     expect(lines.length).toBeGreaterThan(10);
     for (const line of lines) expect(asTyped.stdout.replaceAll(dir, '/path/to/config').split('\n')).toContain(line);
+  });
+
+  test("GIVEN docs/review.md WHEN its --format json commands run as typed THEN review.json is the document the schema describes, its verdicts the text's, and the jq lines print what it says", async () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'docs', 'review.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## The JSON report'));
+    const lines = /```sh\n([\s\S]*?)```/
+      .exec(section)![1]
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    expect(lines[0]).toBe('npm run --silent review -- --plan /path/to/plan.json --format json > review.json');
+    const output = path.join(dir, 'review.json');
+    const typed = lines.map((line) =>
+      line.replace('/path/to/plan.json', planned.broken).replace(/review\.json/g, output),
+    );
+    const shell = { ...tfEnv(), SSM_LAB_REVIEW_DIR: path.join(dir, '.review-json') };
+    const ran: Ran[] = [];
+    for (const line of typed) ran.push(await run('sh', ['-c', line], ROOT, shell));
+    expect(ran.map((result) => result.status)).toEqual([0, 0, 0]);
+    // stdout is the document alone; the closing lines went to stderr, and the report was written.
+    expect(ran[0].stderr).toContain('Report: ');
+    const document = JSON.parse(fs.readFileSync(output, 'utf8'));
+    expect(reportSchemaErrors(document)).toEqual([]);
+    expect(document).toMatchObject({ mode: 'plan', exitCode: 0, headlines: [], source: { kind: 'plan' } });
+    expect(fs.existsSync(path.join(dir, '.review-json', 'plan', 'report.md'))).toBe(true);
+    const text = reviewPlanFile(planned.broken).text;
+    for (const instance of document.instances)
+      expect(blockOf(text, instance.address).filter((line) => !line.startsWith('Assumed: '))).toEqual(
+        [instance.after.sessionManager, instance.after.ssh, instance.after.forwarding]
+          .filter(Boolean)
+          .map((verdict: { text: string }) => verdict.text),
+      );
+    expect(ran[1].stdout).toBe('');
+    const cutOff = document.instances
+      .filter(
+        (instance: { after: { sessionManager: { reachable: boolean } } }) => !instance.after.sessionManager.reachable,
+      )
+      .map((instance: { address: string }) => instance.address);
+    expect(cutOff.length).toBeGreaterThan(0);
+    expect(ran[2].stdout.trim().split('\n')).toEqual(cutOff);
+  });
+
+  test('GIVEN --format json and a plan file that does not exist WHEN the review runs THEN stdout is the error object, stderr the one line, exit 1', async () => {
+    const missing = path.join(dir, 'missing.json');
+    const ran = await npmReview(['--plan', missing, '--format', 'json'], path.join(dir, '.review-missing'));
+    expect(ran.status).toBe(1);
+    const document = JSON.parse(ran.stdout);
+    expect(reportSchemaErrors(document)).toEqual([]);
+    expect(document.error.message).toBe(
+      `--plan ${missing}: cannot read it (ENOENT); expected the file terraform show -json wrote`,
+    );
+    expect(ran.stderr).toBe(`ssm-access-lab review: ${document.error.message}\n`);
   });
 });

@@ -13,6 +13,8 @@ import { describeWithTerraform, init, nullOutputs, plan as planOne, plannedValue
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { offlineEndpointsVars } from '../tools/review/sources/offline-app';
 import { DOC_PAGES, readPage } from '../tools/docs';
+import { reportDocument } from '../tools/review/render/json';
+import { reportSchemaErrors } from './helpers/report-schema';
 
 // The offline review of the default lab, end to end with the real Terraform and AWS provider:
 // assertions on Terraform's own evaluated plans, on the verdicts, and on broken variants of them.
@@ -433,6 +435,25 @@ describeWithTerraform('npm run review (offline plan review)', () => {
       fs.readFileSync(path.join(outDir, 'lab.mmd'), 'utf8').replace('flowchart LR', 'flowchart LR\n  a[unclosed -->'),
     );
     expect(check(broken).status).toBe(1);
+  });
+
+  test("GIVEN the review WHEN rendered as JSON THEN the document conforms to the schema, and holds the text's verdicts, stacks and policy checks", () => {
+    const document = reportDocument(result.assessment!);
+    expect(reportSchemaErrors(document)).toEqual([]);
+    expect(document).toMatchObject({
+      mode: 'offline',
+      exitCode: 0,
+      headlines: [],
+      applyFailures: [],
+      policyFindings: [],
+    });
+    const instances = document.instances as { name: string; after: { sessionManager: { text: string } } }[];
+    expect(instances.map((instance) => instance.name).sort()).toEqual(
+      result.assessment!.instances.map((i) => i.name).sort(),
+    );
+    for (const instance of instances) expect(result.text).toContain(`    ${instance.after.sessionManager.text}\n`);
+    expect((document.stacks as unknown[]).length).toBe(7);
+    expect((document.operatorAccess as { allowed: boolean }[]).every((access) => access.allowed)).toBe(true);
   });
 
   test('GIVEN the review WHEN its placeholders are listed THEN each stand-in is named once, and the placeholder state is where it says', () => {

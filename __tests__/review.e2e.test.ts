@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fakeTerraform } from './helpers/fake-terraform';
+import { reportSchemaErrors } from './helpers/report-schema';
 
 // npm run review's entry point as a process of its own: its exit code and what it prints.
 
@@ -38,5 +39,27 @@ describe('the review command', () => {
       'ssm-access-lab review: lab-network: terraform plan failed. Terraform said:\nError: Invalid provider configuration (fake)\nWhat to do:',
     );
     expect(result.stdout).toContain('✗ lab-network');
+  });
+
+  test("GIVEN a plan that fails and --format json WHEN the command runs THEN stdout is the error object naming the stack, step and Terraform's words, exit 1", () => {
+    const result = spawnSync(process.execPath, ['bin/app.js', 'tools/review/cli.ts', '--format', 'json'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: os.tmpdir(),
+        TERRAFORM_BINARY: fakeTerraform(),
+        SSM_LAB_REVIEW_DIR: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-json-')), '.review'),
+      },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    const document = JSON.parse(result.stdout);
+    expect(reportSchemaErrors(document)).toEqual([]);
+    expect(document.error.message).toMatch(/^terraform failed for .*lab-network/);
+    const network = document.error.details.find((detail: { stack: string }) => detail.stack === 'lab-network');
+    expect(network).toMatchObject({ stack: 'lab-network', step: 'plan' });
+    expect(network.message).toContain('Invalid provider configuration (fake)');
+    // The progress went to stderr with Terraform's words: stdout is the document alone.
+    expect(result.stderr).toContain('✗ lab-network');
   });
 });

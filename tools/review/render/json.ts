@@ -53,7 +53,8 @@ function cause(value: CutCause): Json {
 
 function headline(value: Headline): Json {
   const instance = defined({
-    id: value.instance.id,
+    // A user's plan has no stack: its instances go by their address.
+    id: value.instance.stack ? value.instance.id : value.instance.address,
     stack: value.instance.stack || undefined,
     address: value.instance.address,
     name: value.instance.name,
