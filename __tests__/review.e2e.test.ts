@@ -9,6 +9,20 @@ import { reportSchemaErrors } from './helpers/report-schema';
 
 const ROOT = path.resolve(__dirname, '..');
 
+/** The review command with a Terraform whose every plan fails. */
+function reviewWithFailingTerraform(...args: string[]) {
+  return spawnSync(process.execPath, ['bin/app.js', 'tools/review/cli.ts', ...args], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: os.tmpdir(),
+      TERRAFORM_BINARY: fakeTerraform(),
+      SSM_LAB_REVIEW_DIR: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-cli-')), '.review'),
+    },
+    encoding: 'utf8',
+  });
+}
+
 describe('the review command', () => {
   test('GIVEN no terraform WHEN the review command runs THEN it says what to install and exits 1', () => {
     const result = spawnSync(process.execPath, ['bin/app.js', 'tools/review/cli.ts'], {
@@ -24,16 +38,7 @@ describe('the review command', () => {
   });
 
   test("GIVEN a plan that fails WHEN the command runs THEN it prints the stack, Terraform's words and what to do, exit 1", () => {
-    const result = spawnSync(process.execPath, ['bin/app.js', 'tools/review/cli.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: os.tmpdir(),
-        TERRAFORM_BINARY: fakeTerraform(),
-        SSM_LAB_REVIEW_DIR: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-cli-')), '.review'),
-      },
-      encoding: 'utf8',
-    });
+    const result = reviewWithFailingTerraform();
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       'ssm-access-lab review: lab-network: terraform plan failed. Terraform said:\nError: Invalid provider configuration (fake)\nWhat to do:',
@@ -42,16 +47,7 @@ describe('the review command', () => {
   });
 
   test("GIVEN a plan that fails and --format json WHEN the command runs THEN stdout is the error object naming the stack, step and Terraform's words, exit 1", () => {
-    const result = spawnSync(process.execPath, ['bin/app.js', 'tools/review/cli.ts', '--format', 'json'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: os.tmpdir(),
-        TERRAFORM_BINARY: fakeTerraform(),
-        SSM_LAB_REVIEW_DIR: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-review-json-')), '.review'),
-      },
-      encoding: 'utf8',
-    });
+    const result = reviewWithFailingTerraform('--format', 'json');
     expect(result.status).toBe(1);
     const document = JSON.parse(result.stdout);
     expect(reportSchemaErrors(document)).toEqual([]);

@@ -78,34 +78,35 @@ interface Common {
   readonly pricesAsOf: string;
 }
 
-/** The lab planned offline: what each stack creates and costs, each instance's paths, and the lab's paths compared. */
-export interface OfflineAssessment extends Common {
-  readonly mode: 'offline';
+/** What a review of the lab's own stacks (offline or against the account) also knows: the run, the policies and the printed commands. */
+interface LabReview extends Common {
   readonly region: string;
   readonly terraformVersion: string;
-  readonly placeholders: readonly string[];
+  /** The guardrail findings the settings acknowledge, each with its reason. */
   readonly acknowledged: readonly string[];
+  readonly policies: PlanPolicies;
+  /** Each stack's printed commands checked against its printed operator policy. */
+  readonly operatorAccess: readonly OperatorAccess[];
+}
+
+/** The lab planned offline: what each stack creates and costs, each instance's paths, and the lab's paths compared. */
+export interface OfflineAssessment extends LabReview {
+  readonly mode: 'offline';
+  readonly placeholders: readonly string[];
   readonly stacks: readonly StackReview[];
   readonly instances: readonly InstanceReview[];
   readonly forwardingTargets: readonly ForwardingTargetReview[];
   readonly applyFailures: readonly ApplyFailure[];
-  readonly policies: PlanPolicies;
-  readonly operatorAccess: readonly OperatorAccess[];
   readonly costs: PathCosts;
   readonly diagram: Diagram;
 }
 
 /** The lab planned against the account: each stack's changes and cost now → after, each instance's paths now → after. */
-export interface AccountAssessment extends Common {
+export interface AccountAssessment extends LabReview {
   readonly mode: 'account';
-  readonly region: string;
-  readonly terraformVersion: string;
-  readonly acknowledged: readonly string[];
   readonly outcomes: readonly StackReviewOutcome[];
   readonly stacks: readonly StackSummary[];
   readonly instances: readonly InstanceChange[];
-  readonly policies: PlanPolicies;
-  readonly operatorAccess: readonly OperatorAccess[];
   /** With `ssm-endpoints` planned: the instances of its VPC, Session Manager now and with the endpoints. */
   readonly window?: EndpointWindow;
 }

@@ -4,7 +4,7 @@
  * version of {@link REPORT_SCHEMA_VERSION}; a removal or a rename raises it. Numbers that are not
  * known (a price missing from the table) are left out, never null.
  */
-import type { Assessment } from '../assessment/assess';
+import type { AccountAssessment, Assessment, OfflineAssessment } from '../assessment/assess';
 import type { CutCause, Headline } from '../assessment/changes';
 import type { InstanceVerdicts } from '../assessment/instances';
 import type { EndpointWindow } from '../assessment/window';
@@ -147,6 +147,11 @@ function window(value: EndpointWindow): Json {
   });
 }
 
+/** The run of a review of the lab's own stacks: where, with which Terraform, what the settings acknowledge. */
+function labSource(review: AccountAssessment | OfflineAssessment): Json {
+  return { region: review.region, terraformVersion: review.terraformVersion, acknowledged: [...review.acknowledged] };
+}
+
 /** The assessment as the JSON document (an object; {@link renderJson} writes it). */
 export function reportDocument(assessment: Assessment): Json {
   const head = {
@@ -160,12 +165,7 @@ export function reportDocument(assessment: Assessment): Json {
   if (assessment.mode === 'offline')
     return {
       ...head,
-      source: {
-        region: assessment.region,
-        terraformVersion: assessment.terraformVersion,
-        placeholders: [...assessment.placeholders],
-        acknowledged: [...assessment.acknowledged],
-      },
+      source: { ...labSource(assessment), placeholders: [...assessment.placeholders] },
       stacks: assessment.stacks.map((stack) =>
         defined({ stack: stack.stack, status: 'planned', creates: { ...stack.creates }, cost: stackCost(stack.cost) }),
       ),
@@ -188,11 +188,7 @@ export function reportDocument(assessment: Assessment): Json {
     const summaries = new Map(assessment.stacks.map((stack) => [stack.stack, stack]));
     return defined({
       ...head,
-      source: {
-        region: assessment.region,
-        terraformVersion: assessment.terraformVersion,
-        acknowledged: [...assessment.acknowledged],
-      },
+      source: labSource(assessment),
       stacks: assessment.outcomes.map((outcome) => {
         const summary = summaries.get(outcome.stack);
         return defined({
