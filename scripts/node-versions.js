@@ -6,7 +6,8 @@
  * - the app's synth, byte-identical to the synth of the Node running this script;
  * - the in-process tests (`jest --selectProjects unit`) and the V8 code cache's test
  *   (bin/code-cache.js);
- * - the offline review (`npm run review`'s command).
+ * - the offline review (`npm run review`'s command) with `--format json`, its document validated
+ *   against docs/review-report.schema.json.
  * Prints one line per step with its time; exits 1 when any step fails.
  *
  *   node scripts/node-versions.js            # 22, 24 and 26
@@ -24,6 +25,21 @@ const { run, checklist } = require('./checklist');
 /** The supported lines (package.json's engines says the same; a test compares them). */
 const MAJORS = ['22', '24', '26'];
 const ROOT = path.resolve(__dirname, '..');
+
+/** What is wrong with a review's JSON document: not JSON, or what the schema refuses (Ajv, draft 2020-12). */
+function reportProblems(stdout) {
+  let document;
+  try {
+    document = JSON.parse(stdout);
+  } catch (error) {
+    return [`stdout is not one JSON document: ${error.message}`];
+  }
+  const Ajv2020 = require('ajv/dist/2020').default;
+  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs', 'review-report.schema.json'), 'utf8'));
+  const validate = new Ajv2020({ allErrors: true, strict: true, validateFormats: false }).compile(schema);
+  if (document.mode !== 'offline') return [`mode ${document.mode}, expected offline`];
+  return validate(document) ? [] : validate.errors.map((error) => `${error.instancePath || '/'} ${error.message}`);
+}
 
 /** A command run in the project, with extra environment variables. */
 function runHere(command, args, env = {}) {
@@ -80,11 +96,15 @@ function main() {
     const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
     step('unit tests (jest --selectProjects unit)', runHere(node, [jest, '--selectProjects', 'unit', '--silent']));
     step('V8 code cache (code-cache.e2e)', runHere(node, [jest, '--selectProjects', 'e2e', '--silent', 'code-cache']));
+    const review = runHere(node, ['bin/app.js', 'tools/review/cli.ts', '--format', 'json'], {
+      SSM_LAB_REVIEW_DIR: path.join(scratch, `review-node${major}`),
+    });
+    const problems = review.status === 0 ? reportProblems(review.stdout) : [];
     step(
-      'offline review',
-      runHere(node, ['bin/app.js', 'tools/review/cli.ts'], {
-        SSM_LAB_REVIEW_DIR: path.join(scratch, `review-node${major}`),
-      }),
+      'offline review, --format json: the document its schema describes',
+      review,
+      review.status === 0 && problems.length === 0,
+      problems.join('\n'),
     );
   }
   fs.rmSync(scratch, { recursive: true, force: true });
