@@ -656,7 +656,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
         '  module.app.aws_instance.this[0] (app-0) — unchanged\n    Session Manager: reachable via NAT gateway (0.0.0.0/0 → NAT gateway in core-public-a → internet gateway; 443 out)\n',
       );
       expect(stdout).toContain(
-        '  aws_instance.bastion (bastion) — unchanged\n    Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role; the instance security groups allow no outbound 443\n    SSH: reachable from 203.0.113.0/24 (',
+        '  aws_instance.bastion (bastion) — unchanged\n    Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role (Default Host Management Configuration would manage it if the account turned it on: off by default, and not set in this plan); the instance security groups allow no outbound 443\n    SSH: reachable from 203.0.113.0/24 (',
       );
       expect(status).toBe(0);
     });

@@ -48,7 +48,7 @@ const EXPECTED: readonly (readonly [string, string, RegExp])[] = [
     'good',
     'readonly',
     new RegExp(
-      `^Session Manager: NOT reachable — the role module\\.site\\["good"\\]\\.module\\.instance\\["readonly"\\]\\.aws_iam_role\\.this\\[0\\] is not allowed ${AGENT_ACTIONS}$`,
+      `^Session Manager: NOT reachable — the role module\\.site\\["good"\\]\\.module\\.instance\\["readonly"\\]\\.aws_iam_role\\.this\\[0\\] is not allowed ${AGENT_ACTIONS} \\(Default Host Management Configuration would manage it if the account turned it on: off by default, and not set in this plan\\)$`,
     ),
   ],
   [

@@ -122,7 +122,7 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
       'SSH: reachable from 203.0.113.0/24 (port 22 open from 203.0.113.0/24; public address; route to the internet gateway; existing key pair team-key)',
     );
     expect(bastion[0]).toBe(
-      'Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role; the instance security groups allow no outbound 443',
+      'Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role (Default Host Management Configuration would manage it if the account turned it on: off by default, and not set in this plan); the instance security groups allow no outbound 443',
     );
   });
 
@@ -142,7 +142,8 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
     const review = reviewPlanFile(planned.broken);
     const block = (address: string) => planBlocks(review).find((i) => i.address === address)!.lines;
     const roleLacks =
-      'the role module.role.aws_iam_role.this is not allowed ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel';
+      'the role module.role.aws_iam_role.this is not allowed ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel' +
+      ' (Default Host Management Configuration would manage it if the account turned it on: off by default, and not set in this plan)';
     expect(block('module.app.aws_instance.this[1]')[0]).toBe(
       `Session Manager: NOT reachable — ${roleLacks}; the instance security groups allow no outbound 443; core-private-a has no default route (0.0.0.0/0) to the internet, and core has no Session Manager endpoints`,
     );

@@ -79,7 +79,7 @@ describeWithTerraform('npm run review -- --plan on configurations written the wa
       'Session Manager: reachable via internet gateway (public address; 0.0.0.0/0 → internet gateway; 443 out)',
     );
     expect(block('aws_instance.unmanaged')[0]).toBe(
-      'Session Manager: NOT reachable — the role aws_iam_role.bare is not allowed ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel',
+      'Session Manager: NOT reachable — the role aws_iam_role.bare is not allowed ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel (Default Host Management Configuration would manage it if the account turned it on: off by default, and not set in this plan)',
     );
   });
 });

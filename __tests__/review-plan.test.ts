@@ -140,7 +140,7 @@ describe('readPlanFile', () => {
         name: 'web',
         action: 'unchanged',
         lines: [
-          'Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role; the instance security groups allow no outbound 443',
+          'Session Manager: NOT reachable — no instance profile, so the SSM Agent has no Systems Manager role (Default Host Management Configuration would manage it if the account turned it on: off by default, and not set in this plan); the instance security groups allow no outbound 443',
           'SSH: reachable from 198.51.100.0/24 (port 22 open from 198.51.100.0/24; public address; route to the internet gateway; existing key pair k)',
         ],
         assumptions: [],

@@ -218,19 +218,21 @@ function assessPlan(input: PlanInput): PlanAssessment {
     ? { [PLAN_STACK]: configuration.configuration.modules }
     : {};
   const model = new NetworkModel({ [PLAN_STACK]: plan }, new Map(), modules);
-  const reach = Reachability.of(model);
+  // A user's plan does not hold the account's Default Host Management setting: the verdicts say what it would do.
+  const options = { defaultHostManagementHint: true };
+  const reach = Reachability.of(model, options);
   const instances = model
     .all('aws_instance')
     .sort((a, b) => a.address.localeCompare(b.address, 'en'))
     .map((instance) => instanceBlock(reach, instance));
   // A plan against deployed resources: what each path was before it.
   const deployed = (plan.resource_changes ?? []).some((change) => change.change.before);
-  const changes =
-    kind === 'plan' && deployed
-      ? compareInstances(new NetworkModel({ [PLAN_STACK]: priorPlan(plan) }, new Map(), modules), model).filter(
-          (change) => !change.forwardingTarget || change.before !== undefined,
-        )
-      : undefined;
+  const prior =
+    kind === 'plan' && deployed ? new NetworkModel({ [PLAN_STACK]: priorPlan(plan) }, new Map(), modules) : undefined;
+  if (prior) Reachability.of(prior, options);
+  const changes = prior
+    ? compareInstances(prior, model).filter((change) => !change.forwardingTarget || change.before !== undefined)
+    : undefined;
   const headlines = changes ? headlinesOf(changes, { [PLAN_STACK]: plan }) : [];
   const named = regionOfPlan(model);
   const region = named ?? DEFAULT_PLAN_REGION;

@@ -32,6 +32,8 @@ export interface RoleVerdict {
   readonly ok: boolean;
   /** Why not, naming the role and the missing actions. */
   readonly problem?: string;
+  /** The agent's actions the role is not allowed (when that is why not). */
+  readonly missing?: readonly string[];
   /** Conditions the verdict took to hold (an Allow's) or not to match (a Deny's): the plan cannot decide them. */
   readonly assumptions?: readonly string[];
 }
@@ -66,8 +68,11 @@ function conditionWords(statement: Statement, policy: string): string {
   return `${which} of ${policy} (${Object.keys(statement.Condition ?? {}).join(', ')})`;
 }
 
-/** Does the trust policy let EC2 assume the role? Undefined when the plan does not know it yet. */
-export function trustsEc2(assumeRolePolicy: unknown): boolean | undefined {
+/** The service principal a role must trust: EC2 for an instance profile's role, Systems Manager for Default Host Management's. */
+export type TrustedService = 'ec2.amazonaws.com' | 'ssm.amazonaws.com';
+
+/** Does the trust policy let the service assume the role? Undefined when the plan does not know it yet. */
+export function trustsService(assumeRolePolicy: unknown, service: TrustedService): boolean | undefined {
   const statements = statementsOf(assumeRolePolicy);
   if (!statements) return undefined;
   return statements.some((statement) => {
@@ -76,7 +81,7 @@ export function trustsEc2(assumeRolePolicy: unknown): boolean | undefined {
     const principal = statement.Principal;
     const services =
       typeof principal === 'object' && principal !== null ? list((principal as { Service?: unknown }).Service) : [];
-    return principal === '*' || services.includes('ec2.amazonaws.com') || services.includes('ec2.amazonaws.com.cn');
+    return principal === '*' || services.includes(service) || services.includes(`${service}.cn`);
   });
 }
 
@@ -105,14 +110,25 @@ function managedPolicy(
   return undefined;
 }
 
-/** The instance profile's role and whether it can carry Session Manager. */
-export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
+/**
+ * Whether a role can carry Session Manager's agent: an instance profile's role (trusted by EC2),
+ * or with `ssm.amazonaws.com` the role Default Host Management Configuration names.
+ */
+export function judgeRole(
+  model: NetworkModel,
+  role: Entity,
+  trusted: TrustedService = 'ec2.amazonaws.com',
+): RoleVerdict {
   const name = model.label(role);
-  const trust = trustsEc2(role.values.assume_role_policy);
+  const trust = trustsService(role.values.assume_role_policy, trusted);
   if (trust === false)
     return {
       ok: false,
-      problem: `the role ${name} does not trust ec2.amazonaws.com (its trust policy has no Allow of sts:AssumeRole for the EC2 service), so the instance cannot use it`,
+      problem:
+        trusted === 'ec2.amazonaws.com'
+          ? `the role ${name} does not trust ec2.amazonaws.com (its trust policy has no Allow of sts:AssumeRole for the EC2 service), so the instance cannot use it`
+          : `the role ${name} does not trust ssm.amazonaws.com (its trust policy has no Allow of sts:AssumeRole for Systems Manager), so Default Host Management cannot use it`,
+      missing: [...SESSION_MANAGER_ACTIONS],
     };
 
   const policies: NamedPolicy[] = [];
@@ -208,6 +224,7 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
     return {
       ok: false,
       problem: `the role ${name}'s permissions boundary ${boundary!.name} does not allow ${capped.join(', ')} (a boundary caps what the role's policies grant)`,
+      missing,
     };
   // What the review cannot read may grant what the rest lacks: an assumption, never a refusal.
   if (unknownPolicies.length > 0 && capped.length === 0 && denied.length === 0) {
@@ -216,7 +233,7 @@ export function judgeRole(model: NetworkModel, role: Entity): RoleVerdict {
     );
     return { ok: true, assumptions: [...assumptions] };
   }
-  return { ok: false, problem: `the role ${name} is not allowed ${missing.join(', ')}` };
+  return { ok: false, problem: `the role ${name} is not allowed ${missing.join(', ')}`, missing };
 }
 
 /** Whether a policy statement's `Principal` takes in the instance role (its ARN, when the plan knows it). */

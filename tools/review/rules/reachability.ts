@@ -18,6 +18,7 @@ import { FORWARDS_TO_TAG, parseForwardsTo } from '../../../lib/forwarding-target
 import { endpointPolicyRefuses, judgeRole } from './agent-role';
 import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
 import { allowsTcp, blockOf, Network, Rule } from './network';
+import { TransitGateways } from './transit-gateway';
 import { Entity, NetworkModel } from '../model/plan-model';
 
 /** Instance families that do not support an Instance Connect Endpoint's client IP preservation (EC2 User Guide). */
@@ -32,6 +33,21 @@ export interface Verdict {
   readonly paths: readonly AccessPath[];
 }
 
+/** How the verdicts speak of what the plans do not hold. */
+export interface ReachabilityOptions {
+  /**
+   * Say, of an instance whose own credentials cannot carry the agent, that Default Host
+   * Management Configuration would (a user's plan: the account's setting is not in it).
+   * @default false
+   */
+  readonly defaultHostManagementHint?: boolean;
+}
+
+/** The Systems Manager setting that turns on Default Host Management Configuration (its value: the role's name). */
+export const DEFAULT_HOST_MANAGEMENT_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
+/** The oldest SSM Agent Default Host Management Configuration works with (Systems Manager User Guide). */
+export const DEFAULT_HOST_MANAGEMENT_AGENT = '3.2.582.0';
+
 export class Reachability extends Network {
   private static readonly shared = new WeakMap<NetworkModel, Reachability>();
 
@@ -39,21 +55,26 @@ export class Reachability extends Network {
    * The one assessment of a model: the report, its diagram, the text and the account review's
    * comparison all read the same verdicts, each judged once (a model does not change).
    */
-  static of(model: NetworkModel): Reachability {
+  static of(model: NetworkModel, options?: ReachabilityOptions): Reachability {
     let reach = Reachability.shared.get(model);
     if (!reach) {
-      reach = new Reachability(model);
+      reach = new Reachability(model, options);
       Reachability.shared.set(model, reach);
     }
     return reach;
   }
 
   private readonly acls: NetworkAcls;
+  private readonly transit: TransitGateways;
   private readonly verdicts = new Map<string, Verdict>();
 
-  constructor(model: NetworkModel) {
+  constructor(
+    model: NetworkModel,
+    private readonly options: ReachabilityOptions = {},
+  ) {
     super(model);
     this.acls = new NetworkAcls(model);
+    this.transit = new TransitGateways(model, (entity) => this.vpcOf(entity));
   }
 
   /** Session Manager verdict for one instance: each required service judged along the path its DNS name takes. */
@@ -94,12 +115,31 @@ export class Reachability extends Network {
     const assumptions: string[] = [];
     const profile = this.model.target(instance, 'iam_instance_profile');
     const role = profile ? this.model.target(profile, 'role') : undefined;
-    if (!profile) lacks.push('no instance profile, so the SSM Agent has no Systems Manager role');
-    else if (!role) lacks.push(`the instance profile ${this.model.label(profile)} has no role`);
+    let credentials: string | undefined;
+    // The agent reports with the profile's credentials first and falls back to Default Host
+    // Management only when that call (UpdateInstanceInformation) fails (amazon-ssm-agent,
+    // common/identity/credentialproviders/ec2roleprovider: Retrieve).
+    let fallsBack = true;
+    if (!profile) credentials = 'no instance profile, so the SSM Agent has no Systems Manager role';
+    else if (!role) credentials = `the instance profile ${this.model.label(profile)} has no role`;
     else {
       const roleVerdict = judgeRole(this.model, role);
-      if (!roleVerdict.ok) lacks.push(roleVerdict.problem!);
+      if (!roleVerdict.ok) {
+        credentials = roleVerdict.problem!;
+        fallsBack = (roleVerdict.missing ?? []).includes('ssm:UpdateInstanceInformation');
+      }
       assumptions.push(...(roleVerdict.assumptions ?? []));
+    }
+    if (credentials) {
+      const managed = fallsBack ? this.defaultHostManagement() : undefined;
+      if (!managed) {
+        const hint =
+          fallsBack && this.options.defaultHostManagementHint
+            ? ` (Default Host Management Configuration would manage it if the account turned it on: off by default, and not set in this plan)`
+            : '';
+        lacks.push(`${credentials}${hint}`);
+      } else if ('problem' in managed) lacks.push(`${credentials}, and ${managed.problem}`);
+      else assumptions.unshift(managed.detail, ...managed.assumptions);
     }
     const metadata = blockOf(instance.values.metadata_options);
     if (metadata?.http_endpoint === 'disabled')
@@ -618,6 +658,39 @@ export class Reachability extends Network {
     return { detail: `${admitted}; ${sent}` };
   }
 
+  /**
+   * Default Host Management Configuration as the plans set it: an `aws_ssm_service_setting` of
+   * {@link DEFAULT_HOST_MANAGEMENT_SETTING} naming a role that trusts ssm.amazonaws.com and allows
+   * the agent's calls. Undefined when the plans hold no such setting (AWS's default: off).
+   */
+  private defaultHostManagement(): { detail: string; assumptions: string[] } | { problem: string } | undefined {
+    const setting = this.model
+      .all('aws_ssm_service_setting')
+      .find((candidate) => String(candidate.values.setting_id ?? '').endsWith(DEFAULT_HOST_MANAGEMENT_SETTING));
+    if (!setting) return undefined;
+    const value = setting.values.setting_value;
+    const named = typeof value === 'string' ? value.split('/').pop() : undefined;
+    const role =
+      this.model.targets(setting, 'setting_value').find((candidate) => candidate.type === 'aws_iam_role') ??
+      this.model.all('aws_iam_role').find((candidate) => named !== undefined && candidate.values.name === named);
+    const agent = `the SSM Agent is ${DEFAULT_HOST_MANAGEMENT_AGENT} or later, as Default Host Management requires (Amazon Linux 2023 ships a later one)`;
+    if (!role)
+      return {
+        detail: `Default Host Management Configuration's role ${String(value ?? '(known only after apply)')} carries the agent (no usable instance profile)`,
+        assumptions: [
+          `assuming the role ${String(value ?? '(known only after apply)')} trusts ssm.amazonaws.com and allows the agent's calls (it is not in the plan)`,
+          `assuming ${agent}`,
+        ],
+      };
+    const verdict = judgeRole(this.model, role, 'ssm.amazonaws.com');
+    if (!verdict.ok)
+      return { problem: `Default Host Management Configuration's ${verdict.problem!.replace(/^the /, '')}` };
+    return {
+      detail: `Default Host Management Configuration's role ${this.model.label(role)} carries the agent (no usable instance profile)`,
+      assumptions: [...(verdict.assumptions ?? []), `assuming ${agent}`],
+    };
+  }
+
   private internetPath(
     instance: Entity,
     subnet: Entity,
@@ -625,7 +698,12 @@ export class Reachability extends Network {
   ): { path: AccessPath; detail: string } | string {
     const toInternet = egress.some((rule) => rule.cidr !== undefined && coversPublicInternet(rule.cidr));
     const route = this.defaultRoute(subnet);
-    if (!route.kind) return `${this.model.label(subnet)} has no default route (0.0.0.0/0) to the internet`;
+    // No internet or NAT gateway: 0.0.0.0/0 may still lead to a transit gateway (centralized egress) or a peering.
+    const onward = route.kind ? undefined : this.routeFor(subnet, EVERY_ADDRESS).via;
+    if (onward?.type === 'aws_vpc_peering_connection')
+      return `${this.model.label(subnet)} sends 0.0.0.0/0 to peering connection ${this.model.label(onward)}, and VPC peering carries nothing on to the internet (no edge-to-edge routing through the peer's NAT or internet gateway)`;
+    const transit = onward?.type === 'aws_ec2_transit_gateway' ? onward : undefined;
+    if (!route.kind && !transit) return `${this.model.label(subnet)} has no default route (0.0.0.0/0) to the internet`;
     if (!toInternet) return 'the instance SG allows 443 only to private destinations';
     const internet = PUBLIC_INTERNET;
     const here = ipv4Range(String(subnet.values.cidr_block ?? ''));
@@ -639,7 +717,17 @@ export class Reachability extends Network {
         return `its subnet routes to an internet gateway but the instance has no public address`;
       return { path: 'internet-gateway', detail: 'public address; 0.0.0.0/0 → internet gateway; 443 out' };
     }
-    const nat = route.gateway!;
+    if (transit) return this.transitEgress(subnet, transit, here);
+    const nat = this.natEgress(route.gateway!, here);
+    if (typeof nat === 'string') return nat;
+    return {
+      path: 'nat-gateway',
+      detail: `0.0.0.0/0 → NAT gateway in ${this.model.label(nat.natSubnet)} → internet gateway; 443 out`,
+    };
+  }
+
+  /** A NAT gateway that takes traffic from `here` to the internet: its subnet, or why it does not. */
+  private natEgress(nat: Entity, here: [number, number] | undefined): { natSubnet: Entity } | string {
     if (nat.values.connectivity_type === 'private') return 'its NAT gateway is a private NAT gateway';
     const natSubnet = this.model.target(nat, 'subnet_id');
     if (!natSubnet || this.defaultRoute(natSubnet).kind !== 'internet-gateway') {
@@ -648,15 +736,86 @@ export class Reachability extends Network {
     if (here) {
       const natProblem = [
         this.acls.allowsTcp(natSubnet, 'in', [443, 443], [here]),
-        this.acls.allowsTcp(natSubnet, 'out', [443, 443], internet),
-        this.acls.allowsTcp(natSubnet, 'in', NAT_PORTS, internet),
+        this.acls.allowsTcp(natSubnet, 'out', [443, 443], PUBLIC_INTERNET),
+        this.acls.allowsTcp(natSubnet, 'in', NAT_PORTS, PUBLIC_INTERNET),
         this.acls.allowsTcp(natSubnet, 'out', EPHEMERAL_PORTS, [here]),
       ].find((v) => !v.allowed);
       if (natProblem) return `in the NAT gateway's subnet ${this.model.label(natSubnet)}, ${natProblem.why}`;
     }
+    return { natSubnet };
+  }
+
+  /**
+   * Centralized egress through a transit gateway (the Transit Gateways guide's "centralized
+   * outbound routing to the internet"): out by the VPC's attachment, the attachment's route table
+   * to an egress VPC's attachment, that attachment's subnet to a NAT gateway, on to an internet
+   * gateway; and back, the NAT gateway's subnet routing the instance's range to the transit
+   * gateway, whose table for the egress attachment sends it to the instance's attachment. Every
+   * link that is missing is named.
+   */
+  private transitEgress(
+    subnet: Entity,
+    tgw: Entity,
+    here: [number, number] | undefined,
+  ): { path: AccessPath; detail: string } | string {
+    const label = (entity: Entity | undefined) => this.model.label(entity);
+    const vpc = this.vpcOf(subnet)!;
+    const sends = `${label(subnet)} sends 0.0.0.0/0 to transit gateway ${label(tgw)}`;
+    const own = this.transit.attachmentOf(tgw, vpc);
+    if (!own) return `${sends}, but ${label(vpc)} has no attachment to it`;
+    const problems: string[] = [];
+    const zone = this.transit.zoneProblem(own, subnet);
+    if (zone) problems.push(zone);
+    const table = this.transit.tableOf(own, tgw);
+    if (!table)
+      return [
+        ...problems,
+        `${sends}, but its attachment ${label(own)} is associated with no route table (default association off, no association)`,
+      ].join('; ');
+    const out = this.transit.route(tgw, table, EVERY_ADDRESS);
+    if ('none' in out) return [...problems, `${sends}, whose ${table.label} has no route to 0.0.0.0/0`].join('; ');
+    if ('blackhole' in out)
+      return [...problems, `${sends}, whose ${table.label} drops ${out.cidr} (a blackhole route)`].join('; ');
+    const egressVpc = this.transit.vpcOfAttachment(out.attachment);
+    const exit = this.transit.exitSubnet(out.attachment, subnet.values.availability_zone);
+    const leaves = `${table.label} sends 0.0.0.0/0 to attachment ${label(out.attachment)} of ${label(egressVpc)}`;
+    if (egressVpc?.id === vpc.id) return [...problems, `${leaves}: back into ${label(vpc)} itself`].join('; ');
+    const onward = exit ? this.defaultRoute(exit) : {};
+    if (onward.kind !== 'nat-gateway')
+      return [
+        ...problems,
+        onward.kind === 'internet-gateway'
+          ? `${leaves}, whose subnet ${label(exit)} routes it to an internet gateway, which does not translate ${label(vpc)}'s private addresses (a NAT gateway must)`
+          : `${leaves}, whose subnet ${label(exit)} has no default route to a NAT gateway`,
+      ].join('; ');
+    const nat = this.natEgress(onward.gateway!, here);
+    if (typeof nat === 'string') return [...problems, nat].join('; ');
+    // The way back: the NAT gateway's replies follow its own subnet's route table.
+    const back = this.routeFor(nat.natSubnet, here);
+    if (back.via?.id !== tgw.id)
+      problems.push(
+        `the NAT gateway's subnet ${label(nat.natSubnet)} has no route back to ${label(subnet)} (${String(subnet.values.cidr_block ?? '?')}) through ${label(tgw)}, so the replies are lost`,
+      );
+    const backTable = this.transit.tableOf(out.attachment, tgw);
+    const returned = backTable && here ? this.transit.route(tgw, backTable, here) : undefined;
+    if (backTable === undefined)
+      problems.push(
+        `the egress attachment ${label(out.attachment)} is associated with no route table, so the replies are lost`,
+      );
+    else if (returned && !('attachment' in returned && returned.attachment.id === own.id)) {
+      const range = `${label(subnet)}'s range (${String(subnet.values.cidr_block ?? '?')})`;
+      problems.push(
+        'blackhole' in returned
+          ? `the egress attachment's route table (${backTable.label}) drops ${range} (a blackhole route for ${returned.cidr}), so the replies are lost`
+          : 'attachment' in returned
+            ? `the egress attachment's route table (${backTable.label}) sends ${range} to ${label(returned.attachment)}, not to ${label(vpc)}'s attachment, so the replies are lost`
+            : `the egress attachment's route table (${backTable.label}) has no route to ${range} (no propagation from ${label(vpc)}'s attachment, no static route), so the replies are lost`,
+      );
+    }
+    if (problems.length > 0) return problems.join('; ');
     return {
       path: 'nat-gateway',
-      detail: `0.0.0.0/0 → NAT gateway in ${this.model.label(natSubnet)} → internet gateway; 443 out`,
+      detail: `0.0.0.0/0 → transit gateway ${label(tgw)} (${table.label}) → ${label(egressVpc)} → NAT gateway in ${label(nat.natSubnet)} → internet gateway, and back the same way; 443 out`,
     };
   }
 }
@@ -671,6 +830,8 @@ function nameEndpoints(text: string, services: readonly string[]): string {
 
 /** Linux's default ephemeral range (Amazon Linux 2023): the client ports replies come back to. */
 export const EPHEMERAL_PORTS: [number, number] = [32768, 60999];
+/** Every IPv4 address: the range only a default route (0.0.0.0/0) covers. */
+const EVERY_ADDRESS: [number, number] = [0, 0xffffffff];
 /** A NAT gateway's source ports towards the internet (AWS: 1024-65535). */
 export const NAT_PORTS: [number, number] = [1024, 65535];
 

@@ -1,0 +1,133 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describeWithTerraform, init, tf, tfEnv } from './helpers/terraform';
+import { Ran, run } from './helpers/processes';
+import { blockOf } from './helpers/review-text';
+
+// `npm run review -- --plan` on the networks enterprises run, as AWS's guides build them
+// (__tests__/terraform/hub-and-spoke, our own code): centralized egress through a transit gateway
+// — a spoke whose default route is the transit gateway, route tables of the gateway by explicit
+// association and propagation or by its default table, an egress VPC with a NAT gateway — with
+// every link of both directions missing or wrong in turn, a spoke sent to a peering connection
+// instead, and Default Host Management Configuration off, on, and with a role Systems Manager may
+// not assume. Planned by the real Terraform; the expected verdicts are AWS's rules applied by hand.
+
+const ROOT = path.join(__dirname, '..');
+const CONFIG = path.join(__dirname, 'terraform', 'hub-and-spoke');
+
+const app = (site: string, name = 'app') => `module.site["${site}"].aws_instance.${name}`;
+const NOT = 'Session Manager: NOT reachable — ';
+const NO_ENDPOINTS = (site: string) => `, and ${site}-spoke has no Session Manager endpoints`;
+
+/** Each broken site's Session Manager verdict for its instance with a profile, as AWS's rules give it. */
+const BROKEN: readonly (readonly [string, string])[] = [
+  ['no-spoke-route', 'no-spoke-route-spoke-private has no default route (0.0.0.0/0) to the internet'],
+  [
+    'no-attachment',
+    'no-attachment-spoke-private sends 0.0.0.0/0 to transit gateway no-attachment-hub, but no-attachment-spoke has no attachment to it',
+  ],
+  [
+    'wrong-az',
+    'transit gateway attachment wrong-az-spoke-attachment has no subnet in us-east-1a, so traffic from wrong-az-spoke-private does not enter the transit gateway',
+  ],
+  [
+    'no-association',
+    'no-association-spoke-private sends 0.0.0.0/0 to transit gateway no-association-hub, but its attachment no-association-spoke-attachment is associated with no route table (default association off, no association)',
+  ],
+  [
+    'no-static',
+    'no-static-spoke-private sends 0.0.0.0/0 to transit gateway no-static-hub, whose transit gateway route table no-static-spokes has no route to 0.0.0.0/0',
+  ],
+  [
+    'blackhole',
+    'blackhole-spoke-private sends 0.0.0.0/0 to transit gateway blackhole-hub, whose transit gateway route table blackhole-spokes drops 0.0.0.0/0 (a blackhole route)',
+  ],
+  [
+    'igw-exit',
+    "transit gateway route table igw-exit-spokes sends 0.0.0.0/0 to attachment igw-exit-egress-attachment of igw-exit-egress, whose subnet igw-exit-egress-tgw routes it to an internet gateway, which does not translate igw-exit-spoke's private addresses (a NAT gateway must)",
+  ],
+  [
+    'no-return-route',
+    "the NAT gateway's subnet no-return-route-egress-public has no route back to no-return-route-spoke-private (10.1.0.0/24) through no-return-route-hub, so the replies are lost",
+  ],
+  [
+    'no-propagation',
+    "the egress attachment's route table (transit gateway route table no-propagation-egress) has no route to no-propagation-spoke-private's range (10.1.0.0/24) (no propagation from no-propagation-spoke's attachment, no static route), so the replies are lost",
+  ],
+  [
+    'default-no-propagation',
+    "the egress attachment's route table (the default route table of default-no-propagation-hub) sends default-no-propagation-spoke-private's range (10.1.0.0/24) to default-no-propagation-egress-attachment, not to default-no-propagation-spoke's attachment, so the replies are lost",
+  ],
+  [
+    'peered',
+    'peered-spoke-private sends 0.0.0.0/0 to peering connection module.site["peered"].aws_vpc_peering_connection.spoke_egress[0], and VPC peering carries nothing on to the internet (no edge-to-edge routing through the peer\'s NAT or internet gateway)',
+  ],
+];
+
+describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () => {
+  const reviewed: Record<string, Ran> = {};
+
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-hub-and-spoke-'));
+    fs.cpSync(CONFIG, dir, { recursive: true });
+    await init(dir);
+    // Default Host Management is one setting per account: one plan per value.
+    for (const dhmc of ['off', 'on', 'untrusted']) {
+      const planned = await tf(
+        ['plan', '-input=false', '-lock=false', `-var=dhmc=${dhmc}`, `-out=${dhmc}.tfplan`],
+        dir,
+      );
+      if (planned.status !== 0) throw new Error(`terraform plan failed:\n${planned.stderr}`);
+      fs.writeFileSync(path.join(dir, `${dhmc}.json`), (await tf(['show', '-json', `${dhmc}.tfplan`], dir)).stdout);
+    }
+    const review = (dhmc: string) =>
+      run('npm', ['run', '--silent', 'review', '--', '--plan', path.join(dir, `${dhmc}.json`)], ROOT, {
+        ...tfEnv(),
+        SSM_LAB_REVIEW_DIR: path.join(dir, `.review-${dhmc}`),
+      });
+    [reviewed.off, reviewed.on, reviewed.untrusted] = await Promise.all(['off', 'on', 'untrusted'].map(review));
+  }, 240_000);
+
+  test('GIVEN centralized egress built as the guide builds it, by explicit tables or the default one WHEN reviewed THEN Session Manager goes out through the transit gateway and the NAT gateway, and back', () => {
+    expect(reviewed.off.stderr).toBe('');
+    expect(reviewed.off.status).toBe(0);
+    expect(blockOf(reviewed.off.stdout, app('good'))).toEqual([
+      'Session Manager: reachable via NAT gateway (0.0.0.0/0 → transit gateway good-hub (transit gateway route table good-spokes) → good-egress → NAT gateway in good-egress-public → internet gateway, and back the same way; 443 out)',
+      'SSH: NOT reachable — no inbound rule opens port 22',
+    ]);
+    expect(blockOf(reviewed.off.stdout, app('default-tables'))[0]).toBe(
+      'Session Manager: reachable via NAT gateway (0.0.0.0/0 → transit gateway default-tables-hub (the default route table of default-tables-hub) → default-tables-egress → NAT gateway in default-tables-egress-public → internet gateway, and back the same way; 443 out)',
+    );
+  });
+
+  test.each(BROKEN)(
+    'GIVEN the site %s, one link of either direction missing or wrong WHEN reviewed THEN Session Manager is NOT reachable, and the reason names that link',
+    (site, reason) => {
+      expect(blockOf(reviewed.off.stdout, app(site))[0]).toBe(`${NOT}${reason}${NO_ENDPOINTS(site)}`);
+    },
+  );
+
+  test('GIVEN no Default Host Management setting in the plan WHEN an instance has no profile THEN it stays NOT reachable, as AWS’s default gives, and the reason says what the setting would do', () => {
+    expect(blockOf(reviewed.off.stdout, app('good', 'bare'))[0]).toBe(
+      `${NOT}no instance profile, so the SSM Agent has no Systems Manager role (Default Host Management Configuration would manage it if the account turned it on: off by default, and not set in this plan)`,
+    );
+  });
+
+  test('GIVEN Default Host Management on with a role Systems Manager may assume WHEN an instance has no profile THEN it is managed, with the agent version assumed; the instance with a profile keeps its own', () => {
+    expect(blockOf(reviewed.on.stdout, app('good', 'bare'))[0]).toBe(
+      "Session Manager: reachable via NAT gateway (0.0.0.0/0 → transit gateway good-hub (transit gateway route table good-spokes) → good-egress → NAT gateway in good-egress-public → internet gateway, and back the same way; 443 out; Default Host Management Configuration's role aws_iam_role.dhmc[0] carries the agent (no usable instance profile); assuming the SSM Agent is 3.2.582.0 or later, as Default Host Management requires (Amazon Linux 2023 ships a later one))",
+    );
+    expect(blockOf(reviewed.on.stdout, app('good'))[0]).toBe(blockOf(reviewed.off.stdout, app('good'))[0]);
+    // The network still decides: a broken site's bare instance is cut for the network's reason alone.
+    expect(blockOf(reviewed.on.stdout, app('blackhole', 'bare'))[0]).toBe(
+      `${NOT}${BROKEN.find(([site]) => site === 'blackhole')![1]}${NO_ENDPOINTS('blackhole')}`,
+    );
+  });
+
+  test('GIVEN Default Host Management naming a role only EC2 may assume WHEN an instance has no profile THEN it is NOT reachable, the trust named', () => {
+    expect(blockOf(reviewed.untrusted.stdout, app('good', 'bare'))[0]).toBe(
+      `${NOT}no instance profile, so the SSM Agent has no Systems Manager role, and Default Host Management Configuration's role aws_iam_role.dhmc[0] does not trust ssm.amazonaws.com (its trust policy has no Allow of sts:AssumeRole for Systems Manager), so Default Host Management cannot use it`,
+    );
+  });
+});

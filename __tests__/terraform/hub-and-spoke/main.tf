@@ -1,0 +1,90 @@
+# Hub and spoke as AWS's Transit Gateways guide builds "centralized outbound routing to the
+# internet" — our own code, in the style of the public modules: an egress VPC with a NAT gateway,
+# a spoke whose default route is the transit gateway, two transit gateway route tables (the
+# spokes' sends 0.0.0.0/0 to the egress attachment; the egress one learns the spokes' ranges by
+# propagation), and the NAT gateway's subnet routing the spokes' ranges back to the transit
+# gateway. Each site is one variant with one link missing or wrong (`broken`), all planned in one
+# Terraform run; review-plan-hub-and-spoke-terraform.test.ts reviews the plan with --plan.
+# Default Host Management Configuration is account-wide: `dhmc` (off, on, untrusted) is planned
+# once per value.
+
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "5.100.0"
+    }
+  }
+}
+
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "mock-access-key"
+  secret_key                  = "mock-secret-key"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
+variable "dhmc" {
+  description = "Default Host Management Configuration: off (AWS's default), on (a role Systems Manager may assume), untrusted (a role only EC2 may assume)"
+  type        = string
+  default     = "off"
+  validation {
+    condition     = contains(["off", "on", "untrusted"], var.dhmc)
+    error_message = "dhmc is off, on or untrusted."
+  }
+}
+
+locals {
+  sites = {
+    good           = []
+    default-tables = []
+    # The default tables, with the spoke's attachment propagating nowhere: no way back.
+    default-no-propagation = ["no-default-propagation"]
+    no-spoke-route         = ["no-spoke-route"]
+    no-attachment          = ["no-attachment"]
+    wrong-az               = ["wrong-az"]
+    no-association         = ["no-association"]
+    no-static              = ["no-static"]
+    blackhole              = ["blackhole"]
+    igw-exit               = ["igw-exit"]
+    no-return-route        = ["no-return-route"]
+    no-propagation         = ["no-propagation"]
+    peered                 = ["peered"]
+  }
+}
+
+module "site" {
+  for_each       = local.sites
+  source         = "./modules/site"
+  name           = each.key
+  broken         = each.value
+  default_tables = startswith(each.key, "default-")
+}
+
+resource "aws_iam_role" "dhmc" {
+  count = var.dhmc == "off" ? 0 : 1
+  name  = "dhmc-instance-management"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = var.dhmc == "on" ? "ssm.amazonaws.com" : "ec2.amazonaws.com" }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "dhmc" {
+  count      = length(aws_iam_role.dhmc)
+  role       = aws_iam_role.dhmc[0].name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"
+}
+
+resource "aws_ssm_service_setting" "dhmc" {
+  count         = length(aws_iam_role.dhmc)
+  setting_id    = "arn:aws:ssm:us-east-1:111122223333:servicesetting/ssm/managed-instance/default-ec2-instance-management-role"
+  setting_value = aws_iam_role.dhmc[0].name
+}
