@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { stripVTControlCharacters } from 'util';
@@ -10,13 +9,7 @@ import { loadConfig } from '../lib/config';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { AccountExit } from '../tools/review/assessment/changes';
 import { checkStatus } from '../tools/status/status';
-import {
-  describeWithEmulator,
-  EMULATOR_ENDPOINT,
-  emulatorEc2,
-  emulatorShell,
-  projectCopy,
-} from './helpers/aws-emulator';
+import { describeWithEmulator, emulatorEc2, emulatorShell, ownEmulator, projectCopy } from './helpers/aws-emulator';
 import { buildExistingVpc, ExistingVpcFixture } from './helpers/existing-vpc';
 import { Ran, run } from './helpers/processes';
 
@@ -26,27 +19,6 @@ import { Ran, run } from './helpers/processes';
 // moto's differences from AWS are said where a test accounts for them.
 
 const ROOT = path.join(__dirname, '..');
-const EMULATOR_SCRIPTS = path.join(ROOT, '..', 'shared', 'aws-emulator');
-
-/**
- * moto's server on a free port of its own (../shared/aws-emulator/start, as .ci/run starts the
- * lab's), or, where that folder is not beside the project, the server SSM_LAB_TEST_AWS_ENDPOINT
- * names (shared with the lab's tier: run the two files one at a time then, with --runInBand).
- */
-async function ownEmulator(): Promise<{ url: string; stop: () => void }> {
-  if (!fs.existsSync(path.join(EMULATOR_SCRIPTS, 'start'))) return { url: EMULATOR_ENDPOINT!, stop: () => {} };
-  const net = await import('net');
-  const port = await new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address() as { port: number };
-      server.close(() => resolve(free));
-    });
-  });
-  const started = spawnSync('bash', [path.join(EMULATOR_SCRIPTS, 'start'), String(port)], { encoding: 'utf8' });
-  const url = /AWS_ENDPOINT_URL=(\S+)/.exec(started.stdout)?.[1];
-  if (started.status !== 0 || !url) throw new Error(`the emulator did not start on port ${port}:\n${started.stderr}`);
-  return { url, stop: () => spawnSync('bash', [path.join(EMULATOR_SCRIPTS, 'stop'), String(port)]) };
-}
 
 /** A sample of docs/temporary-endpoints.md between `<!-- sample of the NAME -->` and `<!-- end of sample of the NAME -->`, without its fence. */
 function readmeSample(name: string): string {

@@ -9,9 +9,17 @@ import { loadConfig } from '../lib/config';
 import { LabStacks } from '../stacks';
 import { AccountReviewResult, runAccountReview } from '../tools/review/review';
 import { AccountExit } from '../tools/review/assessment/changes';
-import { checkOperatorAccess, isOperatorOutput, worldFromStates } from '../tools/review/rules/operator-access';
-import { TerraformState } from '../tools/terraform-json';
-import { describeWithEmulator, emulatorEc2, emulatorShell, projectCopy, resetEmulator } from './helpers/aws-emulator';
+import {
+  asTyped,
+  describeWithEmulator,
+  emulatorEc2,
+  emulatorShell,
+  ignoreMotoPublicAddress,
+  NEEDS_SESSION_MANAGER,
+  projectCopy,
+  readmeBlocks,
+  resetEmulator,
+} from './helpers/aws-emulator';
 import { addMirrorFixture } from './helpers/mirror-fixture';
 import { inlineAclEntry } from './helpers/synth';
 import { Ran, run } from './helpers/processes';
@@ -31,18 +39,6 @@ import { reportSchemaErrors } from './helpers/report-schema';
 //   on the instances (lib/lab-instance.ts of the copy), and so do the in-process reviews.
 
 const ROOT = path.join(__dirname, '..');
-
-/** The copy's instances ignore the attribute moto reports wrongly (see the header). */
-function ignoreMotoPublicAddress(project: string): void {
-  const file = path.join(project, 'lib', 'lab-instance.ts');
-  const source = fs.readFileSync(file, 'utf8');
-  const edited = source.replace(
-    "lifecycle: props.amiId === undefined ? { ignoreChanges: ['ami'] } : undefined,",
-    "lifecycle: { ignoreChanges: props.amiId === undefined ? ['ami', 'associate_public_ip_address'] : ['associate_public_ip_address'] },",
-  );
-  if (edited === source) throw new Error('lib/lab-instance.ts changed: update ignoreMotoPublicAddress in this test');
-  fs.writeFileSync(file, edited);
-}
 
 /** The same for an in-process review: every instance ignores associate_public_ip_address. */
 function ignorePublicAddressInApp(stacks: LabStacks): void {
@@ -132,7 +128,10 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
     let deployed: Ran;
     const reviews: Record<string, AccountReviewResult> = {};
     beforeAll(async () => {
-      deployed = await cdktf('deploy', 'lab-network', 'lab-ssm-nat');
+      // The README's block as typed, up to its deploy: the region set, then the deploy.
+      const { lines } = readmeBlocks();
+      const upToDeploy = lines.slice(0, lines.findIndex((line) => line.startsWith('npx cdktf deploy')) + 1);
+      deployed = await run('sh', ['-c', upToDeploy.map(asTyped).join('\n')], project, shell);
       if (deployed.status !== 0) return;
       reviews.routeRemoved = await accountReview('route-removed', (stacks) =>
         resourceAt(stacks, 'ssmNat', 'aws_route', 'private-1-default-route').addOverride('count', 0),
@@ -189,21 +188,25 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       expect(fs.existsSync(path.join(project, 'terraform.lab-ssm-nat.tfstate'))).toBe(true);
     });
 
-    test("GIVEN the README's deploy-connect-forward block WHEN its deploy line and the commands it substitutes run as typed THEN they name the deployed instance and print its forwarding command", async () => {
-      const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-      const block = /## Deploy one path[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1];
-      // What this describe deployed is the block's first line.
-      expect(block.split('\n')[0]).toBe('npx cdktf deploy lab-network lab-ssm-nat');
-      // Each $(…) the block substitutes, run in the project as the shell would (the AWS CLI and
-      // curl need Session Manager itself, which no emulator has).
-      const substituted = [...block.matchAll(/\$\((cd [^)]*)\)/g)].map((match) => match[1]);
-      expect(substituted).toHaveLength(2);
+    test("GIVEN the README's deploy-connect-forward block WHEN its lines run as typed, those that need Session Manager aside THEN the region is the one it sets, and the commands it evaluates are the stack's printed ones", async () => {
+      const { lines } = readmeBlocks();
+      expect(lines[0]).toBe(
+        "export SSM_LAB_REGION=ap-northeast-1                      # every lab stack's region (AWS_REGION does not move them)",
+      );
+      expect(lines.filter((line) => NEEDS_SESSION_MANAGER.some((pattern) => pattern.test(line)))).toHaveLength(5);
+      // Each command the block evaluates, printed by its `out` as the shell would print it.
+      const out = lines.find((line) => line.startsWith('out() '))!;
+      const printed = await run(
+        'sh',
+        ['-c', [lines[0], out, 'out connect_command; echo; out forward_to_target_command'].map(asTyped).join('\n')],
+        project,
+        shell,
+      );
       const nat = outputsOf('lab-ssm-nat');
-      const printed = await Promise.all(substituted.map((command) => run('sh', ['-c', command], project, shell)));
-      expect(printed.map((ran) => [ran.status, ran.stdout])).toEqual([
-        [0, nat.instance_id],
-        [0, nat.forward_to_target_command],
-      ]);
+      expect(printed.status).toBe(0);
+      expect(printed.stdout).toBe(`${nat.connect_command}\n${nat.forward_to_target_command}`);
+      expect(nat.connect_command).toMatch(/^aws ssm start-session --target i-\w+ --region ap-northeast-1$/);
+      expect(nat.forward_to_target_command).toContain('--region ap-northeast-1');
     });
 
     test('GIVEN the deployed lab and the same code WHEN npm run review -- --account --format json runs as a CI job would THEN the document says nothing changes and no path is cut, exit 0', async () => {
@@ -363,22 +366,21 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       expect(status.status).toBe(1);
     });
 
-    test('GIVEN the lab destroyed with npx cdktf destroy WHEN npm run leftovers runs THEN nothing is left over, exit 0', async () => {
-      // The README's teardown line: every lab stack in one command, scenarios first.
-      const destroyed = await cdktf(
-        'destroy',
-        'lab-ssh',
-        'lab-ssm-public',
-        'lab-ssm-nat',
-        'lab-ssm-endpoint',
-        'lab-eice',
-        'lab-network',
-      );
+    test("GIVEN the README's teardown lines WHEN they run as typed THEN every lab stack is destroyed and npm run leftovers finds nothing, exit 0", async () => {
+      const { lines } = readmeBlocks();
+      const teardown = lines.slice(lines.findIndex((line) => line.startsWith('npx cdktf destroy')));
+      expect(teardown.map((line) => line.replace(/\s+#.*$/, ''))).toEqual([
+        'npx cdktf destroy lab-ssh lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-eice lab-network',
+        'npm run leftovers',
+      ]);
+      const [destroyed, leftovers] = [
+        await run('sh', ['-c', [lines[0], teardown[0]].map(asTyped).join('\n')], project, shell),
+        await run('sh', ['-c', [lines[0], teardown[1]].map(asTyped).join('\n')], project, shell),
+      ];
       expect(stripVTControlCharacters(destroyed.stderr + destroyed.stdout)).not.toMatch(/Error/);
       expect(destroyed.status).toBe(0);
       // moto, like AWS, still returns the terminated instance and the deleted NAT gateway through the tagging API.
-      const leftovers = await npmRun('leftovers');
-      expect(leftovers.stdout).toMatch(/^Nothing left over: /);
+      expect(leftovers.stdout).toMatch(/Nothing left over: /);
       expect(leftovers.stdout).not.toContain('USD');
       expect(leftovers.status).toBe(0);
     });
@@ -508,96 +510,6 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       );
       expect(reviews.inlinePolicyRemoved.exitCode).toBe(AccountExit.PATH_LOST);
     });
-  });
-
-  describe('the session audit deployed with the README command, its operator policy read from Terraform state', () => {
-    let auditProject: string;
-    let deployed: Ran;
-    const auditShell = () => ({ ...shell, SSM_LAB_SESSION_AUDIT: 'true' });
-    beforeAll(async () => {
-      await resetEmulator();
-      auditProject = projectCopy();
-      ignoreMotoPublicAddress(auditProject);
-      deployed = await run(
-        'npx',
-        [
-          'cdktf',
-          'deploy',
-          'lab-network',
-          'lab-session-audit',
-          'lab-ssm-nat',
-          '--auto-approve',
-          '--skip-provider-lock',
-        ],
-        auditProject,
-        auditShell(),
-      );
-    }, 300_000);
-
-    const stateOf = (stack: string): TerraformState =>
-      JSON.parse(fs.readFileSync(path.join(auditProject, `terraform.${stack}.tfstate`), 'utf8'));
-
-    test("GIVEN the audited NAT scenario deployed WHEN its printed commands are evaluated against its printed policy THEN the operator may start, resume and end sessions and forward ports, and the key is the audit's", () => {
-      expect(stripVTControlCharacters(deployed.stderr + deployed.stdout)).not.toMatch(/Error/);
-      expect(deployed.status).toBe(0);
-      // What Terraform wrote after the apply: the outputs as printed, the resources as AWS (moto) returned them.
-      const states = ['lab-network', 'lab-session-audit', 'lab-ssm-nat'].map(stateOf);
-      const world = worldFromStates(states, 'aws', 'ap-northeast-1');
-      const nat = states[2].outputs as Record<string, { value: string }>;
-      const outputs = Object.fromEntries(
-        Object.entries(nat)
-          .filter(([name]) => isOperatorOutput(name))
-          .map(([name, output]) => [name, output.value]),
-      );
-      const access = checkOperatorAccess('lab-ssm-nat', outputs, world);
-      expect(access.missing).toEqual([]);
-      const keyArn = (states[1].outputs as Record<string, { value: string }>).kms_key_arn.value;
-      expect(keyArn).toMatch(/^arn:aws:kms:ap-northeast-1:\d{12}:key\/[0-9a-f-]{36}$/);
-      expect(world.documents.get('ssm-lab-session-audit')).toEqual({ keyArn });
-      const shellCalls = access.commands.find((command) => command.output === 'connect_command')!.calls;
-      expect(shellCalls.map(({ call, allowed }) => [call.action, allowed])).toEqual([
-        ['ssm:StartSession', true],
-        ['ssm:StartSession', true],
-        ['ssm:ResumeSession', true],
-        ['ssm:TerminateSession', true],
-        ['kms:GenerateDataKey', true],
-      ]);
-      expect(shellCalls[4].call.resource).toBe(keyArn);
-      expect(access.commands.map((command) => command.output)).toEqual([
-        'connect_command',
-        'forward_to_target_command',
-        'port_forward_command',
-      ]);
-      // The policy as it was before this change (no key statement) fails on the shell alone.
-      const policy = JSON.parse(outputs.operator_policy);
-      policy.Statement = policy.Statement.filter(
-        (statement: { Action: unknown }) => statement.Action !== 'kms:GenerateDataKey',
-      );
-      const before = checkOperatorAccess('lab-ssm-nat', { ...outputs, operator_policy: JSON.stringify(policy) }, world);
-      expect(before.missing).toEqual([
-        expect.stringContaining(
-          `connect_command: \`${outputs.connect_command}\` calls kms:GenerateDataKey on ${keyArn}`,
-        ),
-      ]);
-    });
-
-    test('GIVEN the audited lab WHEN the audit teardown of docs/session-audit.md runs with the real cdktf THEN cdktf accepts it, destroys the scenarios before the audit, and their states are empty', async () => {
-      const readme = fs.readFileSync(path.join(ROOT, 'docs', 'session-audit.md'), 'utf8');
-      const line = /^npx cdktf destroy lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-session-audit\b[^#\n]*/m
-        .exec(readme)![0]
-        .trim()
-        .split(/\s+/);
-      // As typed, with the emulator tier's two flags (the header says why).
-      const destroyed = await run(
-        line[0],
-        [...line.slice(1), '--auto-approve', '--skip-provider-lock'],
-        auditProject,
-        auditShell(),
-      );
-      expect(stripVTControlCharacters(destroyed.stderr + destroyed.stdout)).not.toMatch(/Error/);
-      expect(destroyed.status).toBe(0);
-      for (const stack of ['lab-ssm-nat', 'lab-session-audit']) expect(stateOf(stack).resources ?? []).toEqual([]);
-    }, 300_000);
   });
 
   describe('a configuration the project did not write, applied, then reviewed with npm run review -- --plan', () => {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GUARDRAIL_RULES } from '../lib/guardrails';
 import { DOC_PAGES, GENERATED_SECTIONS, readPage, withGeneratedSections } from '../tools/docs';
+import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -32,6 +33,33 @@ describe('the generated sections of the documentation', () => {
     const license = fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8');
     expect(license.split('\n')[0]).toBe('MIT License');
     expect(license).toContain('Permission is hereby granted, free of charge, to any person obtaining a copy');
+  });
+
+  test('GIVEN the README WHEN its first screen is read THEN it says what the project is, for whom, what it costs and how to start, before any diagram', () => {
+    const first = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n').slice(0, 40).join('\n');
+    expect(first).toMatch(/^# ssm-access-lab\n\nEvery common way of reaching an EC2 instance/);
+    expect(first).toContain('For cloud engineers');
+    expect(first).toContain('**What it costs**');
+    expect(first).toContain('**How to start**');
+    expect(first).toContain('npm ci && npm run review');
+    expect(first).not.toContain('```mermaid');
+    // Words a newcomer cannot know yet stay out of it.
+    for (const word of ['floor', 'emulator tier', "default app's"]) expect(first).not.toContain(word);
+  });
+
+  test('GIVEN the var file docs/temporary-endpoints.md shows WHEN read THEN it holds the sample inputs the tests plan with, as a var file writes them', () => {
+    const page = fs.readFileSync(path.join(ROOT, 'docs', 'temporary-endpoints.md'), 'utf8');
+    const hcl = /`endpoints.tfvars` holds[\s\S]*?```hcl\n([\s\S]*?)```/.exec(page)![1];
+    const entries = hcl
+      .trim()
+      .split('\n')
+      .map((line) => /^(\w+)\s+= (.*)$/.exec(line)!.slice(1));
+    expect(entries).toEqual(
+      SSM_ENDPOINTS_SAMPLE_VARS.map(([name, value]) => [
+        name,
+        value.startsWith('[') ? value.replace(/,/g, ', ') : JSON.stringify(value),
+      ]),
+    );
   });
 
   test('GIVEN the README WHEN measured THEN it stays a front page: at most 300 lines', () => {

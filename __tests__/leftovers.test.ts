@@ -32,6 +32,7 @@ import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/cl
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { parseLeftoverArguments } from '../tools/leftovers/arguments';
 import {
   deleteLeftovers,
@@ -374,6 +375,39 @@ describe('npm run leftovers', () => {
     expect(text).toContain('Going away: natgateway nat-0orphan (ssm-lab-nat) is deleting; nothing to do.');
     expect(text).not.toContain('USD');
     expect(leftoversExitCode(listing)).toBe(0);
+  });
+
+  test('GIVEN the audit key a teardown scheduled for deletion WHEN listed THEN it is going away with its date, not a leftover; a key still enabled is one', async () => {
+    const keyArn = (id: string) => `arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/${id}`;
+    tagging.reset();
+    tagging.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [
+        { ResourceARN: keyArn('key-pending'), Tags: LAB_TAGS('lab-session-audit', 'ssm-lab-session-audit') },
+        { ResourceARN: keyArn('key-enabled'), Tags: LAB_TAGS('lab-session-audit', 'ssm-lab-other') },
+      ],
+    });
+    iam.on(ListRolesCommand).resolves({ Roles: [] });
+    const kms = mockClient(KMSClient);
+    kms.on(DescribeKeyCommand, { KeyId: 'key-pending' }).resolves({
+      KeyMetadata: {
+        KeyId: 'key-pending',
+        KeyState: 'PendingDeletion',
+        DeletionDate: new Date('2026-12-14T01:00:00Z'),
+      },
+    });
+    kms
+      .on(DescribeKeyCommand, { KeyId: 'key-enabled' })
+      .resolves({ KeyMetadata: { KeyId: 'key-enabled', KeyState: 'Enabled' } });
+    const base = options(project());
+    const listing = await findLeftovers({
+      ...base,
+      clients: { ...base.clients, kms: new KMSClient({ region: 'ap-northeast-1' }) },
+    });
+    expect(listing.leftovers.map((l) => [l.type, l.id])).toEqual([['key', 'key-enabled']]);
+    expect(leftoversText(configWith(), listing)).toContain(
+      'Going away: key key-pending (ssm-lab-session-audit) is scheduled for deletion on 2026-12-14 (KMS bills a key until it is deleted: USD 1 a month, prorated); nothing to do.',
+    );
+    kms.restore();
   });
 
   test("GIVEN an instance's tagged root volume WHEN its instance is held THEN the volume is held too (nested id)", async () => {

@@ -22,6 +22,7 @@ export const DOC_PAGES = [
   'docs/guardrails.md',
   'docs/settings.md',
   'docs/development.md',
+  'docs/benchmarks.md',
   'docs/cdktn.md',
 ] as const;
 export type DocPage = (typeof DOC_PAGES)[number];

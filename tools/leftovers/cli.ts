@@ -5,6 +5,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { loadConfig } from '../../lib/config';
 import { checkAwsProfile } from '../aws-errors';
@@ -37,6 +38,7 @@ async function main(): Promise<number> {
     ec2: new EC2Client({ region: config.region }),
     scheduler: new SchedulerClient({ region: config.region }),
     s3: new S3Client({ region: config.stateBackend?.region ?? config.region }),
+    kms: new KMSClient({ region: config.region }),
   };
   const options = { config, projectDir: path.join(__dirname, '..', '..'), clients };
   const listing = await findLeftovers(options, synthesizedNames(config));

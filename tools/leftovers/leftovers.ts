@@ -51,6 +51,7 @@ import {
   DeleteRolePolicyCommand,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DeleteScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -66,6 +67,11 @@ export interface LeftoverClients {
   readonly ec2: Pick<EC2Client, 'send'>;
   readonly scheduler: Pick<SchedulerClient, 'send'>;
   readonly s3: Pick<S3Client, 'send'>;
+  /**
+   * Whether a KMS key is already scheduled for deletion (`kms:DescribeKey`).
+   * @default keys are taken as the tagging API lists them
+   */
+  readonly kms?: Pick<KMSClient, 'send'>;
 }
 
 export interface LeftoverOptions {
@@ -385,8 +391,8 @@ export async function findLeftovers(
   const goingAway: Leftover[] = [];
   for (const candidate of candidates) {
     let seen: Presence = { exists: true };
-    await part(`EC2 describe of ${candidate.type} ${candidate.id}`, `describing ${candidate.type}`, async () => {
-      seen = await presence(clients.ec2, candidate, config.region);
+    await part(`describe of ${candidate.type} ${candidate.id}`, `describing ${candidate.type}`, async () => {
+      seen = await presence(clients, candidate, config.region);
     });
     if (!seen.exists) continue;
     const confirmed = { ...candidate, ...seen.update };
@@ -412,8 +418,9 @@ const isNotFound = (error: unknown) => /NotFound/.test((error as { name?: string
  * Whether a candidate still exists, by its own service's describe call. Types without one here
  * (IAM, schedule groups, keys, log groups, documents) come from listings of what exists.
  */
-async function presence(ec2: LeftoverClients['ec2'], leftover: Leftover, region: string): Promise<Presence> {
+async function presence(clients: LeftoverClients, leftover: Leftover, region: string): Promise<Presence> {
   const { id } = leftover;
+  const { ec2 } = clients;
   const describe = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await call();
@@ -510,6 +517,21 @@ async function presence(ec2: LeftoverClients['ec2'], leftover: Leftover, region:
         await describe(() => ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }))),
         'NetworkInterfaces',
       );
+    case 'key': {
+      // Destroying a key only schedules its deletion (7 to 30 days): it is going, and billed until then.
+      if (!clients.kms) return { exists: true };
+      const found = await describe(() => clients.kms!.send(new DescribeKeyCommand({ KeyId: id })));
+      const key = found?.KeyMetadata;
+      if (!key) return GONE;
+      if (key.KeyState === 'PendingDeletion')
+        return {
+          exists: true,
+          update: {
+            goingAway: `scheduled for deletion${key.DeletionDate ? ` on ${key.DeletionDate.toISOString().slice(0, 10)}` : ''} (KMS bills a key until it is deleted: USD 1 a month, prorated)`,
+          },
+        };
+      return { exists: true };
+    }
     default:
       return { exists: true };
   }

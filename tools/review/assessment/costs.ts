@@ -33,7 +33,7 @@ export interface NatVersusEndpoints {
   /** The Interface endpoints, per hour, and how many. */
   readonly endpointsUsdPerHour: number;
   readonly endpoints: number;
-  /** Beyond this many Interface endpoints a NAT gateway is cheaper (undefined without a price per endpoint). */
+  /** How many Interface endpoints (one AZ) cost what the NAT gateway does: with more, the NAT gateway is cheaper (NaN without a price). */
   readonly breakEvenEndpoints: number;
 }
 
@@ -98,7 +98,7 @@ export function pathCosts(model: NetworkModel, region: string): PathCosts {
             natUsdPerHour: nat,
             endpointsUsdPerHour: sum(endpointLines),
             endpoints: endpointLines.length,
-            breakEvenEndpoints: Math.floor(nat / (prices?.interfaceEndpointAzHour.usd ?? NaN)),
+            breakEvenEndpoints: nat / (prices?.interfaceEndpointAzHour.usd ?? NaN),
           },
     ...(eice ? { instanceConnectStack: eiceStack } : {}),
     ...(prices ? { prices } : {}),

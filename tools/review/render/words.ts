@@ -58,10 +58,17 @@ export function natVersusEndpoints(costs: PathCosts): string[] {
     `NAT path (${compared.natStack}): ${usd(nat)}/h for the NAT gateway and its Elastic IP, + ${costs.prices?.natGatewayGb.usd ?? '?'} USD/GB processed.`,
     `Endpoint path (${compared.endpointStack}): ${usd(endpoints)}/h for ${compared.endpoints} Interface endpoints in one AZ, + ${costs.prices?.interfaceEndpointGb.usd ?? '?'} USD/GB.`,
     endpoints < nat
-      ? `Endpoints are cheaper by ${usd(nat - endpoints)}/h (${usd((nat - endpoints) * 4)} over a 4-hour window); a NAT gateway becomes cheaper beyond about ${compared.breakEvenEndpoints} Interface endpoints (one per AWS service to reach).`
+      ? `Endpoints are cheaper by ${usd(nat - endpoints)}/h (${usd((nat - endpoints) * 4)} over a 4-hour window); a NAT gateway is cheaper from the ${ordinal(Math.floor(compared.breakEvenEndpoints) + 1)} Interface endpoint on (one per AWS service to reach; the two cost the same at ${compared.breakEvenEndpoints.toFixed(1)}).`
       : `The NAT gateway is cheaper by ${usd(endpoints - nat)}/h with this many endpoints.`,
     ...eice,
   ];
+}
+
+/** `1st`, `2nd`, `3rd`, `4th`, … `11th`, `21st`. */
+function ordinal(n: number): string {
+  if (!Number.isFinite(n)) return '?th';
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  return `${n}${teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th')}`;
 }
 
 /** What the review read beside the plan: the configuration's files, none, or files the plan was not made from. */
