@@ -18,12 +18,11 @@ import { Ran, run } from './helpers/processes';
 // an implementation of the AWS APIs (moto's server, on a port of its own: split from
 // aws-emulator.e2e.test.ts so that Jest's two workers share the emulator tier): the operator
 // policy the stacks print, read from Terraform's state, allows every command they print; the
-// teardowns of the README and of docs/session-audit.md run as typed; `leftovers` finds nothing
-// but the audit key in its deletion window. `cdktf` gets the emulator tier's two flags
+// README's teardown runs as typed (docs/session-audit.md's, which keeps lab-network, is checked
+// against cdktf's own stack selection in readme-commands.test.ts); `leftovers` finds nothing but
+// the audit key in its deletion window. `cdktf` gets the emulator tier's two flags
 // (--auto-approve, and --skip-provider-lock: its first init would ask the public registry for the
 // provider's checksums, which this machine cannot reach).
-
-const ROOT = path.join(__dirname, '..');
 
 describeWithEmulator(
   "the session audit deployed with the README's audit lines in another region, its operator policy read from Terraform state",
@@ -108,19 +107,6 @@ describeWithEmulator(
       );
     });
 
-    test('GIVEN the audited lab WHEN the audit teardown of docs/session-audit.md runs with the real cdktf THEN cdktf accepts it, destroys the scenarios before the audit, and their states are empty', async () => {
-      const readme = fs.readFileSync(path.join(ROOT, 'docs', 'session-audit.md'), 'utf8');
-      const line = /^npx cdktf destroy lab-ssm-public lab-ssm-nat lab-ssm-endpoint lab-session-audit\b[^#\n]*/m
-        .exec(readme)![0]
-        .trim()
-        .split(/\s+/);
-      // As typed, with the emulator tier's two flags (the header says why).
-      const destroyed = await run(...typed(line.join(' ')), auditProject, shell);
-      expect(stripVTControlCharacters(destroyed.stderr + destroyed.stdout)).not.toMatch(/Error/);
-      expect(destroyed.status).toBe(0);
-      for (const stack of ['lab-ssm-nat', 'lab-session-audit']) expect(stateOf(stack).resources ?? []).toEqual([]);
-    }, 300_000);
-
     test("GIVEN the README's audit lines WHEN its teardown and leftovers lines run as typed THEN every stack is destroyed, and leftovers finds nothing left over but the audit key going away in its 7-day deletion window, exit 0", async () => {
       const { lines, audit } = readmeBlocks();
       const destroy = audit.find((line) => line.startsWith('npx cdktf destroy'))!;
@@ -130,6 +116,9 @@ describeWithEmulator(
       const destroyed = await run(...typed(destroy), auditProject, shell);
       expect(stripVTControlCharacters(destroyed.stderr + destroyed.stdout)).not.toMatch(/Error/);
       expect(destroyed.status).toBe(0);
+      // cdktf ordered it: the scenario before the audit it connects through, both before the network.
+      for (const stack of ['lab-ssm-nat', 'lab-session-audit', 'lab-network'])
+        expect(stateOf(stack).resources ?? []).toEqual([]);
       const leftovers = await run(...typed(lines[lines.length - 1]), auditProject, shell);
       // The key is only scheduled for deletion (7 days): going away, billed until then — not a leftover.
       expect(leftovers.stdout).toMatch(
