@@ -2,9 +2,22 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stripVTControlCharacters } from 'util';
 import { DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeInstanceInformationCommand,
+  ResetServiceSettingCommand,
+  SSMClient,
+  UpdateServiceSettingCommand,
+} from '@aws-sdk/client-ssm';
+import { DEFAULT_HOST_MANAGEMENT_SETTING } from '../lib/systems-manager';
 import { loadConfig } from '../lib/config';
 import { SSM_ENDPOINTS_SAMPLE_VARS } from '../stacks/temporary-endpoints-sample';
 import { AccountExit } from '../tools/review/assessment/changes';
@@ -123,6 +136,10 @@ describeWithEmulator('ssm-endpoints for a VPC the user already has: which instan
     expect(out).toMatch(
       /1 it cannot open — no instance profile, so the SSM Agent has no Systems Manager role: i-\w+ \(no-profile\)\./,
     );
+    // The account's setting, read with ssm:GetServiceSetting (the emulator's default: unset).
+    expect(out).toContain(
+      "Default Host Management Configuration: off (AWS's default: instances without a usable instance profile are not managed)",
+    );
     expect(out).toMatch(
       /1 it cannot open — the role customer-bare is not allowed ssm:UpdateInstanceInformation, .+: i-\w+ \(bare-role\)\./,
     );
@@ -191,6 +208,59 @@ describeWithEmulator('ssm-endpoints for a VPC the user already has: which instan
       'assuming what could not be read of the role customer-bare allows ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel (iam:ListAttachedRolePolicies on customer-bare refused (AccessDenied))',
     );
     expect(line(out, 'bare-role')).toContain('→ reachable');
+    expect(review.status).toBe(AccountExit.OK);
+  });
+
+  test("GIVEN Default Host Management turned on in the account WHEN the window is reviewed THEN the instance without a profile and the one whose role lacks the agent's calls are managed through it", async () => {
+    const sdk = {
+      region: 'ap-northeast-1',
+      endpoint: shell.AWS_ENDPOINT_URL,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    };
+    const iam = new IAMClient(sdk);
+    const ssm = new SSMClient(sdk);
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'dhmc-role',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'ssm.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'dhmc-role',
+        PolicyName: 'agent',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:*'], Resource: '*' }],
+        }),
+      }),
+    );
+    await ssm.send(
+      new UpdateServiceSettingCommand({ SettingId: DEFAULT_HOST_MANAGEMENT_SETTING, SettingValue: 'dhmc-role' }),
+    );
+    let review: Ran;
+    try {
+      review = await run(
+        'npm',
+        ['run', '--silent', 'review', '--', '--account', '--stack', 'ssm-endpoints', ...vars],
+        project,
+        shell,
+      );
+    } finally {
+      await ssm.send(new ResetServiceSettingCommand({ SettingId: DEFAULT_HOST_MANAGEMENT_SETTING }));
+    }
+    const out = stripVTControlCharacters(review.stdout);
+    expect(out).toContain(
+      'Default Host Management Configuration: on, role dhmc-role (it manages the instances without a usable instance profile)',
+    );
+    // No profile; a profile whose role may not call UpdateInstanceInformation: the agent falls back to the setting's role.
+    for (const name of ['no-profile', 'bare-role']) expect(line(out, name)).toMatch(/NOT reachable → reachable/);
+    expect(out).toContain(
+      "Default Host Management Configuration's role dhmc-role carries the agent (no usable instance profile)",
+    );
     expect(review.status).toBe(AccountExit.OK);
   });
 

@@ -22,7 +22,8 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
-import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeInstanceInformationCommand, GetServiceSettingCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DEFAULT_HOST_MANAGEMENT_SETTING } from '../lib/systems-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { assessWindow } from '../tools/review/assessment/window';
 import { NetworkModel } from '../tools/review/model/plan-model';
@@ -308,6 +309,43 @@ describe('readExistingVpc', () => {
     expect(after('aws_instance').vpc_security_group_ids).toEqual(['sg-0app']);
     expect(after('aws_iam_policy')).toMatchObject({ arn: admin, name: 'AdministratorAccess' });
     expect(JSON.parse(String(after('aws_iam_policy').policy)).Statement[0].Action).toBe('*');
+  });
+
+  test("GIVEN the account's Default Host Management setting WHEN read THEN on names the role and joins the state with it, the default is off, a refusal is said", async () => {
+    ssm.on(GetServiceSettingCommand).resolves({
+      ServiceSetting: {
+        SettingId: DEFAULT_HOST_MANAGEMENT_SETTING,
+        SettingValue: 'service-role/dhmc-role',
+        Status: 'Customized',
+      },
+    });
+    iam.on(GetRoleCommand, { RoleName: 'dhmc-role' }).resolves({
+      Role: {
+        RoleName: 'dhmc-role',
+        Arn: 'arn:aws:iam::111122223333:role/service-role/dhmc-role',
+        Path: '/service-role/',
+        RoleId: 'R',
+        CreateDate: new Date(),
+      },
+    });
+    iam.on(ListAttachedRolePoliciesCommand, { RoleName: 'dhmc-role' }).resolves({ AttachedPolicies: [] });
+    iam.on(ListRolePoliciesCommand, { RoleName: 'dhmc-role' }).resolves({ PolicyNames: [] });
+    const on = await readExistingVpc(clients(), VPC);
+    expect(on.hostManagement).toEqual({ state: 'on', role: 'service-role/dhmc-role' });
+    const types = on.state.resource_changes!.map((change) => `${change.type} ${String(change.index)}`);
+    expect(types).toEqual(
+      expect.arrayContaining([`aws_ssm_service_setting ${DEFAULT_HOST_MANAGEMENT_SETTING}`, 'aws_iam_role dhmc-role']),
+    );
+    ssm.on(GetServiceSettingCommand).resolves({
+      ServiceSetting: { SettingId: DEFAULT_HOST_MANAGEMENT_SETTING, SettingValue: '$None', Status: 'Default' },
+    });
+    expect((await readExistingVpc(clients(), VPC)).hostManagement).toEqual({ state: 'off' });
+    ssm
+      .on(GetServiceSettingCommand)
+      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    const unread = (await readExistingVpc(clients(), VPC)).hostManagement;
+    expect(unread.state).toBe('unread');
+    expect(unread.state === 'unread' && unread.why).toContain('ssm:GetServiceSetting');
   });
 
   test('GIVEN DescribeVpcs refused WHEN read THEN one line names the VPC, the action and what to grant', async () => {

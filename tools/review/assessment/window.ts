@@ -5,7 +5,7 @@
  */
 import { NetworkModel } from '../model/plan-model';
 import { AccessPath, Reachability, Verdict } from '../rules/reachability';
-import { ExistingVpc, existingInstanceId, InstanceRegistration } from '../sources/existing-vpc';
+import { ExistingVpc, existingInstanceId, HostManagement, InstanceRegistration } from '../sources/existing-vpc';
 
 /** One instance of the VPC the temporary endpoints serve: Session Manager now and with the endpoints. */
 export interface WindowInstance {
@@ -44,6 +44,8 @@ export interface EndpointWindow {
   /** Why the VPC could not be read (then there is nothing else). */
   readonly unread?: string;
   readonly registrationUnread?: string;
+  /** The account's Default Host Management Configuration, which manages instances without a usable profile. */
+  readonly hostManagement?: HostManagement;
   readonly instancePages?: number;
 }
 
@@ -99,6 +101,7 @@ export function assessWindow(
     instances,
     headlines,
     registrationUnread: existing.registrationUnread,
+    hostManagement: existing.hostManagement,
     instancePages: existing.instancePages,
   };
 }

@@ -144,6 +144,7 @@ function window(value: EndpointWindow): Json {
       }),
     ),
     registrationUnread: value.registrationUnread,
+    hostManagement: value.hostManagement ? { ...value.hostManagement } : undefined,
   });
 }
 

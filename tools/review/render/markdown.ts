@@ -15,6 +15,7 @@ import {
   accessVerdict,
   configurationLine,
   headlineSentence,
+  hostManagementLine,
   natVersusEndpoints,
   policyCount,
   policyFindingLine,
@@ -431,5 +432,6 @@ function windowMarkdown(window: EndpointWindow): string[] {
     );
   }
   if (window.registrationUnread) out.push('', `The agents' registration was not read: ${window.registrationUnread}`);
+  if (window.hostManagement) out.push('', hostManagementLine(window.hostManagement));
   return out;
 }

@@ -10,6 +10,7 @@ import {
   changeWords,
   configurationLine,
   headlineSentence,
+  hostManagementLine,
   natVersusEndpoints,
   policyFindingLine,
   usd,
@@ -145,6 +146,7 @@ function windowText(window: EndpointWindow): string[] {
     );
   }
   if (window.registrationUnread) out.push(`    Agents' registration not read: ${window.registrationUnread}`);
+  if (window.hostManagement) out.push(`    ${hostManagementLine(window.hostManagement)}`);
   return out;
 }
 

@@ -5,6 +5,7 @@
 import type { CutCause, Headline, ResourceChangeLine } from '../assessment/changes';
 import type { NatVersusEndpoints, PathCosts } from '../assessment/costs';
 import type { WindowHeadline, WindowInstance } from '../assessment/window';
+import type { HostManagement } from '../sources/existing-vpc';
 import type { ConfigurationStatus } from '../model/terraform-configuration';
 import type { OperatorAccess } from '../rules/operator-access';
 import type { PlanPolicyFinding } from '../rules/policies';
@@ -153,4 +154,13 @@ export function windowHeadlineSentence(headline: WindowHeadline): string {
     case 'cannot-open':
       return `${headline.instances.length} it cannot open — ${headline.reason}: ${list(headline.instances)}.`;
   }
+}
+
+/** The account's Default Host Management Configuration, as a window's report states it. */
+export function hostManagementLine(management: HostManagement): string {
+  if (management.state === 'on')
+    return `Default Host Management Configuration: on, role ${management.role} (it manages the instances without a usable instance profile)`;
+  if (management.state === 'off')
+    return "Default Host Management Configuration: off (AWS's default: instances without a usable instance profile are not managed)";
+  return `Default Host Management Configuration not read: ${management.why} (taken as off)`;
 }

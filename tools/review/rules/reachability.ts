@@ -15,6 +15,7 @@
 import { cidrContains, ipv4Range, parseIpv4Cidr } from '../../../lib/cidr';
 import { REQUIRED_SESSION_MANAGER_SERVICES } from '../../../lib/endpoint-services';
 import { FORWARDS_TO_TAG, parseForwardsTo } from '../../../lib/forwarding-target';
+import { DEFAULT_HOST_MANAGEMENT_AGENT, DEFAULT_HOST_MANAGEMENT_SETTING } from '../../../lib/systems-manager';
 import { endpointPolicyRefuses, judgeRole } from './agent-role';
 import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
 import { allowsTcp, blockOf, Network, Rule } from './network';
@@ -42,11 +43,6 @@ export interface ReachabilityOptions {
    */
   readonly defaultHostManagementHint?: boolean;
 }
-
-/** The Systems Manager setting that turns on Default Host Management Configuration (its value: the role's name). */
-export const DEFAULT_HOST_MANAGEMENT_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
-/** The oldest SSM Agent Default Host Management Configuration works with (Systems Manager User Guide). */
-export const DEFAULT_HOST_MANAGEMENT_AGENT = '3.2.582.0';
 
 export class Reachability extends Network {
   private static readonly shared = new WeakMap<NetworkModel, Reachability>();

@@ -35,7 +35,8 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
-import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeInstanceInformationCommand, GetServiceSettingCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DEFAULT_HOST_MANAGEMENT_SETTING, UNSET_SETTING_VALUE } from '../../../lib/systems-manager';
 import { awsFailure, whatCameBack } from '../../aws-errors';
 import { READ_FROM_ACCOUNT } from '../model/plan-model';
 import { PlanJson, PlannedValues, ResourceChange, unchangedChange } from '../../terraform-json';
@@ -64,11 +65,19 @@ export interface ExistingVpc {
   /** Instance id → its agent's registration; undefined when it could not be read (then `registrationUnread` says why). */
   readonly registration?: ReadonlyMap<string, InstanceRegistration>;
   readonly registrationUnread?: string;
+  /** The account's Default Host Management Configuration in the region, as `GetServiceSetting` answered. */
+  readonly hostManagement: HostManagement;
   /** How many DescribeInstances pages it took (the reader follows every NextToken). */
   readonly instancePages: number;
   /** The VPC's endpoints as AWS lists them: state and creation time (when a window opened). */
   readonly endpoints: readonly { readonly id: string; readonly state: string; readonly created?: Date }[];
 }
+
+/** Default Host Management Configuration as the account has it: on (with the role it names), off, or not read. */
+export type HostManagement =
+  | { readonly state: 'on'; readonly role: string }
+  | { readonly state: 'off' }
+  | { readonly state: 'unread'; readonly why: string };
 
 /** The plans' key of an existing VPC read from the account: no stack of the app, one configuration. */
 export function existingVpcKey(vpcId: string): string {
@@ -105,6 +114,7 @@ export const VPC_READER_ACTIONS = [
   'iam:GetPolicy',
   'iam:GetPolicyVersion',
   'ssm:DescribeInstanceInformation',
+  'ssm:GetServiceSetting',
 ] as const;
 
 /** The reader's permissions as an identity policy (docs/temporary-endpoints.md prints it, generated). */
@@ -362,6 +372,9 @@ export async function readExistingVpc(
     } as PlannedValues);
   }
   for (const profile of [...profiles].sort()) await readProfile(clients.iam, profile, add, command);
+  const hostManagement = clients.ssm
+    ? await readDefaultHostManagement(clients.ssm, clients.iam, add, command)
+    : ({ state: 'unread', why: 'not asked (no Systems Manager client)' } as const);
 
   const registration = clients.ssm
     ? await readRegistration(
@@ -380,6 +393,7 @@ export async function readExistingVpc(
     })),
     registration: registration.statuses,
     registrationUnread: registration.unread,
+    hostManagement,
     instancePages,
     endpoints: endpoints.map((endpoint) => ({
       id: endpoint.VpcEndpointId ?? '?',
@@ -431,7 +445,16 @@ async function readProfile(iam: Pick<IAMClient, 'send'>, name: string, add: Add,
     arn: profile?.Arn,
     role: role?.RoleName ?? '',
   } as PlannedValues);
-  if (!role?.RoleName) return;
+  if (role?.RoleName) await readRole(iam, { ...role, RoleName: role.RoleName }, add, command);
+}
+
+/** A role and its policies (attached, inline, boundary), as a state would hold them; each refused read kept on the role. */
+async function readRole(
+  iam: Pick<IAMClient, 'send'>,
+  role: { readonly RoleName: string; readonly Arn?: string; readonly AssumeRolePolicyDocument?: string },
+  add: Add,
+  command: string,
+): Promise<void> {
   const unreadable: string[] = [];
   const attempt = async <T>(action: string, call: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -514,6 +537,48 @@ async function readProfile(iam: Pick<IAMClient, 'send'>, name: string, add: Add,
     permissions_boundary: boundary ?? '',
     ...(unreadable.length > 0 ? { policies_unreadable: unreadable.join('; ') } : {}),
   } as PlannedValues);
+}
+
+/**
+ * Default Host Management Configuration (`ssm:GetServiceSetting`): when it names a role, the setting
+ * and the role (read as an instance profile's role is) join the state, so the judge applies it to
+ * every instance without a usable profile. Off when the setting is AWS's default.
+ */
+async function readDefaultHostManagement(
+  ssm: Pick<SSMClient, 'send'>,
+  iam: Pick<IAMClient, 'send'>,
+  add: Add,
+  command: string,
+): Promise<HostManagement> {
+  let setting;
+  try {
+    setting = (await ssm.send(new GetServiceSettingCommand({ SettingId: DEFAULT_HOST_MANAGEMENT_SETTING })))
+      .ServiceSetting;
+  } catch (error) {
+    return { state: 'unread', why: whatCameBack(error, 'ssm:GetServiceSetting', command) };
+  }
+  const value = setting?.SettingValue;
+  if (!value || value === UNSET_SETTING_VALUE || setting?.Status === 'Default') return { state: 'off' };
+  add('aws_ssm_service_setting', DEFAULT_HOST_MANAGEMENT_SETTING, {
+    id: setting?.ARN ?? DEFAULT_HOST_MANAGEMENT_SETTING,
+    setting_id: DEFAULT_HOST_MANAGEMENT_SETTING,
+    setting_value: value,
+  } as PlannedValues);
+  // The value is the role's name, with its path when it has one (`service-role/…`).
+  const roleName = value.split('/').pop()!;
+  try {
+    const role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+    if (role) await readRole(iam, { ...role, RoleName: role.RoleName ?? roleName }, add, command);
+  } catch (error) {
+    if (!denied(error)) throw new VpcReadError(`iam:GetRole failed: ${whatCameBack(error, 'iam:GetRole', command)}`);
+    add('aws_iam_role', roleName, {
+      id: roleName,
+      name: roleName,
+      tags: { Name: roleName },
+      policies_unreadable: refusal(error, 'iam:GetRole', roleName, command),
+    } as PlannedValues);
+  }
+  return { state: 'on', role: value };
 }
 
 /** What Systems Manager said of the agents: each instance's registration, or why it could not be asked. */
