@@ -95,6 +95,7 @@ describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () =
     expect(blockOf(reviewed.off.stdout, app('good'))).toEqual([
       'Session Manager: reachable via NAT gateway (0.0.0.0/0 → transit gateway good-hub (transit gateway route table good-spokes) → good-egress → NAT gateway in good-egress-public → internet gateway, and back the same way; 443 out)',
       'SSH: NOT reachable — no inbound rule opens port 22',
+      'Port forwarding to good-service:8080: reachable via Session Manager over the NAT gateway, document AWS-StartPortForwardingSessionToRemoteHost (transit gateway good-hub routes both ways (transit gateway route table good-spokes; back by transit gateway route table good-egress); instance SG sends tcp/8080 to 10.0.0.0/24; target SG admits tcp/8080 from 10.1.0.0/24 (covers the instance))',
     ]);
     expect(blockOf(reviewed.off.stdout, app('default-tables'))[0]).toBe(
       'Session Manager: reachable via NAT gateway (0.0.0.0/0 → transit gateway default-tables-hub (the default route table of default-tables-hub) → default-tables-egress → NAT gateway in default-tables-egress-public → internet gateway, and back the same way; 443 out)',
@@ -107,6 +108,15 @@ describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () =
       expect(blockOf(reviewed.off.stdout, app(site))[0]).toBe(`${NOT}${reason}${NO_ENDPOINTS(site)}`);
     },
   );
+
+  test("GIVEN port forwarding from the spoke to a service in the egress VPC WHEN a transit gateway table does not send the instance's addresses back to its attachment THEN the forwarding hop is cut for that reason too", () => {
+    expect(blockOf(reviewed.off.stdout, app('no-propagation'))[2]).toMatch(
+      /; the instance is in no-propagation-spoke and the target in no-propagation-egress, and transit gateway no-propagation-hub does not join them \(transit gateway route table no-propagation-egress has no route to the instance's addresses\)$/,
+    );
+    expect(blockOf(reviewed.off.stdout, app('default-no-propagation'))[2]).toMatch(
+      /transit gateway default-no-propagation-hub does not join them \(the default route table of default-no-propagation-hub sends the instance's addresses to default-no-propagation-egress-attachment, not to default-no-propagation-spoke's attachment\)$/,
+    );
+  });
 
   test('GIVEN no Default Host Management setting in the plan WHEN an instance has no profile THEN it stays NOT reachable, as AWS’s default gives, and the reason says what the setting would do', () => {
     expect(blockOf(reviewed.off.stdout, app('good', 'bare'))[0]).toBe(

@@ -44,6 +44,7 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
       planned[name] = path.join(dir, `${name}.json`);
     };
     await planAndShow('broken', ['-var=broken=["nat","endpoints","egress","policy","eip"]']);
+    await planAndShow('ssh-acl', ['-var=broken=["ssh-acl"]']);
     // The three commands of docs/review.md, as a user types them: the first two in the
     // configuration's folder, the review in the project's, given the file's real path.
     const readme = fs.readFileSync(path.join(ROOT, 'docs', 'review.md'), 'utf8');
@@ -154,6 +155,16 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
     expect(block('aws_instance.bastion')[1]).toBe('SSH: NOT reachable — the instance has no public address');
     expect(review.exitCode).toBe(0); // nothing is deployed: no path is lost, none was there
     expect(review.assessment.changes).toBeUndefined();
+  });
+
+  test("GIVEN the bastion's subnet with a network ACL that denies port 22 from its range WHEN judged THEN SSH is NOT reachable, the ACL rule named, and nothing else changes", () => {
+    const review = reviewPlanFile(planned['ssh-acl']);
+    const block = (address: string) => planBlocks(review).find((i) => i.address === address)!.lines;
+    expect(block('aws_instance.bastion')[1]).toBe(
+      'SSH: NOT reachable — in core-public-a, network ACL bastion-subnet rule 90 denies inbound tcp 22 (203.0.113.0/24) before any allow',
+    );
+    // The NAT gateway in the same subnet carries the others' 443 as before.
+    expect(block('module.app.aws_instance.this[0]')[0]).toMatch(/^Session Manager: reachable via NAT gateway/);
   });
 
   test('GIVEN terraform show without -json WHEN npm run review -- --plan reads it THEN one line on stderr, exit 1, and no report is written', async () => {

@@ -23,7 +23,7 @@ provider "aws" {
 }
 
 variable "broken" {
-  description = "What to break: nat, endpoints, egress, policy, eip"
+  description = "What to break: nat, endpoints, egress, policy, eip, ssh-acl"
   type        = set(string)
   default     = []
 }
@@ -108,6 +108,38 @@ resource "aws_instance" "bastion" {
     http_tokens = "required"
   }
   tags = { Name = "bastion" }
+}
+
+# The bastion's subnet with a network ACL that lets everything through but SSH from the bastion's range.
+resource "aws_network_acl" "bastion_subnet" {
+  count      = contains(var.broken, "ssh-acl") ? 1 : 0
+  vpc_id     = module.core.vpc_id
+  subnet_ids = [module.core.public_subnet_ids[0]]
+  ingress {
+    rule_no    = 90
+    action     = "deny"
+    protocol   = "tcp"
+    from_port  = 22
+    to_port    = 22
+    cidr_block = "203.0.113.0/24"
+  }
+  ingress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "-1"
+    from_port  = 0
+    to_port    = 0
+    cidr_block = "0.0.0.0/0"
+  }
+  egress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "-1"
+    from_port  = 0
+    to_port    = 0
+    cidr_block = "0.0.0.0/0"
+  }
+  tags = { Name = "bastion-subnet" }
 }
 
 resource "aws_eip" "bastion" {

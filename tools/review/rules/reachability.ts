@@ -274,6 +274,15 @@ export class Reachability extends Network {
     const subnet = this.subnetOf(instance);
     if (!subnet || this.defaultRoute(subnet).kind !== 'internet-gateway')
       return failDirect('its subnet has no default route to an internet gateway');
+    // The subnet's network ACL: port 22 in from the clients, and the replies out to their ports.
+    const clients = (client !== undefined ? [client.includes('/') ? client : `${client}/32`] : cidrs)
+      .map((cidr) => ipv4Range(cidr))
+      .filter((range): range is [number, number] => range !== undefined);
+    const aclProblem = [
+      this.acls.allowsTcp(subnet, 'in', [22, 22], clients),
+      this.acls.allowsTcp(subnet, 'out', SSH_CLIENT_PORTS, clients),
+    ].find((verdict) => !verdict.allowed);
+    if (aclProblem) return failDirect(`in ${this.model.label(subnet)}, ${aclProblem.why}`);
     if (!key) return failDirect('no key pair is installed');
     return {
       reachable: true,
@@ -395,8 +404,8 @@ export class Reachability extends Network {
   /**
    * Whether packets go from one subnet to the other and back: within one VPC its local route
    * does it; across VPCs each subnet's route table needs a route covering the other side, through
-   * one VPC peering connection between the two VPCs (accepted) or a transit gateway (whose
-   * attachments and route tables are assumed to join them — the plans rarely hold them).
+   * one VPC peering connection between the two VPCs (accepted) or one transit gateway whose tables
+   * send each side's addresses to the other side's attachment (transitBetween).
    */
   routeBetween(
     from: Entity,
@@ -455,12 +464,61 @@ export class Reachability extends Network {
       return { detail: `peering connection ${this.model.label(thereVia)} routes both ways` };
     }
     if (thereVia.type === 'aws_ec2_transit_gateway' && backVia.type === 'aws_ec2_transit_gateway')
-      return {
-        detail: `transit gateway ${this.model.label(thereVia)} routes both ways (its attachments and route tables are assumed to join the VPCs)`,
-      };
+      return this.transitBetween(thereVia, backVia, [from, fromVpc, fromRange], [to, toVpc, toRange], between);
     return {
       detail: `routes out through ${this.model.label(thereVia)} and back through ${this.model.label(backVia)} (asymmetric: assumed to pass)`,
     };
+  }
+
+  /**
+   * Both ways through one transit gateway: each side's attachment (with a subnet in the side's
+   * zone) and the route table it is associated with, whose longest prefix for the other side's
+   * addresses must lead to the other side's attachment.
+   */
+  private transitBetween(
+    there: Entity,
+    back: Entity,
+    [from, fromVpc, fromRange]: [Entity, Entity, [number, number] | undefined],
+    [to, toVpc, toRange]: [Entity, Entity, [number, number] | undefined],
+    between: string,
+  ): { detail: string } | { problem: string } {
+    const label = (entity: Entity | undefined) => this.model.label(entity);
+    if (there.id !== back.id)
+      return {
+        problem: `${between}, and their routes use different transit gateways (${label(there)}, ${label(back)})`,
+      };
+    const tgw = there;
+    const side = (
+      subnet: Entity,
+      vpc: Entity,
+      range: [number, number] | undefined,
+      otherVpc: Entity,
+      whose: string,
+    ): { table?: string; problem?: string } => {
+      const attachment = this.transit.attachmentOf(tgw, vpc);
+      if (!attachment) return { problem: `${label(vpc)} has no attachment to it` };
+      const zone = this.transit.zoneProblem(attachment, subnet);
+      if (zone) return { problem: zone };
+      const table = this.transit.tableOf(attachment, tgw);
+      if (!table) return { problem: `attachment ${label(attachment)} is associated with no route table` };
+      if (!range) return { table: table.label };
+      const hop = this.transit.route(tgw, table, range);
+      const other = this.transit.attachmentOf(tgw, otherVpc);
+      if ('none' in hop) return { problem: `${table.label} has no route to ${whose} addresses` };
+      if ('blackhole' in hop)
+        return { problem: `${table.label} drops ${whose} addresses (a blackhole route for ${hop.cidr})` };
+      if (hop.attachment.id !== other?.id)
+        return {
+          problem: `${table.label} sends ${whose} addresses to ${label(hop.attachment)}, not to ${label(otherVpc)}'s attachment`,
+        };
+      return { table: table.label };
+    };
+    const out = side(from, fromVpc, toRange, toVpc, "the target's");
+    const home = side(to, toVpc, fromRange, fromVpc, "the instance's");
+    const problems = [out.problem, home.problem].filter((problem): problem is string => problem !== undefined);
+    if (problems.length > 0)
+      return { problem: `${between}, and transit gateway ${label(tgw)} does not join them (${problems.join('; ')})` };
+    return { detail: `transit gateway ${label(tgw)} routes both ways (${out.table}; back by ${home.table})` };
   }
 
   /**
@@ -826,6 +884,11 @@ function nameEndpoints(text: string, services: readonly string[]): string {
 
 /** Linux's default ephemeral range (Amazon Linux 2023): the client ports replies come back to. */
 export const EPHEMERAL_PORTS: [number, number] = [32768, 60999];
+/**
+ * The ports an SSH client's replies come back to: the ephemeral ranges clients choose from (Linux
+ * 32768-60999; macOS and Windows 49152-65535), together.
+ */
+const SSH_CLIENT_PORTS: [number, number] = [32768, 65535];
 /** Every IPv4 address: the range only a default route (0.0.0.0/0) covers. */
 const EVERY_ADDRESS: [number, number] = [0, 0xffffffff];
 /** A NAT gateway's source ports towards the internet (AWS: 1024-65535). */

@@ -228,6 +228,40 @@ resource "aws_security_group" "app" {
   tags   = { Name = "${var.name}-app" }
 }
 
+# Port forwarding from the app to a private service in the egress VPC, across the transit gateway.
+resource "aws_vpc_security_group_egress_rule" "to_service" {
+  security_group_id = aws_security_group.app.id
+  ip_protocol       = "tcp"
+  from_port         = 8080
+  to_port           = 8080
+  cidr_ipv4         = "10.0.0.0/24"
+}
+
+resource "aws_security_group" "service" {
+  name   = "${var.name}-service"
+  vpc_id = aws_vpc.egress.id
+  tags   = { Name = "${var.name}-service" }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "from_spoke" {
+  security_group_id = aws_security_group.service.id
+  ip_protocol       = "tcp"
+  from_port         = 8080
+  to_port           = 8080
+  cidr_ipv4         = "10.1.0.0/24"
+}
+
+resource "aws_instance" "service" {
+  ami                    = "ami-0123456789abcdef0"
+  instance_type          = "t3.micro"
+  subnet_id              = aws_subnet.egress_public.id
+  vpc_security_group_ids = [aws_security_group.service.id]
+  metadata_options {
+    http_tokens = "required"
+  }
+  tags = { Name = "${var.name}-service", Scenario = "forwarding-target" }
+}
+
 resource "aws_vpc_security_group_egress_rule" "https" {
   security_group_id = aws_security_group.app.id
   ip_protocol       = "tcp"
@@ -263,7 +297,7 @@ resource "aws_instance" "app" {
   metadata_options {
     http_tokens = "required"
   }
-  tags = { Name = "${var.name}-app" }
+  tags = { Name = "${var.name}-app", ForwardsTo = "${var.name}-service:8080" }
 }
 
 # No instance profile: Systems Manager manages it only through Default Host Management.
