@@ -164,7 +164,7 @@ describeWithEmulator('ssm-endpoints for a VPC the user already has: which instan
     expect(report).toContain(`## Instances in ${fixture.vpcId}, the VPC \`ssm-endpoints\` serves`);
   });
 
-  test("GIVEN a reader IAM refuses the roles' attached policies WHEN reviewed THEN the verdicts name the assumption and the review goes on, exit 0", async () => {
+  test("GIVEN a reader IAM refuses the roles' attached policies, and Default Host Management on WHEN reviewed THEN the verdicts name the assumption, the instance without a profile is managed through the setting's role, exit 0", async () => {
     // Before the deploy: under its auth, moto's Scheduler answers a refresh with no AWS error body.
     // moto checks IAM policies once its auth is switched on (/moto-api/reset-auth); a user for
     // the reader, allowed everything but iam:ListAttachedRolePolicies (moto matches resources
@@ -189,36 +189,12 @@ describeWithEmulator('ssm-endpoints for a VPC the user already has: which instan
       }),
     );
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'window-reader' }))).AccessKey!;
-    const auth = (count: string) =>
-      fetch(`${shell.AWS_ENDPOINT_URL}/moto-api/reset-auth`, { method: 'POST', body: count });
-    await auth('0');
-    let review: Ran;
-    try {
-      review = await run(
-        'npm',
-        ['run', '--silent', 'review', '--', '--account', '--stack', 'ssm-endpoints', ...vars],
-        project,
-        { ...shell, AWS_ACCESS_KEY_ID: key.AccessKeyId!, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey! },
-      );
-    } finally {
-      await auth('inf');
-    }
-    const out = stripVTControlCharacters(review.stdout);
-    expect(out).toContain(
-      'assuming what could not be read of the role customer-bare allows ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel (iam:ListAttachedRolePolicies on customer-bare refused (AccessDenied))',
-    );
-    expect(line(out, 'bare-role')).toContain('→ reachable');
-    expect(review.status).toBe(AccountExit.OK);
-  });
-
-  test("GIVEN Default Host Management turned on in the account WHEN the window is reviewed THEN the instance without a profile and the one whose role lacks the agent's calls are managed through it", async () => {
-    const sdk = {
+    // And the account's Default Host Management turned on, naming a role Systems Manager may assume.
+    const ssm = new SSMClient({
       region: 'ap-northeast-1',
       endpoint: shell.AWS_ENDPOINT_URL,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    };
-    const iam = new IAMClient(sdk);
-    const ssm = new SSMClient(sdk);
+    });
     await iam.send(
       new CreateRoleCommand({
         RoleName: 'dhmc-role',
@@ -241,23 +217,31 @@ describeWithEmulator('ssm-endpoints for a VPC the user already has: which instan
     await ssm.send(
       new UpdateServiceSettingCommand({ SettingId: DEFAULT_HOST_MANAGEMENT_SETTING, SettingValue: 'dhmc-role' }),
     );
+    const auth = (count: string) =>
+      fetch(`${shell.AWS_ENDPOINT_URL}/moto-api/reset-auth`, { method: 'POST', body: count });
+    await auth('0');
     let review: Ran;
     try {
       review = await run(
         'npm',
         ['run', '--silent', 'review', '--', '--account', '--stack', 'ssm-endpoints', ...vars],
         project,
-        shell,
+        { ...shell, AWS_ACCESS_KEY_ID: key.AccessKeyId!, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey! },
       );
     } finally {
+      await auth('inf');
       await ssm.send(new ResetServiceSettingCommand({ SettingId: DEFAULT_HOST_MANAGEMENT_SETTING }));
     }
     const out = stripVTControlCharacters(review.stdout);
     expect(out).toContain(
+      'assuming what could not be read of the role customer-bare allows ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel (iam:ListAttachedRolePolicies on customer-bare refused (AccessDenied))',
+    );
+    expect(line(out, 'bare-role')).toContain('→ reachable');
+    // The setting read (ssm:GetServiceSetting): the instance without a profile is managed through its role.
+    expect(out).toContain(
       'Default Host Management Configuration: on, role dhmc-role (it manages the instances without a usable instance profile)',
     );
-    // No profile; a profile whose role may not call UpdateInstanceInformation: the agent falls back to the setting's role.
-    for (const name of ['no-profile', 'bare-role']) expect(line(out, name)).toMatch(/NOT reachable → reachable/);
+    expect(line(out, 'no-profile')).toMatch(/NOT reachable → reachable/);
     expect(out).toContain(
       "Default Host Management Configuration's role dhmc-role carries the agent (no usable instance profile)",
     );

@@ -129,10 +129,24 @@ describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () =
       "Session Manager: reachable via NAT gateway (0.0.0.0/0 → transit gateway good-hub (transit gateway route table good-spokes) → good-egress → NAT gateway in good-egress-public → internet gateway, and back the same way; 443 out; Default Host Management Configuration's role aws_iam_role.dhmc[0] carries the agent (no usable instance profile); assuming the SSM Agent is 3.2.582.0 or later, as Default Host Management requires (Amazon Linux 2023 ships a later one))",
     );
     expect(blockOf(reviewed.on.stdout, app('good'))[0]).toBe(blockOf(reviewed.off.stdout, app('good'))[0]);
-    // The network still decides: a broken site's bare instance is cut for the network's reason alone.
-    expect(blockOf(reviewed.on.stdout, app('blackhole', 'bare'))[0]).toBe(
-      `${NOT}${BROKEN.find(([site]) => site === 'blackhole')![1]}${NO_ENDPOINTS('blackhole')}`,
+  });
+
+  test("GIVEN profiles whose roles lack the agent's calls WHEN Default Host Management is on THEN the agent falls back from the one that cannot report (UpdateInstanceInformation), and keeps the one that can, which stays NOT", () => {
+    const weak = app('good', 'weak["weak"]');
+    const half = app('good', 'weak["half"]');
+    const lacksAll =
+      'the role module.site["good"].aws_iam_role.weak["weak"] is not allowed ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel';
+    const lacksChannels =
+      'the role module.site["good"].aws_iam_role.weak["half"] is not allowed ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel';
+    expect(blockOf(reviewed.off.stdout, weak)[0]).toBe(
+      `${NOT}${lacksAll} (Default Host Management Configuration would manage it if the account turned it on: off by default, and not set in this plan)`,
     );
+    expect(blockOf(reviewed.on.stdout, weak)[0]).toMatch(
+      /^Session Manager: reachable via NAT gateway \(.*; Default Host Management Configuration's role aws_iam_role\.dhmc\[0\] carries the agent \(no usable instance profile\); assuming the SSM Agent is 3\.2\.582\.0 or later/,
+    );
+    // No hint, and no fallback: the agent reports with this profile, then its sessions fail.
+    expect(blockOf(reviewed.off.stdout, half)[0]).toBe(`${NOT}${lacksChannels}`);
+    expect(blockOf(reviewed.on.stdout, half)[0]).toBe(`${NOT}${lacksChannels}`);
   });
 
   test('GIVEN Default Host Management naming a role only EC2 may assume WHEN an instance has no profile THEN it is NOT reachable, the trust named', () => {

@@ -56,8 +56,10 @@ locals {
   }
 }
 
+# With Default Host Management on (or untrusted), the good site alone: the other sites' verdicts do
+# not depend on it, and a smaller plan keeps the test quick.
 module "site" {
-  for_each       = local.sites
+  for_each       = var.dhmc == "off" ? local.sites : { good = local.sites.good }
   source         = "./modules/site"
   name           = each.key
   broken         = each.value

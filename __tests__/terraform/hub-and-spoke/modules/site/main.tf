@@ -311,3 +311,43 @@ resource "aws_instance" "bare" {
   }
   tags = { Name = "${var.name}-bare" }
 }
+
+# Two more with a profile: one whose role is allowed nothing (the agent cannot report with it, so it
+# falls back to Default Host Management), one allowed UpdateInstanceInformation alone (the agent
+# keeps it, and its sessions fail for want of the channel actions).
+resource "aws_iam_role" "weak" {
+  for_each = toset(["weak", "half"])
+  name     = "${var.name}-${each.key}"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_role_policy" "half" {
+  role = aws_iam_role.weak["half"].name
+  name = "report-only"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "ssm:UpdateInstanceInformation", Resource = "*" }]
+  })
+}
+
+resource "aws_iam_instance_profile" "weak" {
+  for_each = aws_iam_role.weak
+  name     = each.value.name
+  role     = each.value.name
+}
+
+resource "aws_instance" "weak" {
+  for_each               = aws_iam_instance_profile.weak
+  ami                    = "ami-0123456789abcdef0"
+  instance_type          = "t3.micro"
+  subnet_id              = aws_subnet.spoke_private.id
+  vpc_security_group_ids = [aws_security_group.app.id]
+  iam_instance_profile   = each.value.name
+  metadata_options {
+    http_tokens = "required"
+  }
+  tags = { Name = "${var.name}-${each.key}" }
+}
