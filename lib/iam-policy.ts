@@ -58,17 +58,16 @@ export function statementCovers(statement: PolicyStatement, action: string): boo
 
 /** IAM's wildcards as a regular expression over a whole name (case-insensitive). */
 export function wildcardRegExp(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
+  return new RegExp(`^${wildcardSource(pattern)}$`, 'is');
 }
 
 /** IAM's wildcard match over `text`, where an escaped `${*}`/`${?}` stands for the character itself. */
 export function wildcardMatches(pattern: string, text: string, ignoreCase = false): boolean {
+  return new RegExp(`^${wildcardSource(pattern)}$`, ignoreCase ? 'is' : 's').test(text);
+}
+
+/** A wildcard pattern as a regular expression's source: `*` any run, `?` one character, the rest literal. */
+function wildcardSource(pattern: string): string {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern[i];
@@ -77,7 +76,7 @@ export function wildcardMatches(pattern: string, text: string, ignoreCase = fals
     else if (char === '?') source += '.';
     else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(text);
+  return source;
 }
 
 /** An ARN pattern against an ARN: the first five parts each on its own, the resource part whole. */
@@ -226,10 +225,7 @@ function resourceFits(statement: PolicyStatement, request: IamRequest): boolean 
  * statement that names the action lacked.
  */
 export function evaluateRequest(document: unknown, request: IamRequest): IamDecision {
-  const statements =
-    typeof document === 'string'
-      ? policyStatements(document)
-      : policyStatements(JSON.parse(JSON.stringify(document ?? null)));
+  const statements = typeof document === 'string' ? policyStatements(document) : policyStatements(document);
   if (!statements) return { allowed: false, reason: 'the policy is not a JSON policy document' };
   const label = (statement: PolicyStatement, index: number) => (statement.Sid ? `"${statement.Sid}"` : `#${index + 1}`);
   const applying = (statement: PolicyStatement) => {

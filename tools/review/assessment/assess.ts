@@ -229,6 +229,7 @@ function assessPlan(input: PlanInput): PlanAssessment {
   const deployed = (plan.resource_changes ?? []).some((change) => change.change.before);
   const prior =
     kind === 'plan' && deployed ? new NetworkModel({ [PLAN_STACK]: priorPlan(plan) }, new Map(), modules) : undefined;
+  // The model before the plan is judged with the same words (Reachability.of takes its options when it first meets a model).
   if (prior) Reachability.of(prior, options);
   const changes = prior
     ? compareInstances(prior, model).filter((change) => !change.forwardingTarget || change.before !== undefined)

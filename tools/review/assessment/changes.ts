@@ -215,22 +215,20 @@ export function headlinesOf(
   for (const instance of instances) {
     const ref: InstanceRef = { id: instance.id, stack: instance.stack, address: instance.address, name: instance.name };
     if (!instance.before) continue;
-    {
-      for (const [path] of PATHS) {
-        const was = instance.before[path];
-        const will = instance.after?.[path];
-        if (!was?.reachable || will?.reachable) continue;
-        headlines.push({
-          kind: 'path-cut',
-          instance: ref,
-          path,
-          ...(path === 'forwarding' ? { hop: was.text.slice(0, was.text.indexOf(': reachable')) } : {}),
-          reason: will ? will.reason : 'the instance is destroyed',
-          instanceDestroyed: !instance.after,
-          // A destroyed instance is its own reason; otherwise the changes on this path, and no others.
-          causes: instance.after ? changesOnPath(plans, instance.id, path) : [],
-        });
-      }
+    for (const [path] of PATHS) {
+      const was = instance.before[path];
+      const will = instance.after?.[path];
+      if (!was?.reachable || will?.reachable) continue;
+      headlines.push({
+        kind: 'path-cut',
+        instance: ref,
+        path,
+        ...(path === 'forwarding' ? { hop: was.text.slice(0, was.text.indexOf(': reachable')) } : {}),
+        reason: will ? will.reason : 'the instance is destroyed',
+        instanceDestroyed: !instance.after,
+        // A destroyed instance is its own reason; otherwise the changes on this path, and no others.
+        causes: instance.after ? changesOnPath(plans, instance.id, path) : [],
+      });
     }
     if (instance.kind === 'replace')
       headlines.push({ kind: 'instance-replaced', instance: ref, forwardingTarget: instance.forwardingTarget });

@@ -532,7 +532,7 @@ async function readRole(
     name: role.RoleName,
     // The report names a resource by its Name tag: a role's name is what a reader knows it by.
     tags: { Name: role.RoleName },
-    arn: role.Arn,
+    arn: got?.Role?.Arn ?? role.Arn,
     assume_role_policy: trust ? decodeURIComponent(trust) : undefined,
     permissions_boundary: boundary ?? '',
     ...(unreadable.length > 0 ? { policies_unreadable: unreadable.join('; ') } : {}),
@@ -566,18 +566,8 @@ async function readDefaultHostManagement(
   } as PlannedValues);
   // The value is the role's name, with its path when it has one (`service-role/…`).
   const roleName = value.split('/').pop()!;
-  try {
-    const role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
-    if (role) await readRole(iam, { ...role, RoleName: role.RoleName ?? roleName }, add, command);
-  } catch (error) {
-    if (!denied(error)) throw new VpcReadError(`iam:GetRole failed: ${whatCameBack(error, 'iam:GetRole', command)}`);
-    add('aws_iam_role', roleName, {
-      id: roleName,
-      name: roleName,
-      tags: { Name: roleName },
-      policies_unreadable: refusal(error, 'iam:GetRole', roleName, command),
-    } as PlannedValues);
-  }
+  // Read as an instance profile's role is: a refused call is kept on the role, and the verdict says so.
+  await readRole(iam, { RoleName: roleName }, add, command);
   return { state: 'on', role: value };
 }
 
