@@ -154,4 +154,68 @@ describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () =
       `${NOT}no instance profile, so the SSM Agent has no Systems Manager role, and Default Host Management Configuration's role aws_iam_role.dhmc[0] does not trust ssm.amazonaws.com (its trust policy has no Allow of sts:AssumeRole for Systems Manager), so Default Host Management cannot use it`,
     );
   });
+
+  // Interface endpoints shared from a hub VPC through private hosted zones (module "shared").
+  const shared = (site: string) => `module.shared["${site}"].aws_instance.app`;
+  const SHARED_BROKEN: readonly (readonly [string, string])[] = [
+    [
+      'shared-by-reference',
+      `${NOT}the ssm and ssmmessages endpoints' security group shared-by-reference-endpoints admits 443 from the instance only by a reference to its security group, and transit gateway shared-by-reference-tgw has security group referencing off (security_group_referencing_support = "disable", off by default), so a reference to a group across it does not work (a rule by the instance's range would)`,
+    ],
+    [
+      'shared-egress-ref',
+      `${NOT}the instance security groups send 443 to the ssm and ssmmessages endpoints only by a reference to its security group shared-egress-ref-endpoints, and across transit gateway shared-egress-ref-tgw a security group reference works only in inbound rules (a rule by the endpoint subnets' range would)`,
+    ],
+    [
+      'shared-not-associated',
+      `${NOT}the private hosted zones for the ssm and ssmmessages endpoints' names are not associated with shared-not-associated-spoke, so the public names are used; shared-not-associated-spoke-private has no default route (0.0.0.0/0) to the internet${NO_ENDPOINTS('shared-not-associated')}`,
+    ],
+    [
+      'shared-no-record',
+      `${NOT}for ssmmessages: the private hosted zone ssmmessages.us-east-1.amazonaws.com is associated with shared-no-record-spoke but holds no record for ssmmessages.us-east-1.amazonaws.com, so the name does not resolve (a private zone does not fall back to public DNS)`,
+    ],
+    [
+      'shared-wrong-record',
+      `${NOT}for ssmmessages: the private hosted zone ssmmessages.us-east-1.amazonaws.com answers ssmmessages.us-east-1.amazonaws.com with shared-wrong-record-ssm, an endpoint of com.amazonaws.us-east-1.ssm, not of ssmmessages`,
+    ],
+    [
+      'shared-no-hostnames',
+      `${NOT}the private hosted zones of the ssm and ssmmessages endpoints do not apply (shared-no-hostnames-spoke has DNS hostnames off; private hosted zones need DNS support and DNS hostnames on), so the public names are used; shared-no-hostnames-spoke-private has no default route (0.0.0.0/0) to the internet`,
+    ],
+    [
+      'shared-no-spoke-route',
+      `${NOT}the instance is in shared-no-spoke-route-spoke and the ssm and ssmmessages endpoints' subnet shared-no-spoke-route-hub-endpoints in shared-no-spoke-route-hub, and no route joins them (shared-no-spoke-route-spoke-private has no route to the ssm and ssmmessages endpoints' addresses; a VPC peering connection or a transit gateway with routes both ways would)`,
+    ],
+    [
+      'shared-no-hub-return',
+      `${NOT}the instance is in shared-no-hub-return-spoke and the ssm and ssmmessages endpoints' subnet shared-no-hub-return-hub-endpoints in shared-no-hub-return-hub, and no route joins them (shared-no-hub-return-hub-endpoints has no route to the instance's addresses; a VPC peering connection or a transit gateway with routes both ways would)`,
+    ],
+    [
+      'shared-no-propagation',
+      `${NOT}the instance is in shared-no-propagation-spoke and the ssm and ssmmessages endpoints' subnet shared-no-propagation-hub-endpoints in shared-no-propagation-hub, and transit gateway shared-no-propagation-tgw does not join them (the default route table of shared-no-propagation-tgw has no route to the ssm and ssmmessages endpoints' addresses)`,
+    ],
+  ];
+
+  test('GIVEN endpoints shared from a hub VPC through private hosted zones associated with the spoke WHEN reviewed THEN Session Manager goes to them across the transit gateway (or peering), a group reference counting only where the link carries it', () => {
+    const sites = (site: string) =>
+      `the ssm endpoint ${site}-ssm in ${site}-hub (private hosted zone ssm.us-east-1.amazonaws.com), the ssmmessages endpoint ${site}-ssmmessages in ${site}-hub (private hosted zone ssmmessages.us-east-1.amazonaws.com)`;
+    expect(blockOf(reviewed.off.stdout, shared('shared-good'))[0]).toBe(
+      `Session Manager: reachable via VPC endpoints (${sites('shared-good')}; transit gateway shared-good-tgw routes both ways (the default route table of shared-good-tgw; back by the default route table of shared-good-tgw); endpoint SG allows 443 from 10.0.0.0/8 (covers the instance); instance SG allows 443 to 10.2.0.0/16 (covers the endpoint subnets))`,
+    );
+    // Security group referencing turned on for the transit gateway: the inbound reference works.
+    expect(blockOf(reviewed.off.stdout, shared('shared-referencing-on'))[0]).toBe(
+      `Session Manager: reachable via VPC endpoints (${sites('shared-referencing-on')}; transit gateway shared-referencing-on-tgw routes both ways (the default route table of shared-referencing-on-tgw; back by the default route table of shared-referencing-on-tgw); endpoint SG allows 443 from the instance SG; instance SG allows 443 to 10.2.0.0/16 (covers the endpoint subnets))`,
+    );
+    // A peering connection in one Region carries the reference.
+    expect(blockOf(reviewed.off.stdout, shared('shared-peered'))[0]).toBe(
+      `Session Manager: reachable via VPC endpoints (${sites('shared-peered')}; peering connection module.shared["shared-peered"].aws_vpc_peering_connection.spoke_hub[0] routes both ways; endpoint SG allows 443 from the instance SG; instance SG allows 443 to 10.2.0.0/16 (covers the endpoint subnets))`,
+    );
+  });
+
+  test.each(SHARED_BROKEN)(
+    'GIVEN shared endpoints with one link missing or wrong (%s) WHEN reviewed THEN Session Manager is NOT reachable, the link named',
+    (site, verdict) => {
+      expect(blockOf(reviewed.off.stdout, shared(site))[0]).toBe(verdict);
+    },
+  );
 });

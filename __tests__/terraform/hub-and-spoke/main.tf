@@ -66,6 +66,32 @@ module "site" {
   default_tables = startswith(each.key, "default-")
 }
 
+# Interface endpoints shared from a hub VPC through Route 53 private hosted zones; DHMC does not
+# change their verdicts, so they are planned with it off only.
+locals {
+  shared_endpoints = {
+    shared-good           = []
+    shared-referencing-on = ["referencing-on"]
+    shared-peered         = ["peered"]
+    shared-by-reference   = ["by-reference"]
+    shared-egress-ref     = ["egress-by-reference"]
+    shared-not-associated = ["not-associated"]
+    shared-no-record      = ["no-record"]
+    shared-wrong-record   = ["wrong-record"]
+    shared-no-hostnames   = ["no-dns-hostnames"]
+    shared-no-spoke-route = ["no-spoke-route"]
+    shared-no-hub-return  = ["no-hub-return"]
+    shared-no-propagation = ["no-hub-propagation"]
+  }
+}
+
+module "shared" {
+  for_each = var.dhmc == "off" ? local.shared_endpoints : {}
+  source   = "./modules/shared-endpoints"
+  name     = each.key
+  broken   = each.value
+}
+
 resource "aws_iam_role" "dhmc" {
   count = var.dhmc == "off" ? 0 : 1
   name  = "dhmc-instance-management"

@@ -19,6 +19,7 @@ import { DEFAULT_HOST_MANAGEMENT_AGENT, DEFAULT_HOST_MANAGEMENT_SETTING } from '
 import { endpointPolicyRefuses, judgeRole } from './agent-role';
 import { NetworkAcls, PUBLIC_INTERNET } from './nacl';
 import { allowsTcp, blockOf, Network, Rule } from './network';
+import { PrivateAnswer, PrivateZones, serviceHostName } from './private-dns';
 import { TransitGateways } from './transit-gateway';
 import { Entity, NetworkModel } from '../model/plan-model';
 
@@ -62,6 +63,7 @@ export class Reachability extends Network {
 
   private readonly acls: NetworkAcls;
   private readonly transit: TransitGateways;
+  private readonly zones: PrivateZones;
   private readonly verdicts = new Map<string, Verdict>();
 
   constructor(
@@ -71,6 +73,7 @@ export class Reachability extends Network {
     super(model);
     this.acls = new NetworkAcls(model);
     this.transit = new TransitGateways(model, (entity) => this.vpcOf(entity));
+    this.zones = new PrivateZones(model);
   }
 
   /** Session Manager verdict for one instance: each required service judged along the path its DNS name takes. */
@@ -166,7 +169,10 @@ export class Reachability extends Network {
 
     const dnsHostnames = vpc.values.enable_dns_hostnames === true;
     const anyEndpoint = REQUIRED_SESSION_MANAGER_SERVICES.some((service) => this.interfaceEndpoint(vpc, service));
-    const works: { service: string; path: AccessPath; detail: string }[] = [];
+    // A shared endpoint's work says which endpoint and zone (`shared`), then the path to it (`detail`).
+    const works: { service: string; path: AccessPath; detail: string; shared?: string }[] = [];
+    let region_: string | undefined;
+    let privateZoneFound = false;
     const problems: { service: string; problem: string }[] = [];
     const notes = new Map<string, string[]>(); // note → services
     const note = (text: string, service: string) => notes.set(text, [...(notes.get(text) ?? []), service]);
@@ -180,6 +186,52 @@ export class Reachability extends Network {
         else works.push({ service, path: 'vpc-endpoints', detail: result.detail });
         continue;
       }
+      // No endpoint of its own answers: a private hosted zone associated with the VPC may (a shared endpoint).
+      const region = region_ ?? (region_ = this.regionOf(subnet, vpc, service));
+      const privateAnswer = region ? this.zones.answer(vpc, serviceHostName(service, region), service) : undefined;
+      if (privateAnswer) privateZoneFound = true;
+      if (privateAnswer && !dnsHostnames)
+        note(
+          `the private hosted zones of {endpoints} do not apply (${this.model.label(vpc)} has DNS hostnames off; private hosted zones need DNS support and DNS hostnames on), so the public names are used`,
+          service,
+        );
+      else if (privateAnswer) {
+        const result = this.sharedEndpointPath(privateAnswer, groups, subnet, egress, roleArn);
+        if ('problem' in result) problems.push({ service, problem: result.problem });
+        else {
+          works.push({ service, path: 'vpc-endpoints', detail: result.detail, shared: result.head });
+          if (result.assumption) assumptions.push(result.assumption);
+        }
+        continue;
+      }
+      // A zone for the name that is not associated with the VPC is named where its endpoint is routed to both ways.
+      const name = region ? serviceHostName(service, region) : undefined;
+      const elsewhere =
+        name && !privateAnswer
+          ? this.zones.unassociated(vpc, name).filter((zone) => {
+              const answer = this.zones.answerOf(zone, name, service, vpc);
+              return (
+                'endpoint' in answer &&
+                this.model
+                  .targets(answer.endpoint, 'subnet_ids')
+                  .some(
+                    (there) =>
+                      'detail' in
+                      this.routeBetween(
+                        subnet,
+                        there,
+                        ipv4Range(String(subnet.values.cidr_block ?? '')),
+                        ipv4Range(String(there.values.cidr_block ?? '')),
+                      ),
+                  )
+              );
+            })
+          : [];
+      if (elsewhere.length > 0)
+        note(
+          `the private hosted zones for {endpoints'} names are not associated with ${this.model.label(vpc)}, so the public names are used`,
+          service,
+        );
       if (endpoint?.values.private_dns_enabled === true)
         note(
           `{endpoints'} private DNS does not apply (${this.model.label(vpc)} has DNS hostnames off), so the public names are used`,
@@ -207,17 +259,24 @@ export class Reachability extends Network {
           : `for ${services.join(' and ')}: ${problem}`,
       );
       const suffix =
-        !anyEndpoint && works.length === 0 ? `, and ${this.model.label(vpc)} has no Session Manager endpoints` : '';
+        !anyEndpoint && !privateZoneFound && works.length === 0
+          ? `, and ${this.model.label(vpc)} has no Session Manager endpoints`
+          : '';
       return fail(`${lacks.map((lack) => `${lack}; `).join('')}${noteText}${reasons.join('; ')}${suffix}`);
     }
     const paths = [...new Set(works.map((w) => w.path))];
     const details: string[] = [];
-    const viaEndpoints = works.filter((w) => w.path === 'vpc-endpoints');
+    const viaEndpoints = works.filter((w) => w.path === 'vpc-endpoints' && !w.shared);
     if (viaEndpoints.length > 0) {
       details.push(
         `${viaEndpoints.map((w) => w.service).join(', ')} with private DNS in ${this.model.label(vpc)}; ${[...new Set(viaEndpoints.map((w) => w.detail))].join('; ')}`,
       );
     }
+    const viaShared = works.filter((w) => w.shared);
+    if (viaShared.length > 0)
+      details.push(
+        `${viaShared.map((w) => `the ${w.service} endpoint ${w.shared}`).join(', ')}; ${[...new Set(viaShared.map((w) => w.detail))].join('; ')}`,
+      );
     for (const w of works.filter((w) => w.path !== 'vpc-endpoints'))
       if (!details.includes(w.detail)) details.push(w.detail);
     const via = paths.map((path) => PATH_NAMES[path]).join(' and ');
@@ -356,11 +415,23 @@ export class Reachability extends Network {
       const outer = cidr ? ipv4Range(cidr) : undefined;
       return outer !== undefined && range !== undefined && outer[0] <= range[0] && range[1] <= outer[1];
     };
+    // A group reference across VPCs works only where the link between them carries it.
+    const crossing =
+      this.vpcOf(subnet)?.id !== this.vpcOf(targetSubnet)?.id ? this.routeFor(subnet, there).via : undefined;
+    const refusedReferences: string[] = [];
+    const referenceWorks = (direction: 'inbound' | 'outbound') => {
+      const fails = this.referenceFails(crossing, direction);
+      if (fails) refusedReferences.push(fails);
+      return fails === undefined;
+    };
     const sent = this.rules('egress', groups)
       .filter((rule) => allowsTcp(rule, wanted.port))
       .find(
         (rule) =>
-          (rule.securityGroup !== undefined && targetGroupIds.has(rule.securityGroup.id)) || covers(rule.cidr, there),
+          (rule.securityGroup !== undefined &&
+            targetGroupIds.has(rule.securityGroup.id) &&
+            referenceWorks('outbound')) ||
+          covers(rule.cidr, there),
       );
     if (!sent)
       problems.push(
@@ -370,7 +441,9 @@ export class Reachability extends Network {
     const admitted = this.rules('ingress', targetGroups)
       .filter((rule) => allowsTcp(rule, wanted.port))
       .find(
-        (rule) => (rule.securityGroup !== undefined && groupIds.has(rule.securityGroup.id)) || covers(rule.cidr, here),
+        (rule) =>
+          (rule.securityGroup !== undefined && groupIds.has(rule.securityGroup.id) && referenceWorks('inbound')) ||
+          covers(rule.cidr, here),
       );
     if (!admitted)
       problems.push(
@@ -380,6 +453,9 @@ export class Reachability extends Network {
       details.push(
         `target SG admits tcp/${wanted.port} from ${admitted.securityGroup ? 'the instance SG' : `${admitted.cidr} (covers the instance)`}`,
       );
+    for (const refused of new Set(refusedReferences))
+      if (problems.some((problem) => problem.includes('security group')))
+        problems.push(`a rule by security group does not count: ${refused}`);
     if (subnet.id !== targetSubnet.id && here && there) {
       for (const [aclSubnet, verdict] of [
         [subnet, this.acls.allowsTcp(subnet, 'out', [wanted.port, wanted.port], [there])],
@@ -641,6 +717,117 @@ export class Reachability extends Network {
     };
   }
 
+  /** The instance's Region: its subnet's Availability Zone, else the service names of the plans' endpoints. */
+  private regionOf(subnet: Entity, vpc: Entity, service: string): string | undefined {
+    const zone = subnet.values.availability_zone;
+    if (typeof zone === 'string' && /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone)) return zone.slice(0, -1);
+    for (const endpoint of this.model.all('aws_vpc_endpoint')) {
+      const match = /^com\.amazonaws\.([a-z0-9-]+)\./.exec(String(endpoint.values.service_name ?? ''));
+      if (match) return match[1];
+    }
+    // Else the Region a private zone of the VPC names for the service.
+    for (const candidate of this.zones.zonesOf(vpc)) {
+      const match = new RegExp(`^${service}\\.([a-z0-9-]+)\\.amazonaws\\.com\\.?$`).exec(String(candidate.values.name));
+      if (match) return match[1];
+    }
+    return undefined;
+  }
+
+  /**
+   * A service reached through a private hosted zone (AWS's "centralize access using VPC interface
+   * endpoints"): the zone's record must name an endpoint of the service; the endpoint may sit in
+   * another VPC, reached by a route both ways between the instance's subnet and each of the
+   * endpoint's subnets (the name answers with all of them), and its security group admits the
+   * instance by range, or by group reference only where a reference works across that link.
+   */
+  private sharedEndpointPath(
+    answer: PrivateAnswer,
+    instanceGroups: Entity[],
+    subnet: Entity,
+    egress: Rule[],
+    roleArn: string | undefined,
+  ): { head: string; detail: string; assumption?: string } | { problem: string } {
+    if ('missing' in answer) return { problem: answer.missing };
+    if ('problem' in answer) return { problem: answer.problem };
+    const zone = this.zones.label(answer.zone);
+    if ('unknownTarget' in answer)
+      return {
+        head: `through the private hosted zone ${zone}`,
+        detail: 'its target assumed',
+        assumption: `assuming ${answer.unknownTarget.replace(/^the record/, 'the record')} is an endpoint of the service that admits the instance on 443 and routes to it both ways`,
+      };
+    const endpoint = answer.endpoint;
+    const endpointVpc = this.vpcOf(endpoint);
+    const vpc = this.vpcOf(subnet);
+    const here = ipv4Range(String(subnet.values.cidr_block ?? ''));
+    const links: { via?: Entity; detail?: string }[] = [];
+    const problems: string[] = [];
+    if (endpointVpc && vpc && endpointVpc.id !== vpc.id) {
+      for (const endpointSubnet of this.model.targets(endpoint, 'subnet_ids')) {
+        const there = ipv4Range(String(endpointSubnet.values.cidr_block ?? ''));
+        const route = this.routeBetween(subnet, endpointSubnet, here, there);
+        if ('problem' in route)
+          problems.push(
+            route.problem
+              .replace(
+                /^the instance is in (.*?) and the target in/,
+                `the instance is in $1 and {endpoints'} subnet ${this.model.label(endpointSubnet)} in`,
+              )
+              .replace(/the target's/g, "{endpoints'}"),
+          );
+        else links.push({ via: this.routeFor(subnet, there).via, detail: route.detail });
+      }
+    }
+    if (problems.length > 0) return { problem: [...new Set(problems)].join('; ') };
+    const crossing = links.find((link) => link.via)?.via;
+    const result = this.endpointPath(endpoint, instanceGroups, subnet, egress, roleArn, crossing);
+    if ('problem' in result) return result;
+    const where = endpointVpc && vpc && endpointVpc.id !== vpc.id ? ` in ${this.model.label(endpointVpc)}` : '';
+    const route = [...new Set(links.map((link) => link.detail))].join('; ');
+    return {
+      head: `${this.model.label(endpoint)}${where} (private hosted zone ${zone})`,
+      detail: `${route ? `${route}; ` : ''}${result.detail}`,
+      assumption: answer.assumption ? `assuming ${answer.assumption}` : undefined,
+    };
+  }
+
+  /**
+   * Why a security group reference does not work across the link between two VPCs (undefined
+   * when it does): a VPC peering connection carries references both ways within one Region; a
+   * transit gateway only in inbound rules, and only with security group referencing on for the
+   * gateway (off by default) and not turned off on either attachment (Transit Gateways guide,
+   * "Security group referencing").
+   */
+  private referenceFails(via: Entity | undefined, direction: 'inbound' | 'outbound'): string | undefined {
+    if (!via) return undefined;
+    const label = this.model.label(via);
+    if (via.type === 'aws_vpc_peering_connection') {
+      const peerRegion = via.values.peer_region;
+      return typeof peerRegion === 'string' && peerRegion !== '' && peerRegion !== this.regionOfPeering(via)
+        ? `a reference to a group across the inter-Region peering connection ${label} does not work`
+        : undefined;
+    }
+    if (via.type !== 'aws_ec2_transit_gateway') return undefined;
+    if (direction === 'outbound')
+      return `across transit gateway ${label} a security group reference works only in inbound rules`;
+    if (via.values.security_group_referencing_support !== 'enable')
+      return `transit gateway ${label} has security group referencing off (security_group_referencing_support = "${String(via.values.security_group_referencing_support ?? 'disable')}", off by default), so a reference to a group across it does not work`;
+    const off = this.model
+      .pointingAt('aws_ec2_transit_gateway_vpc_attachment', 'transit_gateway_id', via)
+      .find((attachment) => attachment.values.security_group_referencing_support === 'disable');
+    return off
+      ? `attachment ${this.model.label(off)} has security group referencing off, so a reference to a group across transit gateway ${label} does not work`
+      : undefined;
+  }
+
+  /** The Region a peering connection is requested from: its VPC's subnets' zones, when known. */
+  private regionOfPeering(peering: Entity): string | undefined {
+    const vpc = this.model.target(peering, 'vpc_id');
+    const subnet = vpc ? this.model.pointingAt('aws_subnet', 'vpc_id', vpc)[0] : undefined;
+    const zone = subnet?.values.availability_zone;
+    return typeof zone === 'string' ? zone.slice(0, -1) : undefined;
+  }
+
   /** The endpoint path for one service: what works (a description) or what stops it. */
   private endpointPath(
     endpoint: Entity,
@@ -648,6 +835,7 @@ export class Reachability extends Network {
     subnet: Entity,
     egress: Rule[],
     roleArn: string | undefined,
+    crossing?: Entity,
   ): { detail: string } | { problem: string } {
     const service =
       String(endpoint.values.service_name ?? '')
@@ -667,9 +855,12 @@ export class Reachability extends Network {
       (rule) => rule.cidr && subnetCidr && cidrContains(parseIpv4Cidr(rule.cidr)!, subnetCidr),
     );
     const sgNames = endpointGroups.map((group) => this.model.label(group)).join(', ') || '(none)';
-    if (!bySecurityGroup && !byRange) {
+    const inboundFails = bySecurityGroup ? this.referenceFails(crossing, 'inbound') : undefined;
+    if ((!bySecurityGroup || inboundFails) && !byRange) {
       return {
-        problem: `{endpoints'} security group ${sgNames} allows no inbound 443 from the instance (neither from its security group nor from a range covering ${subnetCidr?.text ?? 'its subnet'})`,
+        problem: inboundFails
+          ? `{endpoints'} security group ${sgNames} admits 443 from the instance only by a reference to its security group, and ${inboundFails} (a rule by the instance's range would)`
+          : `{endpoints'} security group ${sgNames} allows no inbound 443 from the instance (neither from its security group nor from a range covering ${subnetCidr?.text ?? 'its subnet'})`,
       };
     }
     const endpointIds = new Set(endpointGroups.map((group) => group.id));
@@ -684,9 +875,12 @@ export class Reachability extends Network {
           return cidr !== undefined && cidrContains(parseIpv4Cidr(rule.cidr!)!, cidr);
         }),
     );
-    if (!outToGroup && !outToRange)
+    const outboundFails = outToGroup ? this.referenceFails(crossing, 'outbound') : undefined;
+    if ((!outToGroup || outboundFails) && !outToRange)
       return {
-        problem: `the instance security groups allow no 443 to {endpoints} (neither to its security group ${sgNames} nor to a range covering its subnets)`,
+        problem: outboundFails
+          ? `the instance security groups send 443 to {endpoints} only by a reference to its security group ${sgNames}, and ${outboundFails} (a rule by the endpoint subnets' range would)`
+          : `the instance security groups allow no 443 to {endpoints} (neither to its security group ${sgNames} nor to a range covering its subnets)`,
       };
     for (const endpointSubnet of endpointSubnets.filter((other) => other.id !== subnet.id)) {
       const there = ipv4Range(String(endpointSubnet.values.cidr_block ?? ''));
@@ -703,12 +897,14 @@ export class Reachability extends Network {
           problem: `between the instance and {endpoints} in ${this.model.label(endpointSubnet)}, ${blocked.why}`,
         };
     }
-    const admitted = bySecurityGroup
-      ? 'endpoint SG allows 443 from the instance SG'
-      : `endpoint SG allows 443 from ${byRange!.cidr} (covers the instance)`;
-    const sent = outToGroup
-      ? 'instance SG allows 443 to it'
-      : `instance SG allows 443 to ${outToRange!.cidr} (covers the endpoint subnets)`;
+    const admitted =
+      bySecurityGroup && !inboundFails
+        ? 'endpoint SG allows 443 from the instance SG'
+        : `endpoint SG allows 443 from ${byRange!.cidr} (covers the instance)`;
+    const sent =
+      outToGroup && !outboundFails
+        ? 'instance SG allows 443 to it'
+        : `instance SG allows 443 to ${outToRange!.cidr} (covers the endpoint subnets)`;
     return { detail: `${admitted}; ${sent}` };
   }
 
