@@ -194,7 +194,23 @@ describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () =
       'shared-no-propagation',
       `${NOT}the instance is in shared-no-propagation-spoke and the ssm and ssmmessages endpoints' subnet shared-no-propagation-hub-endpoints in shared-no-propagation-hub, and transit gateway shared-no-propagation-tgw does not join them (the default route table of shared-no-propagation-tgw has no route to the ssm and ssmmessages endpoints' addresses)`,
     ],
+    [
+      'shared-list-other',
+      `${NOT}the ssm and ssmmessages endpoints' security group shared-list-other-endpoints allows no inbound 443 from the instance (neither from its security group nor from a range covering 10.3.0.0/24)`,
+    ],
   ];
+
+  test('GIVEN the endpoints admitting the spoke by a managed prefix list WHEN the list is in the plan THEN its entries are the rule’s ranges; WHEN it is not (shared with the account) THEN it is assumed to hold the spoke, and the verdict says so', () => {
+    expect(blockOf(reviewed.off.stdout, shared('shared-prefix-list'))[0]).toContain(
+      'endpoint SG allows 443 from 10.3.0.0/16 (an entry of prefix list shared-prefix-list-spokes) (covers the instance)',
+    );
+    expect(blockOf(reviewed.off.stdout, shared('shared-prefix-list'))[0]).toMatch(
+      /^Session Manager: reachable via VPC endpoints/,
+    );
+    expect(blockOf(reviewed.off.stdout, shared('shared-list-unknown'))[0]).toMatch(
+      /^Session Manager: reachable via VPC endpoints \(.*endpoint SG allows 443 from prefix list pl-0a1b2c3d4e5f60718 \(its entries are not in the plans: assumed to hold the instance's address\)/,
+    );
+  });
 
   test('GIVEN endpoints shared from a hub VPC through private hosted zones associated with the spoke WHEN reviewed THEN Session Manager goes to them across the transit gateway (or peering), a group reference counting only where the link carries it', () => {
     const sites = (site: string) =>

@@ -14,6 +14,7 @@ export interface PlannedRuleBlock {
   readonly cidr_blocks?: readonly string[];
   readonly ipv6_cidr_blocks?: readonly string[];
   readonly security_groups?: readonly string[];
+  readonly prefix_list_ids?: readonly string[];
   readonly self?: boolean;
   readonly description?: string;
   /** Network ACL entries. */
@@ -138,7 +139,11 @@ export interface PlanJson {
   readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
   /** What the state held when the plan was made (the deployed stack). */
   readonly prior_state?: {
-    readonly values?: { readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>> };
+    readonly values?: {
+      readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>>;
+      /** The resources and data sources the state held, data sources read for this plan among them. */
+      readonly root_module?: unknown;
+    };
   };
   readonly planned_values?: { readonly outputs?: Readonly<Record<string, { readonly value?: unknown }>> };
   readonly output_changes?: Readonly<

@@ -82,6 +82,9 @@ locals {
     shared-no-spoke-route = ["no-spoke-route"]
     shared-no-hub-return  = ["no-hub-return"]
     shared-no-propagation = ["no-hub-propagation"]
+    shared-prefix-list    = ["prefix-list"]
+    shared-list-other     = ["prefix-list-other"]
+    shared-list-unknown   = ["prefix-list-shared"]
   }
 }
 

@@ -17,6 +17,8 @@ export interface Rule {
   readonly toPort: number;
   readonly cidr?: string;
   readonly securityGroup?: Entity;
+  /** The prefix list the rule names, where its range came from one (or, without `cidr`, a list whose entries are unknown). */
+  readonly prefixList?: string;
 }
 
 export class Network {
@@ -313,14 +315,24 @@ export class Network {
       // In the plan's order, as the reasons list them.
       return onGroups.size === 0 ? [] : this.model.all(ruleType).filter((rule) => onGroups.has(rule));
     };
-    const found: Rule[] = on(`aws_vpc_security_group_${type}_rule`).map((rule) => ({
-      entity: rule,
-      protocol: protocolName(rule.values.ip_protocol),
-      fromPort: Number(rule.values.from_port ?? -1),
-      toPort: Number(rule.values.to_port ?? -1),
-      cidr: rule.values.cidr_ipv4 ?? undefined,
-      securityGroup: this.model.target(rule, 'referenced_security_group_id'),
-    }));
+    const found: Rule[] = on(`aws_vpc_security_group_${type}_rule`).flatMap((rule) => {
+      const base = {
+        entity: rule,
+        protocol: protocolName(rule.values.ip_protocol),
+        fromPort: Number(rule.values.from_port ?? -1),
+        toPort: Number(rule.values.to_port ?? -1),
+      };
+      const named = rule.values.prefix_list_id !== undefined || rule.references.prefix_list_id !== undefined;
+      if (named && rule.values.prefix_list_id !== null)
+        return this.prefixListRules(base, rule, 'prefix_list_id', [rule.values.prefix_list_id]);
+      return [
+        {
+          ...base,
+          cidr: rule.values.cidr_ipv4 ?? undefined,
+          securityGroup: this.model.target(rule, 'referenced_security_group_id'),
+        },
+      ];
+    });
     for (const rule of on('aws_security_group_rule').filter((r) => r.values.type === type)) {
       const owner = this.model.target(rule, 'security_group_id');
       const peers = [
@@ -328,6 +340,9 @@ export class Network {
         ...(rule.values.self === true && owner ? [owner] : []),
       ];
       found.push(...this.expand(rule, rule.values as PlannedRuleBlock, peers));
+      const lists = rule.values.prefix_list_ids;
+      if ((Array.isArray(lists) && lists.length > 0) || (lists === undefined && rule.references.prefix_list_ids))
+        found.push(...this.prefixListRules(ruleBase(rule), rule, 'prefix_list_ids', lists));
     }
     for (const group of groups) {
       const blocks = group.values[type];
@@ -338,9 +353,67 @@ export class Network {
         const named = (block.security_groups ?? []).flatMap((id) => this.model.byValue(id));
         const peers = [...(named.length > 0 ? named : referenced), ...(block.self === true ? [group] : [])];
         found.push(...this.expand(group, block, peers));
+        if (Array.isArray(block.prefix_list_ids) && block.prefix_list_ids.length > 0)
+          found.push(...this.prefixListRules(ruleBase(group, block), group, type, block.prefix_list_ids));
       }
     }
     return found;
+  }
+
+  /**
+   * A rule naming prefix lists, as one Rule per entry: a customer-managed list in the plans (its
+   * `entry` blocks and `aws_ec2_managed_prefix_list_entry` resources), or a list a data source read
+   * at plan time (AWS-managed ones among them). A list whose entries neither shows stays one Rule
+   * without a range, which the judges name as an assumption.
+   */
+  private prefixListRules(
+    base: Omit<Rule, 'cidr' | 'securityGroup'>,
+    entity: Entity,
+    attribute: string,
+    ids: unknown,
+  ): Rule[] {
+    const literals = (Array.isArray(ids) ? ids : [ids]).filter(
+      (id): id is string => typeof id === 'string' && id !== '',
+    );
+    const lists = [
+      ...literals.flatMap((id) => this.model.byValue(id)),
+      ...(literals.length === 0 ? this.model.targets(entity, attribute) : []),
+    ].filter((candidate) => candidate.type === 'aws_ec2_managed_prefix_list');
+    const rules: Rule[] = [];
+    for (const list of new Set(lists)) {
+      const name = String(list.values.name ?? this.model.label(list));
+      const blocks = Array.isArray(list.values.entry) ? (list.values.entry as { cidr?: unknown }[]) : [];
+      const entries = [
+        ...blocks.map((block) => block?.cidr),
+        ...this.model.pointingAt('aws_ec2_managed_prefix_list_entry', 'prefix_list_id', list).map((e) => e.values.cidr),
+      ].filter((cidr): cidr is string => typeof cidr === 'string');
+      if (entries.length === 0) rules.push({ ...base, prefixList: name });
+      for (const cidr of entries) rules.push({ ...base, cidr, prefixList: name });
+    }
+    const matched = new Set(lists.flatMap((list) => [list.values.id]));
+    for (const id of literals.filter((literal) => !matched.has(literal))) {
+      const read = this.readPrefixList(id);
+      if (!read) rules.push({ ...base, prefixList: id });
+      else for (const cidr of read.cidrs) rules.push({ ...base, cidr, prefixList: read.name });
+    }
+    if (literals.length === 0 && lists.length === 0)
+      rules.push({ ...base, prefixList: `(a prefix list known only after apply)` });
+    return rules;
+  }
+
+  /** A prefix list a data source read when the plan was made (its entries in the plan's prior state). */
+  private readPrefixList(id: string): { name: string; cidrs: string[] } | undefined {
+    for (const plan of Object.values(this.model.plans)) {
+      const found = findDataResource(plan.prior_state?.values?.root_module, 'aws_ec2_managed_prefix_list', id);
+      if (found) {
+        const entries = Array.isArray(found.entries) ? (found.entries as { cidr?: unknown }[]) : [];
+        return {
+          name: String(found.name ?? id),
+          cidrs: entries.map((entry) => entry?.cidr).filter((cidr): cidr is string => typeof cidr === 'string'),
+        };
+      }
+    }
+    return undefined;
   }
 
   /** One Rule per CIDR and per peer group of a rule written with lists. */
@@ -468,6 +541,36 @@ export class Network {
           String(endpoint.values.service_name ?? '').endsWith(`.${service}`),
       );
   }
+}
+
+/** A rule's protocol and ports, without a source or destination. */
+function ruleBase(
+  entity: Entity,
+  block: PlannedRuleBlock = entity.values as PlannedRuleBlock,
+): Omit<Rule, 'cidr' | 'securityGroup'> {
+  return {
+    entity,
+    protocol: protocolName(block.protocol),
+    fromPort: Number(block.from_port ?? -1),
+    toPort: Number(block.to_port ?? -1),
+  };
+}
+
+interface StateModuleValues {
+  readonly resources?: readonly { mode?: string; type?: string; values?: Record<string, unknown> }[];
+  readonly child_modules?: readonly StateModuleValues[];
+}
+
+/** The values of a data source of `type` whose id is `id`, in a module of a plan's prior state or its children. */
+function findDataResource(module: unknown, type: string, id: string): Record<string, unknown> | undefined {
+  const values = module as StateModuleValues | undefined;
+  for (const resource of values?.resources ?? [])
+    if (resource.mode === 'data' && resource.type === type && resource.values?.id === id) return resource.values;
+  for (const child of values?.child_modules ?? []) {
+    const found = findDataResource(child, type, id);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Where each kind of resource names its security groups, the usual attribute first. */

@@ -304,9 +304,18 @@ export class Reachability extends Network {
         reason: eice.detail,
         text: `SSH: reachable via EC2 Instance Connect Endpoint (${eice.detail})`,
       };
-    const cidrs = open.map((rule) => rule.cidr).filter((cidr): cidr is string => cidr !== undefined);
+    const cidrs = [...new Set(open.map((rule) => rule.cidr).filter((cidr): cidr is string => cidr !== undefined))];
+    // A prefix list whose entries the plans do not show: its ranges are assumed to hold the client.
+    const lists = [
+      ...new Set(open.filter((rule) => rule.cidr === undefined && rule.prefixList).map((r) => r.prefixList!)),
+    ];
+    const assumedList =
+      lists.length > 0
+        ? `assuming prefix list ${lists.join(', ')} (its entries are not in the plans) holds the client's address`
+        : undefined;
+    const sources = [...cidrs, ...lists.map((list) => `prefix list ${list}`)];
     const key = this.keyPairOf(instance);
-    if (cidrs.length === 0) {
+    if (sources.length === 0) {
       // With a key pair, ssh can ride a Session Manager session (AWS-StartSSHSession) while port 22 stays closed.
       if (key && this.sessionManager(instance).reachable) {
         const reason = `AWS-StartSSHSession over Session Manager; port 22 stays closed; ${key}`;
@@ -325,7 +334,7 @@ export class Reachability extends Network {
     const failDirect = (reason: string) => fail(eice && 'problem' in eice ? `${reason}; ${eice.problem}` : reason);
     if (client !== undefined) {
       const clientCidr = parseIpv4Cidr(client.includes('/') ? client : `${client}/32`);
-      if (!clientCidr || !cidrs.some((cidr) => cidrContains(parseIpv4Cidr(cidr)!, clientCidr))) {
+      if (!clientCidr || (!assumedList && !cidrs.some((cidr) => cidrContains(parseIpv4Cidr(cidr)!, clientCidr)))) {
         return failDirect(`port 22 is open only to ${cidrs.join(', ')}; ${client} is not in it`);
       }
     }
@@ -343,11 +352,12 @@ export class Reachability extends Network {
     ].find((verdict) => !verdict.allowed);
     if (aclProblem) return failDirect(`in ${this.model.label(subnet)}, ${aclProblem.why}`);
     if (!key) return failDirect('no key pair is installed');
+    const reason = `port 22 open from ${sources.join(', ')}; public address; route to the internet gateway; ${key}${assumedList ? `; ${assumedList}` : ''}`;
     return {
       reachable: true,
       paths: ['internet-gateway'],
-      reason: `port 22 open from ${cidrs.join(', ')}; public address; route to the internet gateway; ${key}`,
-      text: `SSH: reachable from ${client ?? cidrs.join(', ')} (port 22 open from ${cidrs.join(', ')}; public address; route to the internet gateway; ${key})`,
+      reason,
+      text: `SSH: reachable from ${client ?? sources.join(', ')} (${reason})`,
     };
   }
 
@@ -851,9 +861,9 @@ export class Reachability extends Network {
     const subnetCidr = parseIpv4Cidr(String(subnet.values.cidr_block ?? ''));
     const inbound = this.rules('ingress', endpointGroups).filter((rule) => allowsTcp(rule, 443));
     const bySecurityGroup = inbound.find((rule) => rule.securityGroup && instanceIds.has(rule.securityGroup.id));
-    const byRange = inbound.find(
-      (rule) => rule.cidr && subnetCidr && cidrContains(parseIpv4Cidr(rule.cidr)!, subnetCidr),
-    );
+    const byRange =
+      inbound.find((rule) => rule.cidr && subnetCidr && cidrContains(parseIpv4Cidr(rule.cidr)!, subnetCidr)) ??
+      inbound.find(unknownList);
     const sgNames = endpointGroups.map((group) => this.model.label(group)).join(', ') || '(none)';
     const inboundFails = bySecurityGroup ? this.referenceFails(crossing, 'inbound') : undefined;
     if ((!bySecurityGroup || inboundFails) && !byRange) {
@@ -866,15 +876,16 @@ export class Reachability extends Network {
     const endpointIds = new Set(endpointGroups.map((group) => group.id));
     const endpointSubnets = this.model.targets(endpoint, 'subnet_ids');
     const outToGroup = egress.find((rule) => rule.securityGroup && endpointIds.has(rule.securityGroup.id));
-    const outToRange = egress.find(
-      (rule) =>
-        rule.cidr &&
-        endpointSubnets.length > 0 &&
-        endpointSubnets.every((endpointSubnet) => {
-          const cidr = parseIpv4Cidr(String(endpointSubnet.values.cidr_block ?? ''));
-          return cidr !== undefined && cidrContains(parseIpv4Cidr(rule.cidr!)!, cidr);
-        }),
-    );
+    const outToRange =
+      egress.find(
+        (rule) =>
+          rule.cidr &&
+          endpointSubnets.length > 0 &&
+          endpointSubnets.every((endpointSubnet) => {
+            const cidr = parseIpv4Cidr(String(endpointSubnet.values.cidr_block ?? ''));
+            return cidr !== undefined && cidrContains(parseIpv4Cidr(rule.cidr!)!, cidr);
+          }),
+      ) ?? egress.find(unknownList);
     const outboundFails = outToGroup ? this.referenceFails(crossing, 'outbound') : undefined;
     if ((!outToGroup || outboundFails) && !outToRange)
       return {
@@ -900,11 +911,15 @@ export class Reachability extends Network {
     const admitted =
       bySecurityGroup && !inboundFails
         ? 'endpoint SG allows 443 from the instance SG'
-        : `endpoint SG allows 443 from ${byRange!.cidr} (covers the instance)`;
+        : byRange!.cidr
+          ? `endpoint SG allows 443 from ${byRange!.cidr}${byRange!.prefixList ? ` (an entry of prefix list ${byRange!.prefixList})` : ''} (covers the instance)`
+          : `endpoint SG allows 443 from prefix list ${byRange!.prefixList} (its entries are not in the plans: assumed to hold the instance's address)`;
     const sent =
       outToGroup && !outboundFails
         ? 'instance SG allows 443 to it'
-        : `instance SG allows 443 to ${outToRange!.cidr} (covers the endpoint subnets)`;
+        : outToRange!.cidr
+          ? `instance SG allows 443 to ${outToRange!.cidr}${outToRange!.prefixList ? ` (an entry of prefix list ${outToRange!.prefixList})` : ''} (covers the endpoint subnets)`
+          : `instance SG allows 443 to prefix list ${outToRange!.prefixList} (its entries are not in the plans: assumed to hold the endpoint's addresses)`;
     return { detail: `${admitted}; ${sent}` };
   }
 
@@ -1089,6 +1104,11 @@ const SSH_CLIENT_PORTS: [number, number] = [32768, 65535];
 const EVERY_ADDRESS: [number, number] = [0, 0xffffffff];
 /** A NAT gateway's source ports towards the internet (AWS: 1024-65535). */
 export const NAT_PORTS: [number, number] = [1024, 65535];
+
+/** A rule naming a prefix list whose entries the plans do not show. */
+function unknownList(rule: Rule): boolean {
+  return rule.cidr === undefined && rule.prefixList !== undefined;
+}
 
 /** Whether an egress destination includes every public address (where the service endpoints are). */
 function coversPublicInternet(cidr: string): boolean {

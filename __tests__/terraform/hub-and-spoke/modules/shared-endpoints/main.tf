@@ -64,13 +64,32 @@ resource "aws_security_group" "endpoints" {
   tags   = { Name = "${var.name}-endpoints" }
 }
 
+# Or a prefix list of the spokes' ranges: one of our own (holding the spoke, or another range), or
+# one shared with the account (RAM), whose entries the plan does not hold.
+locals {
+  by_list     = contains(var.broken, "prefix-list") || contains(var.broken, "prefix-list-other")
+  shared_list = contains(var.broken, "prefix-list-shared")
+}
+
+resource "aws_ec2_managed_prefix_list" "spokes" {
+  count          = local.by_list ? 1 : 0
+  name           = "${var.name}-spokes"
+  address_family = "IPv4"
+  max_entries    = 5
+  entry {
+    cidr        = contains(var.broken, "prefix-list-other") ? "10.9.0.0/16" : "10.3.0.0/16"
+    description = "spoke"
+  }
+}
+
 resource "aws_vpc_security_group_ingress_rule" "https_from_spokes" {
   security_group_id            = aws_security_group.endpoints.id
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
-  cidr_ipv4                    = local.by_reference ? null : "10.0.0.0/8"
+  cidr_ipv4                    = local.by_reference || local.by_list || local.shared_list ? null : "10.0.0.0/8"
   referenced_security_group_id = local.by_reference ? aws_security_group.app.id : null
+  prefix_list_id               = local.by_list ? aws_ec2_managed_prefix_list.spokes[0].id : local.shared_list ? "pl-0a1b2c3d4e5f60718" : null
 }
 
 resource "aws_vpc_endpoint" "shared" {
