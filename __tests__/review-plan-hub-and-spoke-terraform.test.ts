@@ -18,7 +18,8 @@ const CONFIG = path.join(__dirname, 'terraform', 'hub-and-spoke');
 
 const app = (site: string, name = 'app') => `module.site["${site}"].aws_instance.${name}`;
 const NOT = 'Session Manager: NOT reachable — ';
-const NO_ENDPOINTS = (site: string) => `, and ${site}-spoke has no Session Manager endpoints`;
+const NO_ENDPOINTS_IN = (vpc: string) => `, and ${vpc} has no Session Manager endpoints`;
+const NO_ENDPOINTS = (site: string) => NO_ENDPOINTS_IN(`${site}-spoke`);
 
 /** Each broken site's Session Manager verdict for its instance with a profile, as AWS's rules give it. */
 const BROKEN: readonly (readonly [string, string])[] = [
@@ -234,4 +235,20 @@ describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () =
       expect(blockOf(reviewed.off.stdout, shared(site))[0]).toBe(verdict);
     },
   );
+
+  test('GIVEN egress through an AWS Network Firewall or a Gateway Load Balancer endpoint WHEN reviewed THEN the route is followed through the firewall’s subnet, its rules named as an assumption; WHEN that subnet has no way on THEN NOT, the subnet named', () => {
+    const firewall = (site: string) => blockOf(reviewed.off.stdout, `module.firewall["${site}"].aws_instance.app`)[0];
+    expect(firewall('fw-network-firewall')).toBe(
+      "Session Manager: reachable via NAT gateway (0.0.0.0/0 → NAT gateway in fw-network-firewall-public → internet gateway; 443 out; through AWS Network Firewall fw-network-firewall-firewall: assuming the firewall's rules pass 443 and its replies (they are not judged))",
+    );
+    expect(firewall('fw-gwlb')).toBe(
+      "Session Manager: reachable via NAT gateway (0.0.0.0/0 → NAT gateway in fw-gwlb-public → internet gateway; 443 out; through Gateway Load Balancer endpoint fw-gwlb-gwlbe: assuming the firewall's rules pass 443 and its replies (they are not judged))",
+    );
+    expect(firewall('fw-no-exit')).toBe(
+      `${NOT}the NAT gateway's subnet fw-no-exit-public sends 0.0.0.0/0 through fw-no-exit-firewall, and the firewall's subnet fw-no-exit-firewall has no default route to an internet gateway${NO_ENDPOINTS_IN('fw-no-exit')}`,
+    );
+    expect(firewall('fw-gwlb-no-exit')).toBe(
+      `${NOT}fw-gwlb-no-exit-private sends 0.0.0.0/0 through fw-gwlb-no-exit-gwlbe, and the firewall's subnet fw-gwlb-no-exit-firewall has no default route to an internet or NAT gateway${NO_ENDPOINTS_IN('fw-gwlb-no-exit')}`,
+    );
+  });
 });

@@ -95,6 +95,24 @@ module "shared" {
   broken   = each.value
 }
 
+# Egress inspected by a firewall on the way to the internet: followed, its rules assumed.
+locals {
+  firewalls = {
+    fw-network-firewall = { design = "network-firewall", broken = [] }
+    fw-gwlb             = { design = "gwlb", broken = [] }
+    fw-no-exit          = { design = "network-firewall", broken = ["no-exit"] }
+    fw-gwlb-no-exit     = { design = "gwlb", broken = ["no-exit"] }
+  }
+}
+
+module "firewall" {
+  for_each = var.dhmc == "off" ? local.firewalls : {}
+  source   = "./modules/firewall"
+  name     = each.key
+  design   = each.value.design
+  broken   = each.value.broken
+}
+
 resource "aws_iam_role" "dhmc" {
   count = var.dhmc == "off" ? 0 : 1
   name  = "dhmc-instance-management"

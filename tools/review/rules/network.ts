@@ -471,8 +471,14 @@ export class Network {
     );
   }
 
-  /** Where 0.0.0.0/0 of the subnet's route table goes: `aws_route` resources and routes written inline alike. */
-  defaultRoute(subnet: Entity): { gateway?: Entity; kind?: 'internet-gateway' | 'nat-gateway'; routeTable?: Entity } {
+  /**
+   * Where 0.0.0.0/0 of the subnet's route table goes: `aws_route` resources and routes written
+   * inline alike. A route to a firewall endpoint (a Gateway Load Balancer endpoint, an AWS Network
+   * Firewall endpoint) is followed on, through the endpoint's subnet in the same Availability Zone
+   * and that subnet's own default route; `through` names the firewalls passed, whose rules the
+   * verdicts assume (they are not judged).
+   */
+  defaultRoute(subnet: Entity, seen: ReadonlySet<string> = new Set()): DefaultRoute {
     const routeTable = this.routeTableOf(subnet);
     if (!routeTable) return {};
     if (this.defaultVpc && routeTable === this.defaultVpc.routeTable)
@@ -484,6 +490,7 @@ export class Network {
         ...[this.model.target(route, 'gateway_id'), this.model.target(route, 'nat_gateway_id')].filter(
           (g): g is Entity => g !== undefined,
         ),
+        ...this.firewallsOf(route.values.vpc_endpoint_id, this.model.targets(route, 'vpc_endpoint_id')),
       );
     }
     const inline = Array.isArray(routeTable.values.route) ? routeTable.values.route : [];
@@ -501,13 +508,65 @@ export class Network {
             ? known
             : referenced.filter((e) => e.type === 'aws_internet_gateway' || e.type === 'aws_nat_gateway')),
         );
+        if (typeof route.vpc_endpoint_id === 'string' && route.vpc_endpoint_id !== '')
+          gateways.push(...this.firewallsOf(route.vpc_endpoint_id, referenced));
       }
     }
     const internetGateway = gateways.find((gateway) => gateway.type === 'aws_internet_gateway');
     if (internetGateway) return { gateway: internetGateway, kind: 'internet-gateway', routeTable };
     const natGateway = gateways.find((gateway) => gateway.type === 'aws_nat_gateway');
     if (natGateway) return { gateway: natGateway, kind: 'nat-gateway', routeTable };
+    const firewall = gateways.find(isFirewall);
+    if (firewall && !seen.has(subnet.id)) {
+      const next = this.firewallSubnet(firewall, subnet.values.availability_zone);
+      if (!next) return { routeTable, through: [firewall] };
+      const onward = this.defaultRoute(next, new Set([...seen, subnet.id]));
+      return { ...onward, routeTable, through: [firewall, ...(onward.through ?? [])], firewallSubnet: next };
+    }
     return { routeTable };
+  }
+
+  /**
+   * The firewall a route's `vpc_endpoint_id` leads to: a Gateway Load Balancer endpoint, or the
+   * AWS Network Firewall whose endpoint in a zone it is (known ids, else the configuration's references).
+   */
+  private firewallsOf(id: unknown, referenced: readonly Entity[]): Entity[] {
+    const known =
+      typeof id === 'string' && id !== ''
+        ? [
+            ...this.model.byValue(id),
+            ...this.model
+              .all('aws_networkfirewall_firewall')
+              .filter((firewall) => JSON.stringify(firewall.values.firewall_status ?? '').includes(`"${id}"`)),
+          ]
+        : [];
+    return (known.length > 0 ? known : referenced).filter(isFirewall);
+  }
+
+  /** The firewall's subnet in this Availability Zone (else its first), where traffic sent to it goes on from. */
+  private firewallSubnet(firewall: Entity, zone: unknown): Entity | undefined {
+    const subnets =
+      firewall.type === 'aws_vpc_endpoint'
+        ? this.model.targets(firewall, 'subnet_ids')
+        : [
+            ...(Array.isArray(firewall.values.subnet_mapping) ? firewall.values.subnet_mapping : []).flatMap(
+              (mapping: { subnet_id?: unknown }) =>
+                typeof mapping?.subnet_id === 'string' ? this.model.byValue(mapping.subnet_id) : [],
+            ),
+            ...this.model.targets(firewall, 'subnet_mapping'),
+          ].filter((entity) => entity.type === 'aws_subnet');
+    return subnets.find((subnet) => subnet.values.availability_zone === zone) ?? subnets[0];
+  }
+
+  /** How a verdict names the firewalls a default route passes through, whose rules it assumes. */
+  firewallAssumption(route: DefaultRoute, port: number): string | undefined {
+    if (!route.through || route.through.length === 0) return undefined;
+    const names = route.through.map((firewall) =>
+      firewall.type === 'aws_vpc_endpoint'
+        ? `Gateway Load Balancer endpoint ${this.model.label(firewall)}`
+        : `AWS Network Firewall ${this.model.label(firewall)}`,
+    );
+    return `through ${names.join(' and ')}: assuming the firewall's rules pass ${port} and its replies (they are not judged)`;
   }
 
   /**
@@ -541,6 +600,25 @@ export class Network {
           String(endpoint.values.service_name ?? '').endsWith(`.${service}`),
       );
   }
+}
+
+/** Where a subnet's 0.0.0.0/0 goes, and the firewalls it passes on the way. */
+export interface DefaultRoute {
+  readonly gateway?: Entity;
+  readonly kind?: 'internet-gateway' | 'nat-gateway';
+  readonly routeTable?: Entity;
+  /** The firewall endpoints the route passes through before the gateway. */
+  readonly through?: readonly Entity[];
+  /** The subnet the route goes on from after the (last) firewall. */
+  readonly firewallSubnet?: Entity;
+}
+
+/** What a route's `vpc_endpoint_id` may lead to that inspects and forwards traffic: a Gateway Load Balancer endpoint, a Network Firewall. */
+function isFirewall(entity: Entity): boolean {
+  return (
+    entity.type === 'aws_networkfirewall_firewall' ||
+    (entity.type === 'aws_vpc_endpoint' && entity.values.vpc_endpoint_type === 'GatewayLoadBalancer')
+  );
 }
 
 /** A rule's protocol and ports, without a source or destination. */

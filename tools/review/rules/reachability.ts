@@ -340,8 +340,14 @@ export class Reachability extends Network {
     }
     if (!this.hasPublicAddress(instance)) return failDirect('the instance has no public address');
     const subnet = this.subnetOf(instance);
-    if (!subnet || this.defaultRoute(subnet).kind !== 'internet-gateway')
-      return failDirect('its subnet has no default route to an internet gateway');
+    const route = subnet ? this.defaultRoute(subnet) : undefined;
+    if (!subnet || route?.kind !== 'internet-gateway')
+      return failDirect(
+        route?.through
+          ? `its subnet sends 0.0.0.0/0 through ${this.model.label(route.through[0])}, and the firewall's subnet ${this.model.label(route.firewallSubnet)} has no default route to an internet gateway`
+          : 'its subnet has no default route to an internet gateway',
+      );
+    const firewall = this.firewallAssumption(route, 22);
     // The subnet's network ACL: port 22 in from the clients, and the replies out to their ports.
     const clients = (client !== undefined ? [client.includes('/') ? client : `${client}/32`] : cidrs)
       .map((cidr) => ipv4Range(cidr))
@@ -352,7 +358,7 @@ export class Reachability extends Network {
     ].find((verdict) => !verdict.allowed);
     if (aclProblem) return failDirect(`in ${this.model.label(subnet)}, ${aclProblem.why}`);
     if (!key) return failDirect('no key pair is installed');
-    const reason = `port 22 open from ${sources.join(', ')}; public address; route to the internet gateway; ${key}${assumedList ? `; ${assumedList}` : ''}`;
+    const reason = `port 22 open from ${sources.join(', ')}; public address; route to the internet gateway${firewall ? ` ${firewall}` : ''}; ${key}${assumedList ? `; ${assumedList}` : ''}`;
     return {
       reachable: true,
       paths: ['internet-gateway'],
@@ -968,6 +974,8 @@ export class Reachability extends Network {
     if (onward?.type === 'aws_vpc_peering_connection')
       return `${this.model.label(subnet)} sends 0.0.0.0/0 to peering connection ${this.model.label(onward)}, and VPC peering carries nothing on to the internet (no edge-to-edge routing through the peer's NAT or internet gateway)`;
     const transit = onward?.type === 'aws_ec2_transit_gateway' ? onward : undefined;
+    if (!route.kind && route.through)
+      return `${this.model.label(subnet)} sends 0.0.0.0/0 through ${this.model.label(route.through[0])}, and the firewall's subnet ${this.model.label(route.firewallSubnet)} has no default route to an internet or NAT gateway`;
     if (!route.kind && !transit) return `${this.model.label(subnet)} has no default route (0.0.0.0/0) to the internet`;
     if (!toInternet) return 'the instance SG allows 443 only to private destinations';
     const internet = PUBLIC_INTERNET;
@@ -980,24 +988,36 @@ export class Reachability extends Network {
     if (route.kind === 'internet-gateway') {
       if (!this.hasPublicAddress(instance))
         return `its subnet routes to an internet gateway but the instance has no public address`;
-      return { path: 'internet-gateway', detail: 'public address; 0.0.0.0/0 → internet gateway; 443 out' };
+      const firewall = this.firewallAssumption(route, 443);
+      return {
+        path: 'internet-gateway',
+        detail: `public address; 0.0.0.0/0 → internet gateway; 443 out${firewall ? `; ${firewall}` : ''}`,
+      };
     }
     if (transit) return this.transitEgress(subnet, transit, here);
     const nat = this.natEgress(route.gateway!, here);
     if (typeof nat === 'string') return nat;
+    const firewalls = [this.firewallAssumption(route, 443), nat.firewall].filter(Boolean);
     return {
       path: 'nat-gateway',
-      detail: `0.0.0.0/0 → NAT gateway in ${this.model.label(nat.natSubnet)} → internet gateway; 443 out`,
+      detail: `0.0.0.0/0 → NAT gateway in ${this.model.label(nat.natSubnet)} → internet gateway; 443 out${firewalls.map((f) => `; ${f}`).join('')}`,
     };
   }
 
   /** A NAT gateway that takes traffic from `here` to the internet: its subnet, or why it does not. */
-  private natEgress(nat: Entity, here: [number, number] | undefined): { natSubnet: Entity } | string {
+  private natEgress(
+    nat: Entity,
+    here: [number, number] | undefined,
+  ): { natSubnet: Entity; firewall?: string } | string {
     if (nat.values.connectivity_type === 'private') return 'its NAT gateway is a private NAT gateway';
     const natSubnet = this.model.target(nat, 'subnet_id');
-    if (!natSubnet || this.defaultRoute(natSubnet).kind !== 'internet-gateway') {
-      return `the NAT gateway's subnet ${this.model.label(natSubnet)} has no route to an internet gateway`;
+    const route = natSubnet ? this.defaultRoute(natSubnet) : undefined;
+    if (!natSubnet || route?.kind !== 'internet-gateway') {
+      return route?.through
+        ? `the NAT gateway's subnet ${this.model.label(natSubnet)} sends 0.0.0.0/0 through ${this.model.label(route.through[0])}, and the firewall's subnet ${this.model.label(route.firewallSubnet)} has no default route to an internet gateway`
+        : `the NAT gateway's subnet ${this.model.label(natSubnet)} has no route to an internet gateway`;
     }
+    const firewall = this.firewallAssumption(route, 443);
     if (here) {
       const natProblem = [
         this.acls.allowsTcp(natSubnet, 'in', [443, 443], [here]),
@@ -1007,7 +1027,7 @@ export class Reachability extends Network {
       ].find((v) => !v.allowed);
       if (natProblem) return `in the NAT gateway's subnet ${this.model.label(natSubnet)}, ${natProblem.why}`;
     }
-    return { natSubnet };
+    return { natSubnet, firewall };
   }
 
   /**
@@ -1080,7 +1100,13 @@ export class Reachability extends Network {
     if (problems.length > 0) return problems.join('; ');
     return {
       path: 'nat-gateway',
-      detail: `0.0.0.0/0 → transit gateway ${label(tgw)} (${table.label}) → ${label(egressVpc)} → NAT gateway in ${label(nat.natSubnet)} → internet gateway, and back the same way; 443 out`,
+      detail: `0.0.0.0/0 → transit gateway ${label(tgw)} (${table.label}) → ${label(egressVpc)} → NAT gateway in ${label(nat.natSubnet)} → internet gateway, and back the same way; 443 out${[
+        this.firewallAssumption(onward, 443),
+        nat.firewall,
+      ]
+        .filter(Boolean)
+        .map((f) => `; ${f}`)
+        .join('')}`,
     };
   }
 }
