@@ -191,8 +191,16 @@ function customerVpc(): void {
     ],
   });
   iam.on(ListRolePoliciesCommand, { RoleName: 'managed-role' }).resolves({ PolicyNames: [] });
+  // Every agent Online and current: the window's verdicts are the network's and the roles'.
   ssm.on(DescribeInstanceInformationCommand).resolves({
-    InstanceInformationList: [{ InstanceId: 'i-0a', PingStatus: 'Online', LastPingDateTime: new Date() }],
+    InstanceInformationList: ['i-0a', 'i-0b', 'i-0c'].map((InstanceId) => ({
+      InstanceId,
+      PingStatus: 'Online',
+      LastPingDateTime: new Date(),
+      AgentVersion: '3.3.1142.0',
+      PlatformType: 'Linux',
+      PlatformName: 'Amazon Linux',
+    })),
   });
 }
 
@@ -255,7 +263,16 @@ describe('readExistingVpc', () => {
       Filters: [{ Name: 'vpc-id', Values: [VPC] }],
       MaxResults: INSTANCE_PAGE_SIZE,
     });
-    expect(existing.registration?.get('i-0a')?.status).toBe('Online');
+    expect(existing.registration?.get('i-0a')).toMatchObject({
+      status: 'Online',
+      agentVersion: '3.3.1142.0',
+      platformType: 'Linux',
+    });
+  });
+
+  test('GIVEN an instance Systems Manager does not list WHEN read THEN it is not registered', async () => {
+    ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
+    const existing = await readExistingVpc(clients(), VPC);
     expect(existing.registration?.get('i-0b')?.status).toBe('not registered');
   });
 
@@ -381,6 +398,80 @@ describe('assessWindow', () => {
     );
     expect(window.instances[0].withEndpoints?.reason).toContain(
       'endpoints\' security group aws_security_group.this["endpoints"] allows no inbound 443 from the instance',
+    );
+  });
+
+  test('GIVEN what Systems Manager reports of the agents (an old agent, one whose connection is lost, a Windows platform) WHEN the window is assessed THEN each enters the verdict where it decides it, never silently', async () => {
+    // i-0a: an agent older than 3.3.40.0 needs ec2messages, which has no endpoint: its public name, through the NAT gateway.
+    // i-0b: its connection lost; i-0c: Windows, whose replies come to 49152-65535, which the private subnet's ACL does not pass.
+    ssm.on(DescribeInstanceInformationCommand).resolves({
+      InstanceInformationList: [
+        { InstanceId: 'i-0a', PingStatus: 'Online', AgentVersion: '3.2.582.0', PlatformType: 'Linux' },
+        { InstanceId: 'i-0b', PingStatus: 'ConnectionLost', LastPingDateTime: new Date('2026-12-01T00:00:00Z') },
+        { InstanceId: 'i-0c', PingStatus: 'Online', AgentVersion: '3.3.1142.0', PlatformType: 'Windows' },
+      ],
+    });
+    ec2.on(DescribeNetworkAclsCommand).resolves({
+      NetworkAcls: [
+        {
+          NetworkAclId: 'acl-0private',
+          VpcId: VPC,
+          IsDefault: false,
+          Associations: [{ SubnetId: 'subnet-0private', NetworkAclId: 'acl-0private' }],
+          Entries: [
+            {
+              RuleNumber: 100,
+              Protocol: '6',
+              RuleAction: 'allow',
+              Egress: false,
+              CidrBlock: '0.0.0.0/0',
+              PortRange: { From: 32768, To: 60999 },
+            },
+            { RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: true, CidrBlock: '0.0.0.0/0' },
+          ],
+        },
+      ],
+    });
+    const { window } = await windowFor('sg-0app');
+    const of = (id: string) => window.instances.find((i) => i.id === id)!;
+    // The old agent: ec2messages is judged too, on its public name through the NAT gateway.
+    expect(of('i-0a').withEndpoints?.reachable).toBe(true);
+    expect(of('i-0a').withEndpoints?.paths).toEqual(['vpc-endpoints', 'nat-gateway']);
+    expect(of('i-0a').withEndpoints?.reason).toContain(
+      'its agent 3.2.582.0 (as Systems Manager reports it) is older than 3.3.40.0, so it needs ec2messages too',
+    );
+    // Its connection lost: NOT now although the NAT path carries it, and the endpoints do not change that.
+    expect(of('i-0b').now?.text).toMatch(
+      /^Session Manager: NOT reachable — Systems Manager lists its agent as ConnectionLost \(last ping 2026-12-01T00:00:00.000Z\): the network and credentials would carry a session \(0\.0\.0\.0\/0 → NAT gateway/,
+    );
+    expect(of('i-0b').withEndpoints?.text).toBe(
+      'Session Manager: NOT reachable — Systems Manager lists its agent as ConnectionLost (last ping 2026-12-01T00:00:00.000Z) although a path reaches it now, so the endpoints do not make its agent answer',
+    );
+    // Windows: the replies to its ports 49152-65535 are not let in by the ACL (Linux's range would be).
+    expect(of('i-0c').now?.reachable).toBe(false);
+    expect(of('i-0c').now?.reason).toBe(
+      'in subnet-0private, network ACL acl-0private allows no inbound tcp 49152-65535, and vpc-0customer0000001 has no Session Manager endpoints (a Windows instance, as Systems Manager reports it: replies come back to ports 49152-65535)',
+    );
+    expect(of('i-0a').now?.reachable).toBe(true);
+  });
+
+  test('GIVEN an agent that never registered, and no path now WHEN the window opens one THEN the verdict with the endpoints assumes the agent, and says so', async () => {
+    ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
+    // No NAT gateway: the private subnet has no way out today.
+    ec2.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-0main',
+          Associations: [{ Main: true, RouteTableAssociationId: 'rtbassoc-0main' }],
+          Routes: [{ DestinationCidrBlock: '10.9.0.0/16', GatewayId: 'local' }],
+        },
+      ],
+    });
+    const { window } = await windowFor('sg-0app');
+    const a = window.instances.find((i) => i.id === 'i-0a')!;
+    expect(a.now?.reachable).toBe(false);
+    expect(a.withEndpoints?.text).toMatch(
+      /^Session Manager: reachable via VPC endpoints \(.*; assuming its agent is installed and running: Systems Manager lists no agent for it \(not registered\) now\)$/,
     );
   });
 });

@@ -40,7 +40,7 @@ import {
   reviewForwardingTargets,
   reviewInstances,
 } from './instances';
-import { assessWindow, EndpointWindow } from './window';
+import { assessWindow, EndpointWindow, judgeWithAgents } from './window';
 
 /** A user's plan or state (`--plan`) is one configuration: its addresses stand alone, with no stack in front. */
 export const PLAN_STACK = '';
@@ -183,6 +183,8 @@ function assessAccount(input: AccountInput): AccountAssessment {
       ? { ...input.plans, [existingVpcKey(existing.vpcId)]: existing.state }
       : input.plans;
   const { before, after } = beforeAndAfter(judged);
+  // What Systems Manager reported of the existing VPC's agents, before anything judges these models.
+  if (existing && 'state' in existing) judgeWithAgents(existing, before, after);
   const compared = compareInstances(before, after);
   // The existing VPC's instances are the window's section; the lab's stay in the table of the lab.
   const instances = existing ? compared.filter((change) => change.stack !== existingVpcKey(existing.vpcId)) : compared;

@@ -4,7 +4,7 @@
  * data: the renderers word them).
  */
 import { NetworkModel } from '../model/plan-model';
-import { AccessPath, Reachability, Verdict } from '../rules/reachability';
+import { AccessPath, Reachability, ReachabilityOptions, Verdict } from '../rules/reachability';
 import { ExistingVpc, existingInstanceId, HostManagement, InstanceRegistration } from '../sources/existing-vpc';
 
 /** One instance of the VPC the temporary endpoints serve: Session Manager now and with the endpoints. */
@@ -49,6 +49,31 @@ export interface EndpointWindow {
   readonly instancePages?: number;
 }
 
+const agentOptions = new WeakMap<ExistingVpc, { now: ReachabilityOptions; later: ReachabilityOptions }>();
+
+/**
+ * The judges of the models before and after the window, told what Systems Manager reported of the
+ * VPC's agents (registration, version, platform): it decides now and is assumed after. The same
+ * options for the same read, so a second call keeps the judges (and their verdicts).
+ */
+export function judgeWithAgents(
+  existing: ExistingVpc,
+  before: NetworkModel,
+  after: NetworkModel,
+): { reachBefore: Reachability; reachAfter: Reachability } {
+  let options = agentOptions.get(existing);
+  if (!options) {
+    const agents = new Map(
+      [...(existing.registration ?? [])].map(
+        ([id, report]) => [existingInstanceId(existing.vpcId, id), report] as const,
+      ),
+    );
+    options = { now: { agents, registrationIsNow: true }, later: { agents } };
+    agentOptions.set(existing, options);
+  }
+  return { reachBefore: Reachability.of(before, options.now), reachAfter: Reachability.of(after, options.later) };
+}
+
 /**
  * Per instance of the existing VPC: Session Manager before the plan and after it, and the window's
  * headlines — the instances it opens, those it cannot (grouped by reason), those already reachable.
@@ -59,17 +84,23 @@ export function assessWindow(
   before: NetworkModel,
   after: NetworkModel,
 ): EndpointWindow {
-  const reachBefore = Reachability.of(before);
-  const reachAfter = Reachability.of(after);
+  const { reachBefore, reachAfter } = judgeWithAgents(existing, before, after);
   const instances = existing.instances.map((instance): WindowInstance => {
     const id = existingInstanceId(existing.vpcId, instance.id);
     const old = before.get(id);
     const planned = after.get(id);
+    const now = old ? reachBefore.sessionManager(old) : undefined;
+    let withEndpoints = planned ? reachAfter.sessionManager(planned) : undefined;
+    // A path reaches it today and its agent does not answer: endpoints do not change that.
+    if (now?.agentSilent && withEndpoints?.reachable) {
+      const reason = `${now.agentSilent} although a path reaches it now, so the endpoints do not make its agent answer`;
+      withEndpoints = { reachable: false, paths: [], reason, text: `Session Manager: NOT reachable — ${reason}` };
+    }
     return {
       id: instance.id,
       name: instance.name,
-      now: old ? reachBefore.sessionManager(old) : undefined,
-      withEndpoints: planned ? reachAfter.sessionManager(planned) : undefined,
+      now,
+      withEndpoints,
       registration: existing.registration?.get(instance.id),
     };
   });

@@ -141,6 +141,8 @@ function window(value: EndpointWindow): Json {
         now: instance.now ? verdict(instance.now) : undefined,
         withEndpoints: instance.withEndpoints ? verdict(instance.withEndpoints) : undefined,
         agent: instance.registration?.status,
+        agentVersion: instance.registration?.agentVersion,
+        platform: instance.registration?.platformType,
       }),
     ),
     registrationUnread: value.registrationUnread,

@@ -428,7 +428,7 @@ function windowMarkdown(window: EndpointWindow): string[] {
   for (const i of window.instances) {
     const why = i.withEndpoints?.reason ?? 'the instance is gone after the plan';
     out.push(
-      `| \`${i.id}\` | ${i.name ?? ''} | ${verdictCell(i.now, 'not there')} | ${verdictCell(i.withEndpoints, 'gone')} | ${why.replace(/\|/g, '\\|')} |${registration ? ` ${i.registration?.status ?? ''} |` : ''}`,
+      `| \`${i.id}\` | ${i.name ?? ''} | ${verdictCell(i.now, 'not there')} | ${verdictCell(i.withEndpoints, 'gone')} | ${why.replace(/\|/g, '\\|')} |${registration ? ` ${[i.registration?.status, i.registration?.agentVersion, i.registration?.platformName ?? i.registration?.platformType].filter(Boolean).join(', ')} |` : ''}`,
     );
   }
   if (window.registrationUnread) out.push('', `The agents' registration was not read: ${window.registrationUnread}`);

@@ -138,7 +138,10 @@ function windowText(window: EndpointWindow): string[] {
     ...window.headlines.map((line) => `    ${windowHeadlineSentence(line)}`),
   ];
   for (const instance of window.instances) {
-    const agent = instance.registration ? `; agent ${instance.registration.status}` : '';
+    const reported = instance.registration;
+    const agent = reported
+      ? `; agent ${[reported.status, reported.agentVersion, reported.platformName ?? reported.platformType].filter(Boolean).join(', ')}`
+      : '';
     out.push(
       `    ${instance.id}${instance.name ? ` (${instance.name})` : ''}: ${reachableWord(instance.now, 'not there')} → ${reachableWord(instance.withEndpoints, 'gone')}${agent}`,
       `      now: ${instance.now?.text ?? 'not there'}`,

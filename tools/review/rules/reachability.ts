@@ -13,7 +13,7 @@
  * key pair, or (with a key pair) a working Session Manager path for AWS-StartSSHSession.
  */
 import { cidrContains, ipv4Range, parseIpv4Cidr } from '../../../lib/cidr';
-import { REQUIRED_SESSION_MANAGER_SERVICES } from '../../../lib/endpoint-services';
+import { REQUIRED_SESSION_MANAGER_SERVICES, SessionManagerService } from '../../../lib/endpoint-services';
 import { FORWARDS_TO_TAG, parseForwardsTo } from '../../../lib/forwarding-target';
 import { DEFAULT_HOST_MANAGEMENT_AGENT, DEFAULT_HOST_MANAGEMENT_SETTING } from '../../../lib/systems-manager';
 import { endpointPolicyRefuses, judgeRole } from './agent-role';
@@ -33,6 +33,8 @@ export interface Verdict {
   readonly text: string;
   readonly reason: string;
   readonly paths: readonly AccessPath[];
+  /** Where a path reaches the instance now but no agent answers: what Systems Manager reported. */
+  readonly agentSilent?: string;
 }
 
 /** How the verdicts speak of what the plans do not hold. */
@@ -43,6 +45,45 @@ export interface ReachabilityOptions {
    * @default false
    */
   readonly defaultHostManagementHint?: boolean;
+  /**
+   * What Systems Manager reported of instances' agents (DescribeInstanceInformation), by entity
+   * id: an agent older than {@link EC2MESSAGES_NOT_NEEDED_FROM} needs ec2messages too, a
+   * platform's ephemeral ports take the replies, and the registration itself is a fact of now.
+   * @default none
+   */
+  readonly agents?: ReadonlyMap<string, AgentReport>;
+  /**
+   * Whether the model is the account as it stands (then an agent that is not Online makes Session
+   * Manager NOT reachable now); otherwise a registration of now is an assumption about later.
+   * @default false
+   */
+  readonly registrationIsNow?: boolean;
+}
+
+/** An instance's agent as Systems Manager reports it. */
+export interface AgentReport {
+  /** `PingStatus`, or never registered. */
+  readonly status: 'Online' | 'ConnectionLost' | 'Inactive' | 'not registered';
+  readonly lastPing?: Date;
+  readonly agentVersion?: string;
+  /** `PlatformType`: Linux, Windows or MacOS. */
+  readonly platformType?: string;
+  readonly platformName?: string;
+}
+
+/** SSM Agent 3.3.40.0 and later fall back to ssmmessages for what ec2messages carried (Systems Manager guide). */
+export const EC2MESSAGES_NOT_NEEDED_FROM = '3.3.40.0';
+
+/** Whether dotted version `a` is older than `b`. */
+function olderThan(a: string, b: string): boolean {
+  const left = a.split('.').map(Number);
+  const right = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const [x, y] = [left[i] ?? 0, right[i] ?? 0];
+    if (Number.isNaN(x) || Number.isNaN(y)) return false;
+    if (x !== y) return x < y;
+  }
+  return false;
 }
 
 export class Reachability extends Network {
@@ -54,7 +95,8 @@ export class Reachability extends Network {
    */
   static of(model: NetworkModel, options?: ReachabilityOptions): Reachability {
     let reach = Reachability.shared.get(model);
-    if (!reach) {
+    // Options given anew (the assessment's, before any renderer asks) replace a judge made without them.
+    if (!reach || (options !== undefined && reach.options !== options)) {
       reach = new Reachability(model, options);
       Reachability.shared.set(model, reach);
     }
@@ -78,7 +120,55 @@ export class Reachability extends Network {
 
   /** Session Manager verdict for one instance: each required service judged along the path its DNS name takes. */
   sessionManager(instance: Entity): Verdict {
-    return this.remembered(`session-manager ${instance.id}`, () => this.judgeSessionManager(instance));
+    return this.remembered(`session-manager ${instance.id}`, () =>
+      this.withRegistration(instance, this.judgeSessionManager(instance)),
+    );
+  }
+
+  /**
+   * What Systems Manager reported of the agent, where it decides: an agent that is not Online
+   * now stops sessions now, whatever the network would carry; later, its registration is assumed.
+   */
+  private withRegistration(instance: Entity, verdict: Verdict): Verdict {
+    const agent = this.options.agents?.get(instance.id);
+    if (!agent || agent.status === 'Online' || !verdict.reachable) return verdict;
+    const listed =
+      agent.status === 'not registered'
+        ? 'Systems Manager lists no agent for it (not registered)'
+        : `Systems Manager lists its agent as ${agent.status}${agent.lastPing ? ` (last ping ${agent.lastPing.toISOString()})` : ''}`;
+    if (this.options.registrationIsNow) {
+      const reason = `${listed}: the network and credentials would carry a session (${verdict.reason}), but no agent answers — not installed, not running, or not yet registered`;
+      return {
+        reachable: false,
+        paths: [],
+        reason,
+        text: `Session Manager: NOT reachable — ${reason}`,
+        agentSilent: listed,
+      };
+    }
+    const reason = `${verdict.reason}; assuming its agent is installed and running: ${listed} now`;
+    return {
+      ...verdict,
+      reason,
+      text: verdict.text.replace(/\)$/, `; assuming its agent is installed and running: ${listed} now)`),
+    };
+  }
+
+  /** The ports replies come back to on this instance: its platform's ephemeral range (Linux's unless Systems Manager reported another). */
+  private ephemeralOf(instance: Entity): [number, number] {
+    const platform = this.options.agents?.get(instance.id)?.platformType;
+    return platform === 'Windows' || platform === 'MacOS' ? IANA_EPHEMERAL_PORTS : EPHEMERAL_PORTS;
+  }
+
+  /** The services this instance's agent needs: ec2messages too for an agent older than 3.3.40.0. */
+  private servicesFor(instance: Entity): { services: readonly string[]; note?: string } {
+    const version = this.options.agents?.get(instance.id)?.agentVersion;
+    if (!version || !olderThan(version, EC2MESSAGES_NOT_NEEDED_FROM))
+      return { services: REQUIRED_SESSION_MANAGER_SERVICES };
+    return {
+      services: [...REQUIRED_SESSION_MANAGER_SERVICES, SessionManagerService.EC2_MESSAGES],
+      note: `its agent ${version} (as Systems Manager reports it) is older than ${EC2MESSAGES_NOT_NEEDED_FROM}, so it needs ec2messages too`,
+    };
   }
 
   /** SSH verdict: from the allowed sources, or for one client address. */
@@ -168,7 +258,9 @@ export class Reachability extends Network {
         : [{ entity: instance, protocol: 'tcp', fromPort: 443, toPort: 443, cidr: '0.0.0.0/0' }];
 
     const dnsHostnames = vpc.values.enable_dns_hostnames === true;
-    const anyEndpoint = REQUIRED_SESSION_MANAGER_SERVICES.some((service) => this.interfaceEndpoint(vpc, service));
+    const { services, note: agentNote } = this.servicesFor(instance);
+    const ports = this.ephemeralOf(instance);
+    const anyEndpoint = services.some((service) => this.interfaceEndpoint(vpc, service));
     // A shared endpoint's work says which endpoint and zone (`shared`), then the path to it (`detail`).
     const works: { service: string; path: AccessPath; detail: string; shared?: string }[] = [];
     let region_: string | undefined;
@@ -177,11 +269,11 @@ export class Reachability extends Network {
     const notes = new Map<string, string[]>(); // note → services
     const note = (text: string, service: string) => notes.set(text, [...(notes.get(text) ?? []), service]);
     let internetPath: ReturnType<Reachability['internetPath']> | undefined; // the same for every service: judged once
-    for (const service of REQUIRED_SESSION_MANAGER_SERVICES) {
+    for (const service of services) {
       const endpoint = this.interfaceEndpoint(vpc, service);
       if (endpoint?.values.private_dns_enabled === true && dnsHostnames) {
         // Private DNS answers with the endpoint's addresses: this path, and only this one, is taken.
-        const result = this.endpointPath(endpoint, groups, subnet, egress, roleArn);
+        const result = this.endpointPath(endpoint, groups, subnet, egress, roleArn, ports);
         if ('problem' in result) problems.push({ service, problem: result.problem });
         else works.push({ service, path: 'vpc-endpoints', detail: result.detail });
         continue;
@@ -196,7 +288,7 @@ export class Reachability extends Network {
           service,
         );
       else if (privateAnswer) {
-        const result = this.sharedEndpointPath(privateAnswer, groups, subnet, egress, roleArn);
+        const result = this.sharedEndpointPath(privateAnswer, groups, subnet, egress, roleArn, ports);
         if ('problem' in result) problems.push({ service, problem: result.problem });
         else {
           works.push({ service, path: 'vpc-endpoints', detail: result.detail, shared: result.head });
@@ -252,7 +344,7 @@ export class Reachability extends Network {
     if (problems.length > 0) {
       const byProblem = new Map<string, string[]>();
       for (const { service, problem } of problems) byProblem.set(problem, [...(byProblem.get(problem) ?? []), service]);
-      const shared = byProblem.size === 1 && problems.length === REQUIRED_SESSION_MANAGER_SERVICES.length;
+      const shared = byProblem.size === 1 && problems.length === services.length;
       const reasons = [...byProblem].map(([problem, services]) =>
         shared || problem.includes('{endpoints')
           ? nameEndpoints(problem, services)
@@ -262,7 +354,15 @@ export class Reachability extends Network {
         !anyEndpoint && !privateZoneFound && works.length === 0
           ? `, and ${this.model.label(vpc)} has no Session Manager endpoints`
           : '';
-      return fail(`${lacks.map((lack) => `${lack}; `).join('')}${noteText}${reasons.join('; ')}${suffix}`);
+      const text = `${[...lacks, ...(agentNote ? [agentNote] : [])].map((lack) => `${lack}; `).join('')}${noteText}${reasons.join('; ')}${suffix}`;
+      // Where the replies' ports decide, say whose they are.
+      const platform = this.options.agents?.get(instance.id)?.platformType;
+      const portsDecide = ports !== EPHEMERAL_PORTS && text.includes(`${ports[0]}-${ports[1]}`);
+      return fail(
+        portsDecide
+          ? `${text} (a ${platform} instance, as Systems Manager reports it: replies come back to ports ${ports[0]}-${ports[1]})`
+          : text,
+      );
     }
     const paths = [...new Set(works.map((w) => w.path))];
     const details: string[] = [];
@@ -280,6 +380,7 @@ export class Reachability extends Network {
     for (const w of works.filter((w) => w.path !== 'vpc-endpoints'))
       if (!details.includes(w.detail)) details.push(w.detail);
     const via = paths.map((path) => PATH_NAMES[path]).join(' and ');
+    if (agentNote) details.push(agentNote);
     // What the plan cannot decide is said, not taken as true in silence.
     for (const assumption of assumptions) details.push(assumption);
     const reason = `${noteText}${details.join('; ')}`;
@@ -476,8 +577,8 @@ export class Reachability extends Network {
       for (const [aclSubnet, verdict] of [
         [subnet, this.acls.allowsTcp(subnet, 'out', [wanted.port, wanted.port], [there])],
         [targetSubnet, this.acls.allowsTcp(targetSubnet, 'in', [wanted.port, wanted.port], [here])],
-        [targetSubnet, this.acls.allowsTcp(targetSubnet, 'out', EPHEMERAL_PORTS, [here])],
-        [subnet, this.acls.allowsTcp(subnet, 'in', EPHEMERAL_PORTS, [there])],
+        [targetSubnet, this.acls.allowsTcp(targetSubnet, 'out', this.ephemeralOf(instance), [here])],
+        [subnet, this.acls.allowsTcp(subnet, 'in', this.ephemeralOf(instance), [there])],
       ] as const)
         if (!verdict.allowed) problems.push(`in ${this.model.label(aclSubnet)}, ${verdict.why}`);
     }
@@ -762,6 +863,7 @@ export class Reachability extends Network {
     subnet: Entity,
     egress: Rule[],
     roleArn: string | undefined,
+    ports: [number, number],
   ): { head: string; detail: string; assumption?: string } | { problem: string } {
     if ('missing' in answer) return { problem: answer.missing };
     if ('problem' in answer) return { problem: answer.problem };
@@ -796,7 +898,7 @@ export class Reachability extends Network {
     }
     if (problems.length > 0) return { problem: [...new Set(problems)].join('; ') };
     const crossing = links.find((link) => link.via)?.via;
-    const result = this.endpointPath(endpoint, instanceGroups, subnet, egress, roleArn, crossing);
+    const result = this.endpointPath(endpoint, instanceGroups, subnet, egress, roleArn, ports, crossing);
     if ('problem' in result) return result;
     const where = endpointVpc && vpc && endpointVpc.id !== vpc.id ? ` in ${this.model.label(endpointVpc)}` : '';
     const route = [...new Set(links.map((link) => link.detail))].join('; ');
@@ -851,6 +953,7 @@ export class Reachability extends Network {
     subnet: Entity,
     egress: Rule[],
     roleArn: string | undefined,
+    ports: [number, number],
     crossing?: Entity,
   ): { detail: string } | { problem: string } {
     const service =
@@ -905,9 +1008,9 @@ export class Reachability extends Network {
       if (!there || !here) continue;
       const blocked = [
         this.acls.allowsTcp(subnet, 'out', [443, 443], [there]),
-        this.acls.allowsTcp(subnet, 'in', EPHEMERAL_PORTS, [there]),
+        this.acls.allowsTcp(subnet, 'in', ports, [there]),
         this.acls.allowsTcp(endpointSubnet, 'in', [443, 443], [here]),
-        this.acls.allowsTcp(endpointSubnet, 'out', EPHEMERAL_PORTS, [here]),
+        this.acls.allowsTcp(endpointSubnet, 'out', ports, [here]),
       ].find((verdict) => !verdict.allowed);
       if (blocked)
         return {
@@ -979,10 +1082,11 @@ export class Reachability extends Network {
     if (!route.kind && !transit) return `${this.model.label(subnet)} has no default route (0.0.0.0/0) to the internet`;
     if (!toInternet) return 'the instance SG allows 443 only to private destinations';
     const internet = PUBLIC_INTERNET;
+    const ports = this.ephemeralOf(instance);
     const here = ipv4Range(String(subnet.values.cidr_block ?? ''));
     const aclProblem = [
       this.acls.allowsTcp(subnet, 'out', [443, 443], internet),
-      this.acls.allowsTcp(subnet, 'in', EPHEMERAL_PORTS, internet),
+      this.acls.allowsTcp(subnet, 'in', ports, internet),
     ].find((v) => !v.allowed);
     if (aclProblem) return `in ${this.model.label(subnet)}, ${aclProblem.why}`;
     if (route.kind === 'internet-gateway') {
@@ -994,8 +1098,8 @@ export class Reachability extends Network {
         detail: `public address; 0.0.0.0/0 → internet gateway; 443 out${firewall ? `; ${firewall}` : ''}`,
       };
     }
-    if (transit) return this.transitEgress(subnet, transit, here);
-    const nat = this.natEgress(route.gateway!, here);
+    if (transit) return this.transitEgress(subnet, transit, here, ports);
+    const nat = this.natEgress(route.gateway!, here, ports);
     if (typeof nat === 'string') return nat;
     const firewalls = [this.firewallAssumption(route, 443), nat.firewall].filter(Boolean);
     return {
@@ -1008,6 +1112,7 @@ export class Reachability extends Network {
   private natEgress(
     nat: Entity,
     here: [number, number] | undefined,
+    ports: [number, number],
   ): { natSubnet: Entity; firewall?: string } | string {
     if (nat.values.connectivity_type === 'private') return 'its NAT gateway is a private NAT gateway';
     const natSubnet = this.model.target(nat, 'subnet_id');
@@ -1023,7 +1128,7 @@ export class Reachability extends Network {
         this.acls.allowsTcp(natSubnet, 'in', [443, 443], [here]),
         this.acls.allowsTcp(natSubnet, 'out', [443, 443], PUBLIC_INTERNET),
         this.acls.allowsTcp(natSubnet, 'in', NAT_PORTS, PUBLIC_INTERNET),
-        this.acls.allowsTcp(natSubnet, 'out', EPHEMERAL_PORTS, [here]),
+        this.acls.allowsTcp(natSubnet, 'out', ports, [here]),
       ].find((v) => !v.allowed);
       if (natProblem) return `in the NAT gateway's subnet ${this.model.label(natSubnet)}, ${natProblem.why}`;
     }
@@ -1042,6 +1147,7 @@ export class Reachability extends Network {
     subnet: Entity,
     tgw: Entity,
     here: [number, number] | undefined,
+    ports: [number, number],
   ): { path: AccessPath; detail: string } | string {
     const label = (entity: Entity | undefined) => this.model.label(entity);
     const vpc = this.vpcOf(subnet)!;
@@ -1073,7 +1179,7 @@ export class Reachability extends Network {
           ? `${leaves}, whose subnet ${label(exit)} routes it to an internet gateway, which does not translate ${label(vpc)}'s private addresses (a NAT gateway must)`
           : `${leaves}, whose subnet ${label(exit)} has no default route to a NAT gateway`,
       ].join('; ');
-    const nat = this.natEgress(onward.gateway!, here);
+    const nat = this.natEgress(onward.gateway!, here, ports);
     if (typeof nat === 'string') return [...problems, nat].join('; ');
     // The way back: the NAT gateway's replies follow its own subnet's route table.
     const back = this.routeFor(nat.natSubnet, here);
@@ -1121,6 +1227,8 @@ function nameEndpoints(text: string, services: readonly string[]): string {
 
 /** Linux's default ephemeral range (Amazon Linux 2023): the client ports replies come back to. */
 export const EPHEMERAL_PORTS: [number, number] = [32768, 60999];
+/** The IANA ephemeral range, which Windows and macOS use. */
+const IANA_EPHEMERAL_PORTS: [number, number] = [49152, 65535];
 /**
  * The ports an SSH client's replies come back to: the ephemeral ranges clients choose from (Linux
  * 32768-60999; macOS and Windows 49152-65535), together.

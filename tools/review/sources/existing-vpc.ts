@@ -54,6 +54,10 @@ export type AgentRegistration = 'Online' | 'ConnectionLost' | 'Inactive' | 'not 
 export interface InstanceRegistration {
   readonly status: AgentRegistration;
   readonly lastPing?: Date;
+  readonly agentVersion?: string;
+  /** Linux, Windows or MacOS. */
+  readonly platformType?: string;
+  readonly platformName?: string;
 }
 
 export interface ExistingVpc {
@@ -608,6 +612,9 @@ export async function readRegistration(
           statuses.set(information.InstanceId, {
             status: (information.PingStatus as AgentRegistration | undefined) ?? 'not registered',
             lastPing: information.LastPingDateTime,
+            agentVersion: information.AgentVersion,
+            platformType: information.PlatformType,
+            platformName: information.PlatformName,
           });
       NextToken = page.NextToken;
     } while (NextToken);
