@@ -221,3 +221,28 @@ describe('the configuration beside a plan', () => {
     expect(planBlocks(alone)[0].assumptions).not.toEqual([]);
   });
 });
+
+describe("the bench's hub-and-spoke plan", () => {
+  test('GIVEN the generated hub-and-spoke plan (spokes of 20 instances on one transit gateway, egress centralized) WHEN reviewed THEN every instance goes out through the gateway and back; WHEN one spoke propagates nowhere THEN only its instances lose the way back, the table named', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { hubAndSpokePlan } = require('../scripts/hub-and-spoke-plan');
+    const plan = hubAndSpokePlan(60);
+    const through =
+      'Session Manager: reachable via NAT gateway (0.0.0.0/0 → transit gateway hub (transit gateway route table spokes) → egress → NAT gateway in egress-public → internet gateway, and back the same way; 443 out)';
+    const whole = planBlocks(reviewPlanFile(write('hub.json', JSON.stringify(plan))));
+    expect(whole).toHaveLength(60);
+    expect(whole.every((block) => block.lines[0] === through)).toBe(true);
+    // The second spoke's propagation into the egress table removed: its replies have no way back.
+    plan.resource_changes = plan.resource_changes.filter(
+      (change: { address: string }) =>
+        change.address !== 'module.spoke["s1"].aws_ec2_transit_gateway_route_table_propagation.this',
+    );
+    const cut = planBlocks(reviewPlanFile(write('hub-cut.json', JSON.stringify(plan))));
+    const s1 = cut.filter((block) => block.address.startsWith('module.spoke["s1"]'));
+    expect(s1).toHaveLength(20);
+    expect(s1[0].lines[0]).toBe(
+      "Session Manager: NOT reachable — the egress attachment's route table (transit gateway route table egress) has no route to s1-private's range (10.1.16.0/24) (no propagation from s1's attachment, no static route), so the replies are lost, and s1 has no Session Manager endpoints",
+    );
+    expect(cut.filter((block) => block.lines[0] === through)).toHaveLength(40);
+  });
+});

@@ -16,6 +16,17 @@ const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
  * (`10.0.1.5/24`), which AWS rejects for VPC and subnet blocks.
  */
 export function parseIpv4Cidr(text: string): Ipv4Cidr | undefined {
+  // A review parses the same subnets' blocks for every instance: each text once.
+  if (PARSED.has(text)) return PARSED.get(text);
+  const parsed = parse(text);
+  if (PARSED.size > 100_000) PARSED.clear();
+  PARSED.set(text, parsed);
+  return parsed;
+}
+
+const PARSED = new Map<string, Ipv4Cidr | undefined>();
+
+function parse(text: string): Ipv4Cidr | undefined {
   const match = CIDR_PATTERN.exec(text.trim());
   if (!match) return undefined;
   const octets = match.slice(1, 5).map(Number);

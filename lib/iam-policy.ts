@@ -63,8 +63,18 @@ export function wildcardRegExp(pattern: string): RegExp {
 
 /** IAM's wildcard match over `text`, where an escaped `${*}`/`${?}` stands for the character itself. */
 export function wildcardMatches(pattern: string, text: string, ignoreCase = false): boolean {
-  return new RegExp(`^${wildcardSource(pattern)}$`, ignoreCase ? 'is' : 's').test(text);
+  // A review asks the same few patterns of every instance's role: each is compiled once.
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let compiled = COMPILED_WILDCARDS.get(key);
+  if (!compiled) {
+    compiled = new RegExp(`^${wildcardSource(pattern)}$`, ignoreCase ? 'is' : 's');
+    if (COMPILED_WILDCARDS.size > 10_000) COMPILED_WILDCARDS.clear();
+    COMPILED_WILDCARDS.set(key, compiled);
+  }
+  return compiled.test(text);
 }
+
+const COMPILED_WILDCARDS = new Map<string, RegExp>();
 
 /** A wildcard pattern as a regular expression's source: `*` any run, `?` one character, the rest literal. */
 function wildcardSource(pattern: string): string {

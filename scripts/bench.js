@@ -9,6 +9,10 @@
 //   npm run bench -- --plan    also npm run review -- --plan on generated plans of 100 to 1,000
 //                              instances in 5 to 50 VPCs (scripts/generated-plan.js): time and
 //                              peak memory per size, and what each 100 instances more adds
+//   npm run bench -- --hub     also npm run review -- --plan on generated hub-and-spoke plans
+//                              (scripts/hub-and-spoke-plan.js): 1,000 to 10,000 instances in 50
+//                              to 500 spoke VPCs on one transit gateway, egress centralized;
+//                              time and peak memory per size, and what each 1,000 more adds
 //   npm run bench -- --account DIR [--baseline DIR2]
 //                              also npm run review -- --account in DIR, a checkout whose lab is
 //                              deployed (state files beside it) where the AWS settings of this
@@ -27,6 +31,7 @@ const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5;
 const ALL = args.includes('--all');
 const PLAN = args.includes('--plan');
+const HUB = args.includes('--hub');
 const optionValue = (flag) => (args.includes(flag) ? path.resolve(args[args.indexOf(flag) + 1] ?? '') : undefined);
 const ACCOUNT = optionValue('--account');
 const BASELINE = optionValue('--baseline');
@@ -170,6 +175,32 @@ if (PLAN) {
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 
+const hubRows = [];
+if (HUB) {
+  const { hubAndSpokePlan, PER_SPOKE } = require('./hub-and-spoke-plan');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-hub-bench-'));
+  for (const instances of [1000, 2500, 5000, 10000]) {
+    const file = path.join(scratch, `hub-${instances}.json`);
+    fs.writeFileSync(file, JSON.stringify(hubAndSpokePlan(instances)));
+    const runs = [];
+    for (let run = 0; run < RUNS; run++)
+      runs.push(
+        runNode(['node', 'bin/app.js', 'tools/review/cli.ts', '--plan', file], {
+          SSM_LAB_REVIEW_DIR: path.join(scratch, 'review'),
+        }),
+      );
+    hubRows.push({
+      instances,
+      spokes: Math.ceil(instances / PER_SPOKE),
+      mib: fs.statSync(file).size / 2 ** 20,
+      seconds: median(runs.map((r) => r.seconds)),
+      cpu: median(runs.map((r) => r.cpu)),
+      peak: Math.max(...runs.map((r) => r.mib)),
+    });
+  }
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
+
 /** One `npm run review -- --account` in a checkout: wall seconds; with a log file, Terraform's TF_LOG there. */
 function accountReview(dir, logFile) {
   const started = process.hrtime.bigint();
@@ -241,6 +272,23 @@ if (planRows.length > 0) {
       : '';
     console.log(
       `${String(r.instances).padStart(10)}${String(r.vpcs).padStart(6)}${r.mib.toFixed(1).padStart(10)}${r.seconds.toFixed(3).padStart(9)}${(r.seconds / floor).toFixed(1).padStart(8)}${r.cpu.toFixed(2).padStart(8)}${r.peak.toFixed(0).padStart(10)}${r.withFiles.toFixed(3).padStart(12)}   ${per100}`,
+    );
+  });
+}
+if (hubRows.length > 0) {
+  console.log(
+    `\nnpm run review -- --plan <generated hub-and-spoke plan> (median of ${RUNS} runs; one transit gateway, egress centralized, every link known only after apply)`,
+  );
+  console.log(
+    `${'instances'.padStart(10)}${'spokes'.padStart(8)}${'plan MiB'.padStart(10)}${'wall s'.padStart(9)}${'floors'.padStart(8)}${'CPU s'.padStart(8)}${'peak MiB'.padStart(10)}   per 1,000 more instances`,
+  );
+  hubRows.forEach((r, i) => {
+    const previous = hubRows[i - 1];
+    const per1000 = previous
+      ? `+${(((r.seconds - previous.seconds) / (r.instances - previous.instances)) * 1000).toFixed(3)} s, +${(((r.peak - previous.peak) / (r.instances - previous.instances)) * 1000).toFixed(1)} MiB`
+      : '';
+    console.log(
+      `${String(r.instances).padStart(10)}${String(r.spokes).padStart(8)}${r.mib.toFixed(1).padStart(10)}${r.seconds.toFixed(3).padStart(9)}${(r.seconds / floor).toFixed(1).padStart(8)}${r.cpu.toFixed(2).padStart(8)}${r.peak.toFixed(0).padStart(10)}   ${per1000}`,
     );
   });
 }

@@ -4,7 +4,7 @@
  * operator, the forwarded port). render/mermaid.ts writes it as a Mermaid flowchart.
  */
 import { FORWARDS_TO_TAG, parseForwardsTo } from '../../../lib/forwarding-target';
-import { NetworkModel } from '../model/plan-model';
+import { Entity, NetworkModel } from '../model/plan-model';
 import { Reachability } from '../rules/reachability';
 
 /** How a node is drawn: a service (cylinder), an endpoint (parallelogram), a gateway, an instance (box). */
@@ -47,6 +47,12 @@ const OPERATOR = node('operator', 'stadium', 'operator');
 export function diagramOf(model: NetworkModel): Diagram {
   const reach = Reachability.of(model);
   const nodes: (DiagramNode | DiagramGroup)[] = [node('internet', 'circle', 'Internet / AWS public endpoints')];
+  // Each instance in the one subnet it is judged in (a link the plan leaves open may name several).
+  const bySubnet = new Map<string, Entity[]>();
+  for (const instance of model.all('aws_instance')) {
+    const subnet = reach.subnetOf(instance);
+    if (subnet) bySubnet.set(subnet.id, [...(bySubnet.get(subnet.id) ?? []), instance]);
+  }
   for (const vpc of model.all('aws_vpc')) {
     const dns =
       vpc.values.enable_dns_hostnames === true && vpc.values.enable_dns_support === true
@@ -62,8 +68,7 @@ export function diagramOf(model: NetworkModel): Diagram {
             ? '0.0.0.0/0 → NAT'
             : 'no default route';
       const inSubnet: DiagramNode[] = [];
-      // Each instance in the one subnet it is judged in (a link the plan leaves open may name several).
-      const instances = model.all('aws_instance').filter((instance) => reach.subnetOf(instance)?.id === subnet.id);
+      const instances = bySubnet.get(subnet.id) ?? [];
       for (const target of instances.filter((instance) => reach.isForwardingTarget(instance)))
         inSubnet.push(node(target.id, 'cylinder', model.label(target), 'private service'));
       for (const endpoint of model.pointingAt('aws_ec2_instance_connect_endpoint', 'subnet_id', subnet))

@@ -150,6 +150,7 @@ export class NetworkModel {
       }
     }
     // Every link through a local is taken now, whichever verdict asks first: each names its guess.
+    this.built = true;
     for (const entity of this.byId.values())
       for (const attribute of entity.throughLocals?.keys() ?? []) this.targets(entity, attribute);
   }
@@ -173,6 +174,21 @@ export class NetworkModel {
    * else by the configuration's references.
    */
   targets(entity: Entity, attribute: string): Entity[] {
+    // The model does not change once built: each link is followed once (a review asks the same
+    // subnet's VPC, the same group's rules, for every instance).
+    const key = `${entity.id}\u0000${attribute}`;
+    let found = this.followed.get(key);
+    if (!found) {
+      found = this.follow(entity, attribute);
+      if (this.built) this.followed.set(key, found);
+    }
+    return [...found];
+  }
+
+  private readonly followed = new Map<string, Entity[]>();
+  private built = false;
+
+  private follow(entity: Entity, attribute: string): Entity[] {
     const value = entity.values[attribute];
     // Known to be none (a conditional that chose null): nothing, whatever the expression mentions.
     // A known empty list still follows the references: a state refreshed from an API that leaves a

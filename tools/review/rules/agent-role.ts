@@ -119,6 +119,18 @@ export function judgeRole(
   role: Entity,
   trusted: TrustedService = 'ec2.amazonaws.com',
 ): RoleVerdict {
+  // One role often serves thousands of instances: judged once per model.
+  let judged = JUDGED_ROLES.get(model);
+  if (!judged) JUDGED_ROLES.set(model, (judged = new Map()));
+  const key = `${role.id}\u0000${trusted}`;
+  let verdict = judged.get(key);
+  if (!verdict) judged.set(key, (verdict = judgeRoleOnce(model, role, trusted)));
+  return verdict;
+}
+
+const JUDGED_ROLES = new WeakMap<NetworkModel, Map<string, RoleVerdict>>();
+
+function judgeRoleOnce(model: NetworkModel, role: Entity, trusted: TrustedService): RoleVerdict {
   const name = model.label(role);
   const trust = trustsService(role.values.assume_role_policy, trusted);
   if (trust === false)

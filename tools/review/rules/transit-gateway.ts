@@ -36,10 +36,27 @@ export class TransitGateways {
 
   /** The VPC attachment of a VPC to the transit gateway, when there is one. */
   attachmentOf(tgw: Entity, vpc: Entity): Entity | undefined {
-    return this.model
-      .pointingAt('aws_ec2_transit_gateway_vpc_attachment', 'transit_gateway_id', tgw)
-      .find((attachment) => this.model.target(attachment, 'vpc_id')?.id === vpc.id);
+    // Indexed once per gateway: a hub has hundreds of attachments, asked for every instance.
+    let byVpc = this.attachments.get(tgw.id);
+    if (!byVpc) {
+      byVpc = new Map();
+      for (const attachment of this.model.pointingAt(
+        'aws_ec2_transit_gateway_vpc_attachment',
+        'transit_gateway_id',
+        tgw,
+      )) {
+        const attached = this.model.target(attachment, 'vpc_id');
+        if (attached && !byVpc.has(attached.id)) byVpc.set(attached.id, attachment);
+      }
+      this.attachments.set(tgw.id, byVpc);
+    }
+    return byVpc.get(vpc.id);
   }
+
+  private readonly attachments = new Map<string, Map<string, Entity>>();
+  /** Per gateway and table: its routes, longest prefix first and static before propagated. */
+  private readonly tables = new Map<string, { range: Range; cidr: string; static: boolean; hop: TransitHop }[]>();
+  private readonly hops = new Map<string, TransitHop>();
 
   /** The attachment's subnets (one per Availability Zone it serves). */
   subnetsOf(attachment: Entity): Entity[] {
@@ -136,22 +153,37 @@ export class TransitGateways {
    * static route before a propagated one of the same prefix.
    */
   route(tgw: Entity, table: TransitRouteTable, destination: Range): TransitHop {
-    const covers = (cidr: unknown): cidr is string => {
-      const range = typeof cidr === 'string' ? ipv4Range(cidr) : undefined;
-      return range !== undefined && range[0] <= destination[0] && destination[1] <= range[1];
-    };
-    const candidates: { cidr: string; static: boolean; hop: TransitHop }[] = [];
+    const key = `${tgw.id}\u0000${table.key}\u0000${destination[0]}-${destination[1]}`;
+    let hop = this.hops.get(key);
+    if (!hop) {
+      const covering = this.routesOf(tgw, table).find(
+        ({ range }) => range[0] <= destination[0] && destination[1] <= range[1],
+      );
+      hop = covering?.hop ?? { none: true };
+      this.hops.set(key, hop);
+    }
+    return hop;
+  }
+
+  /** The table's routes: static ones (a blackhole drops) and those its propagating attachments' VPCs give. */
+  private routesOf(tgw: Entity, table: TransitRouteTable) {
+    const key = `${tgw.id}\u0000${table.key}`;
+    let routes = this.tables.get(key);
+    if (routes) return routes;
+    routes = [];
     for (const route of this.model.all('aws_ec2_transit_gateway_route')) {
       const cidr = route.values.destination_cidr_block;
-      if (!covers(cidr) || this.tableNamedBy(route)?.key !== table.key) continue;
+      const range = typeof cidr === 'string' ? ipv4Range(cidr) : undefined;
+      if (!range || this.tableNamedBy(route)?.key !== table.key) continue;
       const attachment = this.model.target(route, 'transit_gateway_attachment_id');
-      candidates.push({
-        cidr,
+      routes.push({
+        range,
+        cidr: cidr as string,
         static: true,
         hop:
           route.values.blackhole === true || !attachment
-            ? { blackhole: true, cidr }
-            : { attachment, cidr, propagated: false },
+            ? { blackhole: true, cidr: cidr as string }
+            : { attachment, cidr: cidr as string, propagated: false },
       });
     }
     for (const attachment of this.model.pointingAt(
@@ -161,11 +193,14 @@ export class TransitGateways {
     )) {
       if (!this.propagates(attachment, tgw, table)) continue;
       const vpc = this.model.target(attachment, 'vpc_id');
-      for (const cidr of vpc ? this.rangesOf(vpc) : [])
-        if (covers(cidr)) candidates.push({ cidr, static: false, hop: { attachment, cidr, propagated: true } });
+      for (const cidr of vpc ? this.rangesOf(vpc) : []) {
+        const range = ipv4Range(cidr);
+        if (range) routes.push({ range, cidr, static: false, hop: { attachment, cidr, propagated: true } });
+      }
     }
-    candidates.sort((a, b) => prefixOf(b.cidr) - prefixOf(a.cidr) || Number(b.static) - Number(a.static));
-    return candidates[0]?.hop ?? { none: true };
+    routes.sort((a, b) => prefixOf(b.cidr) - prefixOf(a.cidr) || Number(b.static) - Number(a.static));
+    this.tables.set(key, routes);
+    return routes;
   }
 
   /** The VPC an attachment joins. */
