@@ -88,7 +88,11 @@ function hubAndSpokePlan(instances) {
     transit_gateway_default_route_table_propagation: false,
     tags: { Name: 'egress' },
   });
-  change('aws_ec2_transit_gateway_route_table_association.egress', 'aws_ec2_transit_gateway_route_table_association', {});
+  change(
+    'aws_ec2_transit_gateway_route_table_association.egress',
+    'aws_ec2_transit_gateway_route_table_association',
+    {},
+  );
   change('aws_ec2_transit_gateway_route.spokes_default', 'aws_ec2_transit_gateway_route', {
     destination_cidr_block: '0.0.0.0/0',
     blackhole: false,
