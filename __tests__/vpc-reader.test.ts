@@ -6,11 +6,17 @@ import {
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
+  DescribeTransitGatewayRouteTablesCommand,
+  DescribeTransitGatewaysCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   EC2Client,
+  GetTransitGatewayRouteTableAssociationsCommand,
+  GetTransitGatewayRouteTablePropagationsCommand,
   Instance,
+  SearchTransitGatewayRoutesCommand,
 } from '@aws-sdk/client-ec2';
 import {
   GetPolicyCommand,
@@ -473,5 +479,164 @@ describe('assessWindow', () => {
     expect(a.withEndpoints?.text).toMatch(
       /^Session Manager: reachable via VPC endpoints \(.*; assuming its agent is installed and running: Systems Manager lists no agent for it \(not registered\) now\)$/,
     );
+  });
+
+  test('GIVEN the private subnet sends 0.0.0.0/0 to a transit gateway whose tables lead to an egress VPC with a NAT gateway, and back WHEN the window is assessed THEN the gateway, its tables and the egress VPC are read, and the instances are reachable now through them', async () => {
+    const EGRESS = 'vpc-0egress';
+    const inEgress = (input: { Filters?: { Name?: string; Values?: string[] }[] }) =>
+      input.Filters?.some((filter) => filter.Values?.includes(EGRESS)) === true;
+    const windowTables = [
+      {
+        RouteTableId: 'rtb-0main',
+        VpcId: VPC,
+        Associations: [{ Main: true, RouteTableAssociationId: 'rtbassoc-0main' }],
+        Routes: [{ DestinationCidrBlock: '10.9.0.0/16', GatewayId: 'local' }],
+      },
+      {
+        RouteTableId: 'rtb-0private',
+        VpcId: VPC,
+        Associations: [{ SubnetId: 'subnet-0private', RouteTableAssociationId: 'rtbassoc-0private' }],
+        Routes: [{ DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-0hub' }],
+      },
+    ];
+    const egressTables = [
+      {
+        RouteTableId: 'rtb-0egress-public',
+        VpcId: EGRESS,
+        Associations: [{ SubnetId: 'subnet-0egress-public', RouteTableAssociationId: 'a1' }],
+        Routes: [
+          { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0egress' },
+          { DestinationCidrBlock: '10.9.0.0/16', TransitGatewayId: 'tgw-0hub' },
+        ],
+      },
+      {
+        RouteTableId: 'rtb-0egress-tgw',
+        VpcId: EGRESS,
+        Associations: [{ SubnetId: 'subnet-0egress-tgw', RouteTableAssociationId: 'a2' }],
+        Routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0egress' }],
+      },
+    ];
+    ec2
+      .on(DescribeRouteTablesCommand)
+      .callsFake((input) => ({ RouteTables: inEgress(input) ? egressTables : windowTables }));
+    ec2.on(DescribeSubnetsCommand).callsFake((input) => ({
+      Subnets: inEgress(input)
+        ? [
+            {
+              SubnetId: 'subnet-0egress-public',
+              VpcId: EGRESS,
+              CidrBlock: '10.0.0.0/24',
+              AvailabilityZone: 'ap-northeast-1a',
+            },
+            {
+              SubnetId: 'subnet-0egress-tgw',
+              VpcId: EGRESS,
+              CidrBlock: '10.0.1.0/24',
+              AvailabilityZone: 'ap-northeast-1a',
+            },
+          ]
+        : [
+            { SubnetId: 'subnet-0private', VpcId: VPC, CidrBlock: '10.9.1.0/24', AvailabilityZone: 'ap-northeast-1a' },
+            { SubnetId: 'subnet-0tgw', VpcId: VPC, CidrBlock: '10.9.2.0/24', AvailabilityZone: 'ap-northeast-1a' },
+          ],
+    }));
+    ec2.on(DescribeInternetGatewaysCommand).callsFake((input) => ({
+      InternetGateways: inEgress(input) ? [{ InternetGatewayId: 'igw-0egress', Attachments: [{ VpcId: EGRESS }] }] : [],
+    }));
+    ec2.on(DescribeNatGatewaysCommand).callsFake((input: { Filter?: { Values?: string[] }[] }) => ({
+      NatGateways: input.Filter?.some((f) => f.Values?.includes(EGRESS))
+        ? [{ NatGatewayId: 'nat-0egress', SubnetId: 'subnet-0egress-public', VpcId: EGRESS, State: 'available' }]
+        : [],
+    }));
+    ec2.on(DescribeVpcsCommand).callsFake((input) => ({
+      Vpcs: input.VpcIds?.includes(EGRESS)
+        ? [{ VpcId: EGRESS, CidrBlock: '10.0.0.0/16', Tags: [{ Key: 'Name', Value: 'egress' }] }]
+        : [{ VpcId: VPC, CidrBlock: '10.9.0.0/16' }],
+    }));
+    ec2.on(DescribeTransitGatewaysCommand).resolves({
+      TransitGateways: [
+        {
+          TransitGatewayId: 'tgw-0hub',
+          Options: {
+            DefaultRouteTableAssociation: 'disable',
+            DefaultRouteTablePropagation: 'disable',
+            AssociationDefaultRouteTableId: 'tgw-rtb-0default',
+            PropagationDefaultRouteTableId: 'tgw-rtb-0default',
+          },
+          Tags: [{ Key: 'Name', Value: 'hub' }],
+        },
+      ],
+    });
+    ec2.on(DescribeTransitGatewayVpcAttachmentsCommand).resolves({
+      TransitGatewayVpcAttachments: [
+        {
+          TransitGatewayAttachmentId: 'tgw-attach-0spoke',
+          TransitGatewayId: 'tgw-0hub',
+          VpcId: VPC,
+          SubnetIds: ['subnet-0tgw'],
+          State: 'available',
+        },
+        {
+          TransitGatewayAttachmentId: 'tgw-attach-0egress',
+          TransitGatewayId: 'tgw-0hub',
+          VpcId: EGRESS,
+          SubnetIds: ['subnet-0egress-tgw'],
+          State: 'available',
+        },
+      ],
+    });
+    ec2.on(DescribeTransitGatewayRouteTablesCommand).resolves({
+      TransitGatewayRouteTables: [
+        {
+          TransitGatewayRouteTableId: 'tgw-rtb-0spokes',
+          TransitGatewayId: 'tgw-0hub',
+          Tags: [{ Key: 'Name', Value: 'spokes' }],
+        },
+        {
+          TransitGatewayRouteTableId: 'tgw-rtb-0egress',
+          TransitGatewayId: 'tgw-0hub',
+          Tags: [{ Key: 'Name', Value: 'egress' }],
+        },
+      ],
+    });
+    ec2.on(GetTransitGatewayRouteTableAssociationsCommand).callsFake((input) => ({
+      Associations: [
+        {
+          TransitGatewayAttachmentId:
+            input.TransitGatewayRouteTableId === 'tgw-rtb-0spokes' ? 'tgw-attach-0spoke' : 'tgw-attach-0egress',
+          State: 'associated',
+        },
+      ],
+    }));
+    ec2.on(GetTransitGatewayRouteTablePropagationsCommand).callsFake((input) => ({
+      TransitGatewayRouteTablePropagations:
+        input.TransitGatewayRouteTableId === 'tgw-rtb-0egress'
+          ? [{ TransitGatewayAttachmentId: 'tgw-attach-0spoke', State: 'enabled' }]
+          : [],
+    }));
+    ec2.on(SearchTransitGatewayRoutesCommand).callsFake((input) => ({
+      Routes:
+        input.TransitGatewayRouteTableId === 'tgw-rtb-0spokes'
+          ? [
+              {
+                DestinationCidrBlock: '0.0.0.0/0',
+                State: 'active',
+                Type: 'static',
+                TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-0egress' }],
+              },
+            ]
+          : [],
+    }));
+    const { window } = await windowFor('sg-0app');
+    expect(window.instances.find((i) => i.id === 'i-0a')!.now?.text).toBe(
+      'Session Manager: reachable via NAT gateway (0.0.0.0/0 → transit gateway hub (transit gateway route table spokes) → egress → NAT gateway in subnet-0egress-public → internet gateway, and back the same way; 443 out)',
+    );
+    // Every page read once: the tables' associations, propagations and static routes per table.
+    expect(
+      ec2
+        .commandCalls(SearchTransitGatewayRoutesCommand)
+        .map((call) => call.args[0].input.TransitGatewayRouteTableId)
+        .sort(),
+    ).toEqual(['tgw-rtb-0egress', 'tgw-rtb-0spokes']);
   });
 });

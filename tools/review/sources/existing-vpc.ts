@@ -9,6 +9,17 @@
  * verdict names it as an assumption; it never stops the review.
  */
 import {
+  DescribeTransitGatewayRouteTablesCommand,
+  DescribeTransitGatewaysCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
+  GetTransitGatewayRouteTableAssociationsCommand,
+  GetTransitGatewayRouteTablePropagationsCommand,
+  InternetGateway,
+  NatGateway,
+  NetworkAcl,
+  RouteTable,
+  SearchTransitGatewayRoutesCommand,
+  Subnet,
   DescribeInstancesCommand,
   DescribeInternetGatewaysCommand,
   DescribeNatGatewaysCommand,
@@ -110,6 +121,13 @@ export const VPC_READER_ACTIONS = [
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeInstances',
   'ec2:DescribeVpcEndpoints',
+  // A route to a transit gateway: the gateway, its attachments and tables, and the VPCs it leads to.
+  'ec2:DescribeTransitGateways',
+  'ec2:DescribeTransitGatewayVpcAttachments',
+  'ec2:DescribeTransitGatewayRouteTables',
+  'ec2:GetTransitGatewayRouteTableAssociations',
+  'ec2:GetTransitGatewayRouteTablePropagations',
+  'ec2:SearchTransitGatewayRoutes',
   'iam:GetInstanceProfile',
   'iam:GetRole',
   'iam:ListAttachedRolePolicies',
@@ -255,75 +273,16 @@ export async function readExistingVpc(
     main_route_table_id: main?.RouteTableId,
     tags: tags(vpc.Tags),
   } as PlannedValues);
-  for (const subnet of subnets)
-    add('aws_subnet', subnet.SubnetId!, {
-      id: subnet.SubnetId,
-      vpc_id: vpcId,
-      cidr_block: subnet.CidrBlock,
-      availability_zone: subnet.AvailabilityZone,
-      map_public_ip_on_launch: subnet.MapPublicIpOnLaunch === true,
-      tags: tags(subnet.Tags),
-    } as PlannedValues);
-  for (const table of routeTables) {
-    add('aws_route_table', table.RouteTableId!, {
-      id: table.RouteTableId,
-      vpc_id: vpcId,
-      route: (table.Routes ?? [])
-        .filter((route) => route.DestinationCidrBlock && route.GatewayId !== 'local')
-        .map((route) => ({
-          cidr_block: route.DestinationCidrBlock,
-          gateway_id: route.GatewayId ?? '',
-          nat_gateway_id: route.NatGatewayId ?? '',
-          vpc_endpoint_id: route.GatewayId?.startsWith('vpce-') ? route.GatewayId : '',
-          vpc_peering_connection_id: route.VpcPeeringConnectionId ?? '',
-          transit_gateway_id: route.TransitGatewayId ?? '',
-          network_interface_id: route.NetworkInterfaceId ?? '',
-        })),
-      tags: tags(table.Tags),
-    } as PlannedValues);
-    for (const association of table.Associations ?? [])
-      if (association.SubnetId)
-        add('aws_route_table_association', association.RouteTableAssociationId ?? association.SubnetId, {
-          id: association.RouteTableAssociationId,
-          subnet_id: association.SubnetId,
-          route_table_id: table.RouteTableId,
-        } as PlannedValues);
-  }
-  for (const gateway of gateways)
-    add('aws_internet_gateway', gateway.InternetGatewayId!, {
-      id: gateway.InternetGatewayId,
-      vpc_id: vpcId,
-      tags: tags(gateway.Tags),
-    } as PlannedValues);
-  for (const nat of natGateways.filter((n) => n.State === 'available' || n.State === 'pending'))
-    add('aws_nat_gateway', nat.NatGatewayId!, {
-      id: nat.NatGatewayId,
-      subnet_id: nat.SubnetId,
-      connectivity_type: nat.ConnectivityType ?? 'public',
-      tags: tags(nat.Tags),
-    } as PlannedValues);
-  for (const acl of acls) {
-    const entries = (egress: boolean) =>
-      (acl.Entries ?? [])
-        // 32767 is the rule every ACL ends with (deny all): AWS shows it, Terraform does not.
-        .filter((entry) => entry.Egress === egress && entry.RuleNumber !== 32767 && entry.CidrBlock)
-        .map((entry) => ({
-          rule_no: entry.RuleNumber,
-          action: entry.RuleAction,
-          protocol: entry.Protocol,
-          cidr_block: entry.CidrBlock,
-          from_port: entry.PortRange?.From ?? 0,
-          to_port: entry.PortRange?.To ?? 0,
-        }));
-    add('aws_network_acl', acl.NetworkAclId!, {
-      id: acl.NetworkAclId,
-      vpc_id: vpcId,
-      subnet_ids: (acl.Associations ?? []).map((association) => association.SubnetId).filter(Boolean),
-      ingress: entries(false),
-      egress: entries(true),
-      tags: tags(acl.Tags),
-    } as PlannedValues);
-  }
+  addNetwork(add, vpcId, { subnets, routeTables, gateways, natGateways, acls });
+  // Routes to transit gateways: the gateways, their tables and the VPCs they lead to (centralized egress).
+  const transitIds = [
+    ...new Set(
+      routeTables.flatMap((table) =>
+        (table.Routes ?? []).map((route) => route.TransitGatewayId).filter((id): id is string => Boolean(id)),
+      ),
+    ),
+  ].sort();
+  if (transitIds.length > 0) await readTransitGateways(clients.ec2, transitIds, vpcId, add, every as Every);
   const ruleBlocks = (permissions?: readonly IpPermission[]) =>
     (permissions ?? []).map((permission) => ({
       protocol: permission.IpProtocol,
@@ -408,6 +367,272 @@ export async function readExistingVpc(
 }
 
 type Add = (type: string, key: string, values: PlannedValues) => void;
+
+/** Every item of a describe, its NextToken followed to the last page (the reader's, with its errors). */
+type Every = <A extends { NextToken?: string }, I>(
+  action: string,
+  ask: (NextToken: string | undefined) => Promise<A>,
+  items: (answer: A) => readonly I[] | undefined,
+) => Promise<I[]>;
+
+/**
+ * The transit gateways the VPC's routes lead to, as a state would hold them: each gateway with
+ * its default tables, its VPC attachments (subnets, zones), its route tables with their
+ * associations, propagations and static routes, and the network of every other VPC attached (an
+ * egress VPC's NAT gateway, the way back), so centralized egress is judged as it stands.
+ */
+async function readTransitGateways(
+  ec2: Pick<EC2Client, 'send'>,
+  transitIds: readonly string[],
+  vpcId: string,
+  add: Add,
+  every: Every,
+): Promise<void> {
+  const byGateway: Filter[] = [{ Name: 'transit-gateway-id', Values: [...transitIds] }];
+  const [gateways, attachments, tables] = await Promise.all([
+    every(
+      'DescribeTransitGateways',
+      (NextToken) => ec2.send(new DescribeTransitGatewaysCommand({ TransitGatewayIds: [...transitIds], NextToken })),
+      (answer) => answer.TransitGateways,
+    ),
+    every(
+      'DescribeTransitGatewayVpcAttachments',
+      (NextToken) => ec2.send(new DescribeTransitGatewayVpcAttachmentsCommand({ Filters: byGateway, NextToken })),
+      (answer) => answer.TransitGatewayVpcAttachments,
+    ),
+    every(
+      'DescribeTransitGatewayRouteTables',
+      (NextToken) => ec2.send(new DescribeTransitGatewayRouteTablesCommand({ Filters: byGateway, NextToken })),
+      (answer) => answer.TransitGatewayRouteTables,
+    ),
+  ]);
+  for (const tgw of gateways)
+    add('aws_ec2_transit_gateway', tgw.TransitGatewayId!, {
+      id: tgw.TransitGatewayId,
+      default_route_table_association: tgw.Options?.DefaultRouteTableAssociation,
+      default_route_table_propagation: tgw.Options?.DefaultRouteTablePropagation,
+      association_default_route_table_id: tgw.Options?.AssociationDefaultRouteTableId,
+      propagation_default_route_table_id: tgw.Options?.PropagationDefaultRouteTableId,
+      security_group_referencing_support: tgw.Options?.SecurityGroupReferencingSupport,
+      tags: tagsOf(tgw.Tags),
+    } as PlannedValues);
+  const live = attachments.filter((a) => !/deleted|deleting|failed|rejected/i.test(String(a.State)));
+  for (const attachment of live)
+    add('aws_ec2_transit_gateway_vpc_attachment', attachment.TransitGatewayAttachmentId!, {
+      id: attachment.TransitGatewayAttachmentId,
+      transit_gateway_id: attachment.TransitGatewayId,
+      vpc_id: attachment.VpcId,
+      subnet_ids: attachment.SubnetIds ?? [],
+      security_group_referencing_support: attachment.Options?.SecurityGroupReferencingSupport,
+      // The tables' associations and propagations are read as they stand: no default is assumed.
+      transit_gateway_default_route_table_association: false,
+      transit_gateway_default_route_table_propagation: false,
+      tags: tagsOf(attachment.Tags),
+    } as PlannedValues);
+  for (const table of tables) {
+    const id = table.TransitGatewayRouteTableId!;
+    add('aws_ec2_transit_gateway_route_table', id, {
+      id,
+      transit_gateway_id: table.TransitGatewayId,
+      tags: { Name: tagsOf(table.Tags).Name ?? id },
+    } as PlannedValues);
+    const [associations, propagations, routes] = await Promise.all([
+      every(
+        'GetTransitGatewayRouteTableAssociations',
+        (NextToken) =>
+          ec2.send(new GetTransitGatewayRouteTableAssociationsCommand({ TransitGatewayRouteTableId: id, NextToken })),
+        (answer) => answer.Associations,
+      ),
+      every(
+        'GetTransitGatewayRouteTablePropagations',
+        (NextToken) =>
+          ec2.send(new GetTransitGatewayRouteTablePropagationsCommand({ TransitGatewayRouteTableId: id, NextToken })),
+        (answer) => answer.TransitGatewayRouteTablePropagations,
+      ),
+      // One page of up to 1,000 static routes (the call has no NextToken).
+      every(
+        'SearchTransitGatewayRoutes',
+        async () =>
+          ec2.send(
+            new SearchTransitGatewayRoutesCommand({
+              TransitGatewayRouteTableId: id,
+              Filters: [{ Name: 'type', Values: ['static'] }],
+              MaxResults: 1000,
+            }),
+          ),
+        (answer) => answer.Routes,
+      ),
+    ]);
+    for (const association of associations.filter((a) => a.State !== 'disassociated' && a.State !== 'disassociating'))
+      add('aws_ec2_transit_gateway_route_table_association', `${id} ${association.TransitGatewayAttachmentId}`, {
+        transit_gateway_route_table_id: id,
+        transit_gateway_attachment_id: association.TransitGatewayAttachmentId,
+      } as PlannedValues);
+    for (const propagation of propagations.filter((p) => p.State !== 'disabled' && p.State !== 'disabling'))
+      add('aws_ec2_transit_gateway_route_table_propagation', `${id} ${propagation.TransitGatewayAttachmentId}`, {
+        transit_gateway_route_table_id: id,
+        transit_gateway_attachment_id: propagation.TransitGatewayAttachmentId,
+      } as PlannedValues);
+    for (const route of routes.filter((r) => r.DestinationCidrBlock && r.State !== 'deleted'))
+      add('aws_ec2_transit_gateway_route', `${id} ${route.DestinationCidrBlock}`, {
+        transit_gateway_route_table_id: id,
+        destination_cidr_block: route.DestinationCidrBlock,
+        transit_gateway_attachment_id: route.TransitGatewayAttachments?.[0]?.TransitGatewayAttachmentId ?? '',
+        blackhole: route.State === 'blackhole',
+      } as PlannedValues);
+  }
+  // The other VPCs attached: their network, where the gateway sends traffic on (and back).
+  const others = [
+    ...new Set(live.map((a) => a.VpcId).filter((id): id is string => Boolean(id) && id !== vpcId)),
+  ].sort();
+  if (others.length === 0) return;
+  const inOthers: Filter[] = [{ Name: 'vpc-id', Values: others }];
+  const [vpcs, subnets, routeTables, internetGateways, natGateways, acls] = await Promise.all([
+    every(
+      'DescribeVpcs',
+      (NextToken) => ec2.send(new DescribeVpcsCommand({ VpcIds: others, NextToken })),
+      (answer) => answer.Vpcs,
+    ),
+    every(
+      'DescribeSubnets',
+      (NextToken) => ec2.send(new DescribeSubnetsCommand({ Filters: inOthers, NextToken })),
+      (answer) => answer.Subnets,
+    ),
+    every(
+      'DescribeRouteTables',
+      (NextToken) => ec2.send(new DescribeRouteTablesCommand({ Filters: inOthers, NextToken })),
+      (answer) => answer.RouteTables,
+    ),
+    every(
+      'DescribeInternetGateways',
+      (NextToken) =>
+        ec2.send(
+          new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: others }], NextToken }),
+        ),
+      (answer) => answer.InternetGateways,
+    ),
+    every(
+      'DescribeNatGateways',
+      (NextToken) => ec2.send(new DescribeNatGatewaysCommand({ Filter: inOthers, NextToken })),
+      (answer) => answer.NatGateways,
+    ),
+    every(
+      'DescribeNetworkAcls',
+      (NextToken) => ec2.send(new DescribeNetworkAclsCommand({ Filters: inOthers, NextToken })),
+      (answer) => answer.NetworkAcls,
+    ),
+  ]);
+  for (const other of vpcs) {
+    const id = other.VpcId!;
+    const main = routeTables.find(
+      (table) => table.VpcId === id && table.Associations?.some((association) => association.Main),
+    );
+    add('aws_vpc', id, {
+      id,
+      cidr_block: other.CidrBlock,
+      main_route_table_id: main?.RouteTableId,
+      tags: tagsOf(other.Tags),
+    } as PlannedValues);
+    const inThis = <T extends { VpcId?: string }>(items: readonly T[]) => items.filter((item) => item.VpcId === id);
+    addNetwork(add, id, {
+      subnets: inThis(subnets),
+      routeTables: inThis(routeTables),
+      gateways: internetGateways.filter((gateway) => gateway.Attachments?.some((a) => a.VpcId === id)),
+      natGateways: inThis(natGateways),
+      acls: inThis(acls),
+    });
+  }
+}
+
+/** A VPC's network as read: its subnets, route tables, gateways and network ACLs. */
+export interface VpcNetworkRead {
+  readonly subnets: readonly Subnet[];
+  readonly routeTables: readonly RouteTable[];
+  readonly gateways: readonly InternetGateway[];
+  readonly natGateways: readonly NatGateway[];
+  readonly acls: readonly NetworkAcl[];
+}
+
+const tagsOf = (list?: readonly { Key?: string; Value?: string }[]) =>
+  Object.fromEntries((list ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+
+/** Adds a VPC's subnets, route tables and their associations, gateways and ACLs as state entries. */
+function addNetwork(
+  add: Add,
+  vpcId: string,
+  { subnets, routeTables, gateways, natGateways, acls }: VpcNetworkRead,
+): void {
+  const tags = tagsOf;
+  for (const subnet of subnets)
+    add('aws_subnet', subnet.SubnetId!, {
+      id: subnet.SubnetId,
+      vpc_id: vpcId,
+      cidr_block: subnet.CidrBlock,
+      availability_zone: subnet.AvailabilityZone,
+      map_public_ip_on_launch: subnet.MapPublicIpOnLaunch === true,
+      tags: tags(subnet.Tags),
+    } as PlannedValues);
+  for (const table of routeTables) {
+    add('aws_route_table', table.RouteTableId!, {
+      id: table.RouteTableId,
+      vpc_id: vpcId,
+      route: (table.Routes ?? [])
+        .filter((route) => route.DestinationCidrBlock && route.GatewayId !== 'local')
+        .map((route) => ({
+          cidr_block: route.DestinationCidrBlock,
+          gateway_id: route.GatewayId ?? '',
+          nat_gateway_id: route.NatGatewayId ?? '',
+          vpc_endpoint_id: route.GatewayId?.startsWith('vpce-') ? route.GatewayId : '',
+          vpc_peering_connection_id: route.VpcPeeringConnectionId ?? '',
+          transit_gateway_id: route.TransitGatewayId ?? '',
+          network_interface_id: route.NetworkInterfaceId ?? '',
+        })),
+      tags: tags(table.Tags),
+    } as PlannedValues);
+    for (const association of table.Associations ?? [])
+      if (association.SubnetId)
+        add('aws_route_table_association', association.RouteTableAssociationId ?? association.SubnetId, {
+          id: association.RouteTableAssociationId,
+          subnet_id: association.SubnetId,
+          route_table_id: table.RouteTableId,
+        } as PlannedValues);
+  }
+  for (const gateway of gateways)
+    add('aws_internet_gateway', gateway.InternetGatewayId!, {
+      id: gateway.InternetGatewayId,
+      vpc_id: vpcId,
+      tags: tags(gateway.Tags),
+    } as PlannedValues);
+  for (const nat of natGateways.filter((n) => n.State === 'available' || n.State === 'pending'))
+    add('aws_nat_gateway', nat.NatGatewayId!, {
+      id: nat.NatGatewayId,
+      subnet_id: nat.SubnetId,
+      connectivity_type: nat.ConnectivityType ?? 'public',
+      tags: tags(nat.Tags),
+    } as PlannedValues);
+  for (const acl of acls) {
+    const entries = (egress: boolean) =>
+      (acl.Entries ?? [])
+        // 32767 is the rule every ACL ends with (deny all): AWS shows it, Terraform does not.
+        .filter((entry) => entry.Egress === egress && entry.RuleNumber !== 32767 && entry.CidrBlock)
+        .map((entry) => ({
+          rule_no: entry.RuleNumber,
+          action: entry.RuleAction,
+          protocol: entry.Protocol,
+          cidr_block: entry.CidrBlock,
+          from_port: entry.PortRange?.From ?? 0,
+          to_port: entry.PortRange?.To ?? 0,
+        }));
+    add('aws_network_acl', acl.NetworkAclId!, {
+      id: acl.NetworkAclId,
+      vpc_id: vpcId,
+      subnet_ids: (acl.Associations ?? []).map((association) => association.SubnetId).filter(Boolean),
+      ingress: entries(false),
+      egress: entries(true),
+      tags: tags(acl.Tags),
+    } as PlannedValues);
+  }
+}
 
 /** Whether IAM refused the call for lack of permission (what the review names and goes on without). */
 function denied(error: unknown): boolean {
