@@ -136,17 +136,16 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       reviews.routeRemoved = await accountReview('route-removed', (stacks) =>
         resourceAt(stacks, 'ssmNat', 'aws_route', 'private-1-default-route').addOverride('count', 0),
       );
-      reviews.egressRemoved = await accountReview('egress-removed', (stacks) =>
+      // Three cuts on the instance's own path in one change (every reason is listed, so each must
+      // be named): the 443 egress rule deleted, the role's policy detached, and a network ACL on
+      // its subnet whose first outbound rule denies 443. One review instead of three keeps the
+      // tier's Terraform runs (and CI's budget) down; each cut alone is a unit test's.
+      reviews.threeCuts = await accountReview('three-cuts', (stacks) => {
         resourceAt(stacks, 'ssmNat', 'aws_vpc_security_group_egress_rule', 'instance_https-egress').addOverride(
           'count',
           0,
-        ),
-      );
-      reviews.policyDetached = await accountReview('policy-detached', (stacks) =>
-        resourceAt(stacks, 'network', 'aws_iam_role_policy_attachment', 'session-manager-role').addOverride('count', 0),
-      );
-      reviews.naclDenies = await accountReview('nacl-denies', (stacks) => {
-        // A network ACL on private subnet 1 whose first outbound rule denies 443.
+        );
+        resourceAt(stacks, 'network', 'aws_iam_role_policy_attachment', 'session-manager-role').addOverride('count', 0);
         const vpc = resourceAt(stacks, 'network', 'aws_vpc', 'vpc1_');
         const subnet = resourceAt(stacks, 'network', 'aws_subnet', 'vpc1_private-1');
         stacks.network.addOverride('resource.aws_network_acl.deny_https', {
@@ -157,17 +156,19 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
           tags: { Name: 'deny-https' },
         });
       });
-      // Another AMI, as a user pins one (SSM_LAB_AMI_ID): the instance is replaced.
-      reviews.newAmi = await accountReview('new-ami', undefined, { SSM_LAB_AMI_ID: 'ami-0fedcba9876543210' });
-      // The forwarding hop's door on the target closed: lab-ssm-nat's rule on the target's group deleted.
-      reviews.targetRuleRemoved = await accountReview('target-rule-removed', (stacks) =>
-        resourceAt(stacks, 'ssmNat', 'aws_vpc_security_group_ingress_rule', 'forwarding-target-ingress').addOverride(
-          'count',
-          0,
-        ),
+      // Another AMI, as a user pins one (SSM_LAB_AMI_ID): the instances are replaced; and the
+      // forwarding hop's door on the target closed: lab-ssm-nat's rule on the target's group deleted.
+      reviews.newAmiTargetRuleRemoved = await accountReview(
+        'new-ami-target-rule-removed',
+        (stacks) =>
+          resourceAt(stacks, 'ssmNat', 'aws_vpc_security_group_ingress_rule', 'forwarding-target-ingress').addOverride(
+            'count',
+            0,
+          ),
+        { SSM_LAB_AMI_ID: 'ami-0fedcba9876543210' },
       );
-      // A deploy and seven reviews: about 150 s on a quiet machine, more than the e2e default of
-      // 240 s when the other worker's Terraform runs share the 2 cores.
+      // A deploy and three reviews: more than the e2e default of 240 s when the other worker's
+      // Terraform runs share the 2 cores.
     }, 600_000);
 
     /** A deployed stack's outputs, as its state file holds them. */
@@ -298,55 +299,49 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       expect(targetGroup.IpPermissions![0].IpRanges ?? []).toEqual([]);
     });
 
-    test("GIVEN a change that deletes lab-ssm-nat's rule on the target WHEN reviewed after a refresh THEN the forwarding hop is named as cut, and only it, exit 2", () => {
-      const { headlines, exitCode, instances } = reviewed(reviews.targetRuleRemoved);
-      expect(headlines).toEqual([
-        expect.stringMatching(
-          /^This plan cuts port forwarding to ssm-lab-target-vpc1:8080 from ssm-lab-ssm-nat: the target's security group ssm-lab-target-vpc1-instance admits no tcp\/8080 from the instance \(neither from its security group nor from a range covering it\)\. The plan deletes lab-ssm-nat\/aws_vpc_security_group_ingress_rule\.forwarding-target-ingress\S* \(ssm-lab-target-vpc1-in-8080\)\.$/,
-        ),
-      ]);
-      expect(instances.find((i) => i.name === 'ssm-lab-ssm-nat')!.after?.sessionManager.reachable).toBe(true);
-      expect(exitCode).toBe(AccountExit.PATH_LOST);
-    });
-
-    test("GIVEN a change that deletes the instance SG's 443 egress rule WHEN reviewed THEN the cut is named, exit 2", () => {
-      const nat = reviews.egressRemoved.assessment.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
-      expect(nat.after?.sessionManager.text).toBe(
-        'Session Manager: NOT reachable — the instance security groups allow no outbound 443',
-      );
-      expect(reviews.egressRemoved.exitCode).toBe(AccountExit.PATH_LOST);
-    });
-
-    test('GIVEN a change that detaches the SSM policy from the role WHEN reviewed THEN the missing actions are named, exit 2', () => {
-      const nat = reviews.policyDetached.assessment.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
-      expect(nat.after?.sessionManager.text).toMatch(
-        /^Session Manager: NOT reachable — the role ssm-lab-instance is not allowed ssm:UpdateInstanceInformation, ssmmessages:/,
-      );
-      expect(reviews.policyDetached.exitCode).toBe(AccountExit.PATH_LOST);
-    });
-
-    test('GIVEN a network ACL that denies 443 out before allowing all WHEN reviewed THEN the rule is named, exit 2', () => {
-      const nat = reviews.naclDenies.assessment.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
-      expect(nat.after?.sessionManager.text).toContain('network ACL deny-https rule 100 denies outbound tcp 443');
-      expect(reviews.naclDenies.exitCode).toBe(AccountExit.PATH_LOST);
-    });
-
-    test('GIVEN another AMI WHEN reviewed THEN the instance replacement is the headline, with the attribute that forces it', () => {
-      const { headlines, exitCode, stacks } = reviewed(reviews.newAmi);
-      // The forwarding targets take the pinned AMI too.
+    test("GIVEN a change that pins another AMI and deletes lab-ssm-nat's rule on the target WHEN reviewed after a refresh THEN the replacements (with the attribute that forces them) and the forwarding hop's cut are the headlines, and Session Manager stays, exit 2", () => {
+      const { headlines, exitCode, instances, stacks } = reviewed(reviews.newAmiTargetRuleRemoved);
+      // The forwarding targets take the pinned AMI too; the headlines come in the stacks' order.
       expect(headlines).toEqual([
         expect.stringMatching(/^This plan replaces ssm-lab-target-vpc1 \(lab-network\/aws_instance\./),
         expect.stringMatching(/^This plan replaces ssm-lab-target-vpc2 \(lab-network\/aws_instance\./),
+        expect.stringMatching(
+          /^This plan cuts port forwarding to ssm-lab-target-vpc1:8080 from ssm-lab-ssm-nat: the target's security group ssm-lab-target-vpc1-instance admits no tcp\/8080 from the instance \(neither from its security group nor from a range covering it\)\. The plan deletes lab-ssm-nat\/aws_vpc_security_group_ingress_rule\.forwarding-target-ingress\S* \(ssm-lab-target-vpc1-in-8080\)\.$/,
+        ),
         expect.stringMatching(/^This plan replaces ssm-lab-ssm-nat \(lab-ssm-nat\/aws_instance\./),
       ]);
+      expect(instances.find((i) => i.name === 'ssm-lab-ssm-nat')!.after?.sessionManager.reachable).toBe(true);
       // moto's in-place updates of the rules aside (its README).
-      expect(stacks.find((s) => s.stack === 'lab-ssm-nat')!.changes.filter((c) => c.kind !== 'update')).toEqual([
+      expect(
+        stacks
+          .find((s) => s.stack === 'lab-ssm-nat')!
+          .changes.filter((c) => c.kind !== 'update')
+          .sort((a, b) => a.kind.localeCompare(b.kind)),
+      ).toEqual([
+        {
+          address: expect.stringMatching(/^aws_vpc_security_group_ingress_rule\.forwarding-target-ingress/),
+          kind: 'delete',
+          forcedBy: [],
+        },
         { address: expect.stringMatching(/^aws_instance\./), kind: 'replace', forcedBy: ['ami'] },
       ]);
-      const report = fs.readFileSync(reviews.newAmi.reportFile, 'utf8');
-      expect(report).toMatch(/<details><summary><code>lab-ssm-nat<\/code>: 1 to replace(, \d+ to update)?<\/summary>/);
+      const report = fs.readFileSync(reviews.newAmiTargetRuleRemoved.reportFile, 'utf8');
+      expect(report).toMatch(
+        /<details><summary><code>lab-ssm-nat<\/code>: 1 to destroy, 1 to replace(, \d+ to update)?<\/summary>/,
+      );
       expect(report).toMatch(/\| replace \| `aws_instance\.instance_[0-9A-F]+` \| `ami` \|/);
       expect(exitCode).toBe(AccountExit.PATH_LOST);
+    });
+
+    test("GIVEN one change that deletes the instance SG's 443 egress rule, detaches the SSM policy from the role and adds a network ACL that denies 443 out before allowing all WHEN reviewed THEN each cut is named, exit 2", () => {
+      const nat = reviews.threeCuts.assessment.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
+      const text = nat.after!.sessionManager.text;
+      expect(text).toMatch(
+        /^Session Manager: NOT reachable — the role ssm-lab-instance is not allowed ssm:UpdateInstanceInformation, ssmmessages:/,
+      );
+      expect(text).toContain('; the instance security groups allow no outbound 443; ');
+      expect(text).toContain('network ACL deny-https rule 100 denies outbound tcp 443');
+      expect(reviews.threeCuts.exitCode).toBe(AccountExit.PATH_LOST);
     });
 
     test('GIVEN the deployed NAT scenario WHEN npm run status runs THEN the EC2 part is shown and the failed Systems Manager call is named, exit 1', async () => {

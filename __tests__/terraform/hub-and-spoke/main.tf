@@ -27,6 +27,12 @@ provider "aws" {
   skip_region_validation      = true
 }
 
+variable "only" {
+  description = "The sites to plan, by key (all when empty): the emulator tier applies one"
+  type        = list(string)
+  default     = []
+}
+
 variable "dhmc" {
   description = "Default Host Management Configuration: off (AWS's default), on (a role Systems Manager may assume), untrusted (a role only EC2 may assume)"
   type        = string
@@ -59,7 +65,7 @@ locals {
 # With Default Host Management on (or untrusted), the good site alone: the other sites' verdicts do
 # not depend on it, and a smaller plan keeps the test quick.
 module "site" {
-  for_each       = var.dhmc == "off" ? local.sites : { good = local.sites.good }
+  for_each       = var.dhmc == "off" ? { for key, broken in local.sites : key => broken if length(var.only) == 0 || contains(var.only, key) } : { good = local.sites.good }
   source         = "./modules/site"
   name           = each.key
   broken         = each.value
@@ -89,7 +95,7 @@ locals {
 }
 
 module "shared" {
-  for_each = var.dhmc == "off" ? local.shared_endpoints : {}
+  for_each = var.dhmc == "off" ? { for key, broken in local.shared_endpoints : key => broken if length(var.only) == 0 || contains(var.only, key) } : {}
   source   = "./modules/shared-endpoints"
   name     = each.key
   broken   = each.value
@@ -106,7 +112,7 @@ locals {
 }
 
 module "firewall" {
-  for_each = var.dhmc == "off" ? local.firewalls : {}
+  for_each = var.dhmc == "off" ? { for key, site in local.firewalls : key => site if length(var.only) == 0 || contains(var.only, key) } : {}
   source   = "./modules/firewall"
   name     = each.key
   design   = each.value.design

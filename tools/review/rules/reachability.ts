@@ -1164,9 +1164,13 @@ export class Reachability extends Network {
         `${sends}, but its attachment ${label(own)} is associated with no route table (default association off, no association)`,
       ].join('; ');
     const out = this.transit.route(tgw, table, EVERY_ADDRESS);
-    if ('none' in out) return [...problems, `${sends}, whose ${table.label} has no route to 0.0.0.0/0`].join('; ');
+    if ('none' in out)
+      return [...problems, `${sends}, whose ${table.label.replace(/^the /, '')} has no route to 0.0.0.0/0`].join('; ');
     if ('blackhole' in out)
-      return [...problems, `${sends}, whose ${table.label} drops ${out.cidr} (a blackhole route)`].join('; ');
+      return [
+        ...problems,
+        `${sends}, whose ${table.label.replace(/^the /, '')} drops ${out.cidr} (a blackhole route)`,
+      ].join('; ');
     const egressVpc = this.transit.vpcOfAttachment(out.attachment);
     const exit = this.transit.exitSubnet(out.attachment, subnet.values.availability_zone);
     const leaves = `${table.label} sends 0.0.0.0/0 to attachment ${label(out.attachment)} of ${label(egressVpc)}`;

@@ -449,7 +449,7 @@ async function readTransitGateways(
           ec2.send(new GetTransitGatewayRouteTablePropagationsCommand({ TransitGatewayRouteTableId: id, NextToken })),
         (answer) => answer.TransitGatewayRouteTablePropagations,
       ),
-      // One page of up to 1,000 static routes (the call has no NextToken).
+      // One page: up to 1,000 static routes, AWS's default for MaxResults (the call has no NextToken).
       every(
         'SearchTransitGatewayRoutes',
         async () =>
@@ -457,7 +457,6 @@ async function readTransitGateways(
             new SearchTransitGatewayRoutesCommand({
               TransitGatewayRouteTableId: id,
               Filters: [{ Name: 'type', Values: ['static'] }],
-              MaxResults: 1000,
             }),
           ),
         (answer) => answer.Routes,
