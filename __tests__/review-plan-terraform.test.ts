@@ -45,6 +45,7 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
     };
     await planAndShow('broken', ['-var=broken=["nat","endpoints","egress","policy","eip"]']);
     await planAndShow('ssh-acl', ['-var=broken=["ssh-acl"]']);
+    await planAndShow('ssh-prefix-list', ['-var=broken=["ssh-prefix-list"]']);
     // The three commands of docs/review.md, as a user types them: the first two in the
     // configuration's folder, the review in the project's, given the file's real path.
     const readme = fs.readFileSync(path.join(ROOT, 'docs', 'review.md'), 'utf8');
@@ -165,6 +166,14 @@ describeWithTerraform('npm run review -- --plan on a configuration the project d
     );
     // The NAT gateway in the same subnet carries the others' 443 as before.
     expect(block('module.app.aws_instance.this[0]')[0]).toMatch(/^Session Manager: reachable via NAT gateway/);
+  });
+
+  test("GIVEN the bastion's SSH rule naming a managed prefix list of the offices' ranges WHEN judged THEN the list's entries are the rule's sources", () => {
+    const review = reviewPlanFile(planned['ssh-prefix-list']);
+    const block = (address: string) => planBlocks(review).find((i) => i.address === address)!.lines;
+    expect(block('aws_instance.bastion')[1]).toBe(
+      'SSH: reachable from 198.51.100.0/24, 203.0.113.0/24 (prefix list offices) (port 22 open from 198.51.100.0/24, 203.0.113.0/24 (prefix list offices); public address; route to the internet gateway; existing key pair team-key)',
+    );
   });
 
   test('GIVEN terraform show without -json WHEN npm run review -- --plan reads it THEN one line on stderr, exit 1, and no report is written', async () => {

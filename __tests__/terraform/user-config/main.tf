@@ -94,7 +94,24 @@ resource "aws_security_group_rule" "bastion_ssh" {
   protocol          = "tcp"
   from_port         = 22
   to_port           = 22
-  cidr_blocks       = ["203.0.113.0/24"]
+  # `ssh-prefix-list`: the offices' ranges as a managed prefix list instead.
+  cidr_blocks     = contains(var.broken, "ssh-prefix-list") ? null : ["203.0.113.0/24"]
+  prefix_list_ids = contains(var.broken, "ssh-prefix-list") ? [aws_ec2_managed_prefix_list.offices[0].id] : null
+}
+
+resource "aws_ec2_managed_prefix_list" "offices" {
+  count          = contains(var.broken, "ssh-prefix-list") ? 1 : 0
+  name           = "offices"
+  address_family = "IPv4"
+  max_entries    = 4
+  entry {
+    cidr        = "203.0.113.0/24"
+    description = "head office"
+  }
+  entry {
+    cidr        = "198.51.100.0/24"
+    description = "branch"
+  }
 }
 
 resource "aws_instance" "bastion" {

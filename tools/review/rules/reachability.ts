@@ -414,7 +414,17 @@ export class Reachability extends Network {
       lists.length > 0
         ? `assuming prefix list ${lists.join(', ')} (its entries are not in the plans) holds the client's address`
         : undefined;
-    const sources = [...cidrs, ...lists.map((list) => `prefix list ${list}`)];
+    // Ranges by where they come from: written in the rule, or a prefix list's entries (named).
+    const byList = new Map<string, string[]>();
+    for (const rule of open)
+      if (rule.cidr !== undefined) {
+        const from = rule.prefixList ?? '';
+        if (!byList.get(from)?.includes(rule.cidr)) byList.set(from, [...(byList.get(from) ?? []), rule.cidr]);
+      }
+    const sources = [
+      ...[...byList].map(([list, ranges]) => (list ? `${ranges.join(', ')} (prefix list ${list})` : ranges.join(', '))),
+      ...lists.map((list) => `prefix list ${list}`),
+    ];
     const key = this.keyPairOf(instance);
     if (sources.length === 0) {
       // With a key pair, ssh can ride a Session Manager session (AWS-StartSSHSession) while port 22 stays closed.
