@@ -10,7 +10,8 @@ import { blockOf } from './helpers/review-text';
 
 // A hub-and-spoke network applied to an implementation of the AWS APIs (moto) by the real
 // Terraform — centralized egress through a transit gateway, from the hub-and-spoke configuration of
-// review-plan-hub-and-spoke-terraform.test.ts — then reviewed as a user would: its state with
+// review-plan-hub-and-spoke-terraform.test.ts, with Default Host Management turned on by its
+// aws_ssm_service_setting — then reviewed as a user would: its state with
 // `npm run review -- --plan`, and the endpoints' window over its spoke with `--account`, which reads
 // the transit gateway, its tables and the egress VPC from the account. moto's differences, accounted
 // for here (never in the product): it associates every VPC attachment with the gateway's default
@@ -44,7 +45,15 @@ describeWithEmulator('a hub-and-spoke network applied on the emulator, then revi
     config = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-hub-emulated-'));
     fs.cpSync(CONFIG, config, { recursive: true });
     await terraform('init', '-input=false', '-no-color');
-    applied = await terraform('apply', '-auto-approve', '-input=false', '-no-color', `-var=only=["${SITE}"]`);
+    // With Default Host Management on: the configuration's aws_ssm_service_setting names its role.
+    applied = await terraform(
+      'apply',
+      '-auto-approve',
+      '-input=false',
+      '-no-color',
+      `-var=only=["${SITE}"]`,
+      '-var=dhmc=on',
+    );
     if (applied.status !== 0) return;
     state = JSON.parse(fs.readFileSync(path.join(config, 'terraform.tfstate'), 'utf8')) as TerraformState;
   }, 300_000);
@@ -90,10 +99,14 @@ describeWithEmulator('a hub-and-spoke network applied on the emulator, then revi
     expect(blockOf(repaired.stdout, app)[0]).toBe(
       `Session Manager: reachable via NAT gateway (0.0.0.0/0 → transit gateway ${SITE}-hub (the default route table of ${SITE}-hub) → ${SITE}-egress → NAT gateway in ${SITE}-egress-public → internet gateway, and back the same way; 443 out)`,
     );
+    // The applied aws_ssm_service_setting in the state: the instance without a profile is managed through its role.
+    expect(blockOf(repaired.stdout, `module.site["${SITE}"].aws_instance.bare`)[0]).toMatch(
+      /^Session Manager: reachable via NAT gateway \(.*; Default Host Management Configuration's role aws_iam_role\.dhmc\[0\] carries the agent \(no usable instance profile\)/,
+    );
     expect(repaired.status).toBe(0);
   });
 
-  test('GIVEN the endpoints planned for the spoke WHEN the window is reviewed with --account THEN the transit gateway, its tables and the egress VPC are read from the account, and the endpoints open the spoke', async () => {
+  test('GIVEN the endpoints planned for the spoke WHEN the window is reviewed with --account THEN the transit gateway, its tables and the egress VPC are read from the account, and the endpoints open the spoke, to the instance without a profile too through Default Host Management', async () => {
     const project = projectCopy();
     const vars = [
       '--var=region=us-east-1',
@@ -120,11 +133,27 @@ describeWithEmulator('a hub-and-spoke network applied on the emulator, then revi
       `      now: Session Manager: NOT reachable — ${SITE}-spoke-private sends 0.0.0.0/0 to transit gateway ${SITE}-hub, whose transit gateway route table tgw-rtb-`,
     );
     expect(out).toContain(' drops 0.0.0.0/0 (a blackhole route)');
+    // The instance with a profile, and through Default Host Management the one without and the one
+    // whose role cannot report (the agent falls back); the role that can report but not open a
+    // channel is kept, and stays NOT.
+    const opens = out.split('\n').find((text) => text.includes('ssm-endpoints opens Session Manager to ')) ?? '';
+    expect(opens).toContain(`ssm-endpoints opens Session Manager to 3 of 4 instance(s) in ${spoke}: `);
+    expect(opens).toContain(`${app} (${SITE}-app)`);
+    const named = (name: string) =>
+      out.split('\n').find((text) => text.startsWith('    i-') && text.includes(` (${name}): `)) ??
+      `(no line for ${name})`;
+    expect(named(`${SITE}-weak`)).toContain('NOT reachable → reachable');
+    expect(named(`${SITE}-half`)).toContain('NOT reachable → NOT reachable');
+    // The setting Terraform applied, read back (ssm:GetServiceSetting) with the role it names: the
+    // instance without a profile is managed through it once the endpoints are there.
     expect(out).toContain(
-      `ssm-endpoints opens Session Manager to 1 of 4 instance(s) in ${spoke}: ${app} (${SITE}-app).`,
+      'Default Host Management Configuration: on, role dhmc-instance-management (it manages the instances without a usable instance profile)',
     );
-    // The instance without a profile stays NOT, for that reason alone: its network is the same.
-    expect(line(idOf('aws_instance', 'bare'))).toContain('NOT reachable → NOT reachable');
+    const bare = idOf('aws_instance', 'bare');
+    expect(line(bare)).toBe(`    ${bare} (${SITE}-bare): NOT reachable → reachable`);
+    expect(out).toContain(
+      "Default Host Management Configuration's role dhmc-instance-management carries the agent (no usable instance profile)",
+    );
     expect(review.status).toBe(AccountExit.OK);
   });
 });
