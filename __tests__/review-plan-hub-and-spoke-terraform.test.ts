@@ -68,9 +68,10 @@ const BROKEN: readonly (readonly [string, string])[] = [
 
 describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () => {
   const reviewed: Record<string, Ran> = {};
+  let dir: string;
 
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-hub-and-spoke-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-hub-and-spoke-'));
     fs.cpSync(CONFIG, dir, { recursive: true });
     await init(dir);
     // Default Host Management is one setting per account: one plan per value.
@@ -249,6 +250,22 @@ describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () =
     );
     expect(firewall('fw-gwlb-no-exit')).toBe(
       `${NOT}fw-gwlb-no-exit-private sends 0.0.0.0/0 through fw-gwlb-no-exit-gwlbe, and the firewall's subnet fw-gwlb-no-exit-firewall has no default route to an internet or NAT gateway${NO_ENDPOINTS_IN('fw-gwlb-no-exit')}`,
+    );
+  });
+
+  test('GIVEN the reviewed plan WHEN its diagram is drawn THEN each transit gateway is a node joined to the VPCs it attaches, a spoke’s subnet says where its default route goes, and the instances’ 443 goes to the gateway, or to the shared endpoint', () => {
+    const diagram = fs.readFileSync(path.join(dir, '.review-off', 'plan', 'diagram.mmd'), 'utf8');
+    expect(diagram).toContain('{{"transit gateway good-hub"}}');
+    expect(diagram).toContain(
+      'n__module_site__good___aws_ec2_transit_gateway_hub --- n__module_site__good___aws_vpc_spoke',
+    );
+    expect(diagram).toContain('good-spoke-private 10.1.0.0/24 — 0.0.0.0/0 → transit gateway');
+    expect(diagram).toContain('fw-network-firewall-public 10.4.1.0/24 — 0.0.0.0/0 → firewall → IGW');
+    expect(diagram).toContain(
+      'n__module_site__good___aws_instance_app -- "443" --> n__module_site__good___aws_ec2_transit_gateway_hub',
+    );
+    expect(diagram).toContain(
+      'n__module_shared__shared_good___aws_instance_app -- "443" --> n__module_shared__shared_good___aws_vpc_endpoint_shared__ssm__',
     );
   });
 });

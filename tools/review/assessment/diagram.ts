@@ -61,12 +61,18 @@ export function diagramOf(model: NetworkModel): Diagram {
     const children: (DiagramNode | DiagramGroup)[] = [];
     for (const subnet of model.pointingAt('aws_subnet', 'vpc_id', vpc)) {
       const route = reach.defaultRoute(subnet);
+      const transit = reach.defaultTransit(subnet);
+      const firewall = route.through?.length ? ' → firewall' : '';
       const routeText =
         route.kind === 'internet-gateway'
-          ? '0.0.0.0/0 → IGW'
+          ? `0.0.0.0/0${firewall} → IGW`
           : route.kind === 'nat-gateway'
-            ? '0.0.0.0/0 → NAT'
-            : 'no default route';
+            ? `0.0.0.0/0${firewall} → NAT`
+            : transit?.type === 'aws_ec2_transit_gateway'
+              ? '0.0.0.0/0 → transit gateway'
+              : transit?.type === 'aws_vpc_peering_connection'
+                ? '0.0.0.0/0 → peering'
+                : 'no default route';
       const inSubnet: DiagramNode[] = [];
       const instances = bySubnet.get(subnet.id) ?? [];
       for (const target of instances.filter((instance) => reach.isForwardingTarget(instance)))
@@ -112,7 +118,15 @@ export function diagramOf(model: NetworkModel): Diagram {
       children,
     });
   }
+  // Transit gateways stand between VPCs: each a node of its own, joined to the VPCs it attaches.
+  for (const tgw of model.all('aws_ec2_transit_gateway'))
+    nodes.push(node(tgw.id, 'hexagon', `transit gateway ${model.label(tgw)}`));
   const edges: DiagramEdge[] = [];
+  for (const attachment of model.all('aws_ec2_transit_gateway_vpc_attachment')) {
+    const tgw = model.target(attachment, 'transit_gateway_id');
+    const vpc = model.target(attachment, 'vpc_id');
+    if (tgw && vpc) edges.push({ from: tgw.id, to: vpc.id, style: 'line' });
+  }
   for (const igw of model.all('aws_internet_gateway')) edges.push({ from: igw.id, to: 'internet', style: 'line' });
   for (const nat of model.all('aws_nat_gateway')) {
     const natSubnet = model.target(nat, 'subnet_id');
@@ -125,10 +139,16 @@ export function diagramOf(model: NetworkModel): Diagram {
     const route = subnet ? reach.defaultRoute(subnet) : {};
     if (verdict.paths.includes('vpc-endpoints')) {
       const vpc = reach.vpcOf(instance);
-      const endpoint = vpc ? reach.interfaceEndpoint(vpc, 'ssm') : undefined;
+      // Its own endpoint, else the one a private hosted zone of its VPC names (shared from a hub).
+      const endpoint = (vpc ? reach.interfaceEndpoint(vpc, 'ssm') : undefined) ?? reach.sharedEndpoint(instance, 'ssm');
       if (endpoint) edges.push({ from: instance.id, to: endpoint.id, label: '443', style: 'arrow' });
     } else if (verdict.reachable && route.gateway) {
       edges.push({ from: instance.id, to: route.gateway.id, label: '443', style: 'arrow' });
+    } else if (verdict.reachable && subnet) {
+      // Centralized egress: out through the transit gateway (the VPC it leads to is drawn joined to it).
+      const transit = reach.defaultTransit(subnet);
+      if (transit?.type === 'aws_ec2_transit_gateway')
+        edges.push({ from: instance.id, to: transit.id, label: '443', style: 'arrow' });
     }
     const ssh = reach.ssh(instance);
     const vpc = reach.vpcOf(instance);

@@ -728,6 +728,23 @@ export class Reachability extends Network {
    * The route a subnet's table uses for every address of `range` (longest prefix first): what it
    * goes to, or nothing when no route covers the whole range.
    */
+  /** The endpoint a private hosted zone associated with the instance's VPC answers a service's name with, if any. */
+  sharedEndpoint(instance: Entity, service: string): Entity | undefined {
+    const subnet = this.subnetOf(instance);
+    const vpc = subnet ? this.vpcOf(subnet) : undefined;
+    const region = subnet && vpc ? this.regionOf(subnet, vpc, service) : undefined;
+    const answer = vpc && region ? this.zones.answer(vpc, serviceHostName(service, region), service) : undefined;
+    return answer && 'endpoint' in answer ? answer.endpoint : undefined;
+  }
+
+  /**
+   * Where a subnet's 0.0.0.0/0 goes when no internet or NAT gateway takes it: a transit gateway
+   * or a peering connection (the diagram draws it), else undefined.
+   */
+  defaultTransit(subnet: Entity): Entity | undefined {
+    return this.defaultRoute(subnet).kind ? undefined : this.routeFor(subnet, EVERY_ADDRESS).via;
+  }
+
   private routeFor(subnet: Entity, range: [number, number] | undefined): { via?: Entity } {
     const routeTable = this.routeTableOf(subnet);
     if (!routeTable || !range) return {};
