@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { applyFailures } from '../tools/review/rules/apply-checks';
+import { NetworkModel } from '../tools/review/model/plan-model';
+import { PlanJson } from '../tools/terraform-json';
 import { describeWithTerraform, init, tf, tfEnv } from './helpers/terraform';
 import { Ran, run } from './helpers/processes';
 import { blockOf } from './helpers/review-text';
@@ -267,5 +270,36 @@ describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () =
     expect(diagram).toContain(
       'n__module_shared__shared_good___aws_instance_app -- "443" --> n__module_shared__shared_good___aws_vpc_endpoint_shared__ssm__',
     );
+  });
+
+  test('GIVEN the same plan WHEN what AWS would refuse at apply is checked THEN a group reference across a transit gateway counts only with referencing on and inbound, and a shared zone associated where an endpoint’s private DNS answers the name is refused', () => {
+    const plan = JSON.parse(fs.readFileSync(path.join(dir, 'off.json'), 'utf8')) as PlanJson;
+    const failures = applyFailures(new NetworkModel({ plan }));
+    const of = (site: string) =>
+      failures.filter((failure) => failure.resource.startsWith(`plan/module.shared["${site}"]`));
+    expect(of('shared-referencing-on')).toEqual([]);
+    expect(of('shared-peered')).toEqual([]);
+    expect(of('shared-by-reference')).toEqual([
+      {
+        resource: 'plan/module.shared["shared-by-reference"].aws_vpc_security_group_ingress_rule.https_from_spokes',
+        problem: expect.stringMatching(
+          /and the two VPCs are not peered nor attached to a transit gateway with security group referencing on: AWS refuses a security-group reference across VPCs$/,
+        ),
+      },
+    ]);
+    expect(of('shared-egress-ref')).toEqual([
+      {
+        resource: 'plan/module.shared["shared-egress-ref"].aws_vpc_security_group_egress_rule.https_to_hub',
+        problem: expect.stringContaining('(a transit gateway carries references in inbound rules only)'),
+      },
+    ]);
+    expect(of('shared-own-endpoint')).toEqual([
+      {
+        resource: 'plan/module.shared["shared-own-endpoint"].aws_route53_zone_association.spoke["ssm"]',
+        problem:
+          'private hosted zone ssm.us-east-1.amazonaws.com is associated with shared-own-endpoint-spoke, where the private DNS of shared-own-endpoint-own-ssm already answers that name: AWS refuses a second zone of one name in a VPC (ConflictingDomainExists)',
+      },
+    ]);
+    expect(of('shared-good')).toEqual([]);
   });
 });

@@ -635,7 +635,9 @@ export function describeReviewVariants(reviewed: () => { review: ReviewResult; o
         ]);
       }
       expect(about('lab-ssm-nat/aws_vpc_security_group_ingress_rule.from_nat_instance')).toEqual([
-        expect.stringContaining('and the two VPCs are not peered: AWS refuses a security-group reference across VPCs'),
+        expect.stringContaining(
+          'and the two VPCs are not peered nor attached to a transit gateway with security group referencing on: AWS refuses a security-group reference across VPCs',
+        ),
       ]);
       expect(applyFailures(new NetworkModel(review.plans, review.placeholders))).toEqual([]);
     });

@@ -91,6 +91,7 @@ locals {
     shared-prefix-list    = ["prefix-list"]
     shared-list-other     = ["prefix-list-other"]
     shared-list-unknown   = ["prefix-list-shared"]
+    shared-own-endpoint   = ["own-endpoint"]
   }
 }
 

@@ -3,6 +3,7 @@
  * after other resources exist, so the review lists them apart from the reachability verdicts.
  */
 import { Entity, NetworkModel } from '../model/plan-model';
+import { PrivateZones, serviceHostName } from './private-dns';
 
 export interface ApplyFailure {
   /** The resource AWS would refuse, `<stack>/<address>`. */
@@ -104,18 +105,65 @@ export function applyFailures(model: NetworkModel): ApplyFailure[] {
     }
   }
 
-  for (const rule of [
-    ...model.all('aws_vpc_security_group_ingress_rule'),
-    ...model.all('aws_vpc_security_group_egress_rule'),
-  ]) {
-    const group = model.target(rule, 'security_group_id');
-    const referenced = model.target(rule, 'referenced_security_group_id');
-    const [groupVpc, referencedVpc] = [vpcOf(group), vpcOf(referenced)];
-    if (groupVpc && referencedVpc && groupVpc.id !== referencedVpc.id && !peered(groupVpc, referencedVpc)) {
-      fail(
-        rule,
-        `it references security group ${model.label(referenced)} of ${model.label(referencedVpc)} from ${model.label(group)} in ${model.label(groupVpc)}, and the two VPCs are not peered: AWS refuses a security-group reference across VPCs`,
-      );
+  // A transit gateway with security group referencing on carries references in inbound rules
+  // between the VPCs it attaches (Transit Gateways guide, "Security group referencing").
+  const referencingGateway = (a: Entity, b: Entity) =>
+    model.all('aws_ec2_transit_gateway').some((tgw) => {
+      if (tgw.values.security_group_referencing_support !== 'enable') return false;
+      const attached = model
+        .pointingAt('aws_ec2_transit_gateway_vpc_attachment', 'transit_gateway_id', tgw)
+        .filter((attachment) => attachment.values.security_group_referencing_support !== 'disable')
+        .map((attachment) => model.target(attachment, 'vpc_id')?.id);
+      return attached.includes(a.id) && attached.includes(b.id);
+    });
+  for (const [type, inbound] of [
+    ['aws_vpc_security_group_ingress_rule', true],
+    ['aws_vpc_security_group_egress_rule', false],
+  ] as const)
+    for (const rule of model.all(type)) {
+      const group = model.target(rule, 'security_group_id');
+      const referenced = model.target(rule, 'referenced_security_group_id');
+      const [groupVpc, referencedVpc] = [vpcOf(group), vpcOf(referenced)];
+      if (
+        groupVpc &&
+        referencedVpc &&
+        groupVpc.id !== referencedVpc.id &&
+        !peered(groupVpc, referencedVpc) &&
+        !(inbound && referencingGateway(groupVpc, referencedVpc))
+      ) {
+        fail(
+          rule,
+          `it references security group ${model.label(referenced)} of ${model.label(referencedVpc)} from ${model.label(group)} in ${model.label(groupVpc)}, and the two VPCs are not peered${inbound ? ' nor attached to a transit gateway with security group referencing on' : ' (a transit gateway carries references in inbound rules only)'}: AWS refuses a security-group reference across VPCs`,
+        );
+      }
+    }
+
+  // Two private hosted zones of one name associated with one VPC — an Interface endpoint's private
+  // DNS is one, for its service's name — AWS refuses the second (ConflictingDomainExists).
+  const zones = new PrivateZones(model);
+  for (const vpc of [...model.all('aws_vpc'), ...model.all('aws_default_vpc')]) {
+    const named = new Map<string, string>();
+    for (const endpoint of interfaceEndpoints.filter(
+      (e) => e.values.private_dns_enabled === true && vpcOf(e)?.id === vpc.id,
+    )) {
+      const match = /^com\.amazonaws\.([a-z0-9-]+)\.(.+)$/.exec(String(endpoint.values.service_name ?? ''));
+      if (match) named.set(serviceHostName(match[2], match[1]), `the private DNS of ${model.label(endpoint)}`);
+    }
+    for (const zone of zones.zonesOf(vpc)) {
+      const name = String(zone.values.name ?? '')
+        .toLowerCase()
+        .replace(/\.$/, '');
+      const first = named.get(name);
+      // The association that would fail: its own resource, else the zone's `vpc` block.
+      const association = model
+        .pointingAt('aws_route53_zone_association', 'zone_id', zone)
+        .find((candidate) => model.target(candidate, 'vpc_id')?.id === vpc.id);
+      if (first)
+        fail(
+          association ?? zone,
+          `private hosted zone ${name} is associated with ${model.label(vpc)}, where ${first} already answers that name: AWS refuses a second zone of one name in a VPC (ConflictingDomainExists)`,
+        );
+      else named.set(name, `private hosted zone ${model.label(zone)}`);
     }
   }
   return failures;

@@ -246,3 +246,15 @@ resource "aws_instance" "app" {
   }
   tags = { Name = "${var.name}-app" }
 }
+
+# `own-endpoint`: the spoke also has an ssm endpoint of its own with private DNS, whose name the
+# shared zone's association would claim a second time in the spoke (AWS refuses it).
+resource "aws_vpc_endpoint" "own_ssm" {
+  count               = contains(local.broken, "own-endpoint") ? 1 : 0
+  vpc_id              = aws_vpc.spoke.id
+  service_name        = "com.amazonaws.us-east-1.ssm"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = [aws_subnet.spoke.id]
+  private_dns_enabled = true
+  tags                = { Name = "${var.name}-own-ssm" }
+}
