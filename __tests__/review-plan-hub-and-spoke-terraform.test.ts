@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { applyFailures } from '../tools/review/rules/apply-checks';
+import { reviewPlanFile } from '../tools/review/review';
+import { planBlocks } from './helpers/review-text';
 import { NetworkModel } from '../tools/review/model/plan-model';
 import { PlanJson } from '../tools/terraform-json';
 import { describeWithTerraform, init, tf, tfEnv } from './helpers/terraform';
@@ -301,5 +303,18 @@ describeWithTerraform('npm run review -- --plan on hub-and-spoke networks', () =
       },
     ]);
     expect(of('shared-good')).toEqual([]);
+  });
+
+  test('GIVEN the plan alone, without the files WHEN a record made by for_each aliases one of the endpoints the plan cannot tell apart THEN the endpoint of the record’s service is taken, and the verdict says so', () => {
+    const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-hub-and-spoke-alone-'));
+    fs.copyFileSync(path.join(dir, 'off.json'), path.join(alone, 'off.json'));
+    const review = reviewPlanFile(path.join(alone, 'off.json'));
+    const verdict = planBlocks(review).find((block) => block.address === shared('shared-good'))!.lines[0];
+    expect(verdict).toMatch(
+      /^Session Manager: reachable via VPC endpoints \(the ssm endpoint shared-good-ssm in shared-good-hub/,
+    );
+    expect(verdict).toContain(
+      'assuming the record module.shared["shared-good"].aws_route53_record.service["ssm"] names one of 2 endpoints the plan alone cannot tell apart (shared-good-ssm, shared-good-ssmmessages): taken to be shared-good-ssm, the one of ssm',
+    );
   });
 });

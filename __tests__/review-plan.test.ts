@@ -222,6 +222,35 @@ describe('the configuration beside a plan', () => {
   });
 });
 
+describe('files edited after the plan', () => {
+  test('GIVEN the files beside a plan name a resource in an attribute the plan’s expression does not WHEN reviewed THEN the files are stale, said with the attribute and the name, and the plan alone is read', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { generatedPlan, writeGeneratedConfiguration } = require('../scripts/generated-plan');
+    const configured = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-edited-config-'));
+    writeGeneratedConfiguration(20, configured);
+    const file = path.join(configured, 'plan.json');
+    fs.writeFileSync(file, JSON.stringify(generatedPlan(20)));
+    // After the plan, the instances get a second group: a file the plan was not made from.
+    const app = path.join(configured, 'modules', 'app', 'main.tf');
+    fs.writeFileSync(
+      app,
+      fs
+        .readFileSync(app, 'utf8')
+        .replace(
+          'vpc_security_group_ids = [aws_security_group.this[count.index].id]',
+          'vpc_security_group_ids = [aws_security_group.this[count.index].id, aws_security_group.shared.id]',
+        ),
+    );
+    const read = readPlanFile(file);
+    const status = await configurationFor(file, read.plan.configuration?.root_module, undefined);
+    expect(status).toEqual({
+      kind: 'stale',
+      dir: configured,
+      why: 'module.app.aws_instance.this.vpc_security_group_ids refers to aws_security_group.shared in the files, not in the plan',
+    });
+  });
+});
+
 describe("the bench's hub-and-spoke plan", () => {
   test('GIVEN the generated hub-and-spoke plan (spokes of 20 instances on one transit gateway, egress centralized) WHEN reviewed THEN every instance goes out through the gateway and back; WHEN one spoke propagates nowhere THEN only its instances lose the way back, the table named', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -137,7 +137,15 @@ export class PrivateZones {
             }),
           )
         : [];
-    const endpoint = named[0] ?? byName[0] ?? byAddress[0];
+    // A record made by for_each names "one of" the endpoints where the plan alone cannot tell
+    // which (`aws_vpc_endpoint.x[each.value]` without the files): the one of this service.
+    const serves = (candidate: Entity) => String(candidate.values.service_name ?? '').endsWith(`.${service}`);
+    const candidates = [...new Set(byName.length > 0 ? byName : named.length > 0 ? named : byAddress)];
+    const endpoint = candidates.find(serves) ?? candidates[0];
+    const ambiguous =
+      byName.length === 0 && candidates.length > 1 && endpoint
+        ? `the record ${this.model.label(record)} names one of ${candidates.length} endpoints the plan alone cannot tell apart (${candidates.map((c) => this.model.label(c)).join(', ')}): taken to be ${this.model.label(endpoint)}, the one of ${service} (give the configuration's folder with --config to follow it)`
+        : undefined;
     if (!endpoint)
       return {
         zone,
@@ -156,9 +164,10 @@ export class PrivateZones {
       record,
       endpoint,
       assumption:
-        named.length === 0 && byName.length === 0
+        ambiguous ??
+        (named.length === 0 && byName.length === 0
           ? `the record ${this.model.label(record)} names addresses in ${this.model.label(endpoint)}'s subnets: taken to be its interfaces' addresses`
-          : undefined,
+          : undefined),
     };
   }
 }

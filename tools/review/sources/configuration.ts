@@ -176,6 +176,16 @@ export function differenceFromPlan(
         const references = referencesIn(expression).filter((reference) => !/^(each|count)\./.test(reference));
         const absent = references.find((reference) => !text.includes(reference.replace(/\[.*$/, '')));
         if (absent) return `${scope}${resource.address}.${attribute} refers to ${absent} in the plan, not in the files`;
+        // And the other way: a file edited after the plan may name a resource or module the plan's expression does not.
+        if (body[attribute] === undefined) continue;
+        const planned = referencesIn(expression);
+        const added = resourceReferencesIn(JSON.stringify(body[attribute])).find(
+          (reference) =>
+            !planned.some(
+              (known) => known === reference || known.startsWith(`${reference}.`) || known.startsWith(`${reference}[`),
+            ),
+        );
+        if (added) return `${scope}${resource.address}.${attribute} refers to ${added} in the files, not in the plan`;
       }
     }
     for (const [name, call] of Object.entries(planModule.module_calls ?? {})) {
@@ -188,6 +198,17 @@ export function differenceFromPlan(
     return undefined;
   };
   return check(planRoot, '');
+}
+
+/** The resources, data sources and modules an attribute's interpolations name (`aws_x.y`, `data.aws_x.y`, `module.m`). */
+function resourceReferencesIn(text: string): string[] {
+  const found = new Set<string>();
+  for (const [, inside] of text.matchAll(/\$\{((?:[^{}]|\{[^{}]*\})*)\}/g))
+    for (const [reference] of inside.matchAll(
+      /(?<![\w.])(?:module\.[A-Za-z0-9_-]+|data\.[a-z0-9_]+\.[A-Za-z0-9_-]+|aws_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*)/g,
+    ))
+      found.add(reference);
+  return [...found];
 }
 
 function referencesIn(expression: unknown): string[] {

@@ -124,13 +124,14 @@ resource "aws_route53_zone_association" "spoke" {
 
 resource "aws_route53_record" "service" {
   # `no-record`: the ssmmessages zone holds no record; `wrong-record`: it aliases the ssm endpoint.
+  # Indexed by each.value, as public configurations write it: the plan alone cannot tell which.
   for_each = contains(local.broken, "no-record") ? toset(["ssm"]) : local.services
   zone_id  = aws_route53_zone.service[each.key].zone_id
   name     = "${each.key}.us-east-1.amazonaws.com"
   type     = "A"
   alias {
-    name                   = aws_vpc_endpoint.shared[contains(local.broken, "wrong-record") ? "ssm" : each.key].dns_entry[0].dns_name
-    zone_id                = aws_vpc_endpoint.shared[contains(local.broken, "wrong-record") ? "ssm" : each.key].dns_entry[0].hosted_zone_id
+    name                   = aws_vpc_endpoint.shared[contains(local.broken, "wrong-record") ? "ssm" : each.value].dns_entry[0].dns_name
+    zone_id                = aws_vpc_endpoint.shared[contains(local.broken, "wrong-record") ? "ssm" : each.value].dns_entry[0].hosted_zone_id
     evaluate_target_health = false
   }
 }
