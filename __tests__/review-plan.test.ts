@@ -199,14 +199,20 @@ describe('readPlanFile', () => {
   });
 });
 
+/** The bench's generated plan of `instances`, written beside the configuration's files it was made from. */
+function generatedBesideItsFiles(instances: number): { configured: string; file: string } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { generatedPlan, writeGeneratedConfiguration } = require('../scripts/generated-plan');
+  const configured = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-generated-config-'));
+  writeGeneratedConfiguration(instances, configured);
+  const file = path.join(configured, 'plan.json');
+  fs.writeFileSync(file, JSON.stringify(generatedPlan(instances)));
+  return { configured, file };
+}
+
 describe('the configuration beside a plan', () => {
   test("GIVEN the bench's generated plan beside the files it was made from WHEN reviewed THEN the files are read, not stale, and every verdict is the one the plan alone gives, without its assumptions", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { generatedPlan, writeGeneratedConfiguration } = require('../scripts/generated-plan');
-    const configured = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-generated-config-'));
-    writeGeneratedConfiguration(50, configured);
-    const file = path.join(configured, 'plan.json');
-    fs.writeFileSync(file, JSON.stringify(generatedPlan(50)));
+    const { file } = generatedBesideItsFiles(50);
     const read = readPlanFile(file);
     const status = await configurationFor(file, read.plan.configuration?.root_module, undefined);
     expect(status.kind).toBe('read');
@@ -224,12 +230,7 @@ describe('the configuration beside a plan', () => {
 
 describe('files edited after the plan', () => {
   test('GIVEN the files beside a plan name a resource in an attribute the plan’s expression does not WHEN reviewed THEN the files are stale, said with the attribute and the name, and the plan alone is read', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { generatedPlan, writeGeneratedConfiguration } = require('../scripts/generated-plan');
-    const configured = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-lab-edited-config-'));
-    writeGeneratedConfiguration(20, configured);
-    const file = path.join(configured, 'plan.json');
-    fs.writeFileSync(file, JSON.stringify(generatedPlan(20)));
+    const { configured, file } = generatedBesideItsFiles(20);
     // After the plan, the instances get a second group: a file the plan was not made from.
     const app = path.join(configured, 'modules', 'app', 'main.tf');
     fs.writeFileSync(
