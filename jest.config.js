@@ -18,8 +18,10 @@ module.exports = {
   // One folder per run where the test files share the app they synthesize (helpers/synth.ts).
   globalSetup: '<rootDir>/__tests__/helpers/jest-global-setup.js',
   globalTeardown: '<rootDir>/__tests__/helpers/jest-global-teardown.js',
-  // Jest's default on a 2-core machine is one worker; the files are independent, so use both cores.
-  maxWorkers: 2,
+  // Jest's default on a 2-core machine is one worker; the files are independent. Three: the
+  // emulator tier's files mostly wait (the AWS provider polls moto every few seconds), and a third
+  // worker keeps both cores busy while one of them waits.
+  maxWorkers: 3,
   projects: [
     // npm run test:unit: in process, milliseconds each.
     {
