@@ -16,7 +16,7 @@ import { Ran, run } from './helpers/processes';
 
 // The README's deploy block with the session audit on, in another region than the default, against
 // an implementation of the AWS APIs (moto's server, on a port of its own: split from
-// aws-emulator.e2e.test.ts so that Jest's two workers share the emulator tier): the operator
+// aws-emulator.e2e.test.ts so that Jest's workers share the emulator tier): the operator
 // policy the stacks print, read from Terraform's state, allows every command they print; the
 // README's teardown runs as typed (docs/session-audit.md's, which keeps lab-network, is checked
 // against cdktf's own stack selection in readme-commands.test.ts); `leftovers` finds nothing but

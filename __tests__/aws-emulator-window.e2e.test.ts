@@ -28,7 +28,7 @@ import { Ran, run } from './helpers/processes';
 
 // The temporary endpoints over a VPC the user already has, against an implementation of the AWS
 // APIs, as a user runs them: the account review of the window, the deploy, status and the
-// teardown. Split from aws-emulator.e2e.test.ts so that Jest's two workers share the emulator tier;
+// teardown. Split from aws-emulator.e2e.test.ts so that Jest's workers share the emulator tier;
 // moto's differences from AWS are said where a test accounts for them.
 
 const ROOT = path.join(__dirname, '..');

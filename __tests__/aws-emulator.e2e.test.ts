@@ -414,7 +414,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       listed = await npmRun('leftovers');
       deleted = await npmRun('leftovers', '--delete', '--yes');
       after = await npmRun('leftovers');
-    });
+    }, 480_000); // a deploy, a killed deploy and three listings: past the default 240 s when three workers share the 2 cores
 
     test('GIVEN the killed apply WHEN npm run leftovers runs THEN the orphan instance is listed, priced with its volume, exit 2', () => {
       // Terraform had written the NAT gateway and the rest to the state; the instance was still being created.
@@ -479,7 +479,7 @@ describeWithEmulator('the lab against an AWS API implementation (moto), as a use
       reviews.inlinePolicyRemoved = await review('inline-policy-removed', (stacks) =>
         resourceAt(stacks, 'network', 'aws_iam_role_policy', 'fixture-inline-ssm').addOverride('count', 0),
       );
-    });
+    }, 480_000); // a deploy and three reviews: past the default 240 s when three workers share the 2 cores
 
     const nat = (result: AccountReviewResult) => result.assessment.instances.find((i) => i.name === 'ssm-lab-ssm-nat')!;
 
