@@ -10,8 +10,13 @@
 
 const PER_VPC = 20;
 
-function generatedPlan(instances) {
-  const vpcs = Math.max(1, Math.ceil(instances / PER_VPC));
+/**
+ * What a generated plan is written with: `change` adds a resource the plan creates (its module,
+ * name and index read from the address; `unknown` the attributes known only after apply) to
+ * `changes`; `ref` is an expression's references; `configured` a resource of a module's
+ * configuration with the expressions written.
+ */
+function planWriter() {
   const changes = [];
   const change = (address, type, after, unknown = { id: true }) => {
     const name = address
@@ -31,6 +36,19 @@ function generatedPlan(instances) {
     });
   };
   const ref = (...references) => ({ references });
+  const configured = (type, name, expressions = {}) => ({
+    address: `${type}.${name}`,
+    mode: 'managed',
+    type,
+    name,
+    expressions,
+  });
+  return { changes, change, ref, configured };
+}
+
+function generatedPlan(instances) {
+  const vpcs = Math.max(1, Math.ceil(instances / PER_VPC));
+  const { changes, change, ref, configured } = planWriter();
   for (let v = 0; v < vpcs; v++) {
     const m = `module.vpc["v${v}"]`;
     const cidr = `10.${v}.0.0/16`;
@@ -93,14 +111,6 @@ function generatedPlan(instances) {
       { id: true, subnet_id: true, vpc_security_group_ids: true },
     );
   }
-  /** A resource of a module's configuration: its address, type, name and the expressions written. */
-  const configured = (type, name, expressions = {}) => ({
-    address: `${type}.${name}`,
-    mode: 'managed',
-    type,
-    name,
-    expressions,
-  });
   const vpcModule = {
     resources: [
       configured('aws_vpc', 'this'),
@@ -341,7 +351,7 @@ resource "aws_instance" "this" {
   }
 }
 
-module.exports = { generatedPlan, writeGeneratedConfiguration, PER_VPC };
+module.exports = { generatedPlan, writeGeneratedConfiguration, planWriter, PER_VPC };
 
 if (require.main === module) {
   const instances = Number(process.argv[2]);

@@ -9,6 +9,7 @@
 // configuration's references, across the module boundary.
 //   node scripts/hub-and-spoke-plan.js 10000 > plan.json
 'use strict';
+const { planWriter } = require('./generated-plan');
 
 const PER_SPOKE = 20;
 const ZONE = 'us-east-1a';
@@ -20,32 +21,7 @@ function spokeCidr(i, third = 0) {
 
 function hubAndSpokePlan(instances) {
   const spokes = Math.max(1, Math.ceil(instances / PER_SPOKE));
-  const changes = [];
-  const change = (address, type, after, unknown = { id: true }) => {
-    const name = address
-      .replace(/\[[^\]]*\]/g, '')
-      .split('.')
-      .pop();
-    const module = /^(.*)\.[^.]+\.[^.]+$/.exec(address.replace(/\[[^\]]*\]$/, ''));
-    const index = /\[("?)([^\]"]*)\1\]$/.exec(address);
-    changes.push({
-      address,
-      ...(module ? { module_address: module[1] } : {}),
-      mode: 'managed',
-      type,
-      name,
-      ...(index ? { index: index[1] ? index[2] : Number(index[2]) } : {}),
-      change: { actions: ['create'], before: null, after, after_unknown: unknown },
-    });
-  };
-  const ref = (...references) => ({ references });
-  const configured = (type, name, expressions = {}) => ({
-    address: `${type}.${name}`,
-    mode: 'managed',
-    type,
-    name,
-    expressions,
-  });
+  const { changes, change, ref, configured } = planWriter();
 
   // --- The hub: the transit gateway, its two tables, the egress VPC.
   change('aws_ec2_transit_gateway.hub', 'aws_ec2_transit_gateway', {

@@ -390,7 +390,7 @@ export class Network {
       if (entries.length === 0) rules.push({ ...base, prefixList: name });
       for (const cidr of entries) rules.push({ ...base, cidr, prefixList: name });
     }
-    const matched = new Set(lists.flatMap((list) => [list.values.id]));
+    const matched = new Set(lists.map((list) => list.values.id));
     for (const id of literals.filter((literal) => !matched.has(literal))) {
       const read = this.readPrefixList(id);
       if (!read) rules.push({ ...base, prefixList: id });

@@ -35,22 +35,32 @@ const withoutDot = (name: unknown) =>
 export class PrivateZones {
   constructor(private readonly model: NetworkModel) {}
 
+  /** Zone id → the ids of the VPCs it is associated with, read once: every instance asks per service. */
+  private associations?: Map<string, Set<string>>;
+  private readonly answers = new Map<string, PrivateAnswer | undefined>();
+
+  private associatedIds(zone: Entity): Set<string> {
+    if (!this.associations)
+      this.associations = new Map(
+        this.model.all('aws_route53_zone').map((z) => [z.id, new Set(this.associatedVpcs(z).map((vpc) => vpc.id))]),
+      );
+    return this.associations.get(zone.id) ?? new Set();
+  }
+
   /** The private hosted zones associated with a VPC: their own `vpc` blocks, and zone associations. */
   zonesOf(vpc: Entity): Entity[] {
-    return this.model.all('aws_route53_zone').filter((zone) => this.associatedVpcs(zone).some((v) => v.id === vpc.id));
+    return this.model.all('aws_route53_zone').filter((zone) => this.associatedIds(zone).has(vpc.id));
   }
 
   /** The private zones named exactly `name` that are not associated with the VPC (so it asks the public DNS). */
   unassociated(vpc: Entity, name: string): Entity[] {
-    return this.model
-      .all('aws_route53_zone')
-      .filter(
-        (zone) =>
-          withoutDot(zone.values.name) === withoutDot(name) &&
-          (Array.isArray(zone.values.vpc) ||
-            this.model.pointingAt('aws_route53_zone_association', 'zone_id', zone).length > 0) &&
-          !this.associatedVpcs(zone).some((associated) => associated.id === vpc.id),
-      );
+    return this.model.all('aws_route53_zone').filter(
+      (zone) =>
+        withoutDot(zone.values.name) === withoutDot(name) &&
+        // A private zone: `vpc` blocks of its own, or associations.
+        (Array.isArray(zone.values.vpc) || this.associatedIds(zone).size > 0) &&
+        !this.associatedIds(zone).has(vpc.id),
+    );
   }
 
   /** A zone by its Name tag, else its domain name. */
@@ -76,6 +86,12 @@ export class PrivateZones {
    * public DNS answers.
    */
   answer(vpc: Entity, name: string, service: string): PrivateAnswer | undefined {
+    const key = `${vpc.id}\u0000${name}\u0000${service}`;
+    if (!this.answers.has(key)) this.answers.set(key, this.answerFor(vpc, name, service));
+    return this.answers.get(key);
+  }
+
+  private answerFor(vpc: Entity, name: string, service: string): PrivateAnswer | undefined {
     const wanted = withoutDot(name);
     const zone = this.zonesOf(vpc)
       .filter((candidate) => {

@@ -263,12 +263,12 @@ export class Reachability extends Network {
     const anyEndpoint = services.some((service) => this.interfaceEndpoint(vpc, service));
     // A shared endpoint's work says which endpoint and zone (`shared`), then the path to it (`detail`).
     const works: { service: string; path: AccessPath; detail: string; shared?: string }[] = [];
-    let region_: string | undefined;
     let privateZoneFound = false;
     const problems: { service: string; problem: string }[] = [];
     const notes = new Map<string, string[]>(); // note → services
     const note = (text: string, service: string) => notes.set(text, [...(notes.get(text) ?? []), service]);
     let internetPath: ReturnType<Reachability['internetPath']> | undefined; // the same for every service: judged once
+    const region = this.regionOf(subnet, vpc);
     for (const service of services) {
       const endpoint = this.interfaceEndpoint(vpc, service);
       if (endpoint?.values.private_dns_enabled === true && dnsHostnames) {
@@ -279,7 +279,6 @@ export class Reachability extends Network {
         continue;
       }
       // No endpoint of its own answers: a private hosted zone associated with the VPC may (a shared endpoint).
-      const region = region_ ?? (region_ = this.regionOf(subnet, vpc, service));
       const privateAnswer = region ? this.zones.answer(vpc, serviceHostName(service, region), service) : undefined;
       if (privateAnswer) privateZoneFound = true;
       if (privateAnswer && !dnsHostnames)
@@ -732,7 +731,7 @@ export class Reachability extends Network {
   sharedEndpoint(instance: Entity, service: string): Entity | undefined {
     const subnet = this.subnetOf(instance);
     const vpc = subnet ? this.vpcOf(subnet) : undefined;
-    const region = subnet && vpc ? this.regionOf(subnet, vpc, service) : undefined;
+    const region = subnet && vpc ? this.regionOf(subnet, vpc) : undefined;
     const answer = vpc && region ? this.zones.answer(vpc, serviceHostName(service, region), service) : undefined;
     return answer && 'endpoint' in answer ? answer.endpoint : undefined;
   }
@@ -862,16 +861,18 @@ export class Reachability extends Network {
   }
 
   /** The instance's Region: its subnet's Availability Zone, else the service names of the plans' endpoints. */
-  private regionOf(subnet: Entity, vpc: Entity, service: string): string | undefined {
-    const zone = subnet.values.availability_zone;
-    if (typeof zone === 'string' && /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone)) return zone.slice(0, -1);
+  private regionOf(subnet: Entity, vpc: Entity): string | undefined {
+    const fromZone = regionOfZone(subnet.values.availability_zone);
+    if (fromZone) return fromZone;
     for (const endpoint of this.model.all('aws_vpc_endpoint')) {
       const match = /^com\.amazonaws\.([a-z0-9-]+)\./.exec(String(endpoint.values.service_name ?? ''));
       if (match) return match[1];
     }
-    // Else the Region a private zone of the VPC names for the service.
+    // Else the Region a private zone of the VPC names for a Session Manager service.
     for (const candidate of this.zones.zonesOf(vpc)) {
-      const match = new RegExp(`^${service}\\.([a-z0-9-]+)\\.amazonaws\\.com\\.?$`).exec(String(candidate.values.name));
+      const match = /^(?:ssm|ssmmessages|ec2messages)\.([a-z0-9-]+)\.amazonaws\.com\.?$/.exec(
+        String(candidate.values.name),
+      );
       if (match) return match[1];
     }
     return undefined;
@@ -969,8 +970,7 @@ export class Reachability extends Network {
   private regionOfPeering(peering: Entity): string | undefined {
     const vpc = this.model.target(peering, 'vpc_id');
     const subnet = vpc ? this.model.pointingAt('aws_subnet', 'vpc_id', vpc)[0] : undefined;
-    const zone = subnet?.values.availability_zone;
-    return typeof zone === 'string' ? zone.slice(0, -1) : undefined;
+    return regionOfZone(subnet?.values.availability_zone);
   }
 
   /** The endpoint path for one service: what works (a description) or what stops it. */
@@ -1246,6 +1246,11 @@ export class Reachability extends Network {
         .join('')}`,
     };
   }
+}
+
+/** The Region of an Availability Zone's name (`us-east-1a` → `us-east-1`), when it is one. */
+function regionOfZone(zone: unknown): string | undefined {
+  return typeof zone === 'string' && /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone) ? zone.slice(0, -1) : undefined;
 }
 
 /** Fills `{endpoints}` / `{endpoints'}` with the services' endpoints: "the ssm and ssmmessages endpoints'". */
