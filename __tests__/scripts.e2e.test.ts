@@ -98,4 +98,24 @@ describe('the development commands', () => {
       '@swc/core': false,
     });
   });
+
+  test('GIVEN docs/benchmarks.md WHEN its hub-and-spoke bench runs as typed THEN it prints a row per size, 1,000 to 10,000 instances in 50 to 500 spokes, each reviewed', () => {
+    const page = fs.readFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), 'utf8');
+    const typed = /`(npm run bench -- --hub --runs \d+)`/.exec(page)![1];
+    const ran = spawnSync('sh', ['-c', typed], { cwd: ROOT, encoding: 'utf8' });
+    // Exit 1 only says a synth figure is over its target on a busy machine: the table is what this checks.
+    expect([0, 1]).toContain(ran.status);
+    expect(ran.stderr).not.toMatch(/Error|failed/);
+    const rows = ran.stdout
+      .split('\n')
+      .slice(ran.stdout.split('\n').findIndex((line) => line.includes('generated hub-and-spoke plan')) + 2)
+      .slice(0, 4)
+      .map((line) => line.trim().split(/\s+/).slice(0, 2).map(Number));
+    expect(rows).toEqual([
+      [1000, 50],
+      [2500, 125],
+      [5000, 250],
+      [10000, 500],
+    ]);
+  }, 120_000);
 });
